@@ -1,0 +1,27 @@
+package rsa
+
+import (
+	"crypto/rand"
+	"math/big"
+	"testing"
+)
+
+// BenchmarkNatExp measures one constant-time exponentiation with an exponent
+// as long as the modulus: the core of one CRT half of an RSA private operation
+// (1024 bits for RSA-2048, 1536 for RSA-3072).
+func BenchmarkNatExp(b *testing.B) {
+	for _, bitLen := range []int{1024, 1536} {
+		b.Run("minitls/"+itoa(bitLen), func(b *testing.B) {
+			p, _ := rand.Prime(rand.Reader, bitLen)
+			mod := mustModulus(b, p)
+			x := natFromBig(b, new(big.Int).Sub(p, big.NewInt(12345)), mod.size())
+			e := new(big.Int).Sub(p, big.NewInt(2)).Bytes()
+			b.ReportAllocs()
+			for b.Loop() {
+				mod.exp(x, e)
+			}
+		})
+	}
+}
+
+func itoa(n int) string { return big.NewInt(int64(n)).String() }
