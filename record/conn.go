@@ -1,0 +1,330 @@
+package record
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"sync"
+	"sync/atomic"
+)
+
+// Limits on records that carry nothing for the application, so a peer cannot
+// keep us busy forever with them.
+const (
+	// MaxConsecutiveWarnings is how many warning alerts (other than
+	// close_notify) in a row are ignored; the next one is unexpected_message.
+	MaxConsecutiveWarnings = 4
+	// MaxConsecutiveEmpty is how many empty application data records in a row
+	// are skipped; the next one is unexpected_message.
+	MaxConsecutiveEmpty = 16
+)
+
+// Conn is the record layer of one TLS connection over a byte stream (usually a
+// net.Conn). The two directions are independent, each with its own lock, keys,
+// sequence number and buffers, so one goroutine may read while another writes
+// (the methods of one direction are serialized by its lock).
+//
+// Deadlines are the transport's: set them on the net.Conn. A read that times
+// out keeps what was received and can be retried; a write that fails is
+// final, since the peer may have received part of a record.
+//
+// Reading, for every method that reads:
+//   - close_notify (either level) → io.EOF, then io.EOF forever (rfc5246#7.2.1);
+//   - a fatal alert → *AlertReceivedError, forever (rfc5246#7.2.2);
+//   - a warning alert is ignored, up to MaxConsecutiveWarnings in a row; more
+//     is unexpected_message;
+//   - the transport ending without close_notify → ErrTruncated;
+//   - any protocol violation → an *Error with the alert to send, forever.
+//
+// The Conn never sends an alert by itself when reading fails: the caller passes
+// the error to SendAlertFor (or AlertFor), because only the top of the handshake
+// knows whether it is still worth talking (STYLE §5).
+//
+// spec: rfc5246#6
+type Conn struct {
+	in      halfIn
+	out     halfOut
+	version atomic.Uint32 // record version we write and, once protected, expect
+	tracer  atomic.Pointer[func(RecordEvent)]
+}
+
+// halfIn is the reading direction.
+//
+// spec: rfc5246#6.1
+type halfIn struct {
+	mu           sync.Mutex
+	rd           *Reader
+	active       *Protection // nil while records arrive in plaintext
+	pending      *Protection // becomes active at the peer's ChangeCipherSpec
+	seq          uint64      // sequence number of the next record
+	err          error       // sticky
+	hs           []byte      // handshake bytes received and not yet returned
+	appData      []byte      // plaintext application data not yet returned (aliases rd's buffer)
+	maxHandshake int
+	warnings     int    // consecutive warning alerts
+	empties      int    // consecutive empty application data records
+	wire         []byte // copy of a protected fragment for the tracer
+}
+
+// NewConn returns the record layer over rw, writing records with version
+// VersionTLS12 until SetVersion says otherwise, with no protection in either
+// direction.
+func NewConn(rw io.ReadWriter) *Conn {
+	c := &Conn{}
+	c.in.rd = NewReader(rw)
+	c.in.maxHandshake = DefaultMaxHandshakeSize
+	c.out.w = rw
+	c.version.Store(VersionTLS12)
+	return c
+}
+
+// SetVersion sets the version written in the header of the records we send
+// (0x0301 is customary for the record carrying the first ClientHello,
+// rfc5246#E.1). Once the reading direction is protected, received records must
+// carry the same version, else protocol_version: by then the version is
+// negotiated and set here.
+//
+// spec: rfc5246#6.2.1
+// spec: rfc5246#E.1
+func (c *Conn) SetVersion(v uint16) { c.version.Store(uint32(v)) }
+
+func (c *Conn) versionValue() uint16 { return uint16(c.version.Load()) }
+
+// SetPendingRead sets the keys that the peer's ChangeCipherSpec will activate.
+//
+// spec: rfc5246#6.1
+func (c *Conn) SetPendingRead(p *Protection) {
+	c.in.mu.Lock()
+	c.in.pending = p
+	c.in.mu.Unlock()
+}
+
+// fail records a permanent read error and returns it.
+func (in *halfIn) fail(err error) error {
+	in.err = err
+	return err
+}
+
+// isEOF reports whether err is, or wraps, io.EOF.
+func isEOF(err error) bool { return errors.Is(err, io.EOF) }
+
+// readRecordLocked returns the next record that is not an alert, decrypted if
+// keys are active, with all checks done. Alerts are handled here (see Conn). The
+// plaintext aliases the Reader's buffer. Errors are made sticky here, except
+// transport timeouts.
+//
+// spec: rfc5246#6.2
+func (c *Conn) readRecordLocked() (ContentType, []byte, error) {
+	in := &c.in
+	for {
+		h, rec, err := in.rd.Next()
+		if err != nil {
+			var ne net.Error
+			switch {
+			case errors.As(err, &ne) && ne.Timeout():
+				return 0, nil, err // retry after extending the deadline
+			case err == io.EOF, err == io.ErrUnexpectedEOF:
+				return 0, nil, in.fail(ErrTruncated)
+			}
+			return 0, nil, in.fail(err)
+		}
+		if in.seq == math.MaxUint64 {
+			return 0, nil, in.fail(NewError(InternalError, "read record", ErrSeqExhausted))
+		}
+		t := c.tracerFunc()
+		frag := rec[HeaderLen:]
+		pt := frag
+		if in.active != nil {
+			if want := c.versionValue(); h.Version != want {
+				return 0, nil, in.fail(NewError(ProtocolVersion, "read record",
+					fmt.Errorf("%w: protected record with version 0x%04x, negotiated 0x%04x", ErrBadVersion, h.Version, want)))
+			}
+			if t != nil {
+				in.wire = append(in.wire[:0], frag...)
+			}
+			if len(frag) < in.active.Overhead() {
+				pt, err = nil, NewError(BadRecordMAC, "open record",
+					fmt.Errorf("%w: protected fragment of %d bytes is shorter than nonce and tag", ErrBadRecordMAC, len(frag)))
+			} else {
+				pt, err = in.active.Open(frag[ExplicitNonceLen:ExplicitNonceLen], in.seq, h.Type, h.Version, frag)
+			}
+			if err != nil {
+				clear(frag) // whatever a failed Open left there is not to be seen
+				return 0, nil, in.fail(err)
+			}
+			if len(pt) > MaxPlaintext {
+				return 0, nil, in.fail(NewError(RecordOverflow, "read record",
+					fmt.Errorf("%w: decrypted fragment of %d bytes exceeds 2^14", ErrOverflow, len(pt))))
+			}
+			if err := checkEmpty(h.Type, len(pt)); err != nil {
+				return 0, nil, in.fail(err)
+			}
+		}
+		if t != nil {
+			wire := frag
+			if in.active != nil {
+				wire = in.wire
+			}
+			t(RecordEvent{Type: h.Type, Version: h.Version, Seq: in.seq, Protected: in.active != nil,
+				Header: rec[:HeaderLen], Fragment: wire, Plaintext: pt})
+		}
+		in.seq++
+		if h.Type != Alert {
+			in.warnings = 0
+			return h.Type, pt, nil
+		}
+		if err := in.handleAlertLocked(pt); err != nil {
+			return 0, nil, err
+		}
+	}
+}
+
+// handleAlertLocked acts on a received alert: close_notify ends reading with
+// io.EOF, a fatal alert with *AlertReceivedError, a warning is counted and
+// skipped.
+//
+// spec: rfc5246#7.2
+func (in *halfIn) handleAlertLocked(fragment []byte) error {
+	if len(in.hs) > 0 {
+		// An alert may not split a handshake message any more than other
+		// records; but a fatal alert or close_notify still says more than
+		// unexpected_message would, so those are reported as such below.
+		if len(fragment) == 2 && (fragment[0] == byte(Fatal) || fragment[1] == byte(CloseNotify)) {
+			// fall through
+		} else {
+			return in.fail(NewError(UnexpectedMessage, "read alert",
+				fmt.Errorf("%w: alert in the middle of a handshake message", ErrUnexpectedRecord)))
+		}
+	}
+	level, desc, err := ParseAlert(fragment)
+	if err != nil {
+		return in.fail(err)
+	}
+	switch {
+	case desc == CloseNotify:
+		return in.fail(io.EOF)
+	case level == Fatal:
+		return in.fail(&AlertReceivedError{Level: level, Description: desc})
+	}
+	in.warnings++
+	if in.warnings > MaxConsecutiveWarnings {
+		return in.fail(NewError(UnexpectedMessage, "read alert",
+			fmt.Errorf("%d warning alerts in a row (last: %v); a peer that only warns is stalling", in.warnings, desc)))
+	}
+	return nil
+}
+
+// ReadChangeCipherSpec reads the peer's ChangeCipherSpec, which must be the very
+// next record and must not arrive while part of a handshake message is
+// buffered (else unexpected_message), and must be the single byte 1 (else
+// decode_error). Then the pending read Protection becomes active and the read
+// sequence number restarts at zero.
+//
+// spec: rfc5246#7.1
+// spec: rfc5246#6.1
+func (c *Conn) ReadChangeCipherSpec() error {
+	in := &c.in
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.err != nil {
+		return in.err
+	}
+	if in.pending == nil {
+		// Not sticky: the caller's mistake, nothing was read.
+		return NewError(InternalError, "read change_cipher_spec", ErrNoPending)
+	}
+	if len(in.hs) > 0 || len(in.appData) > 0 {
+		return in.fail(NewError(UnexpectedMessage, "read change_cipher_spec",
+			fmt.Errorf("%w: %d bytes of handshake data are buffered (a message is incomplete or unread) at the key change", ErrUnexpectedRecord, len(in.hs)+len(in.appData))))
+	}
+	typ, pt, err := c.readRecordLocked()
+	if err != nil {
+		return err
+	}
+	if typ != ChangeCipherSpec {
+		return in.fail(NewError(UnexpectedMessage, "read change_cipher_spec",
+			fmt.Errorf("%w: %v record where change_cipher_spec was expected", ErrUnexpectedRecord, typ)))
+	}
+	if len(pt) != 1 || pt[0] != 1 {
+		return in.fail(NewError(DecodeError, "read change_cipher_spec",
+			fmt.Errorf("change_cipher_spec fragment of %d bytes is not the single byte 1", len(pt))))
+	}
+	in.active, in.pending, in.seq = in.pending, nil, 0
+	in.rd.SetProtected(true)
+	return nil
+}
+
+// ErrRenegotiation is the cause inside the *Error (alert no_renegotiation) that
+// ReadApplicationData returns when the peer sends a handshake message after the
+// handshake: a HelloRequest from a server or a ClientHello from a client, i.e.
+// an attempt to renegotiate. The message has been read and dropped; the
+// connection is still usable. The handshake layer refuses by sending the
+// warning no_renegotiation (SendAlertFor does that) and may read on, or close.
+//
+// spec: rfc5246#7.4.1.1
+// spec: rfc5746#4.2
+var ErrRenegotiation = errors.New("peer tried to renegotiate, which minitls does not support")
+
+// ReadApplicationData reads application data into b, at most what one record
+// carried. Empty records are skipped (up to MaxConsecutiveEmpty in a row).
+// After the peer's close_notify it returns io.EOF. A handshake message after the
+// handshake (renegotiation) is returned as a non-permanent *Error with alert
+// no_renegotiation wrapping ErrRenegotiation. A ChangeCipherSpec, or application
+// data in the middle of a handshake message, is unexpected_message.
+//
+// spec: rfc5246#10
+// spec: rfc5246#6.2.1
+func (c *Conn) ReadApplicationData(b []byte) (int, error) {
+	in := &c.in
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.err != nil {
+		return 0, in.err
+	}
+	if len(b) == 0 {
+		return 0, nil
+	}
+	for len(in.appData) == 0 {
+		if len(in.hs) > 0 {
+			msg, ok, err := in.nextMessageLocked()
+			if err != nil {
+				return 0, in.fail(err)
+			}
+			if ok {
+				return 0, NewError(NoRenegotiation, "read application data",
+					fmt.Errorf("%w (handshake message type %d, %d bytes)", ErrRenegotiation, msg[0], len(msg)))
+			}
+		}
+		typ, pt, err := c.readRecordLocked()
+		if err != nil {
+			return 0, err
+		}
+		switch typ {
+		case ApplicationData:
+			if len(in.hs) > 0 {
+				return 0, in.fail(NewError(UnexpectedMessage, "read application data",
+					fmt.Errorf("%w: application data in the middle of a handshake message", ErrUnexpectedRecord)))
+			}
+			if len(pt) == 0 {
+				if in.empties++; in.empties > MaxConsecutiveEmpty {
+					return 0, in.fail(NewError(UnexpectedMessage, "read application data",
+						fmt.Errorf("%d empty application data records in a row; a peer that sends only those is stalling", in.empties)))
+				}
+				continue
+			}
+			in.empties = 0
+			in.appData = pt
+		case Handshake:
+			in.empties = 0
+			in.hs = append(in.hs, pt...)
+		default:
+			return 0, in.fail(NewError(UnexpectedMessage, "read application data",
+				fmt.Errorf("%w: %v record after the handshake", ErrUnexpectedRecord, typ)))
+		}
+	}
+	n := copy(b, in.appData)
+	in.appData = in.appData[n:]
+	return n, nil
+}
