@@ -1,0 +1,430 @@
+package handshake
+
+import (
+	"strconv"
+)
+
+// Extension is one entry of a hello message's extension list, kept exactly as
+// received so that a parsed hello re-marshals to the same bytes and unknown
+// extensions pass through untouched.
+//
+//	struct {
+//	    ExtensionType extension_type;
+//	    opaque extension_data<0..2^16-1>;
+//	} Extension;
+//
+// spec: rfc5246#7.4.1.4
+type Extension struct {
+	Type ExtensionType
+	Data []byte
+}
+
+// helloRole says whose hello an extension list belongs to: the same
+// extension type has different bodies in ClientHello and ServerHello
+// (server_name is a list from the client and empty from the server).
+type helloRole uint8
+
+const (
+	roleClient helloRole = iota
+	roleServer
+)
+
+// parseExtensions reads the extensions<0..2^16-1> vector of a hello.
+// Duplicates are a decode_error ("There MUST NOT be more than one extension
+// of the same type", spec: rfc5246#7.4.1.4). The bodies of the extensions
+// minitls understands are parsed here too, so a malformed body is rejected
+// while reading the hello and never reaches the state machine.
+func parseExtensions(r *reader, role helloRole) []Extension {
+	list := r.vector(2, 0, 1<<16-1, "extensions")
+	exts := []Extension{}
+	var seen map[ExtensionType]bool
+	for !list.empty() {
+		t := ExtensionType(list.u16("extension_type"))
+		list.note(t)
+		data := list.vector(2, 0, 1<<16-1, "extension_data")
+		if list.failed() {
+			break
+		}
+		if seen == nil {
+			seen = make(map[ExtensionType]bool)
+		}
+		if seen[t] {
+			list.fail("duplicate extension %v", t)
+			break
+		}
+		seen[t] = true
+		start := data.off
+		parseExtensionBody(data, t, role)
+		if data.failed() {
+			break
+		}
+		if err := data.finish(t.String()); err != nil {
+			break
+		}
+		exts = append(exts, Extension{Type: t, Data: r.s[start:data.end:data.end]})
+	}
+	return exts
+}
+
+// parseExtensionBody checks the body of an extension minitls understands.
+// Unknown types (GREASE, TLS 1.3 key_share, ...) are skipped: a server must
+// ignore extensions it does not recognise (spec: rfc5246#7.4.1.4), and a
+// client rejects unrequested ones later in its state machine.
+func parseExtensionBody(r *reader, t ExtensionType, role helloRole) {
+	switch t {
+	case ExtServerName:
+		if role == roleServer {
+			// The server's server_name extension is empty: it only says
+			// "I used your name". spec: rfc6066#3
+			return
+		}
+		var l ServerNameList
+		l.parse(r)
+	case ExtSignatureAlgorithms:
+		if role == roleClient {
+			var s SignatureAlgorithms
+			s.parse(r)
+		}
+	case ExtALPN:
+		var p ProtocolNameList
+		p.parse(r)
+		if role == roleServer && len(p.Protocols) != 1 && !r.failed() {
+			// spec: rfc7301#3.1 "The "ProtocolNameList" MUST contain exactly
+			// one "ProtocolName"" in the ServerHello.
+			r.fail("ALPN: server selected %d protocols, want exactly 1", len(p.Protocols))
+		}
+	case ExtExtendedMasterSecret:
+		// spec: rfc7627#5.1 "The "extension_data" field of this extension
+		// SHALL be empty."
+		if !r.empty() {
+			r.fail("extended_master_secret: extension_data must be empty")
+		}
+	case ExtRenegotiationInfo:
+		var ri RenegotiationInfo
+		ri.parse(r)
+	case ExtSupportedVersions:
+		if role == roleClient {
+			var sv SupportedVersions
+			sv.parse(r)
+		} else {
+			// spec: rfc8446#4.2.1 selected_version
+			v := ProtocolVersion(r.u16("selected_version"))
+			r.note(v)
+		}
+	default:
+		if r.remaining() > 0 {
+			r.bytes(r.remaining(), "extension_data")
+		}
+	}
+}
+
+// marshalExtensions writes the extension block, or nothing when exts is nil
+// (a hello without extensions ends after its compression methods).
+func marshalExtensions(b *builder, exts []Extension) {
+	if exts == nil {
+		return
+	}
+	b.vector(2, 0, 1<<16-1, "extensions", func(b *builder) {
+		for _, e := range exts {
+			b.u16(uint16(e.Type))
+			b.opaque(2, 0, 1<<16-1, "extension_data", e.Data)
+		}
+	})
+}
+
+// findExtension returns the body of the extension of type t.
+func findExtension(exts []Extension, t ExtensionType) ([]byte, bool) {
+	for _, e := range exts {
+		if e.Type == t {
+			return e.Data, true
+		}
+	}
+	return nil, false
+}
+
+// ServerNameList is the body of a client's server_name extension (SNI).
+//
+//	struct {
+//	    NameType name_type;
+//	    select (name_type) {
+//	        case host_name: HostName;
+//	    } name;
+//	} ServerName;
+//	enum { host_name(0), (255) } NameType;
+//	opaque HostName<1..2^16-1>;
+//	struct {
+//	    ServerName server_name_list<1..2^16-1>
+//	} ServerNameList;
+//
+// spec: rfc6066#3
+type ServerNameList struct {
+	// HostName is the DNS name (ASCII, no trailing dot). Names of other
+	// types are not defined by any RFC and are rejected.
+	HostName string
+}
+
+func (l *ServerNameList) parse(r *reader) {
+	list := r.vector(2, 1, 1<<16-1, "server_name_list")
+	for !list.empty() {
+		t := list.u8("name_type")
+		if t != 0 {
+			list.fail("server_name: unknown name_type %d", t)
+			return
+		}
+		name := list.opaque(2, 1, 1<<16-1, "host_name")
+		if list.failed() {
+			return
+		}
+		if l.HostName != "" {
+			// spec: rfc6066#3 "The ServerNameList MUST NOT contain more
+			// than one name of the same name_type."
+			list.fail("server_name: more than one host_name")
+			return
+		}
+		for _, c := range name {
+			if c <= 0x20 || c >= 0x7f {
+				r.failErr(&ParseError{What: "server_name", Reason: "host_name is not printable ASCII", Illegal: true})
+				return
+			}
+		}
+		if name[len(name)-1] == '.' {
+			// spec: rfc6066#3 "The hostname is represented ... without a trailing dot."
+			r.failErr(&ParseError{What: "server_name", Reason: "host_name ends with a dot", Illegal: true})
+			return
+		}
+		l.HostName = string(name)
+	}
+	list.finish("server_name_list")
+}
+
+func (l *ServerNameList) marshal(b *builder) {
+	b.vector(2, 1, 1<<16-1, "server_name_list", func(b *builder) {
+		b.u8(0)
+		b.opaque(2, 1, 1<<16-1, "host_name", []byte(l.HostName))
+	})
+}
+
+// Unmarshal parses an extension_data body.
+func (l *ServerNameList) Unmarshal(data []byte) error {
+	*l = ServerNameList{}
+	r := newReader(data, "server_name")
+	l.parse(r)
+	return r.finish("server_name")
+}
+
+// Marshal returns the extension_data body.
+func (l *ServerNameList) Marshal() ([]byte, error) {
+	var b builder
+	l.marshal(&b)
+	return b.result()
+}
+
+// SignatureAlgorithms is the body of the signature_algorithms extension: the
+// client's supported {hash, signature} pairs, most preferred first. With RSA
+// key transport the server signs nothing in the handshake, so the list only
+// steers which certificate a server would choose; OpenSSL's s_server still
+// refuses a ClientHello without it, so the minitls client always sends it.
+//
+//	SignatureAndHashAlgorithm
+//	  supported_signature_algorithms<2..2^16-2>;
+//
+// spec: rfc5246#7.4.1.4.1
+type SignatureAlgorithms struct {
+	Schemes []SignatureScheme
+}
+
+func (s *SignatureAlgorithms) parse(r *reader) {
+	list := r.vector(2, 2, 1<<16-2, "supported_signature_algorithms")
+	if list.remaining()%2 != 0 {
+		list.fail("supported_signature_algorithms: odd length %d", list.remaining())
+		return
+	}
+	for !list.empty() {
+		v := SignatureScheme(list.u16("signature_scheme"))
+		list.note(v)
+		s.Schemes = append(s.Schemes, v)
+	}
+	list.finish("supported_signature_algorithms")
+}
+
+func (s *SignatureAlgorithms) marshal(b *builder) {
+	b.vector(2, 2, 1<<16-2, "supported_signature_algorithms", func(b *builder) {
+		for _, v := range s.Schemes {
+			b.u16(uint16(v))
+		}
+	})
+}
+
+// Unmarshal parses an extension_data body.
+func (s *SignatureAlgorithms) Unmarshal(data []byte) error {
+	*s = SignatureAlgorithms{}
+	r := newReader(data, "signature_algorithms")
+	s.parse(r)
+	return r.finish("signature_algorithms")
+}
+
+// Marshal returns the extension_data body.
+func (s *SignatureAlgorithms) Marshal() ([]byte, error) {
+	var b builder
+	s.marshal(&b)
+	return b.result()
+}
+
+// ProtocolNameList is the body of the ALPN extension: the client's
+// protocols in preference order, or the one protocol the server chose.
+//
+//	opaque ProtocolName<1..2^8-1>;
+//	struct {
+//	    ProtocolName protocol_name_list<2..2^16-1>
+//	} ProtocolNameList;
+//
+// spec: rfc7301#3.1
+type ProtocolNameList struct {
+	Protocols []string
+}
+
+func (p *ProtocolNameList) parse(r *reader) {
+	list := r.vector(2, 2, 1<<16-1, "protocol_name_list")
+	for !list.empty() {
+		name := list.opaque(1, 1, 255, "protocol_name")
+		if list.failed() {
+			return
+		}
+		p.Protocols = append(p.Protocols, string(name))
+	}
+	list.finish("protocol_name_list")
+}
+
+func (p *ProtocolNameList) marshal(b *builder) {
+	b.vector(2, 2, 1<<16-1, "protocol_name_list", func(b *builder) {
+		for _, s := range p.Protocols {
+			b.opaque(1, 1, 255, "protocol_name "+strconv.Quote(s), []byte(s))
+		}
+	})
+}
+
+// Unmarshal parses an extension_data body.
+func (p *ProtocolNameList) Unmarshal(data []byte) error {
+	*p = ProtocolNameList{}
+	r := newReader(data, "application_layer_protocol_negotiation")
+	p.parse(r)
+	return r.finish("application_layer_protocol_negotiation")
+}
+
+// Marshal returns the extension_data body.
+func (p *ProtocolNameList) Marshal() ([]byte, error) {
+	var b builder
+	p.marshal(&b)
+	return b.result()
+}
+
+// RenegotiationInfo is the body of the renegotiation_info extension. On an
+// initial handshake both sides send it empty; minitls never renegotiates, so
+// it never sends verify_data here, and it treats a non-empty value on an
+// initial handshake as handshake_failure (spec: rfc5746#3.4, #3.6).
+//
+//	struct {
+//	    opaque renegotiated_connection<0..255>;
+//	} RenegotiationInfo;
+//
+// spec: rfc5746#3.2
+type RenegotiationInfo struct {
+	RenegotiatedConnection []byte
+}
+
+func (ri *RenegotiationInfo) parse(r *reader) {
+	ri.RenegotiatedConnection = r.opaque(1, 0, 255, "renegotiated_connection")
+}
+
+func (ri *RenegotiationInfo) marshal(b *builder) {
+	b.opaque(1, 0, 255, "renegotiated_connection", ri.RenegotiatedConnection)
+}
+
+// Unmarshal parses an extension_data body.
+func (ri *RenegotiationInfo) Unmarshal(data []byte) error {
+	*ri = RenegotiationInfo{}
+	r := newReader(data, "renegotiation_info")
+	ri.parse(r)
+	return r.finish("renegotiation_info")
+}
+
+// Marshal returns the extension_data body.
+func (ri *RenegotiationInfo) Marshal() ([]byte, error) {
+	var b builder
+	ri.marshal(&b)
+	return b.result()
+}
+
+// SupportedVersions is the body of a TLS 1.3 client's supported_versions
+// extension. minitls speaks only TLS 1.2: when a client sends this list the
+// server picks 1.2 if the list holds it and answers protocol_version if not;
+// the ServerHello then carries 0x0303 in server_version and no
+// supported_versions extension, as a TLS 1.2 server does.
+//
+//	struct {
+//	    select (Handshake.msg_type) {
+//	        case client_hello:
+//	             ProtocolVersion versions<2..254>;
+//	        case server_hello: /* and HelloRetryRequest */
+//	             ProtocolVersion selected_version;
+//	    };
+//	} SupportedVersions;
+//
+// spec: rfc8446#4.2.1
+type SupportedVersions struct {
+	Versions []ProtocolVersion
+}
+
+func (sv *SupportedVersions) parse(r *reader) {
+	list := r.vector(1, 2, 254, "versions")
+	if list.remaining()%2 != 0 {
+		list.fail("versions: odd length %d", list.remaining())
+		return
+	}
+	for !list.empty() {
+		v := ProtocolVersion(list.u16("version"))
+		list.note(v)
+		sv.Versions = append(sv.Versions, v)
+	}
+	list.finish("versions")
+}
+
+func (sv *SupportedVersions) marshal(b *builder) {
+	b.vector(1, 2, 254, "versions", func(b *builder) {
+		for _, v := range sv.Versions {
+			b.u16(uint16(v))
+		}
+	})
+}
+
+// Unmarshal parses a ClientHello's extension_data body.
+func (sv *SupportedVersions) Unmarshal(data []byte) error {
+	*sv = SupportedVersions{}
+	r := newReader(data, "supported_versions")
+	sv.parse(r)
+	return r.finish("supported_versions")
+}
+
+// Marshal returns the extension_data body.
+func (sv *SupportedVersions) Marshal() ([]byte, error) {
+	var b builder
+	sv.marshal(&b)
+	return b.result()
+}
+
+// extensionMarshaler is implemented by the typed extension bodies.
+type extensionMarshaler interface {
+	Marshal() ([]byte, error)
+}
+
+// NewExtension marshals a typed body into an Extension of type t.
+func NewExtension(t ExtensionType, body extensionMarshaler) (Extension, error) {
+	if body == nil {
+		return Extension{Type: t, Data: []byte{}}, nil
+	}
+	data, err := body.Marshal()
+	if err != nil {
+		return Extension{}, err
+	}
+	return Extension{Type: t, Data: data}, nil
+}

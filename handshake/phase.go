@@ -1,0 +1,69 @@
+package handshake
+
+import "fmt"
+
+// Phase names the step of the handshake a connection is in. Both sides walk
+// the same sequence, the message flow of a full handshake, so a trace of
+// either side reads like the figure in the RFC:
+//
+//	Client                                               Server
+//
+//	ClientHello                  -------->
+//	                                                ServerHello
+//	                                               Certificate
+//	                             <--------      ServerHelloDone
+//	ClientKeyExchange
+//	[ChangeCipherSpec]
+//	Finished                     -------->
+//	                                         [ChangeCipherSpec]
+//	                             <--------             Finished
+//	Application Data             <------->     Application Data
+//
+// Each step sets the phase before it sends or waits for its message, so an
+// error names the step that failed, and tests assert the whole sequence.
+//
+// spec: rfc5246#7.3
+type Phase uint8
+
+// The phases, in the order of a full handshake.
+const (
+	PhaseStart                  Phase = iota // nothing sent or received yet
+	PhaseClientHello                         // ClientHello sent / awaited
+	PhaseServerHello                         // ServerHello sent / awaited
+	PhaseServerCertificate                   // Certificate sent / awaited and checked
+	PhaseServerHelloDone                     // ServerHelloDone sent / awaited
+	PhaseClientKeyExchange                   // ClientKeyExchange sent / awaited
+	PhaseKeyDerivation                       // master secret and key block computed
+	PhaseClientChangeCipherSpec              // client's ChangeCipherSpec
+	PhaseClientFinished                      // client's Finished
+	PhaseServerChangeCipherSpec              // server's ChangeCipherSpec
+	PhaseServerFinished                      // server's Finished
+	PhaseEstablished                         // application data may flow
+	PhaseClosed                              // close_notify sent or received
+	PhaseFailed                              // a fatal error ended the connection
+)
+
+var phaseNames = [...]string{
+	PhaseStart:                  "start",
+	PhaseClientHello:            "ClientHello",
+	PhaseServerHello:            "ServerHello",
+	PhaseServerCertificate:      "Certificate",
+	PhaseServerHelloDone:        "ServerHelloDone",
+	PhaseClientKeyExchange:      "ClientKeyExchange",
+	PhaseKeyDerivation:          "key derivation",
+	PhaseClientChangeCipherSpec: "client ChangeCipherSpec",
+	PhaseClientFinished:         "client Finished",
+	PhaseServerChangeCipherSpec: "server ChangeCipherSpec",
+	PhaseServerFinished:         "server Finished",
+	PhaseEstablished:            "established",
+	PhaseClosed:                 "closed",
+	PhaseFailed:                 "failed",
+}
+
+// String returns the phase's name, e.g. "ServerHelloDone".
+func (p Phase) String() string {
+	if int(p) < len(phaseNames) {
+		return phaseNames[p]
+	}
+	return fmt.Sprintf("Phase(%d)", uint8(p))
+}
