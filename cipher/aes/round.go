@@ -204,16 +204,18 @@ const (
 //
 // spec: fips197#5.1.2
 func shiftRows(q *[8]uint64) {
-	for i := range q {
-		x := q[i]
-		// Rows 2 and 3: exchange the two bytes of the 16-bit lane.
-		t := (x ^ x>>8) & (rows23 & 0x00FF00FF00FF00FF)
-		x ^= t | t<<8
-		// Rows 1 and 3: the nibble of column c+1 moves to column c, and
-		// column 0 wraps around to column 3.
-		x = x&^rows13 | (x>>4)&(rows13&0x0FFF0FFF0FFF0FFF) | (x<<12)&(rows13&0xF000F000F000F000)
-		q[i] = x
-	}
+	q[0], q[1], q[2], q[3] = shiftRowsWord(q[0]), shiftRowsWord(q[1]), shiftRowsWord(q[2]), shiftRowsWord(q[3])
+	q[4], q[5], q[6], q[7] = shiftRowsWord(q[4]), shiftRowsWord(q[5]), shiftRowsWord(q[6]), shiftRowsWord(q[7])
+}
+
+// shiftRowsWord applies ShiftRows to one bitsliced word.
+func shiftRowsWord(x uint64) uint64 {
+	// Rows 2 and 3: exchange the two bytes of the 16-bit lane.
+	t := (x ^ x>>8) & (rows23 & 0x00FF00FF00FF00FF)
+	x ^= t | t<<8
+	// Rows 1 and 3: the nibble of column c+1 moves to column c, and
+	// column 0 wraps around to column 3.
+	return x&^rows13 | (x>>4)&(rows13&0x0FFF0FFF0FFF0FFF) | (x<<12)&(rows13&0xF000F000F000F000)
 }
 
 // invShiftRows is InvShiftRows (fips197#5.3.1): row r is rotated right by r
@@ -222,13 +224,15 @@ func shiftRows(q *[8]uint64) {
 //
 // spec: fips197#5.3.1
 func invShiftRows(q *[8]uint64) {
-	for i := range q {
-		x := q[i]
-		t := (x ^ x>>8) & (rows23 & 0x00FF00FF00FF00FF)
-		x ^= t | t<<8
-		x = x&^rows13 | (x<<4)&(rows13&0xFFF0FFF0FFF0FFF0) | (x>>12)&(rows13&0x000F000F000F000F)
-		q[i] = x
-	}
+	q[0], q[1], q[2], q[3] = invShiftRowsWord(q[0]), invShiftRowsWord(q[1]), invShiftRowsWord(q[2]), invShiftRowsWord(q[3])
+	q[4], q[5], q[6], q[7] = invShiftRowsWord(q[4]), invShiftRowsWord(q[5]), invShiftRowsWord(q[6]), invShiftRowsWord(q[7])
+}
+
+// invShiftRowsWord applies InvShiftRows to one bitsliced word.
+func invShiftRowsWord(x uint64) uint64 {
+	t := (x ^ x>>8) & (rows23 & 0x00FF00FF00FF00FF)
+	x ^= t | t<<8
+	return x&^rows13 | (x<<4)&(rows13&0xFFF0FFF0FFF0FFF0) | (x>>12)&(rows13&0x000F000F000F000F)
 }
 
 // nextRow moves row r+1 of every column into row r's lane (rotating the
@@ -302,7 +306,12 @@ func invMixColumns(q *[8]uint64) {
 //
 // spec: fips197#5.1.4
 func addRoundKey(q *[8]uint64, rk *[8]uint64) {
-	for i := range q {
-		q[i] ^= rk[i]
-	}
+	q[0] ^= rk[0]
+	q[1] ^= rk[1]
+	q[2] ^= rk[2]
+	q[3] ^= rk[3]
+	q[4] ^= rk[4]
+	q[5] ^= rk[5]
+	q[6] ^= rk[6]
+	q[7] ^= rk[7]
 }
