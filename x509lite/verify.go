@@ -1,0 +1,377 @@
+package x509lite
+
+import (
+	"crypto"
+	"crypto/sha256"
+	"crypto/sha512"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"minitls/cipher/rsa"
+)
+
+// VerifyOptions configures Certificate.Verify.
+type VerifyOptions struct {
+	// Roots are the trust anchors; nil means the system bundle (loaded once
+	// with SystemCertPool).
+	Roots *CertPool
+	// Intermediates are untrusted certificates that may complete the path
+	// (normally the rest of the peer's Certificate message).
+	Intermediates *CertPool
+	// DNSName is the host name or IP literal (IPv6 optionally in brackets)
+	// the certificate must be valid for; empty skips the name check.
+	DNSName string
+	// CurrentTime is the time validity is checked at; zero means time.Now().
+	CurrentTime time.Time
+	// KeyUsages lists acceptable extended key usages; empty means
+	// ExtKeyUsageServerAuth, and ExtKeyUsageAny accepts any.
+	KeyUsages []ExtKeyUsage
+}
+
+// maxChainDepth bounds a path (leaf and root included); real chains have 2
+// to 4 certificates.
+const maxChainDepth = 8
+
+// maxSignatureChecks bounds the work of path building when a hostile peer
+// sends many intermediates with the same name.
+const maxSignatureChecks = 64
+
+var (
+	systemOnce  sync.Once
+	systemPool  *CertPool
+	systemError error
+)
+
+// Verify builds a path from c to a root in opts.Roots, through
+// opts.Intermediates, and checks it per the RFC 5280 §6.1 subset minitls
+// implements; it returns the chain, leaf first and root last.
+//
+// Checks, in order: the leaf's validity period at opts.CurrentTime; the host
+// name against subjectAltName only (rfc6125#6.4.4: no Common Name fallback);
+// the leaf's extKeyUsage; then, for every issuer on the path: that it signed
+// the certificate below (RSA PKCS#1 v1.5 over RawTBSCertificate), its
+// validity, that it is a CA (basicConstraints cA; a root without
+// basicConstraints — a v1 root — is accepted as a trust anchor), that
+// keyUsage, when present, includes keyCertSign, that its pathLenConstraint
+// is not exceeded, and that its extKeyUsage, when present, allows the
+// requested usage (as crypto/x509 does). Paths are searched depth-first,
+// trusted roots before intermediates, never revisiting a certificate, at most
+// maxChainDepth long. Certificates with critical extensions minitls does not
+// implement (name constraints, policies, ...) never get here: ParseCertificate
+// refuses them (fail closed).
+//
+// spec: rfc5280#6.1
+func (c *Certificate) Verify(opts VerifyOptions) (chain []*Certificate, err error) {
+	now := opts.CurrentTime
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if opts.Roots == nil {
+		systemOnce.Do(func() { systemPool, _, systemError = SystemCertPool() })
+		if systemError != nil {
+			return nil, systemError
+		}
+		opts.Roots = systemPool
+	}
+	if err := checkValidity(c, now); err != nil {
+		return nil, err
+	}
+	if opts.DNSName != "" {
+		if err := c.VerifyHostname(opts.DNSName); err != nil {
+			return nil, err
+		}
+	}
+	usages := opts.KeyUsages
+	if len(usages) == 0 {
+		usages = []ExtKeyUsage{ExtKeyUsageServerAuth}
+	}
+	if err := checkExtKeyUsage(c, usages); err != nil {
+		return nil, err
+	}
+	if opts.Roots.contains(c) {
+		return []*Certificate{c}, nil
+	}
+	v := &verifier{opts: opts, now: now, usages: usages}
+	return v.build([]*Certificate{c})
+}
+
+type verifier struct {
+	opts   VerifyOptions
+	now    time.Time
+	usages []ExtKeyUsage
+	checks int
+}
+
+// build extends chain (whose last element still needs an issuer) to a root.
+func (v *verifier) build(chain []*Certificate) ([]*Certificate, error) {
+	cur := chain[len(chain)-1]
+	if len(chain) >= maxChainDepth {
+		return nil, &CertificateInvalidError{Cert: cur, Reason: ChainTooLong,
+			Detail: fmt.Sprintf("no trusted root within %d certificates", maxChainDepth)}
+	}
+	var firstErr error
+	record := func(err error) {
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	type candidate struct {
+		cert *Certificate
+		root bool
+	}
+	var cands []candidate
+	for _, r := range v.opts.Roots.issuersOf(cur) {
+		cands = append(cands, candidate{r, true})
+	}
+	for _, r := range v.opts.Intermediates.issuersOf(cur) {
+		if !v.opts.Roots.contains(r) {
+			cands = append(cands, candidate{r, false})
+		}
+	}
+next:
+	for _, cand := range cands {
+		for _, have := range chain {
+			if string(have.Raw) == string(cand.cert.Raw) {
+				continue next // a loop
+			}
+		}
+		if v.checks >= maxSignatureChecks {
+			return nil, &CertificateInvalidError{Cert: cur, Reason: ChainTooLong,
+				Detail: fmt.Sprintf("gave up after %d signature checks", maxSignatureChecks)}
+		}
+		v.checks++
+		if err := checkSignature(cur, cand.cert); err != nil {
+			record(err)
+			continue
+		}
+		if err := v.checkIssuer(cand.cert, chain, cand.root); err != nil {
+			record(err)
+			continue
+		}
+		path := append(append([]*Certificate(nil), chain...), cand.cert)
+		if cand.root {
+			return path, nil
+		}
+		full, err := v.build(path)
+		if err == nil {
+			return full, nil
+		}
+		record(err)
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return nil, &UnknownAuthorityError{Cert: cur, Issuer: cur.Issuer}
+}
+
+// checkIssuer applies the checks on a certificate used as an issuer of
+// chain's last element.
+//
+// spec: rfc5280#6.1.4
+func (v *verifier) checkIssuer(iss *Certificate, chain []*Certificate, root bool) error {
+	if err := checkValidity(iss, v.now); err != nil {
+		return err
+	}
+	// spec: rfc5280#6.1.4 (k): an intermediate must assert cA. A v1 root
+	// has no extensions at all and is trusted as configured.
+	if iss.BasicConstraintsValid && !iss.IsCA || !iss.BasicConstraintsValid && !root {
+		return &CertificateInvalidError{Cert: iss, Reason: NotAuthorizedToSign,
+			Detail: "basicConstraints does not say cA TRUE, so it cannot issue certificates"}
+	}
+	// spec: rfc5280#6.1.4 (n)
+	if iss.hasExtension(OIDExtKeyUsage) && iss.KeyUsage&KeyUsageCertSign == 0 {
+		return &CertificateInvalidError{Cert: iss, Reason: NotAuthorizedToSign,
+			Detail: "keyUsage lacks keyCertSign"}
+	}
+	// spec: rfc5280#6.1.4 (l, m): intermediates below iss on this path.
+	if below := len(chain) - 1; iss.BasicConstraintsValid && iss.MaxPathLen >= 0 && below > iss.MaxPathLen {
+		return &CertificateInvalidError{Cert: iss, Reason: TooManyIntermediates,
+			Detail: fmt.Sprintf("pathLenConstraint %d allows %d intermediate(s) below it, the path has %d", iss.MaxPathLen, iss.MaxPathLen, below)}
+	}
+	return checkExtKeyUsage(iss, v.usages)
+}
+
+func (c *Certificate) hasExtension(id OID) bool {
+	for _, e := range c.Extensions {
+		if e.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// checkValidity: notBefore <= now <= notAfter.
+//
+// spec: rfc5280#4.1.2.5
+func checkValidity(c *Certificate, now time.Time) error {
+	if now.Before(c.NotBefore) {
+		return &CertificateInvalidError{Cert: c, Reason: NotYetValid, Detail: timeDetail(c, now)}
+	}
+	if now.After(c.NotAfter) {
+		return &CertificateInvalidError{Cert: c, Reason: Expired, Detail: timeDetail(c, now)}
+	}
+	return nil
+}
+
+// checkExtKeyUsage: a certificate without extKeyUsage, or with
+// anyExtendedKeyUsage, allows every usage; otherwise one of usages must be
+// listed.
+//
+// spec: rfc5280#4.2.1.12
+func checkExtKeyUsage(c *Certificate, usages []ExtKeyUsage) error {
+	if len(c.ExtKeyUsage) == 0 && len(c.UnknownExtKeyUsage) == 0 {
+		return nil
+	}
+	for _, want := range usages {
+		if want == ExtKeyUsageAny {
+			return nil
+		}
+	}
+	for _, have := range c.ExtKeyUsage {
+		if have == ExtKeyUsageAny {
+			return nil
+		}
+		for _, want := range usages {
+			if have == want {
+				return nil
+			}
+		}
+	}
+	var have []string
+	for _, u := range c.ExtKeyUsage {
+		have = append(have, u.String())
+	}
+	for _, o := range c.UnknownExtKeyUsage {
+		have = append(have, o.String())
+	}
+	var want []string
+	for _, u := range usages {
+		want = append(want, u.String())
+	}
+	return &CertificateInvalidError{Cert: c, Reason: IncompatibleUsage,
+		Detail: fmt.Sprintf("it allows %s, but %s is needed", strings.Join(have, ", "), strings.Join(want, " or "))}
+}
+
+// CheckSignatureFrom checks that parent's key signed c. It does not check
+// that parent may issue certificates; Verify does.
+//
+// spec: rfc5280#6.1.3
+func (c *Certificate) CheckSignatureFrom(parent *Certificate) error {
+	return checkSignature(c, parent)
+}
+
+func checkSignature(c, parent *Certificate) error {
+	if parent.PublicKey == nil {
+		return &CertificateInvalidError{Cert: c, Reason: BadSignature, Detail: "the issuer has no RSA public key"}
+	}
+	var digest []byte
+	switch h := c.SignatureAlgorithm.Hash(); h {
+	case crypto.SHA256:
+		d := sha256.Sum256(c.RawTBSCertificate)
+		digest = d[:]
+	case crypto.SHA384:
+		d := sha512.Sum384(c.RawTBSCertificate)
+		digest = d[:]
+	case crypto.SHA512:
+		d := sha512.Sum512(c.RawTBSCertificate)
+		digest = d[:]
+	default:
+		return &CertificateInvalidError{Cert: c, Reason: BadSignature, Detail: "unsupported signature algorithm"}
+	}
+	if err := rsa.VerifyPKCS1v15(parent.PublicKey, c.SignatureAlgorithm.Hash(), digest, c.Signature); err != nil {
+		return &CertificateInvalidError{Cert: c, Reason: BadSignature,
+			Detail: fmt.Sprintf("%v signature does not verify with the key of %q (%v)", c.SignatureAlgorithm, parent.Subject.String(), err)}
+	}
+	return nil
+}
+
+// VerifyHostname checks that c is valid for host, a DNS name or an IP
+// literal (IPv6 optionally in brackets), using subjectAltName only.
+//
+// Rules (RFC 6125 §6.4): names compare case-insensitively in ASCII, one
+// trailing dot on host is ignored; a wildcard is allowed only as the whole
+// left-most label ("*.example.com"), matches exactly one non-empty label,
+// and needs at least two labels after it (no "*.com"); partial wildcards
+// ("f*.example.com") never match. IP literals match iPAddress entries only,
+// never dNSName entries (and so never wildcards). The Common Name is never
+// used (rfc6125#6.4.4).
+//
+// spec: rfc6125#6.4.3
+func (c *Certificate) VerifyHostname(host string) error {
+	ipText := host
+	if len(ipText) >= 3 && ipText[0] == '[' && ipText[len(ipText)-1] == ']' {
+		ipText = ipText[1 : len(ipText)-1]
+	}
+	if ip := net.ParseIP(ipText); ip != nil {
+		for _, have := range c.IPAddresses {
+			if ip.Equal(have) {
+				return nil
+			}
+		}
+		return &HostnameError{Cert: c, Host: host}
+	}
+	h := strings.TrimSuffix(toLowerASCII(host), ".")
+	if validHostname(h, false) {
+		for _, pattern := range c.DNSNames {
+			if matchHostname(toLowerASCII(pattern), h) {
+				return nil
+			}
+		}
+	}
+	return &HostnameError{Cert: c, Host: host}
+}
+
+func toLowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// validHostname: non-empty labels of letters, digits, '-' and '_' (seen in
+// real names), at most 253 bytes; with wildcard, the first label may be "*".
+func validHostname(h string, wildcard bool) bool {
+	if len(h) == 0 || len(h) > 253 {
+		return false
+	}
+	for i, label := range strings.Split(h, ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+		if wildcard && i == 0 && label == "*" {
+			continue
+		}
+		for j := 0; j < len(label); j++ {
+			c := label[j]
+			if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// matchHostname matches a lower-cased dNSName pattern against a lower-cased,
+// validated host.
+//
+// spec: rfc6125#6.4.3
+func matchHostname(pattern, host string) bool {
+	if !validHostname(pattern, true) {
+		return false
+	}
+	if !strings.HasPrefix(pattern, "*.") {
+		return pattern == host
+	}
+	rest := pattern[2:]
+	if !strings.Contains(rest, ".") {
+		return false // "*.com": a wildcard needs at least two labels after it
+	}
+	i := strings.IndexByte(host, '.')
+	return i > 0 && host[i+1:] == rest
+}
