@@ -23,18 +23,3 @@ func ctEq(x, y uint) choice {
 	z := x ^ y
 	return not(choice((z | -z) >> (_W - 1)))
 }
-
-// ctLess returns 1 if x < y and 0 otherwise (unsigned), without branching.
-func ctLess(x, y uint) choice {
-	_, b := bits.Sub(x, y, 0)
-	return choice(b)
-}
-
-// ctSelect returns a if on == 1 and b if on == 0.
-func ctSelect(on choice, a, b uint) uint {
-	m := ctMask(on)
-	return (a & m) | (b &^ m)
-}
-
-// ctByteEq returns 1 if x == y.
-func ctByteEq(x, y byte) choice { return ctEq(uint(x), uint(y)) }

@@ -198,13 +198,6 @@ func (m *modulus) modSub(x, y nat) {
 	x.addMasked(m.m, ctMask(choice(b)))
 }
 
-// toMont returns x·R mod m for any x < R of the width of m.
-func (m *modulus) toMont(x nat) nat {
-	out := newNat(m.size())
-	m.montMul(out, x, m.rr, newNat(m.size()))
-	return out
-}
-
 // modMul returns x·y mod m (not in Montgomery form), for x < R and y < m.
 func (m *modulus) modMul(x, y nat) nat {
 	t := newNat(m.size())
