@@ -1,6 +1,8 @@
 package handshake
 
-// Certificate carries the server's chain, leaf first, each certificate
+// CertificateMessage is the RFC's Certificate message (the name Certificate
+// is taken by the key pair in Config, as in crypto/tls). It carries the
+// server's chain, leaf first, each certificate
 // certifying the one before it.
 //
 //	opaque ASN.1Cert<1..2^24-1>;
@@ -10,16 +12,16 @@ package handshake
 //	} Certificate;
 //
 // spec: rfc5246#7.4.2
-type Certificate struct {
+type CertificateMessage struct {
 	Raw          []byte // as received; nil when built locally
 	Certificates [][]byte
 }
 
 // Type returns TypeCertificate.
-func (*Certificate) Type() HandshakeType { return TypeCertificate }
+func (*CertificateMessage) Type() HandshakeType { return TypeCertificate }
 
 // Marshal serializes the message from its fields.
-func (m *Certificate) Marshal() ([]byte, error) {
+func (m *CertificateMessage) Marshal() ([]byte, error) {
 	return marshalMessage(TypeCertificate, func(b *builder) {
 		b.vector(3, 0, 1<<24-1, "certificate_list", func(b *builder) {
 			for _, c := range m.Certificates {
@@ -31,9 +33,9 @@ func (m *Certificate) Marshal() ([]byte, error) {
 
 // Unmarshal parses a whole Certificate message; m.Raw keeps a copy of data.
 // The certificates are not parsed here; x509lite does that.
-func (m *Certificate) Unmarshal(data []byte) error {
+func (m *CertificateMessage) Unmarshal(data []byte) error {
 	raw := cloneBytes(data)
-	var n Certificate
+	var n CertificateMessage
 	if err := n.parse(raw, nil); err != nil {
 		return err
 	}
@@ -43,11 +45,11 @@ func (m *Certificate) Unmarshal(data []byte) error {
 }
 
 // Fields lists every field of the message for the trace.
-func (m *Certificate) Fields() []Field {
-	return fieldsOf(m.Raw, m, func(d []byte, rec *[]Field) error { var n Certificate; return n.parse(d, rec) })
+func (m *CertificateMessage) Fields() []Field {
+	return fieldsOf(m.Raw, m, func(d []byte, rec *[]Field) error { var n CertificateMessage; return n.parse(d, rec) })
 }
 
-func (m *Certificate) parse(data []byte, rec *[]Field) error {
+func (m *CertificateMessage) parse(data []byte, rec *[]Field) error {
 	return parseMessage(data, TypeCertificate, "Certificate", rec, func(r *reader) {
 		list := r.vector(3, 0, 1<<24-1, "certificate_list")
 		m.Certificates = [][]byte{}

@@ -43,7 +43,7 @@ func NewMessage(t HandshakeType) Message {
 	case TypeServerHello:
 		return new(ServerHello)
 	case TypeCertificate:
-		return new(Certificate)
+		return new(CertificateMessage)
 	case TypeServerHelloDone:
 		return new(ServerHelloDone)
 	case TypeClientKeyExchange:

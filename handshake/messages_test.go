@@ -16,7 +16,7 @@ import (
 var ignoreRaw = cmp.Options{
 	cmpopts.IgnoreFields(ClientHello{}, "Raw"),
 	cmpopts.IgnoreFields(ServerHello{}, "Raw"),
-	cmpopts.IgnoreFields(Certificate{}, "Raw"),
+	cmpopts.IgnoreFields(CertificateMessage{}, "Raw"),
 	cmpopts.IgnoreFields(ClientKeyExchange{}, "Raw"),
 	cmpopts.IgnoreFields(Finished{}, "Raw"),
 	cmpopts.IgnoreFields(HelloRequest{}, "Raw"),
@@ -136,7 +136,7 @@ func genMessage(t *rapid.T) Message {
 			Extensions:        genExtensions(t, roleServer),
 		}
 	case 2:
-		return &Certificate{Certificates: rapid.SliceOfN(genBytes(1, 300), 0, 4).Draw(t, "certs")}
+		return &CertificateMessage{Certificates: rapid.SliceOfN(genBytes(1, 300), 0, 4).Draw(t, "certs")}
 	case 3:
 		return &ClientKeyExchange{EncryptedPreMasterSecret: genBytes(0, 300).Draw(t, "epms")}
 	case 4:
@@ -315,7 +315,7 @@ func TestMarshalRejectsOutOfBounds(t *testing.T) {
 		&ClientHello{CipherSuites: []CipherSuite{1}, CompressionMethods: nil},
 		&ClientHello{CipherSuites: []CipherSuite{1}, CompressionMethods: []byte{0}, SessionID: make([]byte, 33)},
 		&Finished{VerifyData: make([]byte, 11)},
-		&Certificate{Certificates: [][]byte{{}}},
+		&CertificateMessage{Certificates: [][]byte{{}}},
 	}
 	for _, m := range bad {
 		if b, err := m.Marshal(); err == nil {

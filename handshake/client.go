@@ -1,0 +1,337 @@
+package handshake
+
+import (
+	"fmt"
+	"io"
+
+	"minitls/cipher/rsa"
+	"minitls/x509lite"
+)
+
+// clientHandshake runs a full handshake as the client, one method per
+// flight, in the order of the message flow:
+//
+//	ClientHello                  -------->
+//	                                                ServerHello
+//	                                               Certificate
+//	                             <--------      ServerHelloDone
+//	ClientKeyExchange
+//	[ChangeCipherSpec]
+//	Finished                     -------->
+//	                                         [ChangeCipherSpec]
+//	                             <--------             Finished
+//
+// spec: rfc5246#7.3
+func (c *Conn) clientHandshake() error {
+	if c.config.ServerName == "" && !c.config.InsecureSkipVerify {
+		return fmt.Errorf("%w: set Config.ServerName (the name to check the certificate against) or InsecureSkipVerify", ErrConfig)
+	}
+	hs := &clientState{c: c}
+	if err := hs.sendClientHello(); err != nil {
+		return err
+	}
+	if err := hs.readServerHello(); err != nil {
+		return err
+	}
+	verified, err := hs.readCertificate()
+	if err != nil {
+		return err
+	}
+	if err := hs.readServerHelloDone(); err != nil {
+		return err
+	}
+	if err := hs.sendClientKeyExchange(verified); err != nil {
+		return err
+	}
+	if err := hs.sendFinished(); err != nil {
+		return err
+	}
+	finished, err := hs.readFinished()
+	if err != nil {
+		return err
+	}
+	c.establish(finished)
+	return nil
+}
+
+// clientState is what the client learns during one handshake.
+type clientState struct {
+	c            *Conn
+	hello        *ClientHello
+	serverHello  *ServerHello
+	suite        *suite
+	serverKey    *rsa.PublicKey
+	masterSecret []byte
+}
+
+// sendClientHello offers TLS 1.2, our suites, and the extensions real
+// servers expect: server_name (for a host name), signature_algorithms
+// (OpenSSL's s_server refuses a hello without it), extended_master_secret,
+// an empty renegotiation_info, and ALPN when configured.
+//
+// spec: rfc5246#7.4.1.2
+func (hs *clientState) sendClientHello() error {
+	c := hs.c
+	c.setPhase(PhaseClientHello)
+	enabled := c.config.enabledSuites()
+	if len(enabled) == 0 {
+		return fmt.Errorf("%w: Config.CipherSuites enables no suite minitls implements", ErrConfig)
+	}
+	m := &ClientHello{
+		Version:            VersionTLS12,
+		CompressionMethods: []uint8{0}, // null only; spec: rfc5246#6.2.2
+		Extensions:         []Extension{},
+	}
+	if _, err := io.ReadFull(c.config.rand(), m.Random[:]); err != nil {
+		return fmt.Errorf("%w: reading Config.Rand: %v", ErrConfig, err)
+	}
+	for _, s := range enabled {
+		m.CipherSuites = append(m.CipherSuites, s.id)
+	}
+	add := func(t ExtensionType, body extensionMarshaler) error {
+		e, err := NewExtension(t, body)
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrConfig, err)
+		}
+		m.Extensions = append(m.Extensions, e)
+		return nil
+	}
+	if host := hostnameForSNI(c.config.ServerName); host != "" {
+		if err := add(ExtServerName, &ServerNameList{HostName: host}); err != nil {
+			return err
+		}
+	}
+	// We can verify PKCS#1 v1.5 signatures with SHA-256/384/512 (and the
+	// chain may use them); spec: rfc5246#7.4.1.4.1.
+	if err := add(ExtSignatureAlgorithms, &SignatureAlgorithms{Schemes: []SignatureScheme{
+		PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512}}); err != nil {
+		return err
+	}
+	if !c.config.disableEMS {
+		if err := add(ExtExtendedMasterSecret, nil); err != nil {
+			return err
+		}
+	}
+	if err := add(ExtRenegotiationInfo, &RenegotiationInfo{RenegotiatedConnection: []byte{}}); err != nil {
+		return err
+	}
+	if len(c.config.NextProtos) > 0 {
+		if err := add(ExtALPN, &ProtocolNameList{Protocols: c.config.NextProtos}); err != nil {
+			return err
+		}
+	}
+	hs.hello = m
+	// The record carrying the first ClientHello says TLS 1.0, which every
+	// server accepts; the hello itself says 1.2. spec: rfc5246#E.1
+	c.rec.SetVersion(uint16(VersionTLS10))
+	if err := c.writeFlight(m); err != nil {
+		return err
+	}
+	c.rec.SetVersion(uint16(VersionTLS12))
+	return nil
+}
+
+// readServerHello checks the server's choices against what we offered.
+//
+// spec: rfc5246#7.4.1.3
+func (hs *clientState) readServerHello() error {
+	c := hs.c
+	c.setPhase(PhaseServerHello)
+	m := new(ServerHello)
+	if err := c.readHandshake(TypeServerHello, m); err != nil {
+		return err
+	}
+	hs.serverHello = m
+	if m.Version != VersionTLS12 {
+		return failf(ErrUnsupportedVersion, "server chose %v", m.Version)
+	}
+	offered := false
+	for _, s := range hs.hello.CipherSuites {
+		offered = offered || s == m.CipherSuite
+	}
+	hs.suite = suiteByID(m.CipherSuite)
+	if !offered || hs.suite == nil {
+		return failf(ErrIllegalParameter, "server chose cipher suite %v, which we did not offer", m.CipherSuite)
+	}
+	if m.CompressionMethod != 0 {
+		return failf(ErrIllegalParameter, "server chose compression method %d; we offered only null", m.CompressionMethod)
+	}
+	// Every extension in the ServerHello must answer one we sent.
+	// spec: rfc5246#7.4.1.4 "If a client receives an extension type in
+	// ServerHello that it did not request in the associated ClientHello, it
+	// MUST abort the handshake with an unsupported_extension fatal alert."
+	for _, e := range m.Extensions {
+		if _, ok := hs.hello.extension(e.Type); !ok {
+			return failf(ErrUnsupportedExtension, "%v", e.Type)
+		}
+		switch e.Type {
+		case ExtRenegotiationInfo:
+			var ri RenegotiationInfo
+			if err := ri.Unmarshal(e.Data); err != nil {
+				return err
+			}
+			if len(ri.RenegotiatedConnection) != 0 {
+				// spec: rfc5746#3.4
+				return failf(ErrRenegotiationInfo, "server sent %d bytes", len(ri.RenegotiatedConnection))
+			}
+		case ExtExtendedMasterSecret:
+			c.state.ExtendedMasterSecret = true
+		case ExtALPN:
+			var p ProtocolNameList
+			if err := p.Unmarshal(e.Data); err != nil {
+				return err
+			}
+			ok := false
+			for _, proto := range c.config.NextProtos {
+				ok = ok || proto == p.Protocols[0]
+			}
+			if !ok {
+				// spec: rfc7301#3.1 the server selects one of the client's protocols.
+				return failf(ErrIllegalParameter, "server selected ALPN protocol %q, which we did not offer", p.Protocols[0])
+			}
+			c.state.NegotiatedProtocol = p.Protocols[0]
+		}
+	}
+	c.state.CipherSuite = uint16(m.CipherSuite)
+	c.state.ServerName = hostnameForSNI(c.config.ServerName)
+	c.transcript.setHash(hs.suite.prf)
+	return nil
+}
+
+// chainVerified proves that the server's certificate chain was verified
+// (or that the user explicitly disabled verification with
+// InsecureSkipVerify). Only verifyServerChain creates one; the key exchange
+// takes it as a parameter, so the premaster secret is never encrypted to an
+// unchecked key.
+type chainVerified struct{}
+
+// readCertificate reads and verifies the server's chain.
+//
+// spec: rfc5246#7.4.2
+func (hs *clientState) readCertificate() (chainVerified, error) {
+	c := hs.c
+	c.setPhase(PhaseServerCertificate)
+	m := new(CertificateMessage)
+	if err := c.readHandshake(TypeCertificate, m); err != nil {
+		return chainVerified{}, err
+	}
+	return hs.verifyServerChain(m.Certificates)
+}
+
+// verifyServerChain parses the chain, checks it against Config.RootCAs and
+// Config.ServerName at Config.Time, and keeps the leaf's RSA key. x509lite's
+// errors carry the alert that fits (bad_certificate, unknown_ca,
+// certificate_expired, unsupported_certificate).
+//
+// spec: rfc5246#7.4.2, rfc5280#6
+func (hs *clientState) verifyServerChain(ders [][]byte) (chainVerified, error) {
+	c := hs.c
+	if len(ders) == 0 {
+		return chainVerified{}, ErrCertificateRequired
+	}
+	certs := make([]*x509lite.Certificate, len(ders))
+	for i, der := range ders {
+		cert, err := x509lite.ParseCertificate(der)
+		if err != nil {
+			return chainVerified{}, err
+		}
+		certs[i] = cert
+	}
+	if !c.config.InsecureSkipVerify {
+		roots := c.config.RootCAs
+		if roots == nil {
+			var err error
+			if roots, _, err = x509lite.SystemCertPool(); err != nil {
+				return chainVerified{}, fmt.Errorf("%w: loading the system roots: %v", ErrConfig, err)
+			}
+		}
+		inter := x509lite.NewCertPool()
+		for _, cert := range certs[1:] {
+			inter.AddCert(cert)
+		}
+		_, err := certs[0].Verify(x509lite.VerifyOptions{
+			Roots:         roots,
+			Intermediates: inter,
+			DNSName:       c.config.ServerName,
+			CurrentTime:   c.config.time(),
+			KeyUsages:     []x509lite.ExtKeyUsage{x509lite.ExtKeyUsageServerAuth},
+		})
+		if err != nil {
+			return chainVerified{}, err
+		}
+	}
+	if certs[0].PublicKey == nil {
+		return chainVerified{}, fmt.Errorf("%w: the server's certificate has no RSA key", ErrCertificateRequired)
+	}
+	hs.serverKey = certs[0].PublicKey
+	c.state.PeerCertificates = certs
+	return chainVerified{}, nil
+}
+
+// readServerHelloDone reads the end of the server's flight. With RSA key
+// transport there is no ServerKeyExchange; a CertificateRequest is not
+// supported (minitls has no client certificates): both are
+// unexpected_message here.
+//
+// spec: rfc5246#7.4.5
+func (hs *clientState) readServerHelloDone() error {
+	hs.c.setPhase(PhaseServerHelloDone)
+	return hs.c.readHandshake(TypeServerHelloDone, new(ServerHelloDone))
+}
+
+// sendClientKeyExchange makes the premaster secret (client_version then 46
+// random bytes), encrypts it to the verified server key, and derives the
+// keys. The client_version is the one in our ClientHello, so a version
+// rollback is detected by the server.
+//
+// spec: rfc5246#7.4.7.1
+func (hs *clientState) sendClientKeyExchange(_ chainVerified) error {
+	c := hs.c
+	c.setPhase(PhaseClientKeyExchange)
+	pre := make([]byte, 48)
+	pre[0], pre[1] = byte(hs.hello.Version>>8), byte(hs.hello.Version)
+	if _, err := io.ReadFull(c.config.rand(), pre[2:]); err != nil {
+		return fmt.Errorf("%w: reading Config.Rand: %v", ErrConfig, err)
+	}
+	ct, err := rsa.EncryptPKCS1v15(c.config.rand(), hs.serverKey, pre)
+	if err != nil {
+		return fmt.Errorf("%w: encrypting the premaster secret to the server's key: %v", ErrCertificateRequired, err)
+	}
+	if err := c.writeFlight(&ClientKeyExchange{EncryptedPreMasterSecret: ct}); err != nil {
+		return err
+	}
+	hs.masterSecret, err = c.deriveKeys(hs.suite, pre, hs.hello.Random[:], hs.serverHello.Random[:])
+	return err
+}
+
+// sendFinished switches our direction to the new keys and sends Finished.
+//
+// spec: rfc5246#7.1, rfc5246#7.4.9
+func (hs *clientState) sendFinished() error {
+	c := hs.c
+	c.setPhase(PhaseClientChangeCipherSpec)
+	if err := c.rec.WriteChangeCipherSpec(); err != nil {
+		return err
+	}
+	c.setPhase(PhaseClientFinished)
+	vd := VerifyData(hs.suite.prf, hs.masterSecret, labelClientFinished, c.transcript.sum())
+	return c.writeFlight(&Finished{VerifyData: vd})
+}
+
+// readFinished reads the server's ChangeCipherSpec and Finished and checks it.
+//
+// spec: rfc5246#7.4.9
+func (hs *clientState) readFinished() (finishedVerified, error) {
+	c := hs.c
+	c.setPhase(PhaseServerChangeCipherSpec)
+	if err := c.rec.ReadChangeCipherSpec(); err != nil {
+		return finishedVerified{}, err
+	}
+	c.setPhase(PhaseServerFinished)
+	want := VerifyData(hs.suite.prf, hs.masterSecret, labelServerFinished, c.transcript.sum())
+	m := new(Finished)
+	if err := c.readHandshake(TypeFinished, m); err != nil {
+		return finishedVerified{}, err
+	}
+	return checkPeerFinished(m, want)
+}

@@ -1,0 +1,172 @@
+package handshake
+
+import (
+	"crypto/rand"
+	"fmt"
+	"io"
+	"net"
+	"time"
+
+	"minitls/cipher/rsa"
+	"minitls/x509lite"
+)
+
+// Certificate is a chain with its private key, what a server presents.
+type Certificate struct {
+	// Certificate is the chain in DER, leaf first, as sent in the
+	// Certificate message (spec: rfc5246#7.4.2).
+	Certificate [][]byte
+	// PrivateKey decrypts the ClientKeyExchange; it must match the leaf.
+	PrivateKey *rsa.PrivateKey
+	// Leaf is the parsed leaf; X509KeyPair fills it in. When nil it is
+	// parsed on first use.
+	Leaf *x509lite.Certificate
+}
+
+// X509KeyPair builds a Certificate from a PEM chain (leaf first) and a PEM
+// RSA private key (PKCS#1 or PKCS#8), checking that the key matches the leaf.
+func X509KeyPair(certPEM, keyPEM []byte) (Certificate, error) {
+	chain, key, err := x509lite.KeyPairFromPEM(certPEM, keyPEM)
+	if err != nil {
+		return Certificate{}, err
+	}
+	return certificateFromChain(chain, key)
+}
+
+// LoadX509KeyPair reads a PEM chain and key from files; see X509KeyPair.
+func LoadX509KeyPair(certFile, keyFile string) (Certificate, error) {
+	chain, key, err := x509lite.LoadKeyPair(certFile, keyFile)
+	if err != nil {
+		return Certificate{}, err
+	}
+	return certificateFromChain(chain, key)
+}
+
+func certificateFromChain(chain []*x509lite.Certificate, key *rsa.PrivateKey) (Certificate, error) {
+	if len(chain) == 0 {
+		return Certificate{}, fmt.Errorf("%w: no certificate in the PEM data", ErrConfig)
+	}
+	c := Certificate{PrivateKey: key, Leaf: chain[0]}
+	for _, cert := range chain {
+		c.Certificate = append(c.Certificate, cert.Raw)
+	}
+	return c, nil
+}
+
+// Config configures a client or a server, like crypto/tls.Config. A Config
+// may be shared by many connections and must not be modified after use.
+type Config struct {
+	// Certificates holds the server's chains; the first whose leaf names the
+	// client's SNI host is used, else the first. Servers only.
+	Certificates []Certificate
+
+	// RootCAs are the trust anchors for the server's chain. Nil means the
+	// system's roots (x509lite.SystemCertPool). Clients only.
+	RootCAs *x509lite.CertPool
+
+	// ServerName is the name the client checks the server's certificate
+	// against and sends as SNI (when it is a host name, not an IP address;
+	// spec: rfc6066#3 "Literal IPv4 and IPv6 addresses are not permitted").
+	// On a server it is ignored; the client's SNI is in ConnectionState.
+	ServerName string
+
+	// CipherSuites lists the enabled suites. A server picks by this order,
+	// not the client's. Nil means DefaultCipherSuites. Unknown values are
+	// ignored.
+	CipherSuites []uint16
+
+	// NextProtos lists ALPN protocols in preference order (spec: rfc7301).
+	NextProtos []string
+
+	// InsecureSkipVerify makes the client accept any server certificate.
+	// It defeats TLS's protection against active attackers: only for tests
+	// and for looking at a server's certificate.
+	InsecureSkipVerify bool
+
+	// KeyLogWriter, when set, receives one line per connection in the NSS
+	// key log format ("CLIENT_RANDOM <client random> <master secret>", both
+	// in hex) so Wireshark can decrypt a capture. It exposes every session
+	// key: only for debugging.
+	KeyLogWriter io.Writer
+
+	// Time returns the current time for certificate checks. Nil means
+	// time.Now. With Rand fixed too, handshakes are reproducible byte for
+	// byte (minitls's randoms are all random, with no time in them).
+	Time func() time.Time
+
+	// Rand is the source of every random byte the handshake uses: hello
+	// randoms, the premaster secret, PKCS#1 padding, RSA blinding and the
+	// fallback premaster secret. Nil means crypto/rand.Reader. A
+	// deterministic Rand is for tests and demonstrations only.
+	Rand io.Reader
+
+	// Trace, when set, receives an Event for every record, handshake
+	// message, phase change, key-derivation step and alert. It sees secrets
+	// (see Event): only for teaching and debugging.
+	Trace func(Event)
+
+	// disableEMS turns off the extended master secret (a test hook: every
+	// real peer should use RFC 7627).
+	disableEMS bool
+	// phaseLog, when set, collects every phase (a test hook).
+	phaseLog *[]Phase
+}
+
+func (c *Config) rand() io.Reader {
+	if c.Rand != nil {
+		return c.Rand
+	}
+	return rand.Reader
+}
+
+func (c *Config) time() time.Time {
+	if c.Time != nil {
+		return c.Time()
+	}
+	return time.Now()
+}
+
+// enabledSuites returns the suites to offer or accept, in preference order.
+func (c *Config) enabledSuites() []*suite {
+	if c.CipherSuites == nil {
+		return suites
+	}
+	var out []*suite
+	for _, id := range c.CipherSuites {
+		if s := suiteByID(CipherSuite(id)); s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Clone returns a shallow copy of c.
+func (c *Config) Clone() *Config {
+	if c == nil {
+		return nil
+	}
+	n := *c
+	return &n
+}
+
+// hostnameForSNI returns the name to send in server_name, or "" when the
+// name is empty or an IP literal.
+func hostnameForSNI(name string) string {
+	if name == "" || net.ParseIP(name) != nil {
+		return ""
+	}
+	if len(name) > 0 && name[len(name)-1] == '.' {
+		name = name[:len(name)-1]
+	}
+	return name
+}
+
+// writeKeyLog writes the NSS key log line for this connection.
+// Format: https://nss-crypto.org/reference/security/nss/legacy/key_log_format/
+func (c *Config) writeKeyLog(clientRandom, masterSecret []byte) error {
+	if c.KeyLogWriter == nil {
+		return nil
+	}
+	_, err := fmt.Fprintf(c.KeyLogWriter, "CLIENT_RANDOM %x %x\n", clientRandom, masterSecret)
+	return err
+}

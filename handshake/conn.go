@@ -1,0 +1,428 @@
+package handshake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"minitls/record"
+	"minitls/x509lite"
+)
+
+// Conn is a TLS 1.2 connection over a net.Conn, shaped like crypto/tls.Conn.
+// The first Read or Write runs the handshake if Handshake was not called.
+// One goroutine may Read while another Writes; the record layer keeps the
+// two directions apart.
+type Conn struct {
+	conn     net.Conn
+	rec      *record.Conn
+	config   *Config
+	isClient bool
+
+	handshakeMu   sync.Mutex
+	handshakeDone atomic.Bool
+	handshakeErr  error
+	phase         Phase // guarded by handshakeMu until handshakeDone
+	phaseLog      *[]Phase
+	state         ConnectionState
+	transcript    transcript
+
+	closed atomic.Bool
+}
+
+// ConnectionState describes a connection after its handshake.
+type ConnectionState struct {
+	Version              uint16 // always 0x0303 (TLS 1.2) once complete
+	HandshakeComplete    bool
+	DidResume            bool   // always false: minitls does not resume sessions
+	CipherSuite          uint16 // the negotiated suite
+	NegotiatedProtocol   string // ALPN protocol, or ""
+	ServerName           string // the client's SNI host name (on both sides)
+	PeerCertificates     []*x509lite.Certificate
+	ExtendedMasterSecret bool // RFC 7627 was used
+}
+
+// Client returns a client connection over conn. config must set ServerName
+// or InsecureSkipVerify.
+func Client(conn net.Conn, config *Config) *Conn {
+	return newConn(conn, config, true)
+}
+
+// Server returns a server connection over conn. config must have at least
+// one Certificate.
+func Server(conn net.Conn, config *Config) *Conn {
+	return newConn(conn, config, false)
+}
+
+func newConn(conn net.Conn, config *Config, isClient bool) *Conn {
+	if config == nil {
+		config = &Config{}
+	}
+	c := &Conn{conn: conn, rec: record.NewConn(conn), config: config, isClient: isClient, phaseLog: config.phaseLog}
+	if config.Trace != nil {
+		c.rec.SetTracer(func(ev record.RecordEvent) {
+			c.trace(Event{Kind: EventRecord, Sent: ev.Sent, Record: ev})
+		})
+	}
+	return c
+}
+
+// Handshake runs the handshake if it has not run yet.
+func (c *Conn) Handshake() error {
+	return c.HandshakeContext(context.Background())
+}
+
+// HandshakeContext runs the handshake; if ctx ends first, the underlying
+// connection is closed to interrupt it and ctx's error is returned.
+func (c *Conn) HandshakeContext(ctx context.Context) (ret error) {
+	if c.handshakeDone.Load() {
+		return nil
+	}
+	c.handshakeMu.Lock()
+	defer c.handshakeMu.Unlock()
+	if c.handshakeErr != nil {
+		return c.handshakeErr
+	}
+	if c.handshakeDone.Load() {
+		return nil
+	}
+	if ctx.Done() != nil {
+		done := make(chan struct{})
+		interrupted := make(chan error, 1)
+		go func() {
+			select {
+			case <-ctx.Done():
+				_ = c.conn.Close()
+				interrupted <- ctx.Err()
+			case <-done:
+				interrupted <- nil
+			}
+		}()
+		defer func() {
+			close(done)
+			if ctxErr := <-interrupted; ctxErr != nil {
+				ret = fmt.Errorf("minitls: handshake interrupted: %w", ctxErr)
+				c.handshakeErr = ret
+				c.handshakeDone.Store(false)
+			}
+		}()
+	}
+	var err error
+	if c.isClient {
+		err = c.clientHandshake()
+	} else {
+		err = c.serverHandshake()
+	}
+	if err != nil {
+		c.handshakeErr = c.failHandshake(err)
+		return c.handshakeErr
+	}
+	c.handshakeDone.Store(true)
+	return nil
+}
+
+// failHandshake sends the alert err calls for (STYLE §5: only here, at the
+// top, are alerts sent) and wraps err with the phase.
+func (c *Conn) failHandshake(err error) error {
+	desc, send := alertFor(err)
+	if send {
+		_ = c.rec.SendAlert(desc.Level(), desc)
+		if c.traceEnabled() {
+			c.trace(Event{Kind: EventAlert, Sent: true, Alert: desc, Err: err})
+		}
+	}
+	herr := &Error{Phase: c.phase, Alert: desc, Sent: send, Err: err}
+	c.setPhase(PhaseFailed)
+	return herr
+}
+
+// establish makes the connection live. It takes the proof that the peer's
+// Finished verified, so no code path can reach application data without
+// checking it (STYLE §3).
+func (c *Conn) establish(_ finishedVerified) {
+	c.state.HandshakeComplete = true
+	c.state.Version = uint16(VersionTLS12)
+	c.setPhase(PhaseEstablished)
+}
+
+// finishedVerified proves that the peer's Finished message was checked
+// against our own transcript and master secret. Only checkPeerFinished
+// creates one.
+type finishedVerified struct{}
+
+// checkPeerFinished compares the peer's verify_data with ours in constant
+// time and returns the proof that it matched.
+//
+// spec: rfc5246#7.4.9 ("Recipients of Finished messages MUST verify that the
+// contents are correct.")
+func checkPeerFinished(m *Finished, want []byte) (finishedVerified, error) {
+	if !verifyDataEqual(m.VerifyData, want) {
+		return finishedVerified{}, ErrBadFinished
+	}
+	return finishedVerified{}, nil
+}
+
+// readHandshake reads the next handshake message, insists that it is of
+// type want (else unexpected_message), parses it into m and adds its bytes,
+// as received, to the transcript.
+//
+// spec: rfc5246#7.3, rfc5246#7.4 ("Handshake messages MUST be sent in the
+// order specified; any other order is an unexpected_message.")
+func (c *Conn) readHandshake(want HandshakeType, m Message) error {
+	for {
+		data, err := c.rec.ReadHandshake()
+		if err != nil {
+			return err
+		}
+		got := HandshakeType(data[0])
+		if got == TypeHelloRequest && c.isClient && len(data) == headerLen {
+			// spec: rfc5246#7.4.1.1 "This message will be ignored by the
+			// client if the client is currently negotiating a session."
+			// It is not part of the transcript.
+			if c.traceEnabled() {
+				c.traceMessage(false, &HelloRequest{Raw: data}, data)
+			}
+			continue
+		}
+		if got != want {
+			return failf(ErrUnexpectedMessage, "received %v while waiting for %v", got, want)
+		}
+		if err := m.Unmarshal(data); err != nil {
+			return err
+		}
+		c.transcript.write(data)
+		c.traceMessage(false, m, data)
+		return nil
+	}
+}
+
+// writeFlight marshals msgs, adds them to the transcript and sends them
+// together.
+func (c *Conn) writeFlight(msgs ...Message) error {
+	raws := make([][]byte, 0, len(msgs))
+	for _, m := range msgs {
+		raw, err := m.Marshal()
+		if err != nil {
+			return err
+		}
+		c.transcript.write(raw)
+		c.traceMessage(true, m, raw)
+		raws = append(raws, raw)
+	}
+	return c.rec.WriteHandshake(raws...)
+}
+
+// installKeys derives the record protection for both directions and sets it
+// as pending; ChangeCipherSpec makes each direction's keys active.
+//
+// spec: rfc5246#6.3, rfc5246#7.1
+func (c *Conn) installKeys(s *suite, kb KeyBlock) error {
+	clientAEAD, err := s.newAEAD(kb.ClientKey)
+	if err != nil {
+		return err
+	}
+	serverAEAD, err := s.newAEAD(kb.ServerKey)
+	if err != nil {
+		return err
+	}
+	clientProt, err := record.NewProtection(clientAEAD, kb.ClientIV)
+	if err != nil {
+		return err
+	}
+	serverProt, err := record.NewProtection(serverAEAD, kb.ServerIV)
+	if err != nil {
+		return err
+	}
+	if c.isClient {
+		c.rec.SetPendingWrite(clientProt)
+		c.rec.SetPendingRead(serverProt)
+	} else {
+		c.rec.SetPendingWrite(serverProt)
+		c.rec.SetPendingRead(clientProt)
+	}
+	return nil
+}
+
+// deriveKeys runs the key schedule from the premaster secret: the master
+// secret (extended when negotiated, over the session hash that ends with
+// ClientKeyExchange), the key log line, and the key block.
+//
+// spec: rfc5246#8.1, rfc7627#4, rfc5246#6.3
+func (c *Conn) deriveKeys(s *suite, preMasterSecret, clientRandom, serverRandom []byte) (masterSecret []byte, err error) {
+	c.setPhase(PhaseKeyDerivation)
+	c.traceKey("premaster secret", preMasterSecret)
+	if c.state.ExtendedMasterSecret {
+		sessionHash := c.transcript.sum()
+		c.traceKey("session hash", sessionHash)
+		masterSecret = ExtendedMasterSecret(s.prf, preMasterSecret, sessionHash)
+	} else {
+		masterSecret = MasterSecret(s.prf, preMasterSecret, clientRandom, serverRandom)
+	}
+	c.traceKey("master secret", masterSecret)
+	if err := c.config.writeKeyLog(clientRandom, masterSecret); err != nil {
+		return nil, fmt.Errorf("%w: writing KeyLogWriter: %v", ErrConfig, err)
+	}
+	kb := KeyExpansion(s.prf, masterSecret, clientRandom, serverRandom, s.keyLen, s.ivLen)
+	c.traceKey("key block", kb.Raw)
+	c.traceKey("client_write_key", kb.ClientKey)
+	c.traceKey("server_write_key", kb.ServerKey)
+	c.traceKey("client_write_IV", kb.ClientIV)
+	c.traceKey("server_write_IV", kb.ServerIV)
+	return masterSecret, c.installKeys(s, kb)
+}
+
+// Read reads application data, running the handshake first if needed. A
+// renegotiation attempt by the peer is refused with a no_renegotiation
+// warning and reading goes on (spec: rfc5746#4.2, rfc5246#7.4.1.1). After
+// the peer's close_notify Read returns io.EOF; if the transport ends without
+// it, record.ErrTruncated.
+func (c *Conn) Read(b []byte) (int, error) {
+	if err := c.Handshake(); err != nil {
+		return 0, err
+	}
+	for {
+		n, err := c.rec.ReadApplicationData(b)
+		if err != nil && errors.Is(err, record.ErrRenegotiation) {
+			if aerr := c.rec.SendAlert(record.Warning, record.NoRenegotiation); aerr != nil {
+				return n, aerr
+			}
+			if c.traceEnabled() {
+				c.trace(Event{Kind: EventAlert, Sent: true, Alert: record.NoRenegotiation, Err: err})
+			}
+			if n > 0 {
+				return n, nil
+			}
+			continue
+		}
+		if err != nil {
+			_ = c.rec.SendAlertFor(err)
+		}
+		return n, err
+	}
+}
+
+// Write sends application data, running the handshake first if needed.
+func (c *Conn) Write(b []byte) (int, error) {
+	if err := c.Handshake(); err != nil {
+		return 0, err
+	}
+	return c.rec.WriteApplicationData(b)
+}
+
+// Close sends close_notify (after a completed handshake) and closes the
+// underlying connection.
+//
+// spec: rfc5246#7.2.1
+func (c *Conn) Close() error {
+	if !c.closed.CompareAndSwap(false, true) {
+		return net.ErrClosed
+	}
+	var alertErr error
+	if c.handshakeDone.Load() {
+		_ = c.conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
+		alertErr = c.rec.SendAlert(record.Warning, record.CloseNotify)
+		if errors.Is(alertErr, record.ErrClosed) {
+			alertErr = nil // a fatal alert or close_notify was already sent
+		}
+	}
+	if err := c.conn.Close(); err != nil {
+		return err
+	}
+	return alertErr
+}
+
+// ConnectionState returns the negotiated parameters.
+func (c *Conn) ConnectionState() ConnectionState {
+	if !c.handshakeDone.Load() {
+		return ConnectionState{}
+	}
+	return c.state
+}
+
+// NetConn returns the underlying connection.
+func (c *Conn) NetConn() net.Conn { return c.conn }
+
+// LocalAddr returns the local network address.
+func (c *Conn) LocalAddr() net.Addr { return c.conn.LocalAddr() }
+
+// RemoteAddr returns the remote network address.
+func (c *Conn) RemoteAddr() net.Addr { return c.conn.RemoteAddr() }
+
+// SetDeadline sets the read and write deadlines of the underlying connection;
+// they bound the handshake too.
+func (c *Conn) SetDeadline(t time.Time) error { return c.conn.SetDeadline(t) }
+
+// SetReadDeadline sets the read deadline of the underlying connection.
+func (c *Conn) SetReadDeadline(t time.Time) error { return c.conn.SetReadDeadline(t) }
+
+// SetWriteDeadline sets the write deadline of the underlying connection.
+func (c *Conn) SetWriteDeadline(t time.Time) error { return c.conn.SetWriteDeadline(t) }
+
+// Dial connects to addr and runs a client handshake. When config.ServerName
+// is empty the host part of addr is used.
+func Dial(network, addr string, config *Config) (*Conn, error) {
+	return DialContext(context.Background(), network, addr, config)
+}
+
+// DialContext is Dial with a context bounding the connection and the
+// handshake.
+func DialContext(ctx context.Context, network, addr string, config *Config) (*Conn, error) {
+	var d net.Dialer
+	raw, err := d.DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	cfg := config.Clone()
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	if cfg.ServerName == "" {
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			host = addr
+		}
+		cfg.ServerName = host
+	}
+	c := Client(raw, cfg)
+	if err := c.HandshakeContext(ctx); err != nil {
+		raw.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+type listener struct {
+	net.Listener
+	config *Config
+}
+
+// Accept waits for a connection and returns it as a server *Conn; the
+// handshake runs on its first Read or Write.
+func (l *listener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return Server(c, l.config), nil
+}
+
+// NewListener returns a listener whose connections are minitls servers.
+func NewListener(inner net.Listener, config *Config) net.Listener {
+	return &listener{Listener: inner, config: config}
+}
+
+// Listen listens on laddr and returns a listener of minitls servers.
+func Listen(network, laddr string, config *Config) (net.Listener, error) {
+	if config == nil || len(config.Certificates) == 0 {
+		return nil, ErrNoCertificate
+	}
+	l, err := net.Listen(network, laddr)
+	if err != nil {
+		return nil, err
+	}
+	return NewListener(l, config), nil
+}

@@ -1,0 +1,120 @@
+package handshake
+
+import (
+	"errors"
+	"fmt"
+
+	"minitls/record"
+)
+
+// Error ends a handshake or a connection. It names the phase that failed,
+// the alert minitls sent to the peer because of it (if Sent), and the cause,
+// which errors.Is / errors.As reach: a *ParseError, one of the Err* values
+// below, an x509lite error, a *record.Error, or a *record.AlertReceivedError
+// when the peer gave up first.
+//
+// spec: rfc5246#7.2.2
+type Error struct {
+	Phase Phase                   // the step that failed
+	Alert record.AlertDescription // the alert sent to the peer; only meaningful if Sent
+	Sent  bool                    // whether an alert was (or was to be) sent
+	Err   error                   // the cause
+}
+
+func (e *Error) Error() string {
+	s := "minitls: handshake failed in phase " + e.Phase.String() + ": " + e.Err.Error()
+	if e.Sent {
+		s += " (sent alert " + e.Alert.String() + ")"
+	}
+	return s
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Causes of handshake failures. Each maps to one alert in alertTable.
+var (
+	// ErrUnexpectedMessage: a message of the wrong type for this phase.
+	ErrUnexpectedMessage = errors.New("unexpected handshake message")
+	// ErrNoCommonCipherSuite: the client offered none of the server's suites.
+	ErrNoCommonCipherSuite = errors.New("no cipher suite in common (minitls implements TLS_RSA_WITH_AES_128_GCM_SHA256 and TLS_RSA_WITH_AES_256_GCM_SHA384; enable them on the peer)")
+	// ErrUnsupportedVersion: the peer does not speak TLS 1.2.
+	ErrUnsupportedVersion = errors.New("peer does not support TLS 1.2, the only version minitls speaks")
+	// ErrUnsupportedExtension: a ServerHello carried an extension the client did not offer.
+	ErrUnsupportedExtension = errors.New("server sent an extension the client did not offer")
+	// ErrIllegalParameter: a well-formed field holds a value the protocol forbids here.
+	ErrIllegalParameter = errors.New("illegal parameter")
+	// ErrBadFinished: the peer's Finished verify_data is wrong: the two
+	// sides disagree on the transcript or the master secret.
+	ErrBadFinished = errors.New("peer's Finished does not verify (different transcript or master secret)")
+	// ErrRenegotiationInfo: renegotiation_info was not empty on an initial handshake.
+	ErrRenegotiationInfo = errors.New("renegotiation_info is not empty on an initial handshake")
+	// ErrNoApplicationProtocol: no ALPN protocol in common.
+	ErrNoApplicationProtocol = errors.New("no application protocol (ALPN) in common")
+	// ErrRenegotiationRefused: the peer tried to renegotiate.
+	ErrRenegotiationRefused = errors.New("peer tried to renegotiate; minitls does not support renegotiation")
+	// ErrNoCertificate: the server has no certificate to send.
+	ErrNoCertificate = errors.New("server has no certificate: set Config.Certificates")
+	// ErrCertificateRequired: the server sent an empty Certificate message.
+	ErrCertificateRequired = errors.New("server sent no certificate")
+	// ErrConfig: the configuration cannot work (a local mistake, never the peer's).
+	ErrConfig = errors.New("invalid configuration")
+)
+
+// alertTable maps each cause to the alert the RFC prescribes, with the
+// reference. It is data so a reader can check every row against the RFC,
+// and tests assert each row against malformed input.
+var alertTable = []struct {
+	cause error
+	alert record.AlertDescription
+	spec  string
+}{
+	{ErrUnexpectedMessage, record.UnexpectedMessage, "rfc5246#7.2.2 unexpected_message"},
+	{ErrNoCommonCipherSuite, record.HandshakeFailure, "rfc5246#7.4.1.3 (no acceptable choices: handshake_failure)"},
+	{ErrUnsupportedVersion, record.ProtocolVersion, "rfc5246#7.2.2 protocol_version, rfc5246#E.1"},
+	{ErrUnsupportedExtension, record.UnsupportedExtension, "rfc5246#7.4.1.4 (unsupported_extension)"},
+	{ErrIllegalParameter, record.IllegalParameter, "rfc5246#7.2.2 illegal_parameter"},
+	{ErrBadFinished, record.DecryptError, "rfc5246#7.2.2 decrypt_error (\"validate a Finished message\")"},
+	{ErrRenegotiationInfo, record.HandshakeFailure, "rfc5746#3.4, rfc5746#3.6 (handshake_failure)"},
+	{ErrNoApplicationProtocol, record.NoApplicationProtocol, "rfc7301#3.2 no_application_protocol"},
+	{ErrRenegotiationRefused, record.NoRenegotiation, "rfc5246#7.2.2 no_renegotiation"},
+	{ErrNoCertificate, record.HandshakeFailure, "rfc5246#7.4.2 (a server with no certificate cannot do RSA key transport)"},
+	{ErrCertificateRequired, record.BadCertificate, "rfc5246#7.4.2 (the server MUST send a certificate for RSA)"},
+	{ErrConfig, record.InternalError, "rfc5246#7.2.2 internal_error (a local mistake, explained in the error)"},
+}
+
+// alertFor picks the alert for err and whether to send one: a cause from
+// alertTable; a *ParseError (decode_error or illegal_parameter); an x509lite
+// error, which knows its alert (bad_certificate, unknown_ca,
+// certificate_expired, unsupported_certificate); otherwise the record
+// layer's mapping (which also says when not to answer at all: after the
+// peer's fatal alert, a closed transport, a timeout).
+func alertFor(err error) (record.AlertDescription, bool) {
+	for _, row := range alertTable {
+		if errors.Is(err, row.cause) {
+			return row.alert, true
+		}
+	}
+	var pe *ParseError
+	if errors.As(err, &pe) {
+		if pe.Illegal {
+			return record.IllegalParameter, true
+		}
+		return record.DecodeError, true
+	}
+	var me *MarshalError
+	if errors.As(err, &me) {
+		return record.InternalError, true
+	}
+	var ce interface{ Alert() uint8 }
+	if errors.As(err, &ce) {
+		return record.AlertDescription(ce.Alert()), true
+	}
+	_, desc, send := record.AlertFor(err)
+	return desc, send
+}
+
+// failf returns an error with cause and a formatted detail.
+func failf(cause error, format string, args ...any) error {
+	return fmt.Errorf("%w: %s", cause, fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,98 @@
+package handshake
+
+import (
+	"minitls/record"
+)
+
+// EventKind says what an Event describes.
+type EventKind uint8
+
+// The kinds of trace events.
+const (
+	EventRecord  EventKind = iota + 1 // a record sent or received (Record)
+	EventMessage                      // a handshake message sent or received (Message, Bytes, Fields)
+	EventPhase                        // the handshake moved to Phase
+	EventKey                          // a key-derivation step (Label, Secret)
+	EventAlert                        // an alert sent because of Err (Alert)
+)
+
+func (k EventKind) String() string {
+	switch k {
+	case EventRecord:
+		return "record"
+	case EventMessage:
+		return "message"
+	case EventPhase:
+		return "phase"
+	case EventKey:
+		return "key"
+	case EventAlert:
+		return "alert"
+	}
+	return "EventKind(?)"
+}
+
+// Event is one step of a connection, delivered to Config.Trace so that a
+// command-line tool can explain every byte of a live handshake (STYLE §10).
+// Events arrive synchronously on the goroutine doing the work; the byte
+// slices are only valid during the call, so copy what you keep.
+//
+// Secrets: EventKey events carry the premaster secret, the master secret and
+// the key block in Secret. This is deliberate, for teaching: `minitls demo`
+// prints them so a student can recompute the key schedule by hand. Only the
+// Trace hook ever sees them (and the master secret also goes to
+// KeyLogWriter when set); never install a Trace that logs Secret on a
+// connection that protects real data.
+type Event struct {
+	Kind     EventKind
+	IsClient bool  // which endpoint emitted the event
+	Sent     bool  // for records, messages and alerts: sent (true) or received
+	Phase    Phase // the phase at the time of the event (the new phase for EventPhase)
+
+	Record record.RecordEvent // EventRecord
+
+	Message Message // EventMessage: the parsed message
+	Bytes   []byte  // EventMessage: the message as on the wire, header included
+	Fields  []Field // EventMessage: every field of Bytes
+
+	Label  string // EventKey: "premaster secret", "master secret", "key block", ...
+	Secret []byte // EventKey: the value (see the note on secrets above)
+
+	Alert record.AlertDescription // EventAlert
+	Err   error                   // EventAlert: the Go error behind the alert
+}
+
+// traceEnabled reports whether a tracer is installed; when it is not, every
+// trace call costs this one check.
+func (c *Conn) traceEnabled() bool { return c.config.Trace != nil }
+
+func (c *Conn) trace(e Event) {
+	e.IsClient = c.isClient
+	if e.Kind != EventPhase {
+		e.Phase = c.phase
+	}
+	c.config.Trace(e)
+}
+
+// setPhase moves the connection to p and reports it to the tracer.
+func (c *Conn) setPhase(p Phase) {
+	c.phase = p
+	if c.phaseLog != nil {
+		*c.phaseLog = append(*c.phaseLog, p)
+	}
+	if c.traceEnabled() {
+		c.trace(Event{Kind: EventPhase, Phase: p})
+	}
+}
+
+func (c *Conn) traceMessage(sent bool, m Message, raw []byte) {
+	if c.traceEnabled() {
+		c.trace(Event{Kind: EventMessage, Sent: sent, Message: m, Bytes: raw, Fields: m.Fields()})
+	}
+}
+
+func (c *Conn) traceKey(label string, secret []byte) {
+	if c.traceEnabled() {
+		c.trace(Event{Kind: EventKey, Label: label, Secret: secret})
+	}
+}
