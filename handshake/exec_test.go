@@ -1,0 +1,234 @@
+package handshake
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// needBinary returns the path of an external peer, or skips the test with a
+// clear message; with MINITLS_INTEROP=require a missing binary fails.
+func needBinary(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("MINITLS_INTEROP") == "require" {
+			t.Fatalf("%s not found and MINITLS_INTEROP=require: install it (apt-get install %s)", name, name)
+		}
+		t.Skipf("%s not installed; skipping this interop test (set MINITLS_INTEROP=require to make it fail)", name)
+	}
+	return p
+}
+
+// freePort returns a loopback port that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func testdataPath(t *testing.T, name string) string {
+	p, err := filepath.Abs(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+var opensslCiphers = map[CipherSuite]string{
+	TLS_RSA_WITH_AES_128_GCM_SHA256: "AES128-GCM-SHA256",
+	TLS_RSA_WITH_AES_256_GCM_SHA384: "AES256-GCM-SHA384",
+}
+
+// TestOpenSSLServer: the minitls client against `openssl s_server -tls1_2
+// -www`, both suites, verifying the chain and reading the status page.
+func TestOpenSSLServer(t *testing.T) {
+	openssl := needBinary(t, "openssl")
+	f := testFixture(t)
+	for _, suite := range suites {
+		t.Run(suite.id.String(), func(t *testing.T) {
+			port := freePort(t)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, openssl, "s_server", "-accept", fmt.Sprint(port), "-tls1_2",
+				"-cert", testdataPath(t, "server.pem"), "-key", testdataPath(t, "server-key.pem"),
+				"-cipher", opensslCiphers[suite.id], "-alpn", "http/1.1", "-www", "-naccept", "1")
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() { cancel(); cmd.Wait() }()
+			addr := fmt.Sprintf("127.0.0.1:%d", port)
+			var raw net.Conn
+			var err error
+			for i := 0; i < 100; i++ {
+				if raw, err = net.Dial("tcp", addr); err == nil {
+					break
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			if err != nil {
+				t.Fatalf("s_server did not start: %v\n%s", err, out.String())
+			}
+			raw.SetDeadline(time.Now().Add(15 * time.Second))
+			c := Client(raw, &Config{RootCAs: f.roots, ServerName: "localhost", NextProtos: []string{"http/1.1"}})
+			if err := c.Handshake(); err != nil {
+				t.Fatalf("handshake with openssl s_server: %v\n%s", err, out.String())
+			}
+			st := c.ConnectionState()
+			if st.CipherSuite != uint16(suite.id) || !st.ExtendedMasterSecret || st.NegotiatedProtocol != "http/1.1" {
+				t.Errorf("state %+v", st)
+			}
+			if _, err := io.WriteString(c, "GET / HTTP/1.0\r\n\r\n"); err != nil {
+				t.Fatal(err)
+			}
+			body, err := io.ReadAll(c)
+			if err != nil {
+				t.Fatalf("reading the status page: %v (got %q)", err, body)
+			}
+			for _, want := range []string{"HTTP/1.0 200 ok", opensslCiphers[suite.id], "TLSv1.2"} {
+				if !bytes.Contains(body, []byte(want)) {
+					t.Errorf("status page lacks %q:\n%s", want, body)
+				}
+			}
+			c.Close()
+		})
+	}
+}
+
+// serveOnce runs a minitls server that answers one line with a greeting.
+func serveOnce(t *testing.T, cfg *Config) (addr string, result chan error) {
+	l, err := Listen("tcp", "127.0.0.1:0", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	result = make(chan error, 1)
+	go func() {
+		defer l.Close()
+		conn, err := l.Accept()
+		if err != nil {
+			result <- err
+			return
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(15 * time.Second))
+		line, err := bufio.NewReader(conn).ReadString('\n')
+		if err != nil {
+			result <- fmt.Errorf("server read: %w", err)
+			return
+		}
+		_, err = io.WriteString(conn, "hello from minitls, you said "+line)
+		result <- err
+	}()
+	return l.Addr().String(), result
+}
+
+// TestOpenSSLClient: `openssl s_client -tls1_2` against the minitls server,
+// both suites, with chain verification, SNI and ALPN.
+func TestOpenSSLClient(t *testing.T) {
+	openssl := needBinary(t, "openssl")
+	f := testFixture(t)
+	for _, suite := range suites {
+		t.Run(suite.id.String(), func(t *testing.T) {
+			addr, result := serveOnce(t, &Config{Certificates: []Certificate{f.cert}, NextProtos: []string{"http/1.1"}})
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, openssl, "s_client", "-connect", addr, "-tls1_2",
+				"-cipher", opensslCiphers[suite.id], "-CAfile", testdataPath(t, "ca.pem"),
+				"-servername", "localhost", "-verify_return_error", "-alpn", "http/1.1", "-ign_eof")
+			cmd.Stdin = strings.NewReader("ping\n")
+			out, err := cmd.CombinedOutput()
+			if serr := <-result; serr != nil {
+				t.Errorf("minitls server: %v", serr)
+			}
+			if err != nil {
+				t.Fatalf("s_client: %v\n%s", err, out)
+			}
+			for _, want := range []string{"hello from minitls, you said ping", "Verify return code: 0 (ok)",
+				"Cipher is " + opensslCiphers[suite.id], "ALPN protocol: http/1.1", "Extended master secret: yes",
+				"Secure Renegotiation IS supported"} {
+				if !bytes.Contains(out, []byte(want)) {
+					t.Errorf("s_client output lacks %q:\n%s", want, out)
+				}
+			}
+		})
+	}
+}
+
+// newHTTPServer serves "hello <path>" over minitls on a loopback port.
+func newHTTPServer(t *testing.T, cfg *Config) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "hello %s", r.URL.Path)
+	}), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(NewListener(l, cfg))
+	t.Cleanup(func() { srv.Close() })
+	return l.Addr().String()
+}
+
+// TestCurl: curl (OpenSSL or GnuTLS based) fetches a page from net/http
+// served over the minitls listener, both suites.
+func TestCurl(t *testing.T) {
+	curl := needBinary(t, "curl")
+	f := testFixture(t)
+	addr := newHTTPServer(t, &Config{Certificates: []Certificate{f.cert}, NextProtos: []string{"http/1.1"}})
+	_, port, _ := net.SplitHostPort(addr)
+	for _, suite := range suites {
+		t.Run(suite.id.String(), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, curl, "-sS", "--cacert", testdataPath(t, "ca.pem"), "--tlsv1.2", "--tls-max", "1.2",
+				"--ciphers", opensslCiphers[suite.id], "-w", " %{http_code}", "https://localhost:"+port+"/curl")
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("curl: %v\n%s", err, out)
+			}
+			if string(out) != "hello /curl 200" {
+				t.Errorf("curl got %q", out)
+			}
+		})
+	}
+}
+
+// TestNetHTTP: net/http server on NewListener and an http.Client whose
+// transport dials minitls.
+func TestNetHTTP(t *testing.T) {
+	f := testFixture(t)
+	addr := newHTTPServer(t, &Config{Certificates: []Certificate{f.cert}})
+	_, port, _ := net.SplitHostPort(addr)
+	client := &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{
+		DialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return DialContext(ctx, network, addr, &Config{RootCAs: f.roots})
+		},
+	}}
+	defer client.CloseIdleConnections()
+	for i := 0; i < 3; i++ { // the second and third reuse the kept-alive connection
+		resp, err := client.Get(fmt.Sprintf("https://localhost:%s/p%d", port, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || string(body) != fmt.Sprintf("hello /p%d", i) {
+			t.Fatalf("body %q, %v", body, err)
+		}
+	}
+}
