@@ -32,9 +32,16 @@ const (
 	SHA256WithRSA
 	SHA384WithRSA
 	SHA512WithRSA
+	// SHA1WithRSA is set only on trust anchors loaded into a CertPool from
+	// PEM (AppendCertsFromPEM, SystemCertPool): many roots are self-signed
+	// with SHA-1, and an anchor's own signature is never checked
+	// (rfc5280#6.1.1 (d) takes only its name and key). A SHA-1 signature
+	// on any certificate that must be verified is refused.
+	SHA1WithRSA
 )
 
 var (
+	oidSHA1WithRSA   = MustOID("1.2.840.113549.1.1.5")
 	oidSHA256WithRSA = MustOID("1.2.840.113549.1.1.11")
 	oidSHA384WithRSA = MustOID("1.2.840.113549.1.1.12")
 	oidSHA512WithRSA = MustOID("1.2.840.113549.1.1.13")
@@ -49,11 +56,14 @@ func (a SignatureAlgorithm) String() string {
 		return "SHA384-RSA"
 	case SHA512WithRSA:
 		return "SHA512-RSA"
+	case SHA1WithRSA:
+		return "SHA1-RSA (trust anchors only)"
 	}
 	return "unknown"
 }
 
-// Hash returns the digest the algorithm signs (0 for unknown).
+// Hash returns the digest the algorithm signs (0 for unknown, and for
+// SHA1WithRSA, whose signatures minitls never verifies).
 func (a SignatureAlgorithm) Hash() crypto.Hash {
 	switch a {
 	case SHA256WithRSA:
@@ -239,6 +249,12 @@ const maxModulusBytes = 2048
 //
 // spec: rfc5280#4.1
 func ParseCertificate(der []byte) (*Certificate, error) {
+	return parseCertificate(der, false)
+}
+
+// parseCertificate is ParseCertificate; anchor additionally accepts
+// sha1WithRSAEncryption (see SHA1WithRSA).
+func parseCertificate(der []byte, anchor bool) (*Certificate, error) {
 	if len(der) > maxCertificateSize {
 		return nil, syntaxErr("certificate", "%d bytes exceeds the %d-byte limit", len(der), maxCertificateSize)
 	}
@@ -323,7 +339,7 @@ func ParseCertificate(der []byte) (*Certificate, error) {
 	if string(innerAlg) != string(outerAlg) {
 		return nil, &ParseError{Field: "signatureAlgorithm", Kind: ErrSignatureAlgorithmMismatch}
 	}
-	if c.SignatureAlgorithm, err = parseSignatureAlgorithm(innerAlgContents); err != nil {
+	if c.SignatureAlgorithm, err = parseSignatureAlgorithm(innerAlgContents, anchor); err != nil {
 		return nil, err
 	}
 
@@ -405,7 +421,7 @@ func ParseCertificate(der []byte) (*Certificate, error) {
 // implementations MUST accept them absent as well; nothing else is allowed.
 //
 // spec: rfc4055#5
-func parseSignatureAlgorithm(contents []byte) (SignatureAlgorithm, error) {
+func parseSignatureAlgorithm(contents []byte, anchor bool) (SignatureAlgorithm, error) {
 	r := NewDERReader(contents, "signatureAlgorithm")
 	oid, err := r.ReadOID()
 	if err != nil {
@@ -426,6 +442,10 @@ func parseSignatureAlgorithm(contents []byte) (SignatureAlgorithm, error) {
 		return SHA384WithRSA, nil
 	case oidSHA512WithRSA:
 		return SHA512WithRSA, nil
+	case oidSHA1WithRSA:
+		if anchor {
+			return SHA1WithRSA, nil
+		}
 	}
 	return 0, &ParseError{Field: "signatureAlgorithm", Kind: ErrUnsupportedAlgorithm,
 		Detail: fmt.Sprintf("%s (minitls verifies only sha256/384/512WithRSAEncryption)", oid)}

@@ -1,6 +1,8 @@
 package x509lite
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	stdrsa "crypto/rsa"
 	"crypto/x509"
@@ -146,4 +148,22 @@ func buildStdChain(t testing.TB, mod func(root, inter, leaf *x509.Certificate)) 
 	c.inter, c.interDER = stdIssue(t, inter, c.root, &k[1].std.PublicKey, k[0].std)
 	c.leaf, c.leafDER = stdIssue(t, leaf, c.inter, &k[2].std.PublicKey, k[1].std)
 	return c
+}
+
+type stdRSAPublicKey = stdrsa.PublicKey
+
+// ecdsaCertDER is a self-signed ECDSA P-256 certificate (unsupported by
+// x509lite).
+func ecdsaCertDER(t testing.TB) []byte {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := stdTemplate("ecdsa", false)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
 }

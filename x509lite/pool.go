@@ -41,7 +41,9 @@ func (p *CertPool) AddCert(c *Certificate) {
 // AppendCertsFromPEM adds every CERTIFICATE block that parses and reports
 // whether at least one was added. Certificates minitls cannot use (another
 // key algorithm, an unhandled critical extension) are skipped, as a trust
-// store may hold roots of every kind.
+// store may hold roots of every kind. Because these are trust anchors, whose
+// own signatures are never checked, roots self-signed with SHA-1 are
+// accepted (see SHA1WithRSA).
 func (p *CertPool) AppendCertsFromPEM(pemCerts []byte) bool {
 	added, _ := p.appendPEM(pemCerts)
 	return added > 0
@@ -57,7 +59,7 @@ func (p *CertPool) appendPEM(data []byte) (added, skipped int) {
 		if b.Type != "CERTIFICATE" || len(b.Headers) != 0 {
 			continue
 		}
-		c, err := ParseCertificate(b.Bytes)
+		c, err := parseCertificate(b.Bytes, true)
 		if err != nil {
 			skipped++
 			continue
@@ -118,7 +120,7 @@ var systemBundles = []string{
 var ErrNoSystemRoots = errors.New("x509lite: no system root bundle found (looked in /etc/ssl/certs/ca-certificates.crt, /etc/pki/tls/certs/ca-bundle.crt, /etc/ssl/cert.pem): install ca-certificates or pass a CA file")
 
 // SystemCertPool loads the system root bundle, parsing it with x509lite
-// itself. Certificates it cannot parse (EC or DSA roots, SHA-1 or other
+// itself. Certificates it cannot parse (EC or DSA roots, other
 // algorithms, unhandled critical extensions, non-DER encodings) are skipped
 // and counted in skipped rather than failing the whole load.
 func SystemCertPool() (pool *CertPool, skipped int, err error) {

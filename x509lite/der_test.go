@@ -1,0 +1,405 @@
+package x509lite
+
+import (
+	"bytes"
+	"encoding/asn1"
+	"encoding/hex"
+	"errors"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+)
+
+func unhex(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(strings.ReplaceAll(s, " ", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestDERElementTable checks the tag/length layer: every non-DER length
+// form is refused with ErrMalformed, and good ones give the right contents.
+func TestDERElementTable(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       string
+		ok       bool
+		contents string
+	}{
+		{"short form", "04 02 aabb", true, "aabb"},
+		{"zero length", "04 00", true, ""},
+		{"long form 0x81 for 128", "04 81 80" + strings.Repeat("00", 128), true, strings.Repeat("00", 128)},
+		{"long form for a short length", "04 81 02 aabb", false, ""},
+		{"long form with leading zero", "04 82 0080" + strings.Repeat("00", 128), false, ""},
+		{"indefinite length", "30 80 0000", false, ""},
+		{"reserved 0xff length", "04 ff", false, ""},
+		{"too many length octets", "04 84 00000001 00", false, ""},
+		{"truncated value", "04 03 aabb", false, ""},
+		{"truncated length", "04 82 01", false, ""},
+		{"no length", "04", false, ""},
+		{"empty", "", false, ""},
+		{"high tag number", "1f 81 00 00", false, ""},
+		{"context high tag number", "9f 20 00", false, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := NewDERReader(unhex(t, tc.in), "test")
+			_, c, _, err := r.ReadElement()
+			if tc.ok {
+				if err != nil {
+					t.Fatalf("unexpected error %v", err)
+				}
+				if !bytes.Equal(c, unhex(t, tc.contents)) {
+					t.Fatalf("contents %x, want %s", c, tc.contents)
+				}
+				return
+			}
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("err = %v, want ErrMalformed", err)
+			}
+			var se *SyntaxError
+			if !errors.As(err, &se) || se.Alert() != AlertBadCertificate {
+				t.Fatalf("err %v is not a *SyntaxError with bad_certificate", err)
+			}
+		})
+	}
+}
+
+// TestDERTypedTable checks the typed readers against hand-made encodings.
+func TestDERTypedTable(t *testing.T) {
+	type reader func(r *DERReader) (any, error)
+	integer := func(r *DERReader) (any, error) { return r.ReadInteger() }
+	small := func(r *DERReader) (any, error) { return r.ReadSmallInt() }
+	boolean := func(r *DERReader) (any, error) { return r.ReadBoolean() }
+	null := func(r *DERReader) (any, error) { return nil, r.ReadNull() }
+	oid := func(r *DERReader) (any, error) {
+		o, err := r.ReadOID()
+		return o.String(), err
+	}
+	bits := func(r *DERReader) (any, error) {
+		b, err := r.ReadBitString()
+		return b.BitLength, err
+	}
+	tm := func(r *DERReader) (any, error) { return r.ReadTime() }
+	str := func(r *DERReader) (any, error) {
+		_, s, err := r.ReadString()
+		return s, err
+	}
+	tests := []struct {
+		name string
+		read reader
+		in   string
+		want any // nil: must fail
+	}{
+		{"int 0", integer, "02 01 00", []byte{0}},
+		{"int 128", integer, "02 02 0080", []byte{0, 0x80}},
+		{"int -1", integer, "02 01 ff", []byte{0xff}},
+		{"int empty", integer, "02 00", nil},
+		{"int non-minimal 00 7f", integer, "02 02 007f", nil},
+		{"int non-minimal ff 80", integer, "02 02 ff80", nil},
+		{"int wrong tag", integer, "04 01 00", nil},
+		{"small 65537", small, "02 03 010001", 65537},
+		{"small 2^31-1", small, "02 04 7fffffff", 1<<31 - 1},
+		{"small 2^31", small, "02 05 0080000000", nil},
+		{"small negative", small, "02 01 80", nil},
+		{"bool true", boolean, "01 01 ff", true},
+		{"bool false", boolean, "01 01 00", false},
+		{"bool 0x01 (BER only)", boolean, "01 01 01", nil},
+		{"bool two bytes", boolean, "01 02 ffff", nil},
+		{"null", null, "05 00", nil},
+		{"null with contents", null, "05 01 00", nil},
+		{"oid sha256WithRSA", oid, "06 09 2a864886f70d01010b", "1.2.840.113549.1.1.11"},
+		{"oid 2.999.3", oid, "06 03 883703", "2.999.3"},
+		{"oid empty", oid, "06 00", nil},
+		{"oid leading 0x80", oid, "06 03 2a8001", nil},
+		{"oid truncated arc", oid, "06 02 2a86", nil},
+		{"oid arc over 2^31", oid, "06 06 2a 8880808000", nil},
+		{"bits 0 unused", bits, "03 02 00ff", 8},
+		{"bits 1 unused", bits, "03 02 01fe", 7},
+		{"bits empty", bits, "03 01 00", 0},
+		{"bits no unused octet", bits, "03 00", nil},
+		{"bits 8 unused", bits, "03 02 0800", nil},
+		{"bits padding set", bits, "03 02 01ff", nil},
+		{"bits unused without bits", bits, "03 01 03", nil},
+		{"utc", tm, "17 0d " + hex.EncodeToString([]byte("300615120000Z")), time.Date(2030, 6, 15, 12, 0, 0, 0, time.UTC)},
+		{"utc 1950", tm, "17 0d " + hex.EncodeToString([]byte("500101000000Z")), time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{"utc no seconds", tm, "17 0b " + hex.EncodeToString([]byte("3006151200Z")), nil},
+		{"utc offset", tm, "17 11 " + hex.EncodeToString([]byte("300615120000+0100")), nil},
+		{"utc no Z", tm, "17 0d " + hex.EncodeToString([]byte("3006151200000")), nil},
+		{"utc month 13", tm, "17 0d " + hex.EncodeToString([]byte("301315120000Z")), nil},
+		{"utc Feb 30", tm, "17 0d " + hex.EncodeToString([]byte("300230120000Z")), nil},
+		{"utc Feb 29 leap", tm, "17 0d " + hex.EncodeToString([]byte("280229120000Z")), time.Date(2028, 2, 29, 12, 0, 0, 0, time.UTC)},
+		{"utc hour 24", tm, "17 0d " + hex.EncodeToString([]byte("300615240000Z")), nil},
+		{"utc sign", tm, "17 0d " + hex.EncodeToString([]byte("30061512000-Z")), nil},
+		{"gen", tm, "18 0f " + hex.EncodeToString([]byte("20500101000000Z")), time.Date(2050, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{"gen fraction", tm, "18 13 " + hex.EncodeToString([]byte("20500101000000.123Z")), nil},
+		{"gen local time", tm, "18 0e " + hex.EncodeToString([]byte("20500101000000")), nil},
+		{"time wrong tag", tm, "04 0d " + hex.EncodeToString([]byte("300615120000Z")), nil},
+		{"printable", str, "13 05 " + hex.EncodeToString([]byte("a-b.c")), "a-b.c"},
+		{"printable with @", str, "13 01 40", nil},
+		{"utf8", str, "0c 02 c3a9", "é"},
+		{"utf8 invalid", str, "0c 01 ff", nil},
+		{"ia5", str, "16 03 " + hex.EncodeToString([]byte("a@b")), "a@b"},
+		{"ia5 high bit", str, "16 01 80", nil},
+		{"bmp", str, "1e 04 00410042", "AB"},
+		{"bmp odd", str, "1e 03 004100", nil},
+		{"bmp surrogate", str, "1e 02 d800", nil},
+		{"bmp NUL", str, "1e 02 0000", nil},
+		{"teletex ascii", str, "14 02 4142", "AB"},
+		{"teletex non-ascii", str, "14 01 c8", nil},
+		{"universal string", str, "1c 04 00000041", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := NewDERReader(unhex(t, tc.in), "test")
+			got, err := tc.read(r)
+			if tc.want == nil && tc.name != "null" {
+				if err == nil {
+					t.Fatalf("accepted, got %v", got)
+				}
+				if !errors.Is(err, ErrMalformed) {
+					t.Fatalf("err %v is not ErrMalformed", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("unexpected error %v", err)
+			}
+			if g, ok := got.([]byte); ok {
+				if !bytes.Equal(g, tc.want.([]byte)) {
+					t.Fatalf("got %x, want %x", g, tc.want)
+				}
+			} else if gt, ok := got.(time.Time); ok {
+				if !gt.Equal(tc.want.(time.Time)) {
+					t.Fatalf("got %v, want %v", gt, tc.want)
+				}
+			} else if got != tc.want {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+			if err := r.Finish(); err != nil {
+				t.Fatalf("bytes left: %v", err)
+			}
+		})
+	}
+}
+
+// TestDERTrailingAndNesting checks Finish, child readers and ParseDER.
+func TestDERTrailingAndNesting(t *testing.T) {
+	r := NewDERReader(unhex(t, "3003 020101 00"), "test")
+	seq, err := r.ReadSequence("seq")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := seq.ReadSmallInt(); err != nil || v != 1 {
+		t.Fatalf("got %d, %v", v, err)
+	}
+	if err := seq.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Finish(); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("trailing byte accepted: %v", err)
+	}
+	for _, bad := range []string{
+		"3003 020101 00",                    // trailing
+		"3004 020101",                       // child overruns
+		"3003 020100 ff",                    // trailing after
+		"2403 040100",                       // constructed OCTET STRING (BER)
+		"3106 020102 020101",                // SET OF out of order
+		"0a0101",                            // ENUMERATED: not understood
+		"3080 020101 0000",                  // indefinite
+		strings.Repeat("3002", 40) + "0500", // too deep and inconsistent
+	} {
+		if _, err := ParseDER(unhex(t, bad)); err == nil {
+			t.Errorf("ParseDER accepted %s", bad)
+		}
+	}
+	deep := unhex(t, "0500")
+	for i := 0; i < maxDERDepth+2; i++ {
+		var b DERBuilder
+		b.AddConstructed(TagSequence, func(c *DERBuilder) { c.AddRaw(deep) })
+		deep, _ = b.Bytes()
+	}
+	if _, err := ParseDER(deep); err == nil {
+		t.Error("ParseDER accepted nesting deeper than maxDERDepth")
+	}
+	good := unhex(t, "310e 0101ff 020101 020102 0603550403")
+	if _, err := ParseDER(good); err != nil {
+		t.Errorf("ParseDER rejected a sorted SET OF: %v", err)
+	}
+}
+
+// TestDERIntegerAgainstBig: rapid INTEGERs encoded by encoding/asn1 (the
+// oracle) are read back by ReadInteger/ReadUnsignedInteger, and the builder
+// produces the same bytes as asn1.Marshal.
+func TestDERIntegerAgainstBig(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		mag := rapid.SliceOfN(rapid.Byte(), 0, 40).Draw(t, "mag")
+		neg := rapid.Bool().Draw(t, "neg")
+		x := new(big.Int).SetBytes(mag)
+		if neg {
+			x.Neg(x)
+		}
+		der, err := asn1.Marshal(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := NewDERReader(der, "int")
+		twos, err := r.ReadInteger()
+		if err != nil {
+			t.Fatalf("ReadInteger(%x): %v", der, err)
+		}
+		var b DERBuilder
+		b.AddInteger(twos)
+		if got, _ := b.Bytes(); !bytes.Equal(got, der) {
+			t.Fatalf("AddInteger: %x, want %x", got, der)
+		}
+		u, err := NewDERReader(der, "int").ReadUnsignedInteger()
+		if neg && x.Sign() < 0 {
+			if err == nil {
+				t.Fatalf("negative %v accepted as unsigned", x)
+			}
+			return
+		}
+		if err != nil || !bytes.Equal(u, x.Bytes()) {
+			t.Fatalf("ReadUnsignedInteger = %x, %v; want %x", u, err, x.Bytes())
+		}
+		var ub DERBuilder
+		ub.AddUnsignedInteger(mag)
+		if got, _ := ub.Bytes(); !bytes.Equal(got, der) {
+			t.Fatalf("AddUnsignedInteger: %x, want %x", got, der)
+		}
+	})
+}
+
+// TestDEROIDAgainstASN1: OIDs round-trip through ParseOID, String, the
+// builder and the reader, and agree with encoding/asn1.
+func TestDEROIDAgainstASN1(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		first := rapid.IntRange(0, 2).Draw(t, "first")
+		secondMax := 39
+		if first == 2 {
+			secondMax = 10000
+		}
+		arcs := []int{first, rapid.IntRange(0, secondMax).Draw(t, "second")}
+		arcs = append(arcs, rapid.SliceOfN(rapid.IntRange(0, 1<<31-1), 0, 8).Draw(t, "rest")...)
+		want, err := asn1.Marshal(asn1.ObjectIdentifier(arcs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := ParseOID(asn1.ObjectIdentifier(arcs).String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.String() != asn1.ObjectIdentifier(arcs).String() {
+			t.Fatalf("String %s, want %s", o, asn1.ObjectIdentifier(arcs))
+		}
+		var b DERBuilder
+		b.AddOID(o)
+		if got, _ := b.Bytes(); !bytes.Equal(got, want) {
+			t.Fatalf("AddOID %x, want %x", got, want)
+		}
+		back, err := NewDERReader(want, "oid").ReadOID()
+		if err != nil || back != o {
+			t.Fatalf("ReadOID = %v, %v", back, err)
+		}
+	})
+}
+
+// TestDERTimeRoundTrip: any second in years 0..9999 encodes (UTCTime for
+// 1950-2049, else GeneralizedTime) and reads back unchanged, and
+// encoding/asn1 reads the same instant.
+func TestDERTimeRoundTrip(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sec := rapid.Int64Range(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC).Unix(), time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC).Unix()).Draw(t, "sec")
+		tm := time.Unix(sec, 0).UTC()
+		var b DERBuilder
+		b.AddTime(tm)
+		der, err := b.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantTag := TagGeneralizedTime
+		if tm.Year() >= 1950 && tm.Year() < 2050 {
+			wantTag = TagUTCTime
+		}
+		if Tag(der[0]) != wantTag {
+			t.Fatalf("tag %v for year %d", Tag(der[0]), tm.Year())
+		}
+		got, err := NewDERReader(der, "time").ReadTime()
+		if err != nil || !got.Equal(tm) {
+			t.Fatalf("ReadTime = %v, %v; want %v", got, err, tm)
+		}
+		var std time.Time
+		if _, err := asn1.Unmarshal(der, &std); err == nil && !std.Equal(tm) {
+			t.Fatalf("encoding/asn1 reads %v, we wrote %v", std, tm)
+		}
+	})
+}
+
+// TestDERParseMarshalRoundTrip: whatever ParseDER accepts marshals back to
+// the identical bytes (rapid-built trees of the supported types).
+func TestDERParseMarshalRoundTrip(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var gen func(depth int) []byte
+		gen = func(depth int) []byte {
+			var b DERBuilder
+			kind := rapid.IntRange(0, 8).Draw(t, "kind")
+			if depth > 3 {
+				kind = kind % 7
+			}
+			switch kind {
+			case 0:
+				b.AddUnsignedInteger(rapid.SliceOfN(rapid.Byte(), 0, 10).Draw(t, "int"))
+			case 1:
+				b.AddBoolean(rapid.Bool().Draw(t, "bool"))
+			case 2:
+				b.AddNull()
+			case 3:
+				b.AddOctetString(rapid.SliceOfN(rapid.Byte(), 0, 300).Draw(t, "octets"))
+			case 4:
+				b.AddString(TagUTF8String, rapid.String().Draw(t, "utf8"))
+			case 5:
+				b.AddTime(time.Unix(rapid.Int64Range(-1e10, 1e10).Draw(t, "t"), 0))
+			case 6:
+				b.AddOID(MustOID("1.2.840.113549.1.1.11"))
+			case 7:
+				b.AddSequence(func(c *DERBuilder) {
+					for i := rapid.IntRange(0, 3).Draw(t, "n"); i > 0; i-- {
+						c.AddRaw(gen(depth + 1))
+					}
+				})
+			case 8:
+				b.AddSetOf(func(c *DERBuilder) {
+					for i := rapid.IntRange(0, 3).Draw(t, "n"); i > 0; i-- {
+						c.AddRaw(gen(depth + 1))
+					}
+				})
+			}
+			der, err := b.Bytes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return der
+		}
+		der := gen(0)
+		v, err := ParseDER(der)
+		if err != nil {
+			t.Fatalf("ParseDER(%x): %v", der, err)
+		}
+		back, err := v.Marshal()
+		if err != nil || !bytes.Equal(back, der) {
+			t.Fatalf("Marshal = %x, %v; want %x", back, err, der)
+		}
+		// No proper prefix parses.
+		for i := 0; i < len(der); i++ {
+			if _, err := ParseDER(der[:i]); err == nil {
+				t.Fatalf("prefix of %d bytes parsed", i)
+			}
+		}
+	})
+}
