@@ -108,12 +108,12 @@ func TestSubBytesExhaustive(t *testing.T) {
 		}
 		var q [8]uint64
 		load4(&q, &buf)
-		subBytes(&q)
+		q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7] = subBytes(q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7])
 		store4(&buf, &q)
 		copy(sbox[start:], buf[:])
 
 		load4(&q, &buf)
-		invSubBytes(&q)
+		q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7] = invSubBytes(q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7])
 		store4(&buf, &q)
 		for i, b := range buf {
 			if b != byte(start+i) {

@@ -28,7 +28,7 @@ func subWord(w uint32) uint32 {
 	binary.BigEndian.PutUint32(buf[:4], w)
 	var q [8]uint64
 	load4(&q, &buf)
-	subBytes(&q)
+	q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7] = subBytes(q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7])
 	store4(&buf, &q)
 	return binary.BigEndian.Uint32(buf[:4])
 }
