@@ -96,28 +96,47 @@ func clmul(x uint64, t *wordTable) (hi, lo uint64) {
 	x3 := x & lane3
 
 	// Result lane r collects the products of x lane a and y lane b with
-	// a+b ≡ r (mod 4).
-	h00, l00 := bits.Mul64(x0, t.y0)
-	h13, l13 := bits.Mul64(x1, t.y3)
-	h22, l22 := bits.Mul64(x2, t.y2)
-	h31, l31 := bits.Mul64(x3, t.y1)
-	h01, l01 := bits.Mul64(x0, t.y1)
-	h10, l10 := bits.Mul64(x1, t.y0)
-	h23, l23 := bits.Mul64(x2, t.y3)
-	h32, l32 := bits.Mul64(x3, t.y2)
-	h02, l02 := bits.Mul64(x0, t.y2)
-	h11, l11 := bits.Mul64(x1, t.y1)
-	h20, l20 := bits.Mul64(x2, t.y0)
-	h33, l33 := bits.Mul64(x3, t.y3)
-	h03, l03 := bits.Mul64(x0, t.y3)
-	h12, l12 := bits.Mul64(x1, t.y2)
-	h21, l21 := bits.Mul64(x2, t.y1)
-	h30, l30 := bits.Mul64(x3, t.y0)
+	// a+b ≡ r (mod 4). Each lane is summed as soon as its products are
+	// computed, which keeps everything in registers.
+	h, l := bits.Mul64(x0, t.y0)
+	ah, al := h, l
+	h, l = bits.Mul64(x1, t.y3)
+	ah, al = ah^h, al^l
+	h, l = bits.Mul64(x2, t.y2)
+	ah, al = ah^h, al^l
+	h, l = bits.Mul64(x3, t.y1)
+	ah, al = ah^h, al^l
+	hi, lo = ah&lane0, al&lane0
 
-	lo = (l00^l13^l22^l31)&lane0 | (l01^l10^l23^l32)&lane1 |
-		(l02^l11^l20^l33)&lane2 | (l03^l12^l21^l30)&lane3
-	hi = (h00^h13^h22^h31)&lane0 | (h01^h10^h23^h32)&lane1 |
-		(h02^h11^h20^h33)&lane2 | (h03^h12^h21^h30)&lane3
+	h, l = bits.Mul64(x0, t.y1)
+	ah, al = h, l
+	h, l = bits.Mul64(x1, t.y0)
+	ah, al = ah^h, al^l
+	h, l = bits.Mul64(x2, t.y3)
+	ah, al = ah^h, al^l
+	h, l = bits.Mul64(x3, t.y2)
+	ah, al = ah^h, al^l
+	hi, lo = hi|ah&lane1, lo|al&lane1
+
+	h, l = bits.Mul64(x0, t.y2)
+	ah, al = h, l
+	h, l = bits.Mul64(x1, t.y1)
+	ah, al = ah^h, al^l
+	h, l = bits.Mul64(x2, t.y0)
+	ah, al = ah^h, al^l
+	h, l = bits.Mul64(x3, t.y3)
+	ah, al = ah^h, al^l
+	hi, lo = hi|ah&lane2, lo|al&lane2
+
+	h, l = bits.Mul64(x0, t.y3)
+	ah, al = h, l
+	h, l = bits.Mul64(x1, t.y2)
+	ah, al = ah^h, al^l
+	h, l = bits.Mul64(x2, t.y1)
+	ah, al = ah^h, al^l
+	h, l = bits.Mul64(x3, t.y0)
+	ah, al = ah^h, al^l
+	hi, lo = hi|ah&lane3, lo|al&lane3
 
 	// mulFixup: add x * (bit_k << (60+k)) for the four top bits of y that
 	// the lanes above left out. x << (60+k) as a 128-bit value is
