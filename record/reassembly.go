@@ -103,7 +103,7 @@ func checkHandshakeHeader(hdr []byte, configured int) (int, error) {
 // nextMessageLocked pops the next whole handshake message off the reassembly
 // buffer into a fresh slice owned by the caller. ok is false if the buffer holds
 // less than a whole message. The header is checked as soon as its 4 bytes are
-// there, and only then is room reserved for the body.
+// there, before the body is buffered and long before the message is copied.
 //
 // spec: rfc5246#6.2.1
 func (in *halfIn) nextMessageLocked() (msg []byte, ok bool, err error) {
@@ -115,11 +115,9 @@ func (in *halfIn) nextMessageLocked() (msg []byte, ok bool, err error) {
 		return nil, false, err
 	}
 	if len(in.hs) < 4+n {
-		if cap(in.hs) < 4+n {
-			grown := make([]byte, len(in.hs), 4+n)
-			copy(grown, in.hs)
-			in.hs = grown
-		}
+		// Wait for more records. The buffer grows only with bytes actually
+		// received (at most one record past the bound), never by the size a
+		// header announces: a few bytes cannot reserve megabytes.
 		return nil, false, nil
 	}
 	msg = make([]byte, 4+n)
