@@ -1,0 +1,103 @@
+package x509lite
+
+import (
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestSystemCertPool loads the Debian bundle with x509lite and reports how
+// many roots were skipped. Every root crypto/x509 reads as RSA with an
+// RSA-PKCS#1 SHA-1/SHA-2 self-signature must load; everything we skip must
+// be something else (ECDSA and friends). Without a bundle, the loader must
+// say so with ErrNoSystemRoots.
+func TestSystemCertPool(t *testing.T) {
+	pool, skipped, err := SystemCertPool()
+	data, readErr := os.ReadFile(systemBundles[0])
+	if readErr != nil {
+		if _, statErr := os.Stat(systemBundles[1]); statErr == nil {
+			t.Fatalf("no %s but another bundle exists; extend the test", systemBundles[0])
+		}
+		if !errors.Is(err, ErrNoSystemRoots) {
+			t.Fatalf("no bundle: err = %v, want ErrNoSystemRoots", err)
+		}
+		t.Logf("no system bundle here; ErrNoSystemRoots returned as expected")
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, usable := 0, 0
+	supported := map[x509.SignatureAlgorithm]bool{x509.SHA1WithRSA: true, x509.SHA256WithRSA: true, x509.SHA384WithRSA: true, x509.SHA512WithRSA: true}
+	for {
+		var b *pem.Block
+		b, data = pem.Decode(data)
+		if b == nil {
+			break
+		}
+		total++
+		std, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			continue
+		}
+		_, ours := parseCertificate(b.Bytes, true)
+		if std.PublicKeyAlgorithm == x509.RSA && supported[std.SignatureAlgorithm] {
+			usable++
+			if ours != nil {
+				t.Errorf("RSA root %q not loaded: %v", std.Subject, ours)
+			}
+		} else if ours == nil {
+			t.Errorf("root %q (%v, %v) loaded but should be unsupported", std.Subject, std.PublicKeyAlgorithm, std.SignatureAlgorithm)
+		}
+	}
+	t.Logf("system bundle %s: %d certificates, %d loaded, %d skipped (unsupported algorithms)", systemBundles[0], total, pool.Len(), skipped)
+	if pool.Len()+skipped != total || pool.Len() != usable || pool.Len() == 0 {
+		t.Fatalf("loaded %d + skipped %d != %d, or loaded != %d usable", pool.Len(), skipped, total, usable)
+	}
+}
+
+// TestCertPoolPEM: AppendCertsFromPEM and LoadCertPool skip what they cannot
+// parse, deduplicate, and a SHA-1-signed root is an anchor but never a
+// verifiable certificate.
+func TestCertPoolPEM(t *testing.T) {
+	c := buildStdChain(t, nil)
+	bundle := append(pemBlock("CERTIFICATE", ecdsaCertDER(t)), pemBlock("CERTIFICATE", c.rootDER)...)
+	bundle = append(bundle, pemBlock("CERTIFICATE", c.rootDER)...)
+	p := NewCertPool()
+	if !p.AppendCertsFromPEM(bundle) || p.Len() != 1 {
+		t.Fatalf("pool has %d certificates, want 1", p.Len())
+	}
+	if NewCertPool().AppendCertsFromPEM(pemBlock("CERTIFICATE", ecdsaCertDER(t))) {
+		t.Fatal("ECDSA-only bundle reported success")
+	}
+	f := filepath.Join(t.TempDir(), "bundle.pem")
+	if err := os.WriteFile(f, bundle, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pool, skipped, err := LoadCertPool(f)
+	if err != nil || pool.Len() != 1 || skipped != 1 {
+		t.Fatalf("LoadCertPool = %d, %d, %v", pool.Len(), skipped, err)
+	}
+	// A SHA-1 certificate parses only as an anchor.
+	k := testKeys(t)
+	tmpl := stdTemplate("sha1 root", true)
+	tmpl.SignatureAlgorithm = x509.SHA1WithRSA
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k[0].std.PublicKey, k[0].std)
+	if err != nil {
+		t.Fatalf("crypto/x509 refuses to sign with SHA-1: %v", err)
+	}
+	if _, err := ParseCertificate(der); !errors.Is(err, ErrUnsupportedAlgorithm) {
+		t.Fatalf("SHA-1 certificate: err = %v", err)
+	}
+	anchor, err := parseCertificate(der, true)
+	if err != nil || anchor.SignatureAlgorithm != SHA1WithRSA {
+		t.Fatalf("SHA-1 anchor: %v", err)
+	}
+	if err := anchor.CheckSignatureFrom(anchor); err == nil {
+		t.Fatal("a SHA-1 signature verified")
+	}
+}

@@ -1,0 +1,286 @@
+package x509lite
+
+import (
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+)
+
+// defect is a way to break a chain, the host to verify, and the x509lite
+// error it must cause.
+type defect struct {
+	name  string
+	mod   func(t *rapid.T, root, inter, leaf *x509.Certificate)
+	post  func(c *stdChainT)                // edits the issued DER
+	host  string                            // default "localhost"
+	check func(t *rapid.T, err error) error // nil: ok
+}
+
+func wantInvalid(reason InvalidReason, alert uint8) func(*rapid.T, error) error {
+	return func(t *rapid.T, err error) error {
+		var ie *CertificateInvalidError
+		if !errors.As(err, &ie) || ie.Reason != reason {
+			return errors.New("want CertificateInvalidError " + reason.String() + ", got " + errString(err))
+		}
+		if ie.Alert() != alert {
+			return errors.New("wrong alert for " + reason.String())
+		}
+		return nil
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return err.Error()
+}
+
+func wantHostname(t *rapid.T, err error) error {
+	var he *HostnameError
+	if !errors.As(err, &he) || he.Alert() != AlertBadCertificate {
+		return errors.New("want HostnameError, got " + errString(err))
+	}
+	return nil
+}
+
+var chainDefects = []defect{
+	{name: "none", check: func(t *rapid.T, err error) error { return err }},
+	{name: "leaf expired", mod: func(t *rapid.T, r, i, l *x509.Certificate) {
+		l.NotAfter = baseTime.Add(-time.Duration(rapid.IntRange(1, 1e6).Draw(t, "s")) * time.Second)
+		l.NotBefore = l.NotAfter.Add(-time.Hour)
+	}, check: wantInvalid(Expired, AlertCertificateExpired)},
+	{name: "leaf not yet valid", mod: func(t *rapid.T, r, i, l *x509.Certificate) {
+		l.NotBefore = baseTime.Add(time.Duration(rapid.IntRange(1, 1e6).Draw(t, "s")) * time.Second)
+	}, check: wantInvalid(NotYetValid, AlertCertificateExpired)},
+	{name: "intermediate expired", mod: func(t *rapid.T, r, i, l *x509.Certificate) {
+		i.NotAfter = baseTime.Add(-time.Second)
+	}, check: wantInvalid(Expired, AlertCertificateExpired)},
+	{name: "root not yet valid", mod: func(t *rapid.T, r, i, l *x509.Certificate) {
+		r.NotBefore = baseTime.Add(time.Minute)
+	}, check: wantInvalid(NotYetValid, AlertCertificateExpired)},
+	{name: "intermediate not a CA", mod: func(t *rapid.T, r, i, l *x509.Certificate) {
+		i.IsCA = false
+		i.BasicConstraintsValid = rapid.Bool().Draw(t, "bc")
+	}, check: wantInvalid(NotAuthorizedToSign, AlertBadCertificate)},
+	{name: "root pathLen exceeded", mod: func(t *rapid.T, r, i, l *x509.Certificate) {
+		r.MaxPathLen, r.MaxPathLenZero = 0, true
+	}, check: wantInvalid(TooManyIntermediates, AlertBadCertificate)},
+	{name: "flipped signature bit", post: func(c *stdChainT) {
+		c.leafDER = append([]byte(nil), c.leafDER...)
+		c.leafDER[len(c.leafDER)-7] ^= 0x10
+	}, check: wantInvalid(BadSignature, AlertBadCertificate)},
+	{name: "wrong issuer name", post: func(c *stdChainT) { c.interDER = nil }, check: func(t *rapid.T, err error) error {
+		var ue *UnknownAuthorityError
+		if !errors.As(err, &ue) || ue.Alert() != AlertUnknownCA || !strings.Contains(err.Error(), "minitls test intermediate") {
+			return errors.New("want UnknownAuthorityError naming the intermediate, got " + errString(err))
+		}
+		return nil
+	}},
+	{name: "wrong issuer key", mod: func(t *rapid.T, r, i, l *x509.Certificate) {
+		// The chain is re-signed below by an impostor with the same name.
+	}, post: nil, check: wantInvalid(BadSignature, AlertBadCertificate)},
+	{name: "unknown critical extension", mod: func(t *rapid.T, r, i, l *x509.Certificate) {
+		l.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 1}, Critical: true, Value: []byte{5, 0}}}
+	}, check: func(t *rapid.T, err error) error {
+		var pe *ParseError
+		if !errors.As(err, &pe) || !errors.Is(err, ErrUnhandledCriticalExtension) || pe.Alert() != AlertUnsupportedCertificate {
+			return errors.New("want ParseError ErrUnhandledCriticalExtension, got " + errString(err))
+		}
+		return nil
+	}},
+	{name: "wrong host", host: "example.org", check: wantHostname},
+	{name: "IP not in SAN", host: "10.0.0.1", check: wantHostname},
+	{name: "CN is not a name", mod: func(t *rapid.T, r, i, l *x509.Certificate) {
+		l.Subject.CommonName = "cn-only.example.com"
+	}, host: "cn-only.example.com", check: wantHostname},
+	{name: "wildcard misuse", mod: func(t *rapid.T, r, i, l *x509.Certificate) {
+		l.DNSNames = []string{rapid.SampledFrom([]string{"*.example.com", "f*.example.com", "www.*.com", "*.*.example.com", "*"}).Draw(t, "pattern")}
+	}, host: "", check: wantHostname},
+	{name: "EKU clientAuth only", mod: func(t *rapid.T, r, i, l *x509.Certificate) {
+		l.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+	}, check: wantInvalid(IncompatibleUsage, AlertUnsupportedCertificate)},
+	{name: "intermediate EKU clientAuth only", mod: func(t *rapid.T, r, i, l *x509.Certificate) {
+		i.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+	}, check: wantInvalid(IncompatibleUsage, AlertUnsupportedCertificate)},
+}
+
+// TestVerifyDefects: chains from crypto/x509 with one rapid-chosen defect
+// are rejected by x509lite with the right typed error and alert, and
+// crypto/x509's Verify rejects them too; the defect-free chain passes both.
+func TestVerifyDefects(t *testing.T) {
+	k := testKeys(t)
+	rapid.Check(t, func(rt *rapid.T) {
+		d := rapid.SampledFrom(chainDefects).Draw(rt, "defect")
+		c := buildStdChain(t, func(r, i, l *x509.Certificate) {
+			if d.mod != nil {
+				d.mod(rt, r, i, l)
+			}
+		})
+		host := d.host
+		if host == "" {
+			host = "localhost"
+			if d.name == "wildcard misuse" {
+				host = rapid.SampledFrom([]string{"example.com", "a.b.example.com", "foo.example.com", "www.x.com", "a.b.example.com"}).Draw(rt, "host")
+				if c.leaf.DNSNames[0] == "*.example.com" && host == "foo.example.com" {
+					host = "example.com"
+				}
+			}
+		}
+		if d.name == "wrong issuer key" {
+			// Same intermediate name, different key: the leaf's signature
+			// cannot verify.
+			impostor, _ := stdIssue(t, stdTemplate("minitls test intermediate", true), c.root, &k[3].std.PublicKey, k[0].std)
+			leafT := stdTemplate("localhost", false)
+			c.leaf, c.leafDER = stdIssue(t, leafT, impostor, &k[2].std.PublicKey, k[3].std)
+		}
+		if d.post != nil {
+			d.post(&c)
+		}
+
+		// crypto/x509 must reject every defect.
+		stdRoots, stdInters := x509.NewCertPool(), x509.NewCertPool()
+		stdRoots.AddCert(c.root)
+		if c.interDER != nil {
+			stdInters.AddCert(c.inter)
+		}
+		var stdErr error
+		stdLeaf, err := x509.ParseCertificate(c.leafDER)
+		if err != nil {
+			stdErr = err
+		} else {
+			_, stdErr = stdLeaf.Verify(x509.VerifyOptions{Roots: stdRoots, Intermediates: stdInters, DNSName: host, CurrentTime: baseTime})
+		}
+
+		_, err = ourVerify(t, c, host)
+		if cerr := d.check(rt, err); cerr != nil {
+			rt.Fatalf("%s: %v", d.name, cerr)
+		}
+		if d.name == "none" {
+			if stdErr != nil {
+				rt.Fatalf("crypto/x509 rejects the good chain: %v", stdErr)
+			}
+			return
+		}
+		if stdErr == nil {
+			rt.Fatalf("%s: crypto/x509 accepts the chain x509lite rejected with %v", d.name, err)
+		}
+		if err.Error() == "" || (strings.Contains(d.name, "expired") && !strings.Contains(err.Error(), baseTime.Format(time.RFC3339))) {
+			rt.Fatalf("error does not explain itself: %q", err)
+		}
+	})
+}
+
+func ourVerify(t testing.TB, c stdChainT, host string) ([]*Certificate, error) {
+	root, err := ParseCertificate(c.rootDER)
+	if err != nil {
+		return nil, err
+	}
+	roots, inters := NewCertPool(), NewCertPool()
+	roots.AddCert(root)
+	if c.interDER != nil {
+		inter, err := ParseCertificate(c.interDER)
+		if err != nil {
+			return nil, err
+		}
+		inters.AddCert(inter)
+	}
+	leaf, err := ParseCertificate(c.leafDER)
+	if err != nil {
+		return nil, err
+	}
+	return leaf.Verify(VerifyOptions{Roots: roots, Intermediates: inters, DNSName: host, CurrentTime: baseTime})
+}
+
+// TestVerifyStricterThanCryptoX509 covers rules x509lite enforces that
+// crypto/x509 does not: keyCertSign on issuers with keyUsage, and no
+// "*.tld" wildcards.
+func TestVerifyStricterThanCryptoX509(t *testing.T) {
+	c := buildStdChain(t, func(r, i, l *x509.Certificate) { i.KeyUsage = x509.KeyUsageDigitalSignature })
+	_, err := ourVerify(t, c, "localhost")
+	var ie *CertificateInvalidError
+	if !errors.As(err, &ie) || ie.Reason != NotAuthorizedToSign || !strings.Contains(err.Error(), "keyCertSign") {
+		t.Fatalf("issuer without keyCertSign: err = %v", err)
+	}
+	leaf := &Certificate{DNSNames: []string{"*.com", "*.example.com", "EXAMPLE.org"}}
+	for host, ok := range map[string]bool{
+		"foo.com": false, "a.example.com": true, "A.Example.COM.": true, "example.com": false,
+		"a.b.example.com": false, ".example.com": false, "example.org": true, "example.org..": false,
+		"x.example.org": false, "": false, "*.example.com": false,
+	} {
+		err := leaf.VerifyHostname(host)
+		if (err == nil) != ok {
+			t.Errorf("VerifyHostname(%q) = %v, want ok=%v", host, err, ok)
+		}
+	}
+	ipLeaf := &Certificate{DNSNames: []string{"10.0.0.1", "*.0.0.1"}, IPAddresses: []net.IP{net.ParseIP("::1")}}
+	for host, ok := range map[string]bool{"10.0.0.1": false, "[::1]": true, "::1": true, "0:0::1": true, "127.0.0.1": false} {
+		err := ipLeaf.VerifyHostname(host)
+		if (err == nil) != ok {
+			t.Errorf("VerifyHostname(%q) = %v, want ok=%v", host, err, ok)
+		}
+	}
+	var he *HostnameError
+	if err := ipLeaf.VerifyHostname("10.0.0.1"); !errors.As(err, &he) || !strings.Contains(err.Error(), "::1") {
+		t.Errorf("hostname error does not list the names: %v", err)
+	}
+}
+
+// TestVerifyPathBuilding: loops and long chains terminate with an error;
+// the leaf itself as a root verifies; an unknown authority names the issuer.
+func TestVerifyPathBuilding(t *testing.T) {
+	k := testKeys(t)
+	// Two CAs that cross-sign each other, neither trusted: a loop.
+	aT, bT := stdTemplate("loop A", true), stdTemplate("loop B", true)
+	a, _ := stdIssue(t, aT, aT, &k[0].std.PublicKey, k[0].std)
+	b, _ := stdIssue(t, bT, a, &k[1].std.PublicKey, k[0].std)
+	_, aByBDER := stdIssue(t, aT, b, &k[0].std.PublicKey, k[1].std)
+	_, leafDER := stdIssue(t, stdTemplate("localhost", false), a, &k[2].std.PublicKey, k[0].std)
+	inters := NewCertPool()
+	inters.AddCert(mustParse(t, b.Raw))
+	inters.AddCert(mustParse(t, aByBDER))
+	roots := NewCertPool()
+	_, otherRootDER := stdIssue(t, stdTemplate("other root", true), stdTemplate("other root", true), &k[3].std.PublicKey, k[3].std)
+	roots.AddCert(mustParse(t, otherRootDER))
+	leaf := mustParse(t, leafDER)
+	_, err := leaf.Verify(VerifyOptions{Roots: roots, Intermediates: inters, DNSName: "localhost", CurrentTime: baseTime})
+	var ue *UnknownAuthorityError
+	if !errors.As(err, &ue) {
+		t.Fatalf("loop: err = %v, want UnknownAuthorityError", err)
+	}
+
+	// A chain longer than maxChainDepth.
+	var prevT = stdTemplate("deep 0", true)
+	prev, _ := stdIssue(t, prevT, prevT, &k[0].std.PublicKey, k[0].std)
+	deepRoots, deepInters := NewCertPool(), NewCertPool()
+	deepRoots.AddCert(mustParse(t, prev.Raw))
+	for i := 1; i <= maxChainDepth; i++ {
+		tmpl := stdTemplate("deep "+string(rune('0'+i)), true)
+		next, _ := stdIssue(t, tmpl, prev, &k[0].std.PublicKey, k[0].std)
+		deepInters.AddCert(mustParse(t, next.Raw))
+		prev = next
+	}
+	_, deepLeafDER := stdIssue(t, stdTemplate("localhost", false), prev, &k[0].std.PublicKey, k[0].std)
+	_, err = mustParse(t, deepLeafDER).Verify(VerifyOptions{Roots: deepRoots, Intermediates: deepInters, CurrentTime: baseTime})
+	var ie *CertificateInvalidError
+	if !errors.As(err, &ie) || ie.Reason != ChainTooLong || ie.Alert() != AlertCertificateUnknown {
+		t.Fatalf("deep chain: err = %v, want ChainTooLong", err)
+	}
+
+	// A self-signed leaf trusted directly.
+	selfT := stdTemplate("localhost", false)
+	_, selfDER := stdIssue(t, selfT, selfT, &k[0].std.PublicKey, k[0].std)
+	self := mustParse(t, selfDER)
+	direct := NewCertPool()
+	direct.AddCert(self)
+	if chain, err := self.Verify(VerifyOptions{Roots: direct, DNSName: "localhost", CurrentTime: baseTime}); err != nil || len(chain) != 1 {
+		t.Fatalf("self-signed trusted leaf: %v", err)
+	}
+}
