@@ -42,15 +42,31 @@
 //     bitsliced form (one copy per block), prepared once by NewCipher.
 //
 // The cost of bitslicing is the conversion in and out (see bitslice.go) and
-// that work is done for four blocks at a time even when fewer are wanted.
-// Cipher.EncryptBlocks, the entry point for CTR mode (and so GCM), always
-// fills all four lanes. The layout and circuit follow the design Thomas
-// Pornin describes as "ct64" in BearSSL (src/symcipher/aes_ct64*.c); this is
-// an independent Go rendering of it.
+// that work is done for four blocks at a time even when fewer are wanted:
+// Encrypt and Decrypt of a single block cost as much as four.
+// Cipher.EncryptBlocks, the entry point for CTR mode (and so GCM), fills all
+// four lanes. The layout and circuit follow the design Thomas Pornin
+// describes as "ct64" in BearSSL (src/symcipher/aes_ct64*.c); this is an
+// independent Go rendering of it.
 //
-// Public values: the key length, the number of blocks and buffer lengths.
-// Secret values (treated in constant time): key bytes, round keys, plaintext
-// and ciphertext contents.
+// # Reading guide
+//
+//   - aes.go: the API (NewCipher, Encrypt, Decrypt, EncryptBlocks).
+//   - keyexpansion.go: KeyExpansion, RotWord, SubWord, Rcon (fips197#5.2).
+//   - cipher.go: Cipher() and InvCipher() (fips197#5.1, #5.3), the round
+//     loops, written like the pseudocode of Figures 5 and 12.
+//   - round.go: one function per step: subBytes, shiftRows, mixColumns,
+//     addRoundKey (fips197#5.1.1 to #5.1.4) and their inverses (#5.3).
+//   - bitslice.go: the conversion between blocks and bitsliced words.
+//
+// # What is public
+//
+// Public values (may influence timing): the key length and so the number of
+// rounds, the number of blocks, buffer lengths and addresses. Secret values
+// (only ever combined by AND, XOR, NOT, shifts and rotations by constant
+// amounts): key bytes, round keys, plaintext and ciphertext. Nothing in this
+// package is variable-time in secret data. Like any Go code it cannot
+// promise that copies of secrets left on the stack are erased.
 //
 // spec: fips197
 package aes
