@@ -120,6 +120,9 @@ func (hs *clientState) sendClientHello() error {
 			return err
 		}
 	}
+	if c.config.testEditClientHello != nil {
+		c.config.testEditClientHello(m)
+	}
 	hs.hello = m
 	// The record carrying the first ClientHello says TLS 1.0, which every
 	// server accepts; the hello itself says 1.2. spec: rfc5246#E.1
@@ -161,7 +164,12 @@ func (hs *clientState) readServerHello() error {
 	// ServerHello that it did not request in the associated ClientHello, it
 	// MUST abort the handshake with an unsupported_extension fatal alert."
 	for _, e := range m.Extensions {
-		if _, ok := hs.hello.extension(e.Type); !ok {
+		_, offered := hs.hello.extension(e.Type)
+		if e.Type == ExtRenegotiationInfo {
+			// The SCSV offers it too. spec: rfc5746#3.4
+			offered, _ = hs.hello.SecureRenegotiation()
+		}
+		if !offered {
 			return failf(ErrUnsupportedExtension, "%v", e.Type)
 		}
 		switch e.Type {
@@ -290,6 +298,9 @@ func (hs *clientState) sendClientKeyExchange(_ chainVerified) error {
 	c.setPhase(PhaseClientKeyExchange)
 	pre := make([]byte, 48)
 	pre[0], pre[1] = byte(hs.hello.Version>>8), byte(hs.hello.Version)
+	if v := c.config.testPremasterVersion; v != 0 {
+		pre[0], pre[1] = byte(v>>8), byte(v)
+	}
 	if _, err := io.ReadFull(c.config.rand(), pre[2:]); err != nil {
 		return fmt.Errorf("%w: reading Config.Rand: %v", ErrConfig, err)
 	}
@@ -310,7 +321,7 @@ func (hs *clientState) sendClientKeyExchange(_ chainVerified) error {
 func (hs *clientState) sendFinished() error {
 	c := hs.c
 	c.setPhase(PhaseClientChangeCipherSpec)
-	if err := c.rec.WriteChangeCipherSpec(); err != nil {
+	if err := c.writeChangeCipherSpec(); err != nil {
 		return err
 	}
 	c.setPhase(PhaseClientFinished)

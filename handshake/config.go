@@ -110,6 +110,20 @@ type Config struct {
 	disableEMS bool
 	// phaseLog, when set, collects every phase (a test hook).
 	phaseLog *[]Phase
+	// testHookFlight rewrites each outgoing flight after it was hashed, to
+	// play a peer that sends mangled messages (a test hook).
+	testHookFlight func(msgs [][]byte) [][]byte
+	// testPremasterVersion, when set, replaces client_version in the
+	// premaster secret the client encrypts (a test hook).
+	testPremasterVersion uint16
+	// testRawRecords writes flights as plaintext records straight to the
+	// transport, bypassing the record layer's checks (a test hook).
+	testRawRecords bool
+	// testEditClientHello edits the ClientHello before it is marshalled
+	// and hashed, to play clients with unusual hellos (a test hook).
+	testEditClientHello func(*ClientHello)
+	// testSkipCCS omits our ChangeCipherSpec (a test hook).
+	testSkipCCS bool
 }
 
 func (c *Config) rand() io.Reader {

@@ -213,7 +213,35 @@ func (c *Conn) writeFlight(msgs ...Message) error {
 		c.traceMessage(true, m, raw)
 		raws = append(raws, raw)
 	}
+	return c.sendFlight(raws)
+}
+
+// sendFlight writes already hashed messages as one flight.
+func (c *Conn) sendFlight(raws [][]byte) error {
+	if c.config.testHookFlight != nil {
+		raws = c.config.testHookFlight(raws)
+	}
+	if c.config.testRawRecords {
+		// Each message in its own plaintext record, written directly so
+		// that headers the record layer would refuse reach the peer.
+		var out []byte
+		for _, m := range raws {
+			out = append(out, byte(22), 3, 3, byte(len(m)>>8), byte(len(m)))
+			out = append(out, m...)
+		}
+		_, err := c.conn.Write(out)
+		return err
+	}
 	return c.rec.WriteHandshake(raws...)
+}
+
+// writeChangeCipherSpec sends ChangeCipherSpec, which activates our pending
+// keys. spec: rfc5246#7.1
+func (c *Conn) writeChangeCipherSpec() error {
+	if c.config.testSkipCCS {
+		return nil
+	}
+	return c.rec.WriteChangeCipherSpec()
 }
 
 // installKeys derives the record protection for both directions and sets it

@@ -3,6 +3,7 @@ package handshake
 import (
 	"errors"
 	"fmt"
+	"net"
 
 	"minitls/record"
 )
@@ -109,6 +110,12 @@ func alertFor(err error) (record.AlertDescription, bool) {
 	var ce interface{ Alert() uint8 }
 	if errors.As(err, &ce) {
 		return record.AlertDescription(ce.Alert()), true
+	}
+	// A transport failure (reset, broken pipe, timeout): the peer is gone
+	// or silent, and an alert would not reach it.
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		return record.InternalError, false
 	}
 	_, desc, send := record.AlertFor(err)
 	return desc, send

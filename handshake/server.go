@@ -246,7 +246,7 @@ func (hs *serverState) sendServerFlight() error {
 	rawDone, _ := done.Marshal()
 	c.transcript.write(rawDone)
 	c.traceMessage(true, done, rawDone)
-	return c.rec.WriteHandshake(raw, rawCert, rawDone)
+	return c.sendFlight([][]byte{raw, rawCert, rawDone})
 }
 
 // readClientKeyExchange decrypts the premaster secret without revealing
@@ -331,7 +331,7 @@ func (hs *serverState) readFinished() (finishedVerified, error) {
 func (hs *serverState) sendFinished(_ finishedVerified) error {
 	c := hs.c
 	c.setPhase(PhaseServerChangeCipherSpec)
-	if err := c.rec.WriteChangeCipherSpec(); err != nil {
+	if err := c.writeChangeCipherSpec(); err != nil {
 		return err
 	}
 	c.setPhase(PhaseServerFinished)
