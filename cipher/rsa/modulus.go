@@ -115,10 +115,10 @@ func (m *modulus) computeRR() nat {
 	two := m.one.clone()
 	m.modAdd(two, m.one) // 2R mod m
 	acc := m.one.clone()
-	t := newNat(n)
+	t := newNat(2 * n)
 	e := uint(n * _W) // public
 	for i := bits.Len(e) - 1; i >= 0; i-- {
-		m.montMul(acc, acc, acc, t)
+		m.montSqr(acc, acc, t)
 		if (e>>i)&1 == 1 {
 			m.montMul(acc, acc, two, t)
 		}
@@ -126,18 +126,22 @@ func (m *modulus) computeRR() nat {
 	return acc
 }
 
-// montMul sets out = a·b·R⁻¹ mod m. All four nats have the width of m;
-// t is scratch space. out may alias a or b. It requires b < m and a < R (a
-// need not be reduced); the result is fully reduced (< m).
+// montMul sets out = a·b·R⁻¹ mod m. All nats have the width n of m, except
+// the scratch space t, which needs 2n limbs (montSqr uses them all; montMul
+// only n). out may alias a or b. It requires b < m and a < R (a need not be
+// reduced); the result is fully reduced (< m).
 //
-// The loop interleaves the two halves of a Montgomery step ("CIOS": coarsely
-// integrated operand scanning). For limb i of b, in one pass over j:
+// The loop interleaves the two halves of a Montgomery step ("CIOS", coarsely
+// integrated operand scanning). For each limb b[i], in one pass over j:
 //
-//	(c1, lo) = a[j]·b[i] + t[j] + c1     // accumulate a·b[i]
-//	(c2, t[j-1]) = lo + m[j]·u + c2      // add u·m and shift down a limb
+//	(c1, lo)     = a[j]·b[i] + t[j] + c1   // accumulate a·b[i]
+//	(c2, t[j-1]) = lo + m[j]·u + c2        // add u·m, shift down one limb
 //
-// Neither sum can overflow two limbs: (2^W-1)² + 2·(2^W-1) = 2^2W - 1.
-// u is chosen after the first column so that column 0 becomes zero.
+// where u = (t[0] + a[0]·b[i])·(-m⁻¹) mod 2^W is chosen so that column 0
+// becomes zero and the shift (a division by 2^W) is exact. Neither sum can
+// overflow two limbs: (2^W-1)² + 2·(2^W-1) = 2^2W - 1. After n steps
+// T = (a·b + U·m)/R ≡ a·b·R⁻¹ (mod m), and T < (R·m + R·m)/R = 2m, so one
+// conditional subtraction of m finishes the job.
 func (m *modulus) montMul(out, a, b, t nat) {
 	mm := m.m
 	n := len(mm)
@@ -173,14 +177,79 @@ func (m *modulus) montMul(out, a, b, t nat) {
 		t[n-1] = s
 		top = cA + cB
 	}
-	// T = t + top·R < 2m: subtract m once if T >= m.
+	m.finalSub(out, t, top)
+}
+
+// finalSub sets out = T - m if T >= m, else T, for T = t + top·R < 2m, in
+// constant time.
+func (m *modulus) finalSub(out, t nat, top uint) {
+	mm := m.m
+	t = t[:len(mm)]
 	var borrow uint
-	for j := range n {
+	for j := range mm {
 		out[j], borrow = bits.Sub(t[j], mm[j], borrow)
 	}
-	// Keep the difference if top == 1 (T >= R > m) or if there was no borrow.
+	// Keep T itself if top == 0 and the subtraction borrowed (T < m).
 	keepT := not(choice(top)) & choice(borrow)
 	out.assign(keepT, t)
+}
+
+// montSqr sets out = a²·R⁻¹ mod m for a < m, with t of 2n limbs as scratch.
+// Squaring is most of an exponentiation, and it can skip almost half of the
+// limb products: in a² = Σ a[i]·a[j]·2^(W(i+j)) every product with i ≠ j
+// appears twice. So it
+//
+//  1. adds the products a[i]·a[j] with i < j into T (n(n-1)/2 of them),
+//  2. doubles T with a one-bit shift,
+//  3. adds the squares a[i]² on the diagonal,
+//
+// and then runs the Montgomery reduction on the 2n-limb T: for each of the n
+// low limbs, add the multiple u·m that zeroes it; T/R is then ≡ a²·R⁻¹ and
+// below 2m, as in montMul.
+func (m *modulus) montSqr(out, a, t nat) {
+	mm := m.m
+	n := len(mm)
+	a, t = a[:n], t[:2*n]
+	clear(t)
+	for i := 0; i < n-1; i++ {
+		t[i+n] = addMulVVW(t[2*i+1:i+n], a[i+1:n], a[i])
+	}
+	var hi uint
+	for i := range t {
+		t[i], hi = t[i]<<1|hi, t[i]>>(_W-1)
+	}
+	var c uint
+	for i := range n {
+		h, l := bits.Mul(a[i], a[i])
+		t[2*i], c = bits.Add(t[2*i], l, c)
+		t[2*i+1], c = bits.Add(t[2*i+1], h, c)
+	}
+	m0inv := m.m0inv
+	var top uint // carry out of the high half: 0 or 1
+	for i := range n {
+		u := t[i] * m0inv
+		c := addMulVVW(t[i:n+i], mm, u)
+		t[n+i], top = bits.Add(t[n+i], c, top)
+	}
+	m.finalSub(out, t[n:], top)
+}
+
+// addMulVVW sets z = z + x·y, for len(z) == len(x), and returns the limb
+// that carries out. Each step adds a two-limb product and two one-limb
+// values: (2^W-1)² + 2(2^W-1) = 2^2W - 1, so the carry always fits a limb.
+func addMulVVW(z, x []uint, y uint) (carry uint) {
+	x = x[:len(z)]
+	for i := range z {
+		hi, lo := bits.Mul(x[i], y)
+		var c uint
+		lo, c = bits.Add(lo, z[i], 0)
+		hi += c
+		lo, c = bits.Add(lo, carry, 0)
+		hi += c
+		z[i] = lo
+		carry = hi
+	}
+	return carry
 }
 
 // modAdd sets x = x + y mod m, for x, y < m.
@@ -200,7 +269,7 @@ func (m *modulus) modSub(x, y nat) {
 
 // modMul returns x·y mod m (not in Montgomery form), for x < R and y < m.
 func (m *modulus) modMul(x, y nat) nat {
-	t := newNat(m.size())
+	t := newNat(2 * m.size())
 	out := newNat(m.size())
 	m.montMul(out, x, m.rr, t) // xR
 	m.montMul(out, out, y, t)  // xR·y·R⁻¹ = xy
@@ -220,7 +289,7 @@ func (m *modulus) modMul(x, y nat) nat {
 // Montgomery form. This is how CRT reduces c mod p and c mod q.
 func (m *modulus) reduce(x nat) nat {
 	n := m.size()
-	t := newNat(n)
+	t := newNat(2 * n)
 	acc := newNat(n)
 	chunk := newNat(n)
 	cm := newNat(n)
@@ -253,14 +322,14 @@ func (m *modulus) exp(x nat, e []byte) nat {
 	n := m.size()
 	// One allocation for everything: 16 table entries, the accumulator, the
 	// selected entry and montMul scratch.
-	buf := newNat(19 * n)
+	buf := newNat(20 * n)
 	var table [16]nat
 	for i := range table {
 		table[i] = buf[i*n : (i+1)*n]
 	}
 	acc := buf[16*n : 17*n]
 	sel := buf[17*n : 18*n]
-	t := buf[18*n : 19*n]
+	t := buf[18*n : 20*n]
 
 	copy(table[0], m.one)           // x^0 = 1 in Montgomery form
 	m.montMul(table[1], x, m.rr, t) // x·R
@@ -271,10 +340,10 @@ func (m *modulus) exp(x nat, e []byte) nat {
 	copy(acc, m.one)
 	for _, b := range e {
 		for _, w := range [2]uint{uint(b >> 4), uint(b & 0x0f)} {
-			m.montMul(acc, acc, acc, t)
-			m.montMul(acc, acc, acc, t)
-			m.montMul(acc, acc, acc, t)
-			m.montMul(acc, acc, acc, t)
+			m.montSqr(acc, acc, t)
+			m.montSqr(acc, acc, t)
+			m.montSqr(acc, acc, t)
+			m.montSqr(acc, acc, t)
 			// Constant-time table lookup: read every entry.
 			clear(sel)
 			for k := range table {
@@ -296,12 +365,12 @@ func (m *modulus) exp(x nat, e []byte) nat {
 // because e is public (RSAEP, RSAVP1).
 func (m *modulus) expPublic(x nat, e uint) nat {
 	n := m.size()
-	t := newNat(n)
+	t := newNat(2 * n)
 	xm := newNat(n)
 	m.montMul(xm, x, m.rr, t)
 	acc := m.one.clone()
 	for i := bits.Len(e) - 1; i >= 0; i-- {
-		m.montMul(acc, acc, acc, t)
+		m.montSqr(acc, acc, t)
 		if (e>>i)&1 == 1 {
 			m.montMul(acc, acc, xm, t)
 		}

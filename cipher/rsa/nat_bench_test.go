@@ -25,3 +25,19 @@ func BenchmarkNatExp(b *testing.B) {
 }
 
 func itoa(n int) string { return big.NewInt(int64(n)).String() }
+
+// BenchmarkMontMul measures one Montgomery multiplication.
+func BenchmarkMontMul(b *testing.B) {
+	for _, bitLen := range []int{1024, 2048} {
+		b.Run("minitls/"+itoa(bitLen), func(b *testing.B) {
+			p, _ := rand.Prime(rand.Reader, bitLen)
+			mod := mustModulus(b, p)
+			x := natFromBig(b, new(big.Int).Sub(p, big.NewInt(12345)), mod.size())
+			y := natFromBig(b, new(big.Int).Sub(p, big.NewInt(99)), mod.size())
+			t := newNat(2 * mod.size())
+			for b.Loop() {
+				mod.montMul(x, x, y, t)
+			}
+		})
+	}
+}

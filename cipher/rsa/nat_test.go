@@ -107,10 +107,14 @@ func TestMontMulMatchesBig(t *testing.T) {
 		R := new(big.Int).Lsh(big.NewInt(1), uint(n*_W))
 		Rinv := new(big.Int).ModInverse(R, m)
 		out := newNat(n)
-		mod.montMul(out, natFromBig(t, a, n), natFromBig(t, b, n), newNat(n))
+		mod.montMul(out, natFromBig(t, a, n), natFromBig(t, b, n), newNat(2*n))
 		want := new(big.Int).Mul(a, b)
 		want.Mul(want, Rinv).Mod(want, m)
 		diffBig(t, "montMul", out, want)
+		mod.montSqr(out, natFromBig(t, a, n), newNat(2*n))
+		want = new(big.Int).Mul(a, a)
+		want.Mul(want, Rinv).Mod(want, m)
+		diffBig(t, "montSqr", out, want)
 		diffBig(t, "modMul", mod.modMul(natFromBig(t, a, n), natFromBig(t, b, n)),
 			new(big.Int).Mod(new(big.Int).Mul(a, b), m))
 		// add and sub mod m

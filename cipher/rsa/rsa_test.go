@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"errors"
+	"io"
 	"math/big"
 	"testing"
 
@@ -381,18 +382,54 @@ func TestFaultCheck(t *testing.T) {
 	}
 }
 
-// TestBlindingRandomness: a failing random source is reported, not ignored.
+// countingReader counts the bytes read from an underlying reader.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// TestBlindingRandomness: a fresh key draws blinding randomness on its first
+// private operation and reports a failing source; the cached pair is squared
+// between operations without changing results, and is redrawn from random
+// every blindingRefresh operations.
 func TestBlindingRandomness(t *testing.T) {
-	priv := testKey(t, 2048)
-	c, _ := EncryptPKCS1v15(rand.Reader, &priv.PublicKey, []byte("x"))
-	if _, err := DecryptPKCS1v15(bytes.NewReader(nil), priv, c); err == nil {
+	base := testKey(t, 2048)
+	fresh := func() *PrivateKey {
+		k, err := NewPrivateKey(base.N, base.E, base.D, base.P, base.Q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	c, _ := EncryptPKCS1v15(rand.Reader, &base.PublicKey, []byte("x"))
+	if _, err := DecryptPKCS1v15(bytes.NewReader(nil), fresh(), c); err == nil {
 		t.Error("empty random source accepted for blinding")
 	}
-	// Blinding must not change the result: two different random streams.
-	a, err1 := SignPKCS1v15(bytes.NewReader(bytes.Repeat([]byte{1}, 4096)), priv, crypto.SHA256, make([]byte, 32))
-	b, err2 := SignPKCS1v15(bytes.NewReader(bytes.Repeat([]byte{7}, 4096)), priv, crypto.SHA256, make([]byte, 32))
-	if err1 != nil || err2 != nil || !bytes.Equal(a, b) {
-		t.Errorf("signatures under different blinding differ or fail: %v %v", err1, err2)
+	priv := fresh()
+	want, err := rsa.SignPKCS1v15(nil, stdPrivate(t, base), crypto.SHA256, make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr := &countingReader{r: rand.Reader}
+	draws := 0
+	for i := range 2*blindingRefresh + 1 {
+		before := cr.n
+		sig, err := SignPKCS1v15(cr, priv, crypto.SHA256, make([]byte, 32))
+		if err != nil || !bytes.Equal(sig, want) {
+			t.Fatalf("signature %d under a squared blinding pair is wrong: %v", i, err)
+		}
+		if cr.n != before {
+			draws++
+		}
+	}
+	if draws != 3 {
+		t.Errorf("blinding pair drawn %d times in %d operations, want 3", draws, 2*blindingRefresh+1)
 	}
 }
 
