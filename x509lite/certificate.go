@@ -15,6 +15,8 @@ import (
 	"crypto"
 	"fmt"
 	"net"
+	"net/url"
+	"strings"
 	"time"
 
 	"minitls/cipher/rsa"
@@ -728,8 +730,8 @@ func (c *Certificate) parseExtKeyUsage(v []byte) error {
 
 // parseSubjectAltName: GeneralNames ::= SEQUENCE SIZE (1..MAX) OF
 // GeneralName. dNSName [2] IA5String and iPAddress [7] OCTET STRING (4 or 16
-// bytes) are kept. rfc822Name [1] and URI [6] must be IA5String but are not
-// kept; the other kinds are skipped. Every entry must be a context-specific
+// bytes) are kept. rfc822Name [1] must be an IA5String and URI [6] a
+// well-formed URI, but neither is kept; the other kinds are skipped. Every entry must be a context-specific
 // tag 0..8.
 //
 // spec: rfc5280#4.2.1.6
@@ -755,9 +757,13 @@ func (c *Certificate) parseSubjectAltName(v []byte) error {
 			return syntaxErr(field, "%v is not a GeneralName", tag)
 		}
 		switch tag {
-		case ContextSpecific(1), ContextSpecific(6): // rfc822Name, uniformResourceIdentifier
+		case ContextSpecific(1): // rfc822Name
 			if _, err := decodeString(TagIA5String, contents); err != nil {
-				return syntaxErr(field, "%v", err)
+				return syntaxErr(field, "rfc822Name: %v", err)
+			}
+		case ContextSpecific(6): // uniformResourceIdentifier
+			if err := checkURI(contents); err != nil {
+				return syntaxErr(field, "uniformResourceIdentifier: %v", err)
 			}
 		case ContextSpecific(2): // dNSName
 			if _, err := decodeString(TagIA5String, contents); err != nil {
@@ -769,6 +775,34 @@ func (c *Certificate) parseSubjectAltName(v []byte) error {
 				return syntaxErr(field, "iPAddress of %d bytes (want 4 or 16)", len(contents))
 			}
 			c.IPAddresses = append(c.IPAddresses, net.IP(append([]byte(nil), contents...)))
+		}
+	}
+	return nil
+}
+
+// checkURI requires an IA5String that parses as a URI whose host, if any,
+// is non-empty labels of printable ASCII. URIs are never matched, but a
+// malformed one is a malformed certificate (crypto/x509 refuses it too).
+//
+// spec: rfc5280#4.2.1.6
+func checkURI(b []byte) error {
+	if _, err := decodeString(TagIA5String, b); err != nil {
+		return err
+	}
+	u, err := url.Parse(string(b))
+	if err != nil {
+		return err
+	}
+	if u.Host != "" {
+		for _, label := range strings.Split(u.Host, ".") {
+			if label == "" {
+				return fmt.Errorf("URI host %q has an empty label", u.Host)
+			}
+			for _, c := range []byte(label) {
+				if c < 33 || c > 126 {
+					return fmt.Errorf("URI host %q has byte 0x%02x", u.Host, c)
+				}
+			}
 		}
 	}
 	return nil

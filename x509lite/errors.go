@@ -103,6 +103,7 @@ const (
 	IncompatibleUsage                                   // extKeyUsage does not allow the requested usage (serverAuth)
 	UnhandledCriticalExtension                          // a critical extension minitls does not implement
 	ChainTooLong                                        // path building gave up: more than maxChainDepth certificates
+	UnsupportedConstraints                              // name or policy constraints, which minitls does not enforce
 )
 
 var invalidReasonNames = map[InvalidReason]string{
@@ -114,6 +115,7 @@ var invalidReasonNames = map[InvalidReason]string{
 	IncompatibleUsage:          "extended key usage does not permit this use",
 	UnhandledCriticalExtension: "unhandled critical extension",
 	ChainTooLong:               "chain too long",
+	UnsupportedConstraints:     "constrained in a way minitls does not enforce",
 }
 
 func (r InvalidReason) String() string {
@@ -140,7 +142,7 @@ func (e *CertificateInvalidError) Error() string {
 		msg += fmt.Sprintf(" %q", e.Cert.Subject.String())
 	}
 	msg += " is " + e.Reason.String()
-	if e.Reason == BadSignature || e.Reason == IncompatibleUsage || e.Reason == UnhandledCriticalExtension {
+	if e.Reason == BadSignature || e.Reason == IncompatibleUsage || e.Reason == UnhandledCriticalExtension || e.Reason == UnsupportedConstraints {
 		msg = strings.Replace(msg, " is ", ": ", 1)
 	}
 	if e.Detail != "" {
@@ -151,7 +153,8 @@ func (e *CertificateInvalidError) Error() string {
 
 // Alert maps the reason to certificate_expired (45) for Expired and
 // NotYetValid ("expired or not currently valid"), unsupported_certificate
-// (43) for IncompatibleUsage and UnhandledCriticalExtension,
+// (43) for IncompatibleUsage, UnhandledCriticalExtension and
+// UnsupportedConstraints,
 // certificate_unknown (46) for ChainTooLong, bad_certificate (42) otherwise.
 //
 // spec: rfc5246#7.2.2
@@ -159,7 +162,7 @@ func (e *CertificateInvalidError) Alert() uint8 {
 	switch e.Reason {
 	case Expired, NotYetValid:
 		return AlertCertificateExpired
-	case IncompatibleUsage, UnhandledCriticalExtension:
+	case IncompatibleUsage, UnhandledCriticalExtension, UnsupportedConstraints:
 		return AlertUnsupportedCertificate
 	case ChainTooLong:
 		return AlertCertificateUnknown

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -317,8 +318,28 @@ func TestParseRejects(t *testing.T) {
 			}
 		})
 	}
+	// A URI SAN with an empty host label: crypto/x509 refuses it, and so
+	// must we (it is not kept, but it is malformed).
+	uriTmpl := *base
+	uriTmpl.URIs = []*url.URL{{Scheme: "https", Host: "a..example"}}
+	uriDER, err := x509.CreateCertificate(rand.Reader, &uriTmpl, &uriTmpl, &k[0].std.PublicKey, k[0].std)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, stdErr := x509.ParseCertificate(uriDER); stdErr == nil {
+		t.Fatal("crypto/x509 accepts the bad URI; pick another")
+	}
+	if _, err := ParseCertificate(uriDER); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("bad URI SAN: err = %v", err)
+	}
+	uriTmpl.URIs = []*url.URL{{Scheme: "spiffe", Host: "example.org", Path: "/ns/x"}}
+	_, uriDER = stdIssue(t, &uriTmpl, &uriTmpl, &k[0].std.PublicKey, k[0].std)
+	if _, err := ParseCertificate(uriDER); err != nil {
+		t.Fatalf("good URI SAN: %v", err)
+	}
+
 	// Non-RSA key and ECDSA signature: ErrUnsupportedAlgorithm with 43.
-	_, err := ParseCertificate(ecdsaCertDER(t))
+	_, err = ParseCertificate(ecdsaCertDER(t))
 	var pe *ParseError
 	if !errors.As(err, &pe) || !errors.Is(err, ErrUnsupportedAlgorithm) || pe.Alert() != AlertUnsupportedCertificate {
 		t.Fatalf("ECDSA certificate: err = %v, want ErrUnsupportedAlgorithm/unsupported_certificate", err)

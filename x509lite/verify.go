@@ -60,8 +60,9 @@ var (
 // requested usage (as crypto/x509 does). Paths are searched depth-first,
 // trusted roots before intermediates, never revisiting a certificate, at most
 // maxChainDepth long. Certificates with critical extensions minitls does not
-// implement (name constraints, policies, ...) never get here: ParseCertificate
-// refuses them (fail closed).
+// implement never get here (ParseCertificate refuses them), and a chain
+// with name or policy constraints, critical or not, is refused
+// (UnsupportedConstraints): fail closed.
 //
 // spec: rfc5280#6.1
 func (c *Certificate) Verify(opts VerifyOptions) (chain []*Certificate, err error) {
@@ -77,6 +78,9 @@ func (c *Certificate) Verify(opts VerifyOptions) (chain []*Certificate, err erro
 		opts.Roots = systemPool
 	}
 	if err := checkValidity(c, now); err != nil {
+		return nil, err
+	}
+	if err := checkConstraints(c); err != nil {
 		return nil, err
 	}
 	if opts.DNSName != "" {
@@ -175,6 +179,9 @@ func (v *verifier) checkIssuer(iss *Certificate, chain []*Certificate, root bool
 	if err := checkValidity(iss, v.now); err != nil {
 		return err
 	}
+	if err := checkConstraints(iss); err != nil {
+		return err
+	}
 	// spec: rfc5280#6.1.4 (k): an intermediate must assert cA. A v1 root
 	// has no extensions at all and is trusted as configured.
 	if iss.BasicConstraintsValid && !iss.IsCA || !iss.BasicConstraintsValid && !root {
@@ -192,6 +199,32 @@ func (v *verifier) checkIssuer(iss *Certificate, chain []*Certificate, root bool
 			Detail: fmt.Sprintf("pathLenConstraint %d allows %d intermediate(s) below it, the path has %d", iss.MaxPathLen, iss.MaxPathLen, below)}
 	}
 	return checkExtKeyUsage(iss, v.usages)
+}
+
+// constraintExtensions restrict the names or policies below a CA. minitls
+// enforces none of them, so a chain that carries one — even marked
+// non-critical, which RFC 5280 forbids for nameConstraints but which other
+// verifiers still enforce — is refused rather than accepted with the
+// restriction silently dropped. certificatePolicies alone restricts nothing
+// and is ignored.
+var constraintExtensions = map[OID]string{
+	MustOID("2.5.29.30"): "nameConstraints",
+	MustOID("2.5.29.33"): "policyMappings",
+	MustOID("2.5.29.36"): "policyConstraints",
+	MustOID("2.5.29.54"): "inhibitAnyPolicy",
+}
+
+// checkConstraints fails closed on name and policy constraints.
+//
+// spec: rfc5280#4.2.1.10
+func checkConstraints(c *Certificate) error {
+	for _, e := range c.Extensions {
+		if name, ok := constraintExtensions[e.ID]; ok {
+			return &CertificateInvalidError{Cert: c, Reason: UnsupportedConstraints,
+				Detail: name + " is not supported, so the chain is refused rather than verified without it"}
+		}
+	}
+	return nil
 }
 
 func (c *Certificate) hasExtension(id OID) bool {

@@ -104,6 +104,9 @@ var chainDefects = []defect{
 	{name: "wildcard misuse", mod: func(t *rapid.T, r, i, l *x509.Certificate) {
 		l.DNSNames = []string{rapid.SampledFrom([]string{"*.example.com", "f*.example.com", "www.*.com", "*.*.example.com", "*"}).Draw(t, "pattern")}
 	}, host: "", check: wantHostname},
+	{name: "intermediate name constraints (non-critical)", mod: func(t *rapid.T, r, i, l *x509.Certificate) {
+		i.PermittedDNSDomains = []string{"example.com"}
+	}, check: wantInvalid(UnsupportedConstraints, AlertUnsupportedCertificate)},
 	{name: "EKU clientAuth only", mod: func(t *rapid.T, r, i, l *x509.Certificate) {
 		l.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
 	}, check: wantInvalid(IncompatibleUsage, AlertUnsupportedCertificate)},
