@@ -77,7 +77,6 @@ func ourPub(k *stdrsa.PublicKey) *rsa.PublicKey {
 	return &rsa.PublicKey{N: k.N.Bytes(), E: k.E}
 }
 
-
 // mustParse parses with x509lite, failing the test on error.
 func mustParse(t testing.TB, der []byte) *Certificate {
 	t.Helper()
