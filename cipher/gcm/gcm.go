@@ -30,12 +30,19 @@ import (
 
 const (
 	// BlockSize is the block size GCM requires of its cipher, in bytes.
+	//
+	// spec: sp800-38d#5.1
 	BlockSize = 16
 	// NonceSize is the only nonce (IV) length supported, in bytes: the 96-bit
 	// IV that SP 800-38D recommends (sp800-38d#8.2) and TLS 1.2 uses (RFC 5288
 	// §3: 4-byte salt plus 8-byte explicit nonce).
+	//
+	// spec: sp800-38d#8.2
 	NonceSize = 12
-	// TagSize is the only authentication tag length supported, in bytes.
+	// TagSize is the only authentication tag length supported, in bytes: the
+	// full 128-bit tag, as TLS 1.2 uses (RFC 5288 §3).
+	//
+	// spec: sp800-38d#5.2.1.2
 	TagSize = 16
 
 	// maxPlaintext is the longest plaintext GCM allows: 2^39 - 256 bits,
@@ -57,12 +64,18 @@ var (
 	// tag, a modified ciphertext, nonce or additional data, or a ciphertext
 	// shorter than a tag. It deliberately does not say which (sp800-38d#7.2
 	// outputs only FAIL).
+	//
+	// spec: sp800-38d#7.2
 	ErrOpen = errors.New("minitls/cipher/gcm: message authentication failed")
 )
 
 // SizeError reports nonce or tag sizes that NewWithSizes does not support.
 // errors.Is(err, ErrNonceSize) and errors.Is(err, ErrTagSize) tell which of
-// the two was wrong.
+// the two was wrong. SP 800-38D allows other IV lengths and shorter tags; we
+// refuse them because TLS 1.2 uses neither, and short tags weaken
+// authentication (sp800-38d Appendix C).
+//
+// spec: sp800-38d#5.2.1.1
 type SizeError struct {
 	NonceSize, TagSize int // the sizes that were asked for, in bytes
 }
