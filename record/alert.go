@@ -25,6 +25,8 @@ const (
 )
 
 // String returns the RFC name of l.
+//
+// spec: rfc5246#7.2
 func (l AlertLevel) String() string {
 	switch l {
 	case Warning:
@@ -137,6 +139,8 @@ func (d AlertDescription) info() *alertInfo {
 
 // String returns the RFC name of d, e.g. "bad_record_mac", or
 // "alert(0x..)" for a code no RFC minitls knows defines.
+//
+// spec: rfc5246#7.2
 func (d AlertDescription) String() string {
 	if a := d.info(); a != nil {
 		return a.name
@@ -145,6 +149,8 @@ func (d AlertDescription) String() string {
 }
 
 // Meaning explains d in one line, for error messages and traces.
+//
+// spec: rfc5246#7.2.2
 func (d AlertDescription) Meaning() string {
 	if a := d.info(); a != nil {
 		return a.meaning
@@ -153,6 +159,8 @@ func (d AlertDescription) Meaning() string {
 }
 
 // Spec returns the section that defines d ("rfc5246#7.2.2"), or "" if unknown.
+//
+// spec: rfc5246#7.2
 func (d AlertDescription) Spec() string {
 	if a := d.info(); a != nil {
 		return a.spec
@@ -212,6 +220,8 @@ func ParseAlert(fragment []byte) (AlertLevel, AlertDescription, error) {
 
 // ErrMalformedAlert is the cause of a decode_error or illegal_parameter for an
 // alert record that is not a 2-byte {level, description}.
+//
+// spec: rfc5246#7.2
 var ErrMalformedAlert = errors.New("malformed alert")
 
 // Error is a failure that ends the connection and carries the alert the peer
@@ -227,11 +237,15 @@ type Error struct {
 }
 
 // NewError returns an *Error for alert with the operation and cause.
+//
+// spec: rfc5246#7.2.2
 func NewError(alert AlertDescription, op string, err error) *Error {
 	return &Error{Alert: alert, Op: op, Err: err}
 }
 
 // Error says what failed, why, and which alert goes to the peer.
+//
+// spec: rfc5246#7.2.2
 func (e *Error) Error() string {
 	msg := "record: "
 	if e.Op != "" {
@@ -246,6 +260,8 @@ func (e *Error) Error() string {
 }
 
 // Unwrap returns the cause.
+//
+// spec: rfc5246#7.2.2
 func (e *Error) Unwrap() error { return e.Err }
 
 // AlertReceivedError reports an alert received from the peer that ends the
@@ -260,6 +276,8 @@ type AlertReceivedError struct {
 }
 
 // Error names the alert and what it usually means.
+//
+// spec: rfc5246#7.2.2
 func (e *AlertReceivedError) Error() string {
 	return fmt.Sprintf("record: peer sent %v alert %v (%d): %s", e.Level, e.Description,
 		uint8(e.Description), e.Description.Meaning())
@@ -276,6 +294,8 @@ var ErrTruncated = errors.New("record: connection closed without close_notify (p
 // ErrClosed is returned by the writing methods after this side sent
 // close_notify or a fatal alert: nothing more may be sent (rfc5246#7.2.1,
 // #7.2.2).
+//
+// spec: rfc5246#7.2.1
 var ErrClosed = errors.New("record: write side closed (close_notify or a fatal alert was sent)")
 
 // AlertFor says which alert to send, if any, when err ends a read or a write:

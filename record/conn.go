@@ -12,6 +12,8 @@ import (
 
 // Limits on records that carry nothing for the application, so a peer cannot
 // keep us busy forever with them.
+//
+// spec: rfc5246#6.2.1
 const (
 	// MaxConsecutiveWarnings is how many warning alerts (other than
 	// close_notify) in a row are ignored; the next one is unexpected_message.
@@ -71,6 +73,8 @@ type halfIn struct {
 // NewConn returns the record layer over rw, writing records with version
 // VersionTLS12 until SetVersion says otherwise, with no protection in either
 // direction.
+//
+// spec: rfc5246#6
 func NewConn(rw io.ReadWriter) *Conn {
 	c := &Conn{}
 	c.in.rd = NewReader(rw)

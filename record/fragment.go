@@ -26,10 +26,14 @@ type halfOut struct {
 // ErrSeqExhausted is the cause of the error returned when one more record would
 // make a sequence number wrap. rfc5246#6.1: "Sequence numbers do not wrap";
 // the connection must end instead (minitls does not renegotiate).
+//
+// spec: rfc5246#6.1
 var ErrSeqExhausted = errors.New("sequence number exhausted (2^64-1 records sent or received)")
 
 // ErrNoPending is the cause of the error returned when a ChangeCipherSpec is
 // sent or expected but no pending Protection was set: a bug in the caller.
+//
+// spec: rfc5246#7.1
 var ErrNoPending = errors.New("no pending Protection: call SetPendingWrite/SetPendingRead before ChangeCipherSpec")
 
 // appendRecordLocked builds one record of typ around payload (≤ MaxPlaintext)

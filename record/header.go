@@ -33,6 +33,8 @@ const (
 
 // String returns the RFC name of t, or its value in hex if TLS 1.2 does not
 // define it.
+//
+// spec: rfc5246#6.2.1
 func (t ContentType) String() string {
 	switch t {
 	case ChangeCipherSpec:
@@ -178,6 +180,8 @@ func checkEmpty(t ContentType, n int) error {
 }
 
 // Causes wrapped in the *Error values of the framing layer, for errors.Is.
+//
+// spec: rfc5246#6.2.1
 var (
 	ErrUnknownContentType = errors.New("unknown record content type")
 	ErrBadVersion         = errors.New("record version is not TLS")
@@ -202,6 +206,8 @@ type Reader struct {
 }
 
 // NewReader returns a Reader of the records in r. It starts in plaintext mode.
+//
+// spec: rfc5246#6.2.1
 func NewReader(r io.Reader) *Reader {
 	return &Reader{r: r}
 }
@@ -216,6 +222,8 @@ func (r *Reader) SetProtected(p bool) { r.protected = p }
 
 // Buffered returns the number of bytes read from the transport and not yet
 // returned as part of a record.
+//
+// spec: rfc5246#6.2.1
 func (r *Reader) Buffered() int { return r.end - r.start }
 
 // Next reads exactly one record. It returns the checked header and the whole

@@ -40,6 +40,13 @@ const (
 // nonce is the sequence number, which RFC 5288 §3 suggests and which makes
 // nonce reuse under one key impossible as long as the counter does not wrap.
 //
+// What is public and what is secret: the header, the sequence number, the
+// lengths and the content type are public (they travel in clear or are known to
+// both sides), so the code may branch on them. The plaintext and the key are
+// secret and are touched only by the AEAD, whose tag comparison must be
+// constant time (crypto/subtle in minitls's cipher/gcm, and in the standard
+// library's). A failed Open reveals nothing but the failure.
+//
 // A Protection is not safe for concurrent use and belongs to one direction:
 // use two, with separate keys, for a connection.
 //
@@ -74,6 +81,8 @@ func NewProtection(aead cipher.AEAD, salt []byte) (*Protection, error) {
 
 // Overhead returns how many bytes protection adds to a fragment: the explicit
 // nonce and the tag.
+//
+// spec: rfc5288#3
 func (p *Protection) Overhead() int { return ExplicitNonceLen + p.aead.Overhead() }
 
 // setAD fills the additional data for one record.
@@ -136,6 +145,8 @@ func (p *Protection) Open(dst []byte, seq uint64, typ ContentType, version uint1
 
 // ErrBadRecordMAC is the cause inside the *Error (bad_record_mac) of a record
 // that failed to open.
+//
+// spec: rfc5246#6.2.3.3
 var ErrBadRecordMAC = errors.New("record authentication failed")
 
 // grow extends b by n bytes, reusing its capacity when possible, and returns

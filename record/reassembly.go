@@ -49,6 +49,8 @@ var handshakeLimits = [...]struct {
 // DefaultMaxHandshakeSize is the default bound on the body of a Certificate (and
 // CertificateStatus) message: 256 KiB holds any real chain. The RFC allows up to
 // 2^24-1 bytes; raise the bound with SetMaxHandshakeSize if a peer needs it.
+//
+// spec: rfc5246#7.4.2
 const DefaultMaxHandshakeSize = 256 << 10
 
 // maxUint24 is the largest length a handshake header can state.
@@ -56,6 +58,8 @@ const maxUint24 = 1<<24 - 1
 
 // ErrUnknownHandshakeType and ErrHandshakeTooLong are the causes of errors for a
 // handshake message header that fails the table above.
+//
+// spec: rfc5246#7.4
 var (
 	ErrUnknownHandshakeType = errors.New("unknown handshake message type")
 	ErrHandshakeTooLong     = errors.New("handshake message longer than its type allows")
@@ -196,4 +200,6 @@ func (c *Conn) ReadHandshake() ([]byte, error) {
 
 // ErrUnexpectedRecord is the cause of unexpected_message for a record of the
 // wrong content type at this point of the connection.
+//
+// spec: rfc5246#6
 var ErrUnexpectedRecord = errors.New("unexpected record")
