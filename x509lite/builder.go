@@ -19,6 +19,8 @@ type DERBuilder struct {
 }
 
 // Bytes returns the encoding built so far, or the first error.
+//
+// spec: x690#10
 func (b *DERBuilder) Bytes() ([]byte, error) {
 	if b.err != nil {
 		return nil, b.err
@@ -61,9 +63,13 @@ func (b *DERBuilder) AddElement(tag Tag, contents []byte) {
 
 // AddRaw appends an already-encoded value verbatim (e.g. a parent's
 // RawSubject, so the issuer name is byte-identical to it).
+//
+// spec: x690#8.1.1
 func (b *DERBuilder) AddRaw(full []byte) { b.b = append(b.b, full...) }
 
 // AddConstructed appends a constructed value whose contents f builds.
+//
+// spec: x690#8.1.3
 func (b *DERBuilder) AddConstructed(tag Tag, f func(child *DERBuilder)) {
 	var child DERBuilder
 	f(&child)
@@ -77,6 +83,8 @@ func (b *DERBuilder) AddConstructed(tag Tag, f func(child *DERBuilder)) {
 }
 
 // AddSequence appends a SEQUENCE whose contents f builds.
+//
+// spec: x690#8.9
 func (b *DERBuilder) AddSequence(f func(child *DERBuilder)) { b.AddConstructed(TagSequence, f) }
 
 // AddSetOf appends a SET OF whose elements f builds, sorted by their
@@ -116,6 +124,8 @@ func sortEncodings(e [][]byte) {
 
 // AddInteger appends an INTEGER from its two's-complement contents, which
 // must already be minimal.
+//
+// spec: x690#8.3
 func (b *DERBuilder) AddInteger(twos []byte) {
 	if err := checkInteger(twos, "INTEGER"); err != nil {
 		b.fail("%v", err)
@@ -127,6 +137,8 @@ func (b *DERBuilder) AddInteger(twos []byte) {
 // AddUnsignedInteger appends a non-negative INTEGER from a big-endian
 // magnitude (leading zeros allowed; empty means zero), adding the 0x00 sign
 // octet when the top bit is set.
+//
+// spec: x690#8.3.2
 func (b *DERBuilder) AddUnsignedInteger(mag []byte) {
 	for len(mag) > 0 && mag[0] == 0 {
 		mag = mag[1:]
@@ -142,6 +154,8 @@ func (b *DERBuilder) AddUnsignedInteger(mag []byte) {
 }
 
 // AddSmallInt appends a non-negative int as an INTEGER.
+//
+// spec: x690#8.3
 func (b *DERBuilder) AddSmallInt(v int) {
 	if v < 0 {
 		b.fail("negative small integer %d", v)
@@ -155,6 +169,8 @@ func (b *DERBuilder) AddSmallInt(v int) {
 }
 
 // AddBoolean appends a BOOLEAN (0xFF for TRUE, as DER requires).
+//
+// spec: x690#11.1
 func (b *DERBuilder) AddBoolean(v bool) {
 	if v {
 		b.AddElement(TagBoolean, []byte{0xff})
@@ -164,9 +180,13 @@ func (b *DERBuilder) AddBoolean(v bool) {
 }
 
 // AddNull appends a NULL.
+//
+// spec: x690#8.8
 func (b *DERBuilder) AddNull() { b.AddElement(TagNull, nil) }
 
 // AddOID appends an OBJECT IDENTIFIER.
+//
+// spec: x690#8.19
 func (b *DERBuilder) AddOID(o OID) {
 	if err := checkOID([]byte(o)); err != nil {
 		b.fail("%v", err)
@@ -176,6 +196,8 @@ func (b *DERBuilder) AddOID(o OID) {
 }
 
 // AddBitString appends a BIT STRING; bits past BitLength must be zero.
+//
+// spec: x690#11.2
 func (b *DERBuilder) AddBitString(bs BitString) {
 	if bs.BitLength < 0 || (bs.BitLength+7)/8 != len(bs.Bytes) {
 		b.fail("BIT STRING length %d does not fit %d bytes", bs.BitLength, len(bs.Bytes))
@@ -191,6 +213,8 @@ func (b *DERBuilder) AddBitString(bs BitString) {
 }
 
 // AddOctetString appends an OCTET STRING.
+//
+// spec: x690#8.7
 func (b *DERBuilder) AddOctetString(c []byte) { b.AddElement(TagOctetString, c) }
 
 // AddTime appends t (in UTC, truncated to the second) as UTCTime for years
@@ -209,6 +233,8 @@ func (b *DERBuilder) AddTime(t time.Time) {
 
 // AddTimeAs appends t with the given time tag (TagUTCTime or
 // TagGeneralizedTime), failing if the year does not fit that form.
+//
+// spec: rfc5280#4.1.2.5
 func (b *DERBuilder) AddTimeAs(tag Tag, t time.Time) {
 	t = t.UTC()
 	y := t.Year()
@@ -232,6 +258,8 @@ func (b *DERBuilder) AddTimeAs(tag Tag, t time.Time) {
 
 // AddString appends s with a string tag, checking it fits that type's
 // alphabet (the same rules ReadString enforces).
+//
+// spec: rfc5280#4.1.2.4
 func (b *DERBuilder) AddString(tag Tag, s string) {
 	var c []byte
 	if tag == TagBMPString {
@@ -256,6 +284,8 @@ func (b *DERBuilder) AddString(tag Tag, s string) {
 // SET, and context-specific or application constructed tags) hold their
 // Children, primitive ones their Contents. It exists so learners and the
 // fuzzer can decode any DER; certificate parsing uses DERReader directly.
+//
+// spec: x690#8.1
 type DERValue struct {
 	Tag      Tag
 	Contents []byte     // primitive contents (nil for constructed values)
@@ -352,6 +382,8 @@ func checkUniversal(tag Tag, c []byte) error {
 // Marshal re-encodes v. Universal primitives are rebuilt from their decoded
 // value through the typed DERBuilder methods (so a tree from ParseDER
 // marshals back to the identical bytes only if reader and builder agree).
+//
+// spec: x690#10
 func (v DERValue) Marshal() ([]byte, error) {
 	var b DERBuilder
 	v.build(&b)

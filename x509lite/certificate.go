@@ -66,6 +66,8 @@ func (a SignatureAlgorithm) String() string {
 
 // Hash returns the digest the algorithm signs (0 for unknown, and for
 // SHA1WithRSA, whose signatures minitls never verifies).
+//
+// spec: rfc4055#5
 func (a SignatureAlgorithm) Hash() crypto.Hash {
 	switch a {
 	case SHA256WithRSA:

@@ -27,6 +27,8 @@ import (
 // ErrMalformed is the sentinel behind every DER or structure error: the
 // bytes are not a well-formed certificate (or key), so the right TLS alert
 // is bad_certificate. Match it with errors.Is.
+//
+// spec: x690#10
 var ErrMalformed = errors.New("malformed DER")
 
 // SyntaxError describes where DER decoding failed and why. It wraps
@@ -89,15 +91,21 @@ const (
 )
 
 // ContextSpecific returns the tag [n] IMPLICIT of a primitive value (0x80|n).
+//
+// spec: x690#8.1.2.2
 func ContextSpecific(n uint8) Tag { return classContextSpecific | Tag(n&0x1f) }
 
 // ContextSpecificConstructed returns the tag [n] of a constructed value
 // (0xa0|n), which is also the tag of every EXPLICIT [n] wrapper.
+//
+// spec: x690#8.14
 func ContextSpecificConstructed(n uint8) Tag {
 	return classContextSpecific | constructedBit | Tag(n&0x1f)
 }
 
 // Constructed reports whether the value's contents are themselves DER values.
+//
+// spec: x690#8.1.2.5
 func (t Tag) Constructed() bool { return t&constructedBit != 0 }
 
 // String names universal tags and prints others as [n] or in hex.
@@ -158,6 +166,8 @@ type DERReader struct {
 }
 
 // NewDERReader returns a reader over b; field names the structure for errors.
+//
+// spec: x690#8.1.1
 func NewDERReader(b []byte, field string) *DERReader {
 	return &DERReader{b: b, field: field}
 }
@@ -167,6 +177,8 @@ func (r *DERReader) Empty() bool { return len(r.b) == 0 }
 
 // Finish returns an error if bytes remain: in DER a structure ends exactly
 // where its length says, so leftover bytes mean a malformed or forged value.
+//
+// spec: x690#8.1.1
 func (r *DERReader) Finish() error {
 	if len(r.b) != 0 {
 		return syntaxErr(r.field, "%d trailing bytes", len(r.b))
@@ -175,6 +187,8 @@ func (r *DERReader) Finish() error {
 }
 
 // PeekTag returns the next tag without consuming it; ok is false at the end.
+//
+// spec: x690#8.1.2
 func (r *DERReader) PeekTag() (tag Tag, ok bool) {
 	if len(r.b) == 0 {
 		return 0, false
@@ -235,6 +249,8 @@ func (r *DERReader) ReadElement() (tag Tag, contents, full []byte, err error) {
 
 // Read reads the next value, which must carry tag want, and returns its
 // contents.
+//
+// spec: x690#8.1.1
 func (r *DERReader) Read(want Tag) ([]byte, error) {
 	c, _, err := r.ReadWithFull(want)
 	return c, err
@@ -242,6 +258,8 @@ func (r *DERReader) Read(want Tag) ([]byte, error) {
 
 // ReadWithFull is Read that also returns the whole encoding (for Raw fields
 // and signature checks over exactly the bytes received).
+//
+// spec: rfc5280#4.1.1.1
 func (r *DERReader) ReadWithFull(want Tag) (contents, full []byte, err error) {
 	tag, ok := r.PeekTag()
 	if !ok {
@@ -255,6 +273,8 @@ func (r *DERReader) ReadWithFull(want Tag) (contents, full []byte, err error) {
 }
 
 // ReadOptional reads the next value if it carries tag want.
+//
+// spec: x680#25
 func (r *DERReader) ReadOptional(want Tag) (contents []byte, present bool, err error) {
 	if tag, ok := r.PeekTag(); !ok || tag != want {
 		return nil, false, nil
@@ -265,6 +285,8 @@ func (r *DERReader) ReadOptional(want Tag) (contents []byte, present bool, err e
 
 // ReadConstructed reads a value of tag want (SEQUENCE, SET, [n] EXPLICIT...)
 // and returns a child reader over exactly its contents.
+//
+// spec: x690#8.1.1
 func (r *DERReader) ReadConstructed(want Tag, field string) (*DERReader, error) {
 	c, err := r.Read(want)
 	if err != nil {
@@ -274,6 +296,8 @@ func (r *DERReader) ReadConstructed(want Tag, field string) (*DERReader, error) 
 }
 
 // ReadSequence reads a SEQUENCE and returns a reader over its contents.
+//
+// spec: x690#8.9
 func (r *DERReader) ReadSequence(field string) (*DERReader, error) {
 	return r.ReadConstructed(TagSequence, field)
 }
@@ -303,6 +327,8 @@ func checkInteger(c []byte, field string) error {
 // ReadUnsignedInteger reads a non-negative INTEGER and returns its magnitude,
 // big-endian without leading zeros (empty for zero), the form cipher/rsa
 // uses for key components.
+//
+// spec: x690#8.3
 func (r *DERReader) ReadUnsignedInteger() ([]byte, error) {
 	c, err := r.ReadInteger()
 	if err != nil {
@@ -320,6 +346,8 @@ func (r *DERReader) ReadUnsignedInteger() ([]byte, error) {
 // ReadSmallInt reads a non-negative INTEGER that must fit in 31 bits (a
 // version, a pathLenConstraint, a public exponent): anything larger is
 // refused rather than truncated.
+//
+// spec: x690#8.3
 func (r *DERReader) ReadSmallInt() (int, error) {
 	c, err := r.ReadUnsignedInteger()
 	if err != nil {
@@ -386,6 +414,8 @@ type OID string
 const maxOIDArc = 1<<31 - 1
 
 // ReadOID reads an OBJECT IDENTIFIER, checking minimal base-128 arcs.
+//
+// spec: x690#8.19
 func (r *DERReader) ReadOID() (OID, error) {
 	c, err := r.Read(TagOID)
 	if err != nil {
@@ -453,6 +483,8 @@ func (o OID) arcs() []int {
 }
 
 // String returns dotted decimal, e.g. 1.2.840.113549.1.1.11.
+//
+// spec: x660#7
 func (o OID) String() string {
 	var sb strings.Builder
 	for i, a := range o.arcs() {
@@ -465,6 +497,8 @@ func (o OID) String() string {
 }
 
 // ParseOID parses dotted decimal ("2.5.4.3") into an OID.
+//
+// spec: x690#8.19.4
 func ParseOID(s string) (OID, error) {
 	parts := strings.Split(s, ".")
 	if len(parts) < 2 {
@@ -490,6 +524,8 @@ func ParseOID(s string) (OID, error) {
 }
 
 // MustOID is ParseOID for constants; it panics on a malformed literal.
+//
+// spec: x690#8.19
 func MustOID(s string) OID {
 	o, err := ParseOID(s)
 	if err != nil {
@@ -523,6 +559,8 @@ type BitString struct {
 }
 
 // At returns bit i (0 = the first, most significant bit), 0 when out of range.
+//
+// spec: x690#8.6.2
 func (b BitString) At(i int) int {
 	if i < 0 || i >= b.BitLength {
 		return 0
@@ -560,6 +598,8 @@ func parseBitString(c []byte, field string) (BitString, error) {
 }
 
 // ReadOctetString reads an OCTET STRING.
+//
+// spec: x690#8.7
 func (r *DERReader) ReadOctetString() ([]byte, error) { return r.Read(TagOctetString) }
 
 // ReadTime reads a UTCTime or GeneralizedTime in the only forms RFC 5280

@@ -91,6 +91,8 @@ func (e *UnknownAuthorityError) Error() string {
 func (e *UnknownAuthorityError) Alert() uint8 { return AlertUnknownCA }
 
 // InvalidReason says why a certificate in the chain was refused.
+//
+// spec: rfc5280#6.1.3
 type InvalidReason int
 
 // Reasons for CertificateInvalidError.

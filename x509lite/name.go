@@ -46,6 +46,8 @@ type AttributeTypeAndValue struct {
 }
 
 // RelativeDistinguishedName is a SET OF attributes; almost always one.
+//
+// spec: rfc5280#4.1.2.4
 type RelativeDistinguishedName []AttributeTypeAndValue
 
 // Name is a distinguished name as an RDNSequence, in encoding order (most
@@ -57,12 +59,16 @@ type Name struct {
 }
 
 // Attr is shorthand for an attribute, e.g. Attr(OIDCommonName, "localhost").
+//
+// spec: rfc5280#4.1.2.4
 func Attr(t OID, value string) AttributeTypeAndValue {
 	return AttributeTypeAndValue{Type: t, Value: value}
 }
 
 // NewName builds a name with one attribute per RDN, in the order given
 // (most significant first).
+//
+// spec: rfc5280#4.1.2.4
 func NewName(attrs ...AttributeTypeAndValue) Name {
 	var n Name
 	for _, a := range attrs {
@@ -72,6 +78,8 @@ func NewName(attrs ...AttributeTypeAndValue) Name {
 }
 
 // Values returns the values of every attribute of type t, in encoding order.
+//
+// spec: rfc5280#4.1.2.4
 func (n Name) Values(t OID) []string {
 	var out []string
 	for _, rdn := range n.RDNs {
@@ -87,6 +95,8 @@ func (n Name) Values(t OID) []string {
 // CommonName returns the last CN attribute (the most specific), or "". It
 // is for display only: host names are matched against subjectAltName alone
 // (rfc6125#6.4.4).
+//
+// spec: rfc6125#6.4.4
 func (n Name) CommonName() string {
 	v := n.Values(OIDCommonName)
 	if len(v) == 0 {

@@ -23,6 +23,8 @@ var (
 
 // FileError reports a problem with a PEM certificate or key file and says
 // what to do about it. File is empty when the input did not come from a file.
+//
+// spec: rfc7468#2
 type FileError struct {
 	File string
 	Kind error // ErrNoPEMData, ErrKeyMismatch, ErrEncryptedKey, ErrUnsupportedAlgorithm, ErrMalformed
@@ -309,6 +311,8 @@ func MarshalPKCS8PrivateKey(k *rsa.PrivateKey) ([]byte, error) {
 // and checks that the key belongs to the leaf (same modulus and exponent),
 // which catches the common mistake of pairing a key with the wrong
 // certificate before any client sees it.
+//
+// spec: rfc5246#7.4.2
 func KeyPairFromPEM(certPEM, keyPEM []byte) (chain []*Certificate, key *rsa.PrivateKey, err error) {
 	chain, err = ParseCertificatesPEM(certPEM)
 	if err != nil {
@@ -336,6 +340,8 @@ func checkKeyMatch(leaf *Certificate, key *rsa.PrivateKey) error {
 
 // LoadKeyPair reads a PEM certificate chain file and a PEM key file (see
 // KeyPairFromPEM). Errors name the file at fault.
+//
+// spec: rfc7468#2
 func LoadKeyPair(certFile, keyFile string) (chain []*Certificate, key *rsa.PrivateKey, err error) {
 	certPEM, err := os.ReadFile(certFile)
 	if err != nil {

@@ -14,6 +14,8 @@ import (
 // of the subject name, which is how the issuer field of a child refers to
 // it (rfc5280#7.1 allows smarter name comparison; byte equality is the
 // strict subset every real CA produces). A nil *CertPool is an empty pool.
+//
+// spec: rfc5280#6.1.1
 type CertPool struct {
 	certs     []*Certificate
 	bySubject map[string][]int
@@ -21,11 +23,15 @@ type CertPool struct {
 }
 
 // NewCertPool returns an empty pool.
+//
+// spec: rfc5280#6.1.1
 func NewCertPool() *CertPool {
 	return &CertPool{bySubject: map[string][]int{}, byRaw: map[string]bool{}}
 }
 
 // AddCert adds c unless an identical certificate is already present.
+//
+// spec: rfc5280#6.1.1
 func (p *CertPool) AddCert(c *Certificate) {
 	if c == nil || p.byRaw[string(c.Raw)] {
 		return
@@ -44,6 +50,8 @@ func (p *CertPool) AddCert(c *Certificate) {
 // store may hold roots of every kind. Because these are trust anchors, whose
 // own signatures are never checked, roots self-signed with SHA-1 are
 // accepted (see SHA1WithRSA).
+//
+// spec: rfc7468#5
 func (p *CertPool) AppendCertsFromPEM(pemCerts []byte) bool {
 	added, _ := p.appendPEM(pemCerts)
 	return added > 0
@@ -117,12 +125,16 @@ var systemBundles = []string{
 }
 
 // ErrNoSystemRoots: no system bundle file was found.
+//
+// spec: rfc5280#6.1.1
 var ErrNoSystemRoots = errors.New("x509lite: no system root bundle found (looked in /etc/ssl/certs/ca-certificates.crt, /etc/pki/tls/certs/ca-bundle.crt, /etc/ssl/cert.pem): install ca-certificates or pass a CA file")
 
 // SystemCertPool loads the system root bundle, parsing it with x509lite
 // itself. Certificates it cannot parse (EC or DSA roots, other
 // algorithms, unhandled critical extensions, non-DER encodings) are skipped
 // and counted in skipped rather than failing the whole load.
+//
+// spec: rfc5280#6.1.1
 func SystemCertPool() (pool *CertPool, skipped int, err error) {
 	for _, f := range systemBundles {
 		pool, skipped, err = LoadCertPool(f)
@@ -137,6 +149,8 @@ func SystemCertPool() (pool *CertPool, skipped int, err error) {
 // LoadCertPool reads a PEM bundle file into a new pool, skipping (and
 // counting) certificates that do not parse. It is an error if nothing at all
 // could be loaded.
+//
+// spec: rfc7468#5
 func LoadCertPool(file string) (pool *CertPool, skipped int, err error) {
 	data, err := os.ReadFile(file)
 	if err != nil {

@@ -14,6 +14,8 @@ import (
 )
 
 // VerifyOptions configures Certificate.Verify.
+//
+// spec: rfc5280#6.1.1
 type VerifyOptions struct {
 	// Roots are the trust anchors; nil means the system bundle (loaded once
 	// with SystemCertPool).
