@@ -1,0 +1,127 @@
+package handshake
+
+import (
+	"crypto/tls"
+	"io"
+	"net"
+	"testing"
+)
+
+// benchPair accepts loopback connections and wraps both ends with the given
+// constructors; it returns a function that makes one connected pair.
+func benchListener(b *testing.B) (dial func() (net.Conn, net.Conn)) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { l.Close() })
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				close(accepted)
+				return
+			}
+			accepted <- c
+		}
+	}()
+	return func() (net.Conn, net.Conn) {
+		c, err := net.Dial("tcp", l.Addr().String())
+		if err != nil {
+			b.Fatal(err)
+		}
+		return c, <-accepted
+	}
+}
+
+type handshaker interface {
+	Handshake() error
+	net.Conn
+}
+
+// benchEndpoints returns client and server constructors for one library.
+func benchEndpoints(b *testing.B, lib string) (client, server func(net.Conn) handshaker) {
+	f := testFixture(b)
+	suite := uint16(TLS_RSA_WITH_AES_128_GCM_SHA256)
+	if lib == "minitls" {
+		ccfg := &Config{RootCAs: f.roots, ServerName: "localhost", CipherSuites: []uint16{suite}}
+		scfg := &Config{Certificates: []Certificate{f.cert}}
+		return func(c net.Conn) handshaker { return Client(c, ccfg) },
+			func(c net.Conn) handshaker { return Server(c, scfg) }
+	}
+	ccfg := &tls.Config{RootCAs: f.stdRoots, ServerName: "localhost", CipherSuites: []uint16{suite}, MaxVersion: tls.VersionTLS12}
+	scfg := &tls.Config{Certificates: []tls.Certificate{f.stdCert}, CipherSuites: []uint16{suite},
+		MaxVersion: tls.VersionTLS12, SessionTicketsDisabled: true}
+	return func(c net.Conn) handshaker { return tls.Client(c, ccfg) },
+		func(c net.Conn) handshaker { return tls.Server(c, scfg) }
+}
+
+// BenchmarkHandshake measures full handshakes (client and server in this
+// process, RSA-2048 key transport, AES-128-GCM) over loopback TCP, minitls
+// against minitls and crypto/tls against crypto/tls.
+func BenchmarkHandshake(b *testing.B) {
+	for _, lib := range []string{"minitls", "stdlib"} {
+		b.Run(lib+"/RSA-AES128-GCM", func(b *testing.B) {
+			dial := benchListener(b)
+			newClient, newServer := benchEndpoints(b, lib)
+			b.ReportAllocs()
+			for b.Loop() {
+				cc, sc := dial()
+				client, server := newClient(cc), newServer(sc)
+				errc := make(chan error, 1)
+				go func() { errc <- server.Handshake() }()
+				if err := client.Handshake(); err != nil {
+					b.Fatal(err)
+				}
+				if err := <-errc; err != nil {
+					b.Fatal(err)
+				}
+				cc.Close()
+				sc.Close()
+			}
+		})
+	}
+}
+
+// BenchmarkBulk measures sending 64 MiB one way after the handshake, in
+// 1 MiB writes, over loopback TCP.
+func BenchmarkBulk(b *testing.B) {
+	const total = 64 << 20
+	chunk := make([]byte, 1<<20)
+	for _, lib := range []string{"minitls", "stdlib"} {
+		b.Run(lib+"/64MiB", func(b *testing.B) {
+			dial := benchListener(b)
+			newClient, newServer := benchEndpoints(b, lib)
+			cc, sc := dial()
+			client, server := newClient(cc), newServer(sc)
+			defer cc.Close()
+			defer sc.Close()
+			errc := make(chan error, 1)
+			go func() { errc <- server.Handshake() }()
+			if err := client.Handshake(); err != nil {
+				b.Fatal(err)
+			}
+			if err := <-errc; err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(total)
+			b.ReportAllocs()
+			for b.Loop() {
+				done := make(chan error, 1)
+				go func() {
+					_, err := io.CopyN(io.Discard, server, total)
+					done <- err
+				}()
+				for sent := 0; sent < total; sent += len(chunk) {
+					if _, err := client.Write(chunk); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if err := <-done; err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

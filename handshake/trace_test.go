@@ -1,0 +1,133 @@
+package handshake
+
+import (
+	"bytes"
+	"encoding/hex"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"minitls/record"
+)
+
+// TestTraceEvents: the trace sees every record and handshake message in both
+// directions with fields that tile the bytes, every phase in order, and the
+// key schedule, whose master secret matches the key log line.
+func TestTraceEvents(t *testing.T) {
+	ccfg, scfg := baseConfigs(t)
+	var mu sync.Mutex
+	var events []Event
+	var keylog bytes.Buffer
+	ccfg.KeyLogWriter = &keylog
+	ccfg.Trace = func(e Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		if e.Kind == EventRecord {
+			e.Record.Fragment = append([]byte{}, e.Record.Fragment...)
+		}
+		events = append(events, e)
+	}
+	r := runPair(t, ccfg, scfg, 0, 0)
+	if r.clientErr != nil || r.serverErr != nil {
+		t.Fatal(r.clientErr, r.serverErr)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	var msgs []string
+	var phases []Phase
+	keys := map[string][]byte{}
+	records := map[bool]int{}
+	for _, e := range events {
+		if !e.IsClient {
+			t.Fatal("client trace carries a server event")
+		}
+		switch e.Kind {
+		case EventMessage:
+			dir := "<"
+			if e.Sent {
+				dir = ">"
+			}
+			msgs = append(msgs, dir+e.Message.Type().String())
+			checkFields(t, e.Message, e.Bytes)
+			if len(e.Fields) == 0 || e.Fields[0].Name != "msg_type" {
+				t.Errorf("fields %v", e.Fields)
+			}
+		case EventPhase:
+			phases = append(phases, e.Phase)
+		case EventKey:
+			keys[e.Label] = e.Secret
+		case EventRecord:
+			records[e.Sent]++
+			if e.Record.Type == record.Handshake && !e.Record.Protected && len(e.Record.Fragment) == 0 {
+				t.Error("empty handshake record traced")
+			}
+		}
+	}
+	want := []string{">client_hello", "<server_hello", "<certificate", "<server_hello_done",
+		">client_key_exchange", ">finished", "<finished"}
+	if d := cmp.Diff(want, msgs); d != "" {
+		t.Errorf("messages (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(fullHandshakePhases, phases); d != "" {
+		t.Errorf("phases (-want +got):\n%s", d)
+	}
+	// ClientHello, ClientKeyExchange, ChangeCipherSpec, Finished sent; the
+	// server's flight (one record), ChangeCipherSpec and Finished received.
+	if records[true] != 4 || records[false] != 3 {
+		t.Errorf("records sent/received %d/%d, want 4/3", records[true], records[false])
+	}
+	for _, label := range []string{"premaster secret", "session hash", "master secret", "key block",
+		"client_write_key", "server_write_key", "client_write_IV", "server_write_IV"} {
+		if len(keys[label]) == 0 {
+			t.Errorf("no %q key event", label)
+		}
+	}
+	if len(keys["premaster secret"]) != 48 || keys["premaster secret"][0] != 3 || keys["premaster secret"][1] != 3 {
+		t.Errorf("premaster secret %x", keys["premaster secret"])
+	}
+	line := strings.Fields(keylog.String())
+	if len(line) != 3 || line[0] != "CLIENT_RANDOM" || line[2] != hex.EncodeToString(keys["master secret"]) {
+		t.Errorf("key log %q does not match the traced master secret", keylog.String())
+	}
+}
+
+// TestConcurrentReadWrite: one goroutine reads while another writes, on both
+// ends at once (run with -race to check the locking).
+func TestConcurrentReadWrite(t *testing.T) {
+	ccfg, scfg := baseConfigs(t)
+	r := runPair(t, ccfg, scfg, 0, 0)
+	if r.clientErr != nil || r.serverErr != nil {
+		t.Fatal(r.clientErr, r.serverErr)
+	}
+	const n = 200
+	payload := bytes.Repeat([]byte("x"), 1000)
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for _, c := range []*Conn{r.client, r.server} {
+		wg.Add(2)
+		go func(c *Conn) {
+			defer wg.Done()
+			for i := 0; i < n; i++ {
+				if _, err := c.Write(payload); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}(c)
+		go func(c *Conn) {
+			defer wg.Done()
+			buf := make([]byte, n*len(payload))
+			if _, err := io.ReadFull(c, buf); err != nil {
+				errs <- err
+			}
+		}(c)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
