@@ -156,6 +156,11 @@ func (c *Conn) readRecordLocked() (ContentType, []byte, error) {
 			}
 			if err != nil {
 				clear(frag) // whatever a failed Open left there is not to be seen
+				if t != nil {
+					// The learner sees the record that failed, with no plaintext.
+					t(RecordEvent{Type: h.Type, Version: h.Version, Seq: in.seq, Protected: true,
+						Header: rec[:HeaderLen], Fragment: in.wire})
+				}
 				return 0, nil, in.fail(err)
 			}
 			if len(pt) > MaxPlaintext {
@@ -191,16 +196,13 @@ func (c *Conn) readRecordLocked() (ContentType, []byte, error) {
 //
 // spec: rfc5246#7.2
 func (in *halfIn) handleAlertLocked(fragment []byte) error {
-	if len(in.hs) > 0 {
-		// An alert may not split a handshake message any more than other
-		// records; but a fatal alert or close_notify still says more than
-		// unexpected_message would, so those are reported as such below.
-		if len(fragment) == 2 && (fragment[0] == byte(Fatal) || fragment[1] == byte(CloseNotify)) {
-			// fall through
-		} else {
-			return in.fail(NewError(UnexpectedMessage, "read alert",
-				fmt.Errorf("%w: alert in the middle of a handshake message", ErrUnexpectedRecord)))
-		}
+	// An alert may not split a handshake message any more than other records;
+	// but a fatal alert or close_notify says more than unexpected_message
+	// would, so those are reported as what they are.
+	ending := len(fragment) == 2 && (fragment[0] == byte(Fatal) || fragment[1] == byte(CloseNotify))
+	if len(in.hs) > 0 && !ending {
+		return in.fail(NewError(UnexpectedMessage, "read alert",
+			fmt.Errorf("%w: alert in the middle of a handshake message", ErrUnexpectedRecord)))
 	}
 	level, desc, err := ParseAlert(fragment)
 	if err != nil {

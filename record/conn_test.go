@@ -883,3 +883,35 @@ func TestZeroAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceFailedRecord: a record that fails authentication still produces a
+// received event (wire bytes, no plaintext) before bad_record_mac.
+func TestTraceFailedRecord(t *testing.T) {
+	var wire bytes.Buffer
+	w := writerConn(&wire)
+	pr := switchKeys(t, aeadMakers[0], w)
+	ccsLen := wire.Len()
+	w.WriteApplicationData([]byte("attack at dawn"))
+	stream := bytes.Clone(wire.Bytes())
+	stream[len(stream)-1] ^= 1
+	r := readerConn(stream)
+	var events []RecordEvent
+	r.SetTracer(func(e RecordEvent) {
+		e.Fragment, e.Plaintext = bytes.Clone(e.Fragment), bytes.Clone(e.Plaintext)
+		events = append(events, e)
+	})
+	r.SetPendingRead(pr)
+	if err := r.ReadChangeCipherSpec(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.ReadApplicationData(make([]byte, 100)); alertOf(t, err) != BadRecordMAC {
+		t.Fatalf("tampered record: %v", err)
+	}
+	if len(events) != 2 {
+		t.Fatalf("%d events, want 2", len(events))
+	}
+	e := events[1]
+	if !e.Protected || e.Plaintext != nil || !bytes.Equal(e.Fragment, stream[ccsLen+HeaderLen:]) {
+		t.Fatalf("event for the failed record: %+v", e)
+	}
+}

@@ -45,8 +45,10 @@ var ErrNoPending = errors.New("no pending Protection: call SetPendingWrite/SetPe
 func (c *Conn) appendRecordLocked(typ ContentType, payload []byte) error {
 	o := &c.out
 	if o.seq == math.MaxUint64 {
-		// The last value is never used, so the check is one comparison.
-		return NewError(InternalError, "write record", ErrSeqExhausted)
+		// The last value is never used, so the check is one comparison. The
+		// write side is finished: nothing more may be sent under these keys.
+		o.err = NewError(InternalError, "write record", ErrSeqExhausted)
+		return o.err
 	}
 	vers := c.versionValue()
 	start := len(o.buf)

@@ -7,7 +7,9 @@ package record
 // The byte slices alias the Conn's buffers and are valid only during the call:
 // copy what you keep. Plaintext is the fragment after decryption (for received
 // protected records) or before encryption (for sent ones); for plaintext records
-// it equals Fragment. Secrets never appear: keys stay inside Protection.
+// it equals Fragment. A received record that fails authentication is reported
+// too, with a nil Plaintext, before the read returns bad_record_mac. Secrets
+// never appear: keys stay inside Protection.
 //
 // spec: rfc5246#6.2.1
 type RecordEvent struct {
