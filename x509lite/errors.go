@@ -153,23 +153,33 @@ func (e *CertificateInvalidError) Error() string {
 	return msg
 }
 
-// Alert maps the reason to certificate_expired (45) for Expired and
-// NotYetValid ("expired or not currently valid"), unsupported_certificate
-// (43) for IncompatibleUsage, UnhandledCriticalExtension and
-// UnsupportedConstraints,
-// certificate_unknown (46) for ChainTooLong, bad_certificate (42) otherwise.
+// reasonAlerts is the reason → alert table. RFC 5246 §7.2.2 defines:
+// certificate_expired "a certificate has expired or is not currently
+// valid"; unsupported_certificate "a certificate was of an unsupported
+// type"; bad_certificate "a certificate was corrupt, contained signatures
+// that did not verify correctly, etc."; certificate_unknown "some other
+// (unspecified) issue arose in processing the certificate".
+var reasonAlerts = map[InvalidReason]uint8{
+	Expired:                    AlertCertificateExpired,     // spec: rfc5246#7.2.2 certificate_expired
+	NotYetValid:                AlertCertificateExpired,     // spec: rfc5246#7.2.2 "or is not currently valid"
+	NotAuthorizedToSign:        AlertBadCertificate,         // spec: rfc5246#7.2.2 bad_certificate (chain is wrong)
+	TooManyIntermediates:       AlertBadCertificate,         // spec: rfc5246#7.2.2 bad_certificate
+	BadSignature:               AlertBadCertificate,         // spec: rfc5246#7.2.2 "signatures that did not verify"
+	IncompatibleUsage:          AlertUnsupportedCertificate, // spec: rfc5246#7.2.2 not a server certificate
+	UnhandledCriticalExtension: AlertUnsupportedCertificate, // spec: rfc5246#7.2.2 unsupported_certificate
+	UnsupportedConstraints:     AlertUnsupportedCertificate, // spec: rfc5246#7.2.2 unsupported_certificate
+	ChainTooLong:               AlertCertificateUnknown,     // spec: rfc5246#7.2.2 certificate_unknown
+}
+
+// Alert returns the TLS alert for the reason, from reasonAlerts
+// (certificate_unknown for a reason missing from it).
 //
 // spec: rfc5246#7.2.2
 func (e *CertificateInvalidError) Alert() uint8 {
-	switch e.Reason {
-	case Expired, NotYetValid:
-		return AlertCertificateExpired
-	case IncompatibleUsage, UnhandledCriticalExtension, UnsupportedConstraints:
-		return AlertUnsupportedCertificate
-	case ChainTooLong:
-		return AlertCertificateUnknown
+	if a, ok := reasonAlerts[e.Reason]; ok {
+		return a
 	}
-	return AlertBadCertificate
+	return AlertCertificateUnknown
 }
 
 // HostnameError: the name asked for is not among the certificate's

@@ -287,3 +287,36 @@ func TestVerifyPathBuilding(t *testing.T) {
 		t.Fatalf("self-signed trusted leaf: %v", err)
 	}
 }
+
+// TestAlertTable: every InvalidReason has a name and a row in the alert
+// table, and each error type gives the alert RFC 5246 §7.2.2 describes.
+func TestAlertTable(t *testing.T) {
+	for r := Expired; r <= UnsupportedConstraints; r++ {
+		if _, ok := reasonAlerts[r]; !ok {
+			t.Errorf("reason %v has no alert", r)
+		}
+		if strings.HasPrefix(r.String(), "InvalidReason(") {
+			t.Errorf("reason %d has no name", int(r))
+		}
+	}
+	c := &Certificate{Subject: NewName(Attr(OIDCommonName, "x"))}
+	for _, tc := range []struct {
+		err  interface{ Alert() uint8 }
+		want uint8
+	}{
+		{&UnknownAuthorityError{Cert: c}, 48},
+		{&CertificateInvalidError{Cert: c, Reason: Expired}, 45},
+		{&CertificateInvalidError{Cert: c, Reason: NotYetValid}, 45},
+		{&CertificateInvalidError{Cert: c, Reason: BadSignature}, 42},
+		{&CertificateInvalidError{Cert: c, Reason: IncompatibleUsage}, 43},
+		{&CertificateInvalidError{Cert: c, Reason: ChainTooLong}, 46},
+		{&HostnameError{Cert: c, Host: "h"}, 42},
+		{&ParseError{Kind: ErrUnsupportedAlgorithm}, 43},
+		{&ParseError{Kind: ErrDuplicateExtension}, 42},
+		{&SyntaxError{}, 42},
+	} {
+		if got := tc.err.Alert(); got != tc.want {
+			t.Errorf("%T %v: alert %d, want %d", tc.err, tc.err, got, tc.want)
+		}
+	}
+}
