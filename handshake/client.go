@@ -269,7 +269,13 @@ func (hs *clientState) verifyServerChain(ders [][]byte) (chainVerified, error) {
 		}
 	}
 	if certs[0].PublicKey == nil {
-		return chainVerified{}, fmt.Errorf("%w: the server's certificate has no RSA key", ErrCertificateRequired)
+		return chainVerified{}, fmt.Errorf("%w: the server's certificate has no RSA key", ErrUnsupportedCertificate)
+	}
+	// spec: rfc5246#7.4.2 "RSA: ... the keyEncipherment bit MUST be set if
+	// the key usage extension is present." The premaster secret is
+	// encrypted to this key, so it must be allowed to encrypt.
+	if ku := certs[0].KeyUsage; ku != 0 && ku&x509lite.KeyUsageKeyEncipherment == 0 {
+		return chainVerified{}, fmt.Errorf("%w: the server's certificate does not allow keyEncipherment, which RSA key transport needs", ErrUnsupportedCertificate)
 	}
 	hs.serverKey = certs[0].PublicKey
 	c.state.PeerCertificates = certs

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sync"
 	"time"
 
 	"minitls/cipher/rsa"
@@ -175,12 +176,18 @@ func hostnameForSNI(name string) string {
 	return name
 }
 
+var keyLogMu sync.Mutex
+
 // writeKeyLog writes the NSS key log line for this connection.
 // Format: https://nss-crypto.org/reference/security/nss/legacy/key_log_format/
 func (c *Config) writeKeyLog(clientRandom, masterSecret []byte) error {
 	if c.KeyLogWriter == nil {
 		return nil
 	}
+	// One line per Write, never interleaved, even when many connections
+	// share the writer.
+	keyLogMu.Lock()
+	defer keyLogMu.Unlock()
 	_, err := fmt.Fprintf(c.KeyLogWriter, "CLIENT_RANDOM %x %x\n", clientRandom, masterSecret)
 	return err
 }

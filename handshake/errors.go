@@ -58,6 +58,9 @@ var (
 	ErrNoCertificate = errors.New("server has no certificate: set Config.Certificates")
 	// ErrCertificateRequired: the server sent an empty Certificate message.
 	ErrCertificateRequired = errors.New("server sent no certificate")
+	// ErrUnsupportedCertificate: the server's certificate cannot be used
+	// for RSA key transport.
+	ErrUnsupportedCertificate = errors.New("unsupported server certificate")
 	// ErrConfig: the configuration cannot work (a local mistake, never the peer's).
 	ErrConfig = errors.New("invalid configuration")
 )
@@ -81,6 +84,7 @@ var alertTable = []struct {
 	{ErrRenegotiationRefused, record.NoRenegotiation, "rfc5246#7.2.2 no_renegotiation"},
 	{ErrNoCertificate, record.HandshakeFailure, "rfc5246#7.4.2 (a server with no certificate cannot do RSA key transport)"},
 	{ErrCertificateRequired, record.BadCertificate, "rfc5246#7.4.2 (the server MUST send a certificate for RSA)"},
+	{ErrUnsupportedCertificate, record.UnsupportedCertificate, "rfc5246#7.4.2 (RSA key with keyEncipherment), rfc5246#7.2.2 unsupported_certificate"},
 	{ErrConfig, record.InternalError, "rfc5246#7.2.2 internal_error (a local mistake, explained in the error)"},
 }
 

@@ -377,6 +377,10 @@ func TestCertificateFailures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	noEnc, err := X509KeyPair(readTestdata(t, "noencipherment.pem"), f.keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name   string
 		edit   func(c, s *Config)
@@ -389,6 +393,7 @@ func TestCertificateFailures(t *testing.T) {
 		{"before validity", func(c, s *Config) {
 			c.Time = func() time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC) }
 		}, record.CertificateExpired, new(*x509lite.CertificateInvalidError)},
+		{"no keyEncipherment", func(c, s *Config) { s.Certificates = []Certificate{noEnc} }, record.UnsupportedCertificate, &ErrUnsupportedCertificate},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -396,7 +401,11 @@ func TestCertificateFailures(t *testing.T) {
 			c.edit(ccfg, scfg)
 			r := runPair(t, ccfg, scfg, 0, 0)
 			checkAlert(t, r, true, c.want)
-			if !errors.As(r.clientErr, c.errTyp) {
+			if e, ok := c.errTyp.(*error); ok {
+				if !errors.Is(r.clientErr, *e) {
+					t.Errorf("client error %v is not %v", r.clientErr, *e)
+				}
+			} else if !errors.As(r.clientErr, c.errTyp) {
 				t.Errorf("client error %v is not %T", r.clientErr, c.errTyp)
 			}
 		})
