@@ -1,0 +1,228 @@
+package main
+
+// minitls certgen, and the certificate issuing that demo shares with it:
+// a CA and a server certificate made with minitls's own RSA key generation
+// (cipher/rsa) and X.509 issuing (x509lite).
+
+import (
+	"crypto/rand"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"minitls/cipher/rsa"
+	"minitls/x509lite"
+)
+
+func init() {
+	register(command{
+		name:    "certgen",
+		summary: "make a CA and a server certificate (ca.pem, server.pem, keys)",
+		order:   40,
+		run:     certgenRun,
+	})
+}
+
+// certgenPKI is a CA and a server certificate issued by it.
+type certgenPKI struct {
+	caKey, leafKey *rsa.PrivateKey
+	caDER, leafDER []byte
+	ca, leaf       *x509lite.Certificate
+}
+
+// certgenIssue generates the two keys (reporting progress on progress,
+// because RSA key generation takes a noticeable time) and issues a CA
+// certificate and a server certificate for hosts, valid from an hour before
+// now (to tolerate clock skew) for the given durations.
+//
+// The server certificate carries what browsers insist on for RSA key
+// transport: keyUsage digitalSignature and keyEncipherment (the premaster
+// secret is encrypted to this key, spec: rfc5280#4.2.1.3, rfc5246#7.4.2),
+// extKeyUsage serverAuth (spec: rfc5280#4.2.1.12), and every name in
+// subjectAltName, because clients ignore the Common Name (spec:
+// rfc6125#6.4.4).
+func certgenIssue(random io.Reader, bits int, hosts []string, caName string, now time.Time,
+	caLife, leafLife time.Duration, progress io.Writer) (*certgenPKI, error) {
+	var pki certgenPKI
+	var err error
+	gen := func(what string) (*rsa.PrivateKey, error) {
+		fmt.Fprintf(progress, "generating RSA-%d %s key… ", bits, what)
+		start := time.Now()
+		k, err := rsa.GenerateKey(random, bits)
+		if err != nil {
+			fmt.Fprintln(progress, "failed")
+			return nil, fmt.Errorf("generating the %s key: %w", what, err)
+		}
+		fmt.Fprintf(progress, "done in %s\n", cliDuration(time.Since(start)))
+		return k, nil
+	}
+	if pki.caKey, err = gen("CA"); err != nil {
+		return nil, err
+	}
+	if pki.leafKey, err = gen("server"); err != nil {
+		return nil, err
+	}
+	start := now.Add(-time.Hour).UTC().Truncate(time.Second)
+	caTmpl := &x509lite.Certificate{
+		Subject:               x509lite.NewName(x509lite.Attr(x509lite.OIDOrganization, "minitls"), x509lite.Attr(x509lite.OIDCommonName, caName)),
+		NotBefore:             start,
+		NotAfter:              start.Add(caLife),
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		MaxPathLenZero:        true,
+		KeyUsage:              x509lite.KeyUsageCertSign | x509lite.KeyUsageCRLSign,
+	}
+	if pki.caDER, err = x509lite.CreateCertificate(random, caTmpl, caTmpl, &pki.caKey.PublicKey, pki.caKey); err != nil {
+		return nil, fmt.Errorf("issuing the CA certificate: %w", err)
+	}
+	if pki.ca, err = x509lite.ParseCertificate(pki.caDER); err != nil {
+		return nil, fmt.Errorf("parsing the CA certificate just issued: %w", err)
+	}
+	leafTmpl := &x509lite.Certificate{
+		Subject:     x509lite.NewName(x509lite.Attr(x509lite.OIDOrganization, "minitls"), x509lite.Attr(x509lite.OIDCommonName, hosts[0])),
+		NotBefore:   start,
+		NotAfter:    start.Add(leafLife),
+		KeyUsage:    x509lite.KeyUsageDigitalSignature | x509lite.KeyUsageKeyEncipherment,
+		ExtKeyUsage: []x509lite.ExtKeyUsage{x509lite.ExtKeyUsageServerAuth},
+	}
+	for _, h := range hosts {
+		if ip := net.ParseIP(h); ip != nil {
+			leafTmpl.IPAddresses = append(leafTmpl.IPAddresses, ip)
+		} else {
+			leafTmpl.DNSNames = append(leafTmpl.DNSNames, h)
+		}
+	}
+	if pki.leafDER, err = x509lite.CreateCertificate(random, leafTmpl, pki.ca, &pki.leafKey.PublicKey, pki.caKey); err != nil {
+		return nil, fmt.Errorf("issuing the server certificate: %w", err)
+	}
+	if pki.leaf, err = x509lite.ParseCertificate(pki.leafDER); err != nil {
+		return nil, fmt.Errorf("parsing the server certificate just issued: %w", err)
+	}
+	return &pki, nil
+}
+
+// certgenHosts splits and checks a -host list.
+func certgenHosts(list string) ([]string, error) {
+	var hosts []string
+	for _, h := range strings.Split(list, ",") {
+		h = strings.TrimSpace(h)
+		if h == "" {
+			continue
+		}
+		if strings.ContainsAny(h, " /:") && net.ParseIP(h) == nil {
+			return nil, fmt.Errorf("-host: %q is neither a host name nor an IP address", h)
+		}
+		hosts = append(hosts, h)
+	}
+	if len(hosts) == 0 {
+		return nil, errors.New("-host: give at least one name, e.g. -host localhost,127.0.0.1")
+	}
+	return hosts, nil
+}
+
+func certgenBits(bits int) error {
+	if bits != 2048 && bits != 3072 {
+		return &exitError{code: 2, err: fmt.Errorf("-bits must be 2048 or 3072, not %d", bits)}
+	}
+	return nil
+}
+
+func certgenPEM(typ string, der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
+}
+
+func certgenRun(args []string, stdout, stderr io.Writer) error {
+	set := newFlagSet("certgen", "[-dir DIR] [-host NAMES] [-bits 2048|3072] [-force]",
+		"Makes a private CA and a server certificate it signs, with minitls's own RSA\n"+
+			"key generation and X.509 issuing, and writes them to DIR:\n"+
+			"  ca.pem      the CA certificate: give it to clients (get -cafile, curl --cacert)\n"+
+			"  ca.key      the CA's private key (keep it, or delete it once done)\n"+
+			"  server.pem  the server certificate, then the CA: the chain serve sends\n"+
+			"  server.key  the server's private key (serve -key)\n"+
+			"Existing files are never overwritten unless -force is given.", stderr)
+	dir := set.String("dir", ".", "directory to write the four files to (created if missing)")
+	hostList := set.String("host", "localhost,127.0.0.1", "comma-separated names and IP addresses the server certificate is valid for")
+	bits := set.Int("bits", 2048, "RSA key size: 2048 or 3072")
+	days := set.Int("days", 397, "validity of the server certificate in days (the CA gets ten years)")
+	force := set.Bool("force", false, "overwrite existing files")
+	if err := parseFlags(set, args); err != nil {
+		return err
+	}
+	if set.NArg() > 0 {
+		return &exitError{code: 2, err: fmt.Errorf("unexpected argument %q (flags go before arguments; see -h)", set.Arg(0))}
+	}
+	if err := certgenBits(*bits); err != nil {
+		return err
+	}
+	if *days < 1 {
+		return &exitError{code: 2, err: errors.New("-days must be at least 1")}
+	}
+	hosts, err := certgenHosts(*hostList)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	names := []string{"ca.pem", "ca.key", "server.pem", "server.key"}
+	paths := make([]string, len(names))
+	var existing []string
+	for i, n := range names {
+		paths[i] = filepath.Join(*dir, n)
+		if _, err := os.Stat(paths[i]); err == nil {
+			existing = append(existing, paths[i])
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	if len(existing) > 0 && !*force {
+		return fmt.Errorf("refusing to overwrite %s (pass -force to replace them)", strings.Join(existing, ", "))
+	}
+	if err := os.MkdirAll(*dir, 0o755); err != nil {
+		return err
+	}
+	pki, err := certgenIssue(rand.Reader, *bits, hosts, "minitls local CA", time.Now(),
+		10*365*24*time.Hour, time.Duration(*days)*24*time.Hour, stderr)
+	if err != nil {
+		return err
+	}
+	files := [][]byte{
+		certgenPEM("CERTIFICATE", pki.caDER),
+		certgenPEM("RSA PRIVATE KEY", x509lite.MarshalPKCS1PrivateKey(pki.caKey)),
+		append(certgenPEM("CERTIFICATE", pki.leafDER), certgenPEM("CERTIFICATE", pki.caDER)...),
+		certgenPEM("RSA PRIVATE KEY", x509lite.MarshalPKCS1PrivateKey(pki.leafKey)),
+	}
+	for i, p := range paths {
+		mode := os.FileMode(0o644)
+		if strings.HasSuffix(p, ".key") {
+			mode = 0o600
+		}
+		if err := os.WriteFile(p, files[i], mode); err != nil {
+			return err
+		}
+		// WriteFile keeps the mode of a file that existed (-force).
+		if err := os.Chmod(p, mode); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "wrote %s (CA %s, RSA-%d)\n", paths[0], pki.ca.Subject, *bits)
+	fmt.Fprintf(stdout, "wrote %s (the CA's private key, mode 0600)\n", paths[1])
+	fmt.Fprintf(stdout, "wrote %s (server certificate for %s, then the CA)\n", paths[2], strings.Join(hosts, ", "))
+	fmt.Fprintf(stdout, "wrote %s (the server's private key, mode 0600)\n", paths[3])
+	fmt.Fprintf(stdout, "server certificate valid until %s\n", pki.leaf.NotAfter.Format("2006-01-02 15:04 MST"))
+	fmt.Fprintln(stdout, "next:")
+	fmt.Fprintf(stdout, "  minitls serve -cert %s -key %s\n", paths[2], paths[3])
+	fmt.Fprintf(stdout, "  minitls get -cafile %s https://%s:8443/\n", paths[0], certgenURLHost(hosts[0]))
+	return nil
+}
+
+func certgenURLHost(h string) string {
+	if ip := net.ParseIP(h); ip != nil && ip.To4() == nil {
+		return "[" + h + "]"
+	}
+	return h
+}

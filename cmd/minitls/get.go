@@ -1,0 +1,247 @@
+package main
+
+// minitls get: fetch one URL over minitls, like curl. The body goes to
+// stdout; -v writes a summary of the handshake to stderr, -trace the
+// annotated records. Every failure is one line that says what went wrong and
+// what to do about it.
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	"minitls/handshake"
+	"minitls/record"
+	"minitls/x509lite"
+)
+
+func init() {
+	register(command{
+		name:    "get",
+		summary: "fetch an https:// URL over minitls, like curl",
+		order:   30,
+		run:     getRun,
+	})
+}
+
+func getRun(args []string, stdout, stderr io.Writer) error {
+	set := newFlagSet("get", "[flags] https://HOST[:PORT]/PATH",
+		"Fetches the URL over minitls (TLS 1.2) and writes the body to stdout.\n"+
+			"The server's certificate is checked against the system's roots, or the\n"+
+			"CA certificates in -cafile (e.g. the ca.pem of 'minitls certgen').", stderr)
+	cafile := set.String("cafile", "", "PEM file of the CA certificates to trust instead of the system's")
+	insecure := set.Bool("insecure", false, "do not check the server's certificate (for looking at it only)")
+	verbose := set.Bool("v", false, "describe the handshake and the response on stderr")
+	traceFlag := set.Bool("trace", false, "print every record as annotated hex on stderr")
+	keylog := set.String("keylog", "", "append NSS key log lines to FILE, so Wireshark can decrypt (exposes the session key)")
+	suite := set.String("suite", "", "offer only this cipher suite (aes128, aes256 or its IANA or OpenSSL name)")
+	timeout := set.Duration("timeout", 10*time.Second, "give up after this long (connect, handshake and response)")
+	connect := set.String("connect", "", "connect to HOST:PORT instead of the URL's, still checking the URL's host name (like curl --connect-to)")
+	if err := parseFlags(set, args); err != nil {
+		return err
+	}
+	if set.NArg() != 1 {
+		set.Usage()
+		return &exitError{code: 2, err: errors.New("give exactly one https:// URL")}
+	}
+	u, err := url.Parse(set.Arg(0))
+	if err != nil || u.Scheme != "https" || u.Hostname() == "" {
+		return &exitError{code: 2, err: fmt.Errorf("%q is not an https://HOST[:PORT]/PATH URL", set.Arg(0))}
+	}
+	host := u.Hostname()
+	port := u.Port()
+	if port == "" {
+		port = "443"
+	}
+	addr := net.JoinHostPort(host, port)
+	if *connect != "" {
+		addr = *connect
+	}
+	suites, err := cliParseSuite(*suite)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	cfg := &handshake.Config{
+		ServerName:         host,
+		CipherSuites:       suites,
+		InsecureSkipVerify: *insecure,
+		NextProtos:         []string{"http/1.1"},
+	}
+	if *cafile != "" {
+		pool, _, err := x509lite.LoadCertPool(*cafile)
+		if err != nil {
+			return fmt.Errorf("-cafile: %v", err)
+		}
+		cfg.RootCAs = pool
+	}
+	if *keylog != "" {
+		f, err := os.OpenFile(*keylog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		cfg.KeyLogWriter = f
+	}
+	st := cliStyle{on: colorEnabled(stderr)}
+	if *traceFlag {
+		cfg.Trace = newTracePrinter(stderr, st, true, true).event
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	start := time.Now()
+	var d net.Dialer
+	raw, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return getExplain(err, addr, host, *timeout)
+	}
+	defer raw.Close()
+	if dl, ok := ctx.Deadline(); ok {
+		raw.SetDeadline(dl)
+	}
+	connected := time.Since(start)
+	conn := handshake.Client(raw, cfg)
+	if err := conn.HandshakeContext(ctx); err != nil {
+		return getExplain(err, addr, host, *timeout)
+	}
+	handshaken := time.Since(start)
+	cs := conn.ConnectionState()
+	if *verbose {
+		getSummary(stderr, st, conn, cs, connected, handshaken, *insecure)
+	}
+
+	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("User-Agent", "minitls-get")
+	req.Close = true
+	if err := req.Write(conn); err != nil {
+		return getExplain(err, addr, host, *timeout)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), req)
+	if err != nil {
+		return getExplain(err, addr, host, *timeout)
+	}
+	defer resp.Body.Close()
+	if *verbose {
+		fmt.Fprintf(stderr, "%s %s %s, %s\n", st.cyan("<"), resp.Proto, resp.Status, getLength(resp.ContentLength))
+		for _, k := range []string{"Content-Type", "Server", "Date"} {
+			if v := resp.Header.Get(k); v != "" {
+				fmt.Fprintf(stderr, "%s %s: %s\n", st.cyan("<"), k, v)
+			}
+		}
+	}
+	n, err := io.Copy(stdout, resp.Body)
+	if err != nil {
+		return getExplain(err, addr, host, *timeout)
+	}
+	if *verbose {
+		fmt.Fprintf(stderr, "* %d body bytes in %s in all\n", n, cliDuration(time.Since(start)))
+	}
+	conn.Close()
+	return nil
+}
+
+func getLength(n int64) string {
+	if n < 0 {
+		return "length not announced"
+	}
+	return fmt.Sprintf("%d bytes announced", n)
+}
+
+// getSummary is the -v description of the handshake.
+func getSummary(w io.Writer, st cliStyle, conn *handshake.Conn, cs handshake.ConnectionState,
+	connected, handshaken time.Duration, insecure bool) {
+	fmt.Fprintf(w, "* connected to %s from %s in %s\n", conn.RemoteAddr(), conn.LocalAddr(), cliDuration(connected))
+	fmt.Fprintf(w, "* TLS 1.2 handshake done in %s: %v\n", cliDuration(handshaken-connected), handshake.CipherSuite(cs.CipherSuite))
+	fmt.Fprintf(w, "* extended master secret: %s, SNI: %s, ALPN: %s\n", serveYesNo(cs.ExtendedMasterSecret),
+		serveOr(cs.ServerName, "not sent (IP address)"), serveOr(cs.NegotiatedProtocol, "none"))
+	for i, c := range cs.PeerCertificates {
+		role := "server"
+		if i > 0 {
+			role = fmt.Sprintf("chain[%d]", i)
+		}
+		bits := 0
+		if c.PublicKey != nil {
+			bits = 8 * len(c.PublicKey.N)
+		}
+		fmt.Fprintf(w, "* %s certificate: %s, issued by %s, RSA-%d\n", role, c.Subject, c.Issuer, bits)
+		if i == 0 {
+			fmt.Fprintf(w, "*   valid %s to %s, names %s\n", c.NotBefore.Format("2006-01-02"),
+				c.NotAfter.Format("2006-01-02"), strings.Join(getCertNames(c), ", "))
+		}
+	}
+	if insecure {
+		fmt.Fprintln(w, st.red("* certificate NOT verified (-insecure)"))
+	} else {
+		fmt.Fprintln(w, st.green("* certificate verified: chain to a trusted root, name, dates and usage"))
+	}
+}
+
+// getCertNames lists the subjectAltName entries a client can match.
+func getCertNames(c *x509lite.Certificate) []string {
+	var names []string
+	for _, n := range c.DNSNames {
+		names = append(names, "DNS:"+n)
+	}
+	for _, ip := range c.IPAddresses {
+		names = append(names, "IP:"+ip.String())
+	}
+	if len(names) == 0 {
+		names = []string{"(none: no subjectAltName)"}
+	}
+	return names
+}
+
+// getError is a failure already phrased for a person; the main program
+// prints it on one line.
+type getError struct {
+	msg string
+	err error
+}
+
+func (e *getError) Error() string { return e.msg }
+func (e *getError) Unwrap() error { return e.err }
+
+// getExplain turns a failure into one clear line that names the cause and,
+// where there is one, what to do.
+func getExplain(err error, addr, host string, timeout time.Duration) error {
+	var (
+		unknown  *x509lite.UnknownAuthorityError
+		hostErr  *x509lite.HostnameError
+		invalid  *x509lite.CertificateInvalidError
+		received *record.AlertReceivedError
+		netErr   net.Error
+	)
+	var msg string
+	switch {
+	case errors.As(err, &unknown):
+		msg = fmt.Sprintf("certificate signed by unknown authority (%s): pass -cafile FILE with the CA that issued it (for 'minitls certgen', its ca.pem)", unknown.Issuer)
+	case errors.As(err, &hostErr):
+		msg = fmt.Sprintf("certificate is not valid for %q: it holds %s", host, strings.Join(getCertNames(hostErr.Cert), ", "))
+	case errors.As(err, &invalid):
+		msg = fmt.Sprintf("certificate rejected: %v", invalid)
+	case errors.As(err, &received):
+		msg = fmt.Sprintf("the server sent alert %v: %s", received.Description, received.Description.Meaning())
+	case errors.Is(err, syscall.ECONNREFUSED):
+		msg = fmt.Sprintf("connection refused: nothing is listening on %s", addr)
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) ||
+		(errors.As(err, &netErr) && netErr.Timeout()):
+		msg = fmt.Sprintf("timed out after %s talking to %s (raise -timeout if the server is just slow)", timeout, addr)
+	case errors.Is(err, handshake.ErrNoCommonCipherSuite):
+		msg = "no cipher suite in common with the server: minitls offers only TLS_RSA_WITH_AES_128_GCM_SHA256 and TLS_RSA_WITH_AES_256_GCM_SHA384"
+	default:
+		msg = err.Error()
+	}
+	return &getError{msg: strings.ReplaceAll(msg, "\n", " "), err: err}
+}

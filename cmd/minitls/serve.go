@@ -1,0 +1,357 @@
+package main
+
+// minitls serve: HTTPS through net/http on a minitls listener. Each
+// connection gets its own Trace hook, so the page can tell a visitor about
+// their own handshake (suite, extended master secret, SNI, ALPN, and how
+// long this server spent on the RSA decryption of their premaster secret),
+// and the log gets one line per connection, failed handshakes included.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"minitls/handshake"
+	"minitls/record"
+)
+
+func init() {
+	register(command{
+		name:    "serve",
+		summary: "HTTPS through net/http on a minitls listener",
+		order:   20,
+		run:     serveRun,
+	})
+}
+
+// serveHandshakeTimeout bounds a handshake, so a client that connects and
+// says nothing does not hold a connection forever.
+const serveHandshakeTimeout = 10 * time.Second
+
+// servePagePath is where the handshake page lives when -root serves files.
+const servePagePath = "/.minitls"
+
+// serveConnInfo is what one connection's Trace hook learned.
+type serveConnInfo struct {
+	remote string
+	conn   *handshake.Conn
+
+	mu          sync.Mutex
+	helloAt     time.Time // ClientHello received
+	ckeAt       time.Time // ClientKeyExchange received
+	derivedAt   time.Time // premaster secret decrypted, key derivation starts
+	establishAt time.Time
+	offered     []handshake.CipherSuite // from the ClientHello
+	clientVer   handshake.ProtocolVersion
+	alertSent   string
+	keyBits     int
+}
+
+// trace is the connection's Config.Trace. It keeps timestamps and the
+// client's offer, never a secret.
+func (in *serveConnInfo) trace(e handshake.Event) {
+	now := time.Now()
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	switch e.Kind {
+	case handshake.EventMessage:
+		if e.Sent {
+			return
+		}
+		switch m := e.Message.(type) {
+		case *handshake.ClientHello:
+			in.helloAt = now
+			in.offered = append([]handshake.CipherSuite(nil), m.CipherSuites...)
+			in.clientVer = m.Version
+		case *handshake.ClientKeyExchange:
+			in.ckeAt = now
+			in.keyBits = 8 * len(m.EncryptedPreMasterSecret)
+		}
+	case handshake.EventPhase:
+		switch e.Phase {
+		case handshake.PhaseKeyDerivation:
+			in.derivedAt = now
+		case handshake.PhaseEstablished:
+			in.establishAt = now
+		}
+	case handshake.EventAlert:
+		in.alertSent = e.Alert.String()
+	}
+}
+
+// rsaTime is the time between receiving the ClientKeyExchange and starting
+// key derivation: the RSA private decryption of the premaster secret (with
+// its constant-time checks), which is what dominates a server's handshake.
+func (in *serveConnInfo) rsaTime() time.Duration {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.ckeAt.IsZero() || in.derivedAt.IsZero() {
+		return 0
+	}
+	return in.derivedAt.Sub(in.ckeAt)
+}
+
+func (in *serveConnInfo) handshakeTime() time.Duration {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.helloAt.IsZero() || in.establishAt.IsZero() {
+		return 0
+	}
+	return in.establishAt.Sub(in.helloAt)
+}
+
+// serveListener hands out minitls server connections, each with a Config
+// of its own whose Trace hook records into that connection's info.
+type serveListener struct {
+	net.Listener
+	config *handshake.Config
+	log    *log.Logger
+}
+
+func (l *serveListener) Accept() (net.Conn, error) {
+	raw, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	info := &serveConnInfo{remote: raw.RemoteAddr().String()}
+	cfg := l.config.Clone()
+	cfg.Trace = info.trace
+	c := handshake.Server(raw, cfg)
+	info.conn = c
+	return &serveConn{Conn: c, info: info, log: l.log}, nil
+}
+
+// serveConn runs the handshake on first use (in the connection's own
+// goroutine, never in Accept) and logs its outcome once.
+type serveConn struct {
+	*handshake.Conn
+	info *serveConnInfo
+	log  *log.Logger
+	once sync.Once
+	err  error
+}
+
+func (c *serveConn) handshake() error {
+	c.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), serveHandshakeTimeout)
+		defer cancel()
+		c.err = c.Conn.HandshakeContext(ctx)
+		c.log.Print(serveLogLine(c.info, c.err))
+	})
+	return c.err
+}
+
+func (c *serveConn) Read(b []byte) (int, error) {
+	if err := c.handshake(); err != nil {
+		return 0, err
+	}
+	return c.Conn.Read(b)
+}
+
+func (c *serveConn) Write(b []byte) (int, error) {
+	if err := c.handshake(); err != nil {
+		return 0, err
+	}
+	return c.Conn.Write(b)
+}
+
+// serveLogLine is the one log line of a connection.
+func serveLogLine(in *serveConnInfo, err error) string {
+	if err == nil {
+		st := in.conn.ConnectionState()
+		return fmt.Sprintf("%s handshake ok: %v, ems=%s, sni=%s, alpn=%s, rsa decrypt %s, handshake %s",
+			in.remote, handshake.CipherSuite(st.CipherSuite), serveYesNo(st.ExtendedMasterSecret),
+			serveOr(st.ServerName, "-"), serveOr(st.NegotiatedProtocol, "-"),
+			cliDuration(in.rsaTime()), cliDuration(in.handshakeTime()))
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%s handshake failed", in.remote)
+	var herr *handshake.Error
+	if errors.As(err, &herr) {
+		fmt.Fprintf(&sb, " in phase %v", herr.Phase)
+	}
+	var rcvd *record.AlertReceivedError
+	switch {
+	case errors.As(err, &rcvd):
+		fmt.Fprintf(&sb, ": client sent alert %v (%s)", rcvd.Description, rcvd.Description.Meaning())
+	case in.alertSent != "":
+		fmt.Fprintf(&sb, ": sent alert %s", in.alertSent)
+	default:
+		sb.WriteString(": no alert sent")
+	}
+	if rcvd == nil {
+		cause := err
+		if herr != nil && herr.Err != nil {
+			cause = herr.Err
+		}
+		fmt.Fprintf(&sb, ": %s", strings.ReplaceAll(cause.Error(), "\n", " "))
+	}
+	if errors.Is(err, handshake.ErrNoCommonCipherSuite) || errors.Is(err, handshake.ErrUnsupportedVersion) {
+		fmt.Fprintf(&sb, "; client offered %s %s", in.clientVer, serveSuiteList(in.offered))
+	}
+	return sb.String()
+}
+
+func serveSuiteList(s []handshake.CipherSuite) string {
+	names := make([]string, len(s))
+	for i, x := range s {
+		names[i] = x.String()
+	}
+	return "[" + strings.Join(names, " ") + "]"
+}
+
+func serveYesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func serveOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+type serveCtxKey struct{}
+
+// servePage explains the visitor's own handshake.
+func servePage(w http.ResponseWriter, r *http.Request) {
+	in, _ := r.Context().Value(serveCtxKey{}).(*serveConnInfo)
+	if in == nil {
+		http.Error(w, "not a minitls connection", http.StatusInternalServerError)
+		return
+	}
+	st := in.conn.ConnectionState()
+	suite := handshake.CipherSuite(st.CipherSuite)
+	in.mu.Lock()
+	offered := serveSuiteList(in.offered)
+	keyBits := in.keyBits
+	in.mu.Unlock()
+	rows := [][2]string{
+		{"your address", in.remote},
+		{"protocol", "TLS 1.2 (minitls speaks nothing else)"},
+		{"cipher suite", suite.String()},
+		{"key exchange", fmt.Sprintf("RSA key transport: your client encrypted a 48-byte premaster secret to this server's RSA-%d key; only the server's private key can decrypt it", keyBits)},
+		{"record protection", fmt.Sprintf("AES-%d-GCM: every record carries an 8-byte explicit nonce and a 16-byte tag", cliSuiteAESBits(suite))},
+		{"extended master secret", serveYesNo(st.ExtendedMasterSecret) + " (RFC 7627: the master secret is bound to the whole handshake, defeating the triple-handshake attack)"},
+		{"SNI (server name you asked for)", serveOr(st.ServerName, "none sent (clients do not send IP addresses)")},
+		{"ALPN (application protocol)", serveOr(st.NegotiatedProtocol, "none negotiated")},
+		{"server time in RSA decryption", cliDuration(in.rsaTime()) + " (from your ClientKeyExchange to the start of key derivation)"},
+		{"whole handshake, server's view", cliDuration(in.handshakeTime()) + " (ClientHello received to Finished sent, including network waits)"},
+		{"suites your client offered", offered},
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	var sb strings.Builder
+	sb.WriteString("<!DOCTYPE html>\n<html><head><title>minitls: your handshake</title></head><body>\n")
+	sb.WriteString("<h1>Hello from minitls</h1>\n<p>This page came to you over a TLS 1.2 connection handled by minitls, a TLS stack written from scratch for study. Here is your own handshake:</p>\n<table>\n")
+	for _, row := range rows {
+		fmt.Fprintf(&sb, "<tr><th align=left>%s</th><td>%s</td></tr>\n", html.EscapeString(row[0]), html.EscapeString(row[1]))
+	}
+	sb.WriteString("</table>\n<p>The expensive part of your visit was one RSA private-key operation; everything after it is AES-GCM, which costs far less per byte. Run <code>minitls demo</code> to see every step.</p>\n")
+	sb.WriteString("<p>minitls is for study and experiment, not for protecting production traffic.</p>\n</body></html>\n")
+	io.WriteString(w, sb.String())
+}
+
+func serveRun(args []string, stdout, stderr io.Writer) error {
+	set := newFlagSet("serve", "[-addr HOST:PORT] [-cert FILE] [-key FILE] [-root DIR]",
+		"Serves HTTPS through Go's net/http on a minitls listener. Without -root every\n"+
+			"path shows a page explaining the visitor's own handshake; with -root the\n"+
+			"files of DIR are served and that page is at "+servePagePath+".\n"+
+			"One log line per connection (failed handshakes too, with the alert sent).\n"+
+			"Ctrl-C shuts down gracefully. Make a certificate with 'minitls certgen'.", stderr)
+	addr := set.String("addr", "127.0.0.1:8443", "address to listen on (port 0 picks a free port)")
+	certFile := set.String("cert", "server.pem", "PEM certificate chain, server certificate first")
+	keyFile := set.String("key", "server.key", "PEM RSA private key of the server certificate")
+	root := set.String("root", "", "serve the files of this directory")
+	keylog := set.String("keylog", "", "append NSS key log lines to FILE, so Wireshark can decrypt (exposes every session key)")
+	if err := parseFlags(set, args); err != nil {
+		return err
+	}
+	if set.NArg() > 0 {
+		return &exitError{code: 2, err: fmt.Errorf("unexpected argument %q (see -h)", set.Arg(0))}
+	}
+	cert, err := handshake.LoadX509KeyPair(*certFile, *keyFile)
+	if err != nil {
+		return fmt.Errorf("loading the certificate: %w", err)
+	}
+	cfg := &handshake.Config{Certificates: []handshake.Certificate{cert}, NextProtos: []string{"http/1.1"}}
+	if *keylog != "" {
+		f, err := os.OpenFile(*keylog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		cfg.KeyLogWriter = f
+	}
+	if *root != "" {
+		if st, err := os.Stat(*root); err != nil || !st.IsDir() {
+			return fmt.Errorf("-root %s: not a directory", *root)
+		}
+	}
+	logger := log.New(stderr, "", log.LstdFlags)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	if *root != "" {
+		mux.HandleFunc(servePagePath, servePage)
+		mux.Handle("/", http.FileServer(http.Dir(*root)))
+	} else {
+		mux.HandleFunc("/", servePage)
+	}
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog:          logger,
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			if sc, ok := c.(*serveConn); ok {
+				return context.WithValue(ctx, serveCtxKey{}, sc.info)
+			}
+			return ctx
+		},
+	}
+	names := cert.Leaf
+	where := ""
+	if names != nil {
+		var all []string
+		all = append(all, names.DNSNames...)
+		for _, ip := range names.IPAddresses {
+			all = append(all, ip.String())
+		}
+		where = " (certificate for " + strings.Join(all, ", ") + ")"
+	}
+	logger.Printf("listening on https://%s/%s; Ctrl-C to stop", ln.Addr(), where)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(&serveListener{Listener: ln, config: cfg, log: logger}) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Print("shutting down: finishing requests in flight (up to 5 s)")
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Print("stopped")
+	return nil
+}
