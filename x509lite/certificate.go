@@ -612,7 +612,16 @@ func (c *Certificate) applyExtension(ext Extension) error {
 	case OIDExtExtendedKeyUsage:
 		err = c.parseExtKeyUsage(ext.Value)
 	case OIDExtSubjectAltName:
-		err = c.parseSubjectAltName(ext.Value)
+		var kept int
+		kept, err = c.parseSubjectAltName(ext.Value)
+		// A critical subjectAltName with only name forms minitls skips
+		// (otherName, directoryName, ...) holds the certificate's only
+		// identity in a form it cannot check: treat it as unhandled, as
+		// crypto/x509 does.
+		if err == nil && kept == 0 && ext.Critical {
+			return &ParseError{Field: "extensions.subjectAltName", Kind: ErrUnhandledCriticalExtension,
+				Detail: "critical subjectAltName has no dNSName, iPAddress, rfc822Name or URI entry"}
+		}
 	case OIDExtSubjectKeyID:
 		r := NewDERReader(ext.Value, "extensions.subjectKeyIdentifier")
 		if c.SubjectKeyId, err = r.ReadOctetString(); err == nil {
@@ -737,49 +746,53 @@ func (c *Certificate) parseExtKeyUsage(v []byte) error {
 // tag 0..8.
 //
 // spec: rfc5280#4.2.1.6
-func (c *Certificate) parseSubjectAltName(v []byte) error {
+func (c *Certificate) parseSubjectAltName(v []byte) (kept int, err error) {
 	const field = "extensions.subjectAltName"
 	outer := NewDERReader(v, field)
 	r, err := outer.ReadSequence(field)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := outer.Finish(); err != nil {
-		return err
+		return 0, err
 	}
 	if r.Empty() {
-		return syntaxErr(field, "empty GeneralNames (SIZE 1..MAX)")
+		return 0, syntaxErr(field, "empty GeneralNames (SIZE 1..MAX)")
 	}
 	for !r.Empty() {
 		tag, contents, _, err := r.ReadElement()
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if tag&0xc0 != classContextSpecific || tag&0x1f > 8 {
-			return syntaxErr(field, "%v is not a GeneralName", tag)
+			return 0, syntaxErr(field, "%v is not a GeneralName", tag)
+		}
+		switch tag {
+		case ContextSpecific(1), ContextSpecific(2), ContextSpecific(6), ContextSpecific(7):
+			kept++
 		}
 		switch tag {
 		case ContextSpecific(1): // rfc822Name
 			if _, err := decodeString(TagIA5String, contents); err != nil {
-				return syntaxErr(field, "rfc822Name: %v", err)
+				return 0, syntaxErr(field, "rfc822Name: %v", err)
 			}
 		case ContextSpecific(6): // uniformResourceIdentifier
 			if err := checkURI(contents); err != nil {
-				return syntaxErr(field, "uniformResourceIdentifier: %v", err)
+				return 0, syntaxErr(field, "uniformResourceIdentifier: %v", err)
 			}
 		case ContextSpecific(2): // dNSName
 			if _, err := decodeString(TagIA5String, contents); err != nil {
-				return syntaxErr(field, "dNSName: %v", err)
+				return 0, syntaxErr(field, "dNSName: %v", err)
 			}
 			c.DNSNames = append(c.DNSNames, string(contents))
 		case ContextSpecific(7): // iPAddress
 			if len(contents) != net.IPv4len && len(contents) != net.IPv6len {
-				return syntaxErr(field, "iPAddress of %d bytes (want 4 or 16)", len(contents))
+				return 0, syntaxErr(field, "iPAddress of %d bytes (want 4 or 16)", len(contents))
 			}
 			c.IPAddresses = append(c.IPAddresses, net.IP(append([]byte(nil), contents...)))
 		}
 	}
-	return nil
+	return kept, nil
 }
 
 // checkURI requires an IA5String that parses as a URI whose host, if any,

@@ -300,6 +300,11 @@ func TestParseRejects(t *testing.T) {
 			c.PermittedDNSDomains = []string{"example.com"}
 			c.PermittedDNSDomainsCritical = true
 		}), ErrUnhandledCriticalExtension},
+		{"critical SAN with only otherName", issue(func(c *x509.Certificate) {
+			c.DNSNames, c.IPAddresses = nil, nil
+			c.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 17}, Critical: true,
+				Value: []byte{0x30, 0x0b, 0xa0, 0x09, 0x06, 0x03, 0x2a, 0x03, 0x04, 0xa0, 0x02, 0x05, 0x00}}}
+		}), ErrUnhandledCriticalExtension},
 		{"duplicate extension", replaceLast(issue(func(c *x509.Certificate) {
 			c.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 2, 3, 4}, Value: []byte{5, 0}}, {Id: asn1.ObjectIdentifier{1, 2, 3, 5}, Value: []byte{5, 0}}}
 		}), []byte{6, 3, 0x2a, 3, 5}, []byte{6, 3, 0x2a, 3, 4}), ErrDuplicateExtension},
