@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestSystemCertPool loads the Debian bundle with x509lite and reports how
@@ -45,6 +47,12 @@ func TestSystemCertPool(t *testing.T) {
 			continue
 		}
 		_, ours := parseCertificate(b.Bytes, true)
+		if strict, err := ParseCertificate(b.Bytes); err == nil {
+			// Real roots: every field agrees with crypto/x509.
+			if diff := cmp.Diff(fromStd(t, std), strict, certCmpOpts...); diff != "" {
+				t.Errorf("root %q parsed differently (-crypto/x509 +x509lite):\n%s", std.Subject, diff)
+			}
+		}
 		if std.PublicKeyAlgorithm == x509.RSA && supported[std.SignatureAlgorithm] {
 			usable++
 			if ours != nil {
