@@ -360,3 +360,46 @@ func replaceLast(b, old, new []byte) []byte {
 	}
 	return []byte(s[:i] + string(new) + s[i+len(old):])
 }
+
+// TestParseMutationsDifferential is a cheap always-on cousin of
+// FuzzParseCertificate: rapid mutates real certificates (byte flips,
+// insertions, deletions, length-byte tweaks). Property: no panic, every
+// error carries an alert, and whatever x509lite accepts crypto/x509 accepts
+// with the same fields.
+func TestParseMutationsDifferential(t *testing.T) {
+	c := buildStdChain(t, nil)
+	seeds := [][]byte{c.rootDER, c.interDER, c.leafDER}
+	rapid.Check(t, func(rt *rapid.T) {
+		der := append([]byte(nil), rapid.SampledFrom(seeds).Draw(rt, "seed")...)
+		for n := rapid.IntRange(1, 4).Draw(rt, "n"); n > 0; n-- {
+			i := rapid.IntRange(0, len(der)-1).Draw(rt, "pos")
+			switch rapid.IntRange(0, 3).Draw(rt, "op") {
+			case 0:
+				der[i] ^= byte(rapid.IntRange(1, 255).Draw(rt, "xor"))
+			case 1:
+				der = append(der[:i], append([]byte{rapid.Byte().Draw(rt, "ins")}, der[i:]...)...)
+			case 2:
+				der = append(der[:i], der[i+1:]...)
+			case 3:
+				der[i] = rapid.SampledFrom([]byte{0x00, 0x01, 0x80, 0x81, 0xff, 0x30, 0x05}).Draw(rt, "special")
+			}
+			if len(der) == 0 {
+				return
+			}
+		}
+		ours, err := ParseCertificate(der)
+		if err != nil {
+			if a, ok := err.(interface{ Alert() uint8 }); !ok || a.Alert() == 0 {
+				rt.Fatalf("error %T without alert: %v", err, err)
+			}
+			return
+		}
+		std, err := x509.ParseCertificate(der)
+		if err != nil {
+			rt.Fatalf("x509lite accepts what crypto/x509 rejects (%v)", err)
+		}
+		if diff := cmp.Diff(fromStd(t, std), ours, certCmpOpts...); diff != "" {
+			rt.Fatalf("fields differ:\n%s", diff)
+		}
+	})
+}
