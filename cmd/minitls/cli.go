@@ -66,18 +66,31 @@ func cliSpacedHex(b []byte) string {
 	return sb.String()
 }
 
-// cliDuration prints a duration with three significant digits in the unit
-// a person expects (µs below a millisecond, ms below a second).
+// cliDuration prints a duration with about three significant digits in the
+// unit a person expects (µs below a millisecond, ms below a second), never
+// in exponent notation.
 func cliDuration(d time.Duration) string {
 	switch {
 	case d < time.Microsecond:
 		return fmt.Sprintf("%d ns", d.Nanoseconds())
 	case d < time.Millisecond:
-		return fmt.Sprintf("%.3g µs", float64(d)/float64(time.Microsecond))
+		return cliSig(float64(d)/float64(time.Microsecond)) + " µs"
 	case d < time.Second:
-		return fmt.Sprintf("%.3g ms", float64(d)/float64(time.Millisecond))
+		return cliSig(float64(d)/float64(time.Millisecond)) + " ms"
 	}
-	return fmt.Sprintf("%.3g s", d.Seconds())
+	return cliSig(d.Seconds()) + " s"
+}
+
+// cliSig formats x (0 <= x < 1000, or more for seconds) with three
+// significant digits.
+func cliSig(x float64) string {
+	switch {
+	case x >= 99.95:
+		return fmt.Sprintf("%.0f", x)
+	case x >= 9.995:
+		return fmt.Sprintf("%.1f", x)
+	}
+	return fmt.Sprintf("%.2f", x)
 }
 
 // cliSuiteAliases maps the names people type to minitls's suites: the IANA

@@ -596,7 +596,18 @@ func (s *demoSession) step3() {
 	for _, label := range []string{"client_write_key", "server_write_key", "client_write_IV", "server_write_IV"} {
 		k := s.key(true, label)
 		ok := len(k) > 0 && bytes.Equal(k, s.key(false, label))
-		fmt.Fprintf(s.w, "      %-*s%s %s\n", demoLabelCol-6, label, s.st.yellow(fmt.Sprintf("%x", k)), s.st.mark(ok))
+		lines := cliHexLines(k, 16) // a 32-byte AES-256 key takes two
+		for i, l := range lines {
+			text := s.st.yellow(l)
+			if i == len(lines)-1 {
+				text += " " + s.st.mark(ok)
+			}
+			if i == 0 {
+				fmt.Fprintf(s.w, "      %-*s%s\n", demoLabelCol-6, label, text)
+			} else {
+				s.line(demoLabelCol, text)
+			}
+		}
 	}
 	s.para(2, "Both sides derived the same keys, yet the premaster secret crossed the wire only encrypted: only the holder of the server's private key can compute them. (GCM suites need no MAC keys; the IVs are the 4-byte implicit part of each nonce.)")
 	if s.keylog != "" {
