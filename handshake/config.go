@@ -13,6 +13,8 @@ import (
 )
 
 // Certificate is a chain with its private key, what a server presents.
+//
+// spec: rfc5246#7.4.2
 type Certificate struct {
 	// Certificate is the chain in DER, leaf first, as sent in the
 	// Certificate message (spec: rfc5246#7.4.2).
@@ -56,6 +58,9 @@ func certificateFromChain(chain []*x509lite.Certificate, key *rsa.PrivateKey) (C
 
 // Config configures a client or a server, like crypto/tls.Config. A Config
 // may be shared by many connections and must not be modified after use.
+//
+// spec: rfc5246#7.4.1.2 (what a client offers), rfc5246#7.4.1.3 (what a
+// server chooses)
 type Config struct {
 	// Certificates holds the server's chains; the first whose leaf names the
 	// client's SNI host is used, else the first. Servers only.

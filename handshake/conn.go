@@ -17,6 +17,8 @@ import (
 // The first Read or Write runs the handshake if Handshake was not called.
 // One goroutine may Read while another Writes; the record layer keeps the
 // two directions apart.
+//
+// spec: rfc5246#7.3 (handshake), rfc5246#6 (records), rfc5246#7.2.1 (closure)
 type Conn struct {
 	conn     net.Conn
 	rec      *record.Conn
@@ -35,6 +37,8 @@ type Conn struct {
 }
 
 // ConnectionState describes a connection after its handshake.
+//
+// spec: rfc5246#A.6 (SecurityParameters)
 type ConnectionState struct {
 	Version              uint16 // always 0x0303 (TLS 1.2) once complete
 	HandshakeComplete    bool
@@ -48,12 +52,16 @@ type ConnectionState struct {
 
 // Client returns a client connection over conn. config must set ServerName
 // or InsecureSkipVerify.
+//
+// spec: rfc5246#7.3
 func Client(conn net.Conn, config *Config) *Conn {
 	return newConn(conn, config, true)
 }
 
 // Server returns a server connection over conn. config must have at least
 // one Certificate.
+//
+// spec: rfc5246#7.3
 func Server(conn net.Conn, config *Config) *Conn {
 	return newConn(conn, config, false)
 }
@@ -134,6 +142,10 @@ func (c *Conn) failHandshake(err error) error {
 		if c.traceEnabled() {
 			c.trace(Event{Kind: EventAlert, Sent: true, Alert: desc, Err: err})
 		}
+	}
+	var received *record.AlertReceivedError
+	if errors.As(err, &received) && c.traceEnabled() {
+		c.trace(Event{Kind: EventAlert, Alert: received.Description, Err: err})
 	}
 	herr := &Error{Phase: c.phase, Alert: desc, Sent: send, Err: err}
 	c.setPhase(PhaseFailed)

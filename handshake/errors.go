@@ -22,6 +22,7 @@ type Error struct {
 	Err   error                   // the cause
 }
 
+// Error says which phase failed, why, and which alert was sent.
 func (e *Error) Error() string {
 	s := "minitls: handshake failed in phase " + e.Phase.String() + ": " + e.Err.Error()
 	if e.Sent {

@@ -16,6 +16,7 @@ const (
 	EventAlert                        // an alert sent because of Err (Alert)
 )
 
+// String names the kind, e.g. "message".
 func (k EventKind) String() string {
 	switch k {
 	case EventRecord:

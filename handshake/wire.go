@@ -264,6 +264,7 @@ type ParseError struct {
 	Illegal bool   // illegal_parameter rather than decode_error
 }
 
+// Error names the structure and the reason.
 func (e *ParseError) Error() string {
 	return "minitls/handshake: malformed " + e.What + ": " + e.Reason
 }
@@ -276,6 +277,7 @@ type MarshalError struct {
 	What, Reason string
 }
 
+// Error names the field, the reason and the fix.
 func (e *MarshalError) Error() string {
 	return "minitls/handshake: cannot marshal " + e.What + ": " + e.Reason + "; shorten or remove that value"
 }
