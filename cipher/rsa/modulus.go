@@ -42,8 +42,9 @@ type modulus struct {
 	one    nat  // R mod m: 1 in Montgomery form
 }
 
-// errModulus reports an even or too small modulus.
-var errModulus = errors.New("minitls/cipher/rsa: modulus must be odd and greater than 1")
+// ErrModulus reports a modulus that Montgomery arithmetic cannot use: even,
+// zero or one. RSA moduli and primes are always odd.
+var ErrModulus = errors.New("minitls/cipher/rsa: modulus must be odd and greater than 1")
 
 // newModulus builds a modulus from its big-endian encoding. Leading zero bytes
 // are stripped first, so the width follows the value's byte length: callers
@@ -55,7 +56,7 @@ func newModulus(b []byte) (*modulus, error) {
 	}
 	x, err := natFromBytes(b, limbsFor(len(b)))
 	if err != nil || len(x) == 0 {
-		return nil, errModulus
+		return nil, ErrModulus
 	}
 	return newModulusFromNat(x)
 }
@@ -63,7 +64,7 @@ func newModulus(b []byte) (*modulus, error) {
 // newModulusFromNat builds a modulus from x, whose top limb must be non-zero.
 func newModulusFromNat(x nat) (*modulus, error) {
 	if len(x) == 0 || x[0]&1 == 0 || x[len(x)-1] == 0 || (len(x) == 1 && x[0] == 1) {
-		return nil, errModulus
+		return nil, ErrModulus
 	}
 	m := &modulus{m: x, bitLen: x.bitLenVarTime()}
 	m.m0inv = minusInverseModW(x[0])

@@ -1,6 +1,7 @@
 package rsa
 
 import (
+	"errors"
 	"math/big"
 	"testing"
 
@@ -205,4 +206,35 @@ func TestInverseVarTime(t *testing.T) {
 			diffBig(t, "inverse", got, want)
 		}
 	})
+}
+
+// TestByteArithmetic checks the exported byte-level entry points against
+// math/big, and that unusable moduli give ErrModulus.
+func TestByteArithmetic(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := drawOddModulus(t, 10)
+		a := rapid.SliceOfN(rapid.Byte(), 0, 200).Draw(t, "a")
+		b := rapid.SliceOfN(rapid.Byte(), 0, 200).Draw(t, "b")
+		e := rapid.SliceOfN(rapid.Byte(), 0, 40).Draw(t, "e")
+		A, B, E := new(big.Int).SetBytes(a), new(big.Int).SetBytes(b), new(big.Int).SetBytes(e)
+		mb := append([]byte{0, 0}, m.Bytes()...) // leading zeros are stripped
+		want := func(x *big.Int) []byte { return x.FillBytes(make([]byte, len(m.Bytes()))) }
+		got, err := ModMul(a, b, mb)
+		if err != nil || !cmp.Equal(got, want(new(big.Int).Mod(new(big.Int).Mul(A, B), m))) {
+			t.Fatalf("ModMul = %x, %v", got, err)
+		}
+		got, err = ModExp(a, e, mb)
+		if err != nil || !cmp.Equal(got, want(new(big.Int).Exp(A, E, m))) {
+			t.Fatalf("ModExp = %x, %v", got, err)
+		}
+		got, err = ModReduce(b, mb)
+		if err != nil || !cmp.Equal(got, want(new(big.Int).Mod(B, m))) {
+			t.Fatalf("ModReduce = %x, %v", got, err)
+		}
+	})
+	for _, m := range [][]byte{nil, {0}, {1}, {0, 1}, {2}, {0xff, 0xfe}} {
+		if _, err := ModMul([]byte{1}, []byte{1}, m); !errors.Is(err, ErrModulus) {
+			t.Errorf("modulus %x: %v, want ErrModulus", m, err)
+		}
+	}
 }

@@ -1,0 +1,46 @@
+package rsa
+
+// Byte-level entry points to the modular arithmetic, for learners who want to
+// try the Montgomery code by hand and for the FuzzNat target, which checks it
+// against math/big. RSA itself uses the nat and modulus types directly.
+//
+// All three take big-endian byte strings of any length and an odd modulus
+// m > 1 (else ErrModulus), and return a result of exactly len(m) bytes after
+// m's leading zero bytes are stripped. They are constant time in the values
+// of their operands; the lengths are public.
+
+// ModMul returns a·b mod m.
+func ModMul(a, b, m []byte) ([]byte, error) {
+	M, err := newModulus(m)
+	if err != nil {
+		return nil, err
+	}
+	x, y := M.reduce(natOf(a)), M.reduce(natOf(b))
+	return M.modMul(x, y).bytes(M.byteLen()), nil
+}
+
+// ModExp returns base^exp mod m with the fixed-window exponentiation used for
+// RSA private keys (exp = 0 gives 1 mod m).
+func ModExp(base, exp, m []byte) ([]byte, error) {
+	M, err := newModulus(m)
+	if err != nil {
+		return nil, err
+	}
+	return M.exp(M.reduce(natOf(base)), exp).bytes(M.byteLen()), nil
+}
+
+// ModReduce returns x mod m, for an x of any length (the reduction RSA-CRT
+// uses for c mod p).
+func ModReduce(x, m []byte) ([]byte, error) {
+	M, err := newModulus(m)
+	if err != nil {
+		return nil, err
+	}
+	return M.reduce(natOf(x)).bytes(M.byteLen()), nil
+}
+
+// natOf decodes b into a nat just wide enough for it (at least one limb).
+func natOf(b []byte) nat {
+	x, _ := natFromBytes(b, max(1, limbsFor(len(b))))
+	return x
+}
