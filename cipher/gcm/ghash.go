@@ -41,8 +41,13 @@ import (
 // next column. So the H side (which is fixed per key and precomputed) keeps
 // only 15 bits per lane: its top four bits (60..63) are handled separately by
 // masked shifts (mulFixup), still without branches.
+//
+// Not constant-time everywhere: this relies on the CPU's 64x64-bit multiply
+// taking the same time for all operands, which holds for the 64-bit x86 and
+// ARM cores Go runs on, but not for some small cores with early-exit
+// multipliers (BearSSL documents which).
 
-// Lane masks: laneMask[k] keeps bits k, k+4, k+8, ... of a 64-bit word.
+// Lane masks: lane<k> keeps bits k, k+4, k+8, ... of a 64-bit word.
 const (
 	lane0 = 0x1111111111111111
 	lane1 = 0x2222222222222222
