@@ -111,6 +111,70 @@ func TestOpenSSLServer(t *testing.T) {
 	}
 }
 
+// TestOpenSSLDefaults: OpenSSL peers with their default settings (TLS 1.3
+// enabled, many suites) settle on TLS 1.2 and an RSA suite with minitls.
+func TestOpenSSLDefaults(t *testing.T) {
+	openssl := needBinary(t, "openssl")
+	f := testFixture(t)
+	t.Run("s_client", func(t *testing.T) {
+		addr, result := serveOnce(t, &Config{Certificates: []Certificate{f.cert}})
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		// OpenSSL's default cipher list includes the RSA-kx GCM suites at
+		// security level 1; TLS 1.3 stays enabled, so the ClientHello is a
+		// TLS 1.3 one with supported_versions and key_share.
+		cmd := exec.CommandContext(ctx, openssl, "s_client", "-connect", addr, "-CAfile", testdataPath(t, "ca.pem"),
+			"-servername", "localhost", "-verify_return_error", "-ign_eof")
+		cmd.Stdin = strings.NewReader("ping\n")
+		out, err := cmd.CombinedOutput()
+		if serr := <-result; serr != nil {
+			t.Errorf("minitls server: %v", serr)
+		}
+		if err != nil {
+			t.Fatalf("s_client: %v\n%s", err, out)
+		}
+		for _, want := range []string{"hello from minitls, you said ping", "Protocol  : TLSv1.2", "Verify return code: 0 (ok)"} {
+			if !bytes.Contains(out, []byte(want)) {
+				t.Errorf("s_client output lacks %q:\n%s", want, out)
+			}
+		}
+	})
+	t.Run("s_server", func(t *testing.T) {
+		port := freePort(t)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, openssl, "s_server", "-accept", fmt.Sprint(port),
+			"-cert", testdataPath(t, "server.pem"), "-key", testdataPath(t, "server-key.pem"), "-www", "-naccept", "1")
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { cancel(); cmd.Wait() }()
+		var c *Conn
+		var err error
+		for i := 0; i < 100; i++ {
+			if c, err = Dial("tcp", fmt.Sprintf("localhost:%d", port), &Config{RootCAs: f.roots}); err == nil {
+				break
+			}
+			if !strings.Contains(err.Error(), "refused") {
+				t.Fatalf("Dial: %v\n%s", err, out.String())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatalf("Dial: %v\n%s", err, out.String())
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		io.WriteString(c, "GET / HTTP/1.0\r\n\r\n")
+		body, err := io.ReadAll(c)
+		if err != nil || !bytes.Contains(body, []byte("TLSv1.2")) {
+			t.Fatalf("status page: %v\n%s", err, body)
+		}
+	})
+}
+
 // serveOnce runs a minitls server that answers one line with a greeting.
 func serveOnce(t *testing.T, cfg *Config) (addr string, result chan error) {
 	l, err := Listen("tcp", "127.0.0.1:0", cfg)
@@ -206,6 +270,15 @@ func TestCurl(t *testing.T) {
 			}
 		})
 	}
+	t.Run("defaults", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		out, err := exec.CommandContext(ctx, curl, "-sS", "--cacert", testdataPath(t, "ca.pem"),
+			"-w", " %{http_code}", "https://localhost:"+port+"/defaults").CombinedOutput()
+		if err != nil || string(out) != "hello /defaults 200" {
+			t.Fatalf("curl: %v %q", err, out)
+		}
+	})
 }
 
 // TestNetHTTP: net/http server on NewListener and an http.Client whose
