@@ -536,11 +536,34 @@ func TestServeGet(t *testing.T) {
 		t.Errorf("log line of the second connection:\n%s", log)
 	}
 
+	// -trace: annotated records on stderr, the body alone on stdout;
+	// -keylog: one NSS line.
+	keylog := filepath.Join(t.TempDir(), "get.keys")
+	r = cliTestRun(t, nil, "get", "-trace", "-keylog", keylog, "-cafile", ca, "https://localhost:"+srv.port+"/")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "<!DOCTYPE html>") {
+		t.Fatalf("get -trace: exit %d, stdout %q", r.code, cliTestTail(r.stdout, 200))
+	}
+	for _, want := range []string{"→ client sends record #0: handshake", "handshake message client_hello",
+		"handshake message certificate", "pre_master_secret", "AES-GCM protected", "nonce_explicit",
+		"application_data = \"GET / HTTP/1.1", "· phase: established"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("get -trace lacks %q", want)
+		}
+	}
+	for _, l := range strings.Split(r.stderr, "\n") {
+		if utf8.RuneCountInString(l) > 80 {
+			t.Errorf("get -trace line wider than 80 columns: %q", l)
+		}
+	}
+	if b, _ := os.ReadFile(keylog); !regexp.MustCompile(`^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}\n$`).Match(b) {
+		t.Errorf("get -keylog wrote %q", b)
+	}
+
 	// A client that does not trust the CA: one log line naming its alert.
 	cliTestRun(t, nil, "get", "https://localhost:"+srv.port+"/")
 	srv.waitLog(t, "client sent alert unknown_ca", 1)
-	if n := len(regexp.MustCompile(`(?m) handshake (ok|failed)`).FindAllString(srv.log.String(), -1)); n != 3 {
-		t.Errorf("%d connection log lines for 3 connections:\n%s", n, srv.log.String())
+	if n := len(regexp.MustCompile(`(?m) handshake (ok|failed)`).FindAllString(srv.log.String(), -1)); n != 4 {
+		t.Errorf("%d connection log lines for 4 connections:\n%s", n, srv.log.String())
 	}
 }
 
@@ -651,6 +674,22 @@ func TestServeCurl(t *testing.T) {
 			}
 		})
 	}
+	// A client with no suite in common: the server's log line names the
+	// alert it sent and what the client offered.
+	t.Run("no common suite", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		out, err := exec.CommandContext(ctx, curl, "-sS", "--cacert", filepath.Join(dir, "ca.pem"),
+			"--tls-max", "1.2", "--ciphers", "ECDHE-RSA-AES128-GCM-SHA256",
+			"https://localhost:"+srv.port+"/").CombinedOutput()
+		if err == nil {
+			t.Fatalf("curl with an ECDHE-only offer succeeded:\n%s", out)
+		}
+		log := srv.waitLog(t, "sent alert handshake_failure", 1)
+		if !strings.Contains(log, "offered") || !strings.Contains(log, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256") {
+			t.Errorf("failure log line does not say what the client offered:\n%s", log)
+		}
+	})
 }
 
 // TestGetOpenSSLServer: get against `openssl s_server -www -tls1_2` returns

@@ -192,14 +192,17 @@ func serveLogLine(in *serveConnInfo, err error) string {
 	default:
 		sb.WriteString(": no alert sent")
 	}
+	cause := ""
 	if rcvd == nil {
-		cause := err
+		c := err
 		if herr != nil && herr.Err != nil {
-			cause = herr.Err
+			c = herr.Err
 		}
-		fmt.Fprintf(&sb, ": %s", strings.ReplaceAll(cause.Error(), "\n", " "))
+		cause = strings.ReplaceAll(c.Error(), "\n", " ")
+		fmt.Fprintf(&sb, ": %s", cause)
 	}
-	if errors.Is(err, handshake.ErrNoCommonCipherSuite) || errors.Is(err, handshake.ErrUnsupportedVersion) {
+	if (errors.Is(err, handshake.ErrNoCommonCipherSuite) || errors.Is(err, handshake.ErrUnsupportedVersion)) &&
+		!strings.Contains(cause, "offered") {
 		fmt.Fprintf(&sb, "; client offered %s %s", in.clientVer, serveSuiteList(in.offered))
 	}
 	return sb.String()
