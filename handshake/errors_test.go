@@ -93,3 +93,19 @@ func TestLoadX509KeyPair(t *testing.T) {
 		t.Errorf("Listen without certificates: %v", err)
 	}
 }
+
+// TestSystemRootsByDefault: with RootCAs nil the client uses the system
+// pool, which does not hold the test CA: unknown_ca.
+func TestSystemRootsByDefault(t *testing.T) {
+	ccfg, scfg := baseConfigs(t)
+	ccfg.RootCAs = nil
+	r := runPair(t, ccfg, scfg, 0, 0)
+	var he *Error
+	if !errors.As(r.clientErr, &he) || !he.Sent {
+		t.Fatalf("client: %v", r.clientErr)
+	}
+	t.Log(r.clientErr)
+	if he.Alert != record.UnknownCA && !errors.Is(r.clientErr, ErrConfig) {
+		t.Errorf("alert %v (%v), want unknown_ca", he.Alert, r.clientErr)
+	}
+}
