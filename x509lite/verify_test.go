@@ -119,66 +119,80 @@ var chainDefects = []defect{
 // are rejected by x509lite with the right typed error and alert, and
 // crypto/x509's Verify rejects them too; the defect-free chain passes both.
 func TestVerifyDefects(t *testing.T) {
-	k := testKeys(t)
+	seen := map[string]bool{}
 	rapid.Check(t, func(rt *rapid.T) {
 		d := rapid.SampledFrom(chainDefects).Draw(rt, "defect")
-		c := buildStdChain(t, func(r, i, l *x509.Certificate) {
-			if d.mod != nil {
-				d.mod(rt, r, i, l)
-			}
-		})
-		host := d.host
-		if host == "" {
-			host = "localhost"
-			if d.name == "wildcard misuse" {
-				host = rapid.SampledFrom([]string{"example.com", "a.b.example.com", "foo.example.com", "www.x.com", "a.b.example.com"}).Draw(rt, "host")
-				if c.leaf.DNSNames[0] == "*.example.com" && host == "foo.example.com" {
-					host = "example.com"
-				}
-			}
+		seen[d.name] = true
+		checkDefect(t, rt, d)
+	})
+	// Every defect must have been tried; top up any the draw missed.
+	for _, d := range chainDefects {
+		if !seen[d.name] {
+			t.Run(d.name, func(t *testing.T) {
+				rapid.Check(t, func(rt *rapid.T) { checkDefect(t, rt, d) })
+			})
 		}
-		if d.name == "wrong issuer key" {
-			// Same intermediate name, different key: the leaf's signature
-			// cannot verify.
-			impostor, _ := stdIssue(t, stdTemplate("minitls test intermediate", true), c.root, &k[3].std.PublicKey, k[0].std)
-			leafT := stdTemplate("localhost", false)
-			c.leaf, c.leafDER = stdIssue(t, leafT, impostor, &k[2].std.PublicKey, k[3].std)
-		}
-		if d.post != nil {
-			d.post(&c)
-		}
+	}
+}
 
-		// crypto/x509 must reject every defect.
-		stdRoots, stdInters := x509.NewCertPool(), x509.NewCertPool()
-		stdRoots.AddCert(c.root)
-		if c.interDER != nil {
-			stdInters.AddCert(c.inter)
-		}
-		var stdErr error
-		stdLeaf, err := x509.ParseCertificate(c.leafDER)
-		if err != nil {
-			stdErr = err
-		} else {
-			_, stdErr = stdLeaf.Verify(x509.VerifyOptions{Roots: stdRoots, Intermediates: stdInters, DNSName: host, CurrentTime: baseTime})
-		}
-
-		_, err = ourVerify(t, c, host)
-		if cerr := d.check(rt, err); cerr != nil {
-			rt.Fatalf("%s: %v", d.name, cerr)
-		}
-		if d.name == "none" {
-			if stdErr != nil {
-				rt.Fatalf("crypto/x509 rejects the good chain: %v", stdErr)
-			}
-			return
-		}
-		if stdErr == nil {
-			rt.Fatalf("%s: crypto/x509 accepts the chain x509lite rejected with %v", d.name, err)
-		}
-		if err.Error() == "" || (strings.Contains(d.name, "expired") && !strings.Contains(err.Error(), baseTime.Format(time.RFC3339))) {
-			rt.Fatalf("error does not explain itself: %q", err)
+func checkDefect(t *testing.T, rt *rapid.T, d defect) {
+	k := testKeys(t)
+	c := buildStdChain(t, func(r, i, l *x509.Certificate) {
+		if d.mod != nil {
+			d.mod(rt, r, i, l)
 		}
 	})
+	host := d.host
+	if host == "" {
+		host = "localhost"
+		if d.name == "wildcard misuse" {
+			host = rapid.SampledFrom([]string{"example.com", "a.b.example.com", "foo.example.com", "www.x.com", "a.b.example.com"}).Draw(rt, "host")
+			if c.leaf.DNSNames[0] == "*.example.com" && host == "foo.example.com" {
+				host = "example.com"
+			}
+		}
+	}
+	if d.name == "wrong issuer key" {
+		// Same intermediate name, different key: the leaf's signature
+		// cannot verify.
+		impostor, _ := stdIssue(t, stdTemplate("minitls test intermediate", true), c.root, &k[3].std.PublicKey, k[0].std)
+		leafT := stdTemplate("localhost", false)
+		c.leaf, c.leafDER = stdIssue(t, leafT, impostor, &k[2].std.PublicKey, k[3].std)
+	}
+	if d.post != nil {
+		d.post(&c)
+	}
+
+	// crypto/x509 must reject every defect.
+	stdRoots, stdInters := x509.NewCertPool(), x509.NewCertPool()
+	stdRoots.AddCert(c.root)
+	if c.interDER != nil {
+		stdInters.AddCert(c.inter)
+	}
+	var stdErr error
+	stdLeaf, err := x509.ParseCertificate(c.leafDER)
+	if err != nil {
+		stdErr = err
+	} else {
+		_, stdErr = stdLeaf.Verify(x509.VerifyOptions{Roots: stdRoots, Intermediates: stdInters, DNSName: host, CurrentTime: baseTime})
+	}
+
+	_, err = ourVerify(t, c, host)
+	if cerr := d.check(rt, err); cerr != nil {
+		rt.Fatalf("%s: %v", d.name, cerr)
+	}
+	if d.name == "none" {
+		if stdErr != nil {
+			rt.Fatalf("crypto/x509 rejects the good chain: %v", stdErr)
+		}
+		return
+	}
+	if stdErr == nil {
+		rt.Fatalf("%s: crypto/x509 accepts the chain x509lite rejected with %v", d.name, err)
+	}
+	if err.Error() == "" || (strings.Contains(d.name, "expired") && !strings.Contains(err.Error(), baseTime.Format(time.RFC3339))) {
+		rt.Fatalf("error does not explain itself: %q", err)
+	}
 }
 
 func ourVerify(t testing.TB, c stdChainT, host string) ([]*Certificate, error) {
