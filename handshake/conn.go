@@ -28,7 +28,7 @@ type Conn struct {
 	handshakeMu   sync.Mutex
 	handshakeDone atomic.Bool
 	handshakeErr  error
-	phase         Phase // guarded by handshakeMu until handshakeDone
+	phase         atomic.Uint32 // the current Phase; read by tracers on any goroutine
 	phaseLog      *[]Phase
 	state         ConnectionState
 	transcript    transcript
@@ -147,7 +147,7 @@ func (c *Conn) failHandshake(err error) error {
 	if errors.As(err, &received) && c.traceEnabled() {
 		c.trace(Event{Kind: EventAlert, Alert: received.Description, Err: err})
 	}
-	herr := &Error{Phase: c.phase, Alert: desc, Sent: send, Err: err}
+	herr := &Error{Phase: Phase(c.phase.Load()), Alert: desc, Sent: send, Err: err}
 	c.setPhase(PhaseFailed)
 	return herr
 }
@@ -363,6 +363,7 @@ func (c *Conn) Close() error {
 	}
 	var alertErr error
 	if c.handshakeDone.Load() {
+		c.setPhase(PhaseClosed)
 		_ = c.conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
 		alertErr = c.rec.SendAlert(record.Warning, record.CloseNotify)
 		if errors.Is(alertErr, record.ErrClosed) {

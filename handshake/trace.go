@@ -70,14 +70,14 @@ func (c *Conn) traceEnabled() bool { return c.config.Trace != nil }
 func (c *Conn) trace(e Event) {
 	e.IsClient = c.isClient
 	if e.Kind != EventPhase {
-		e.Phase = c.phase
+		e.Phase = Phase(c.phase.Load())
 	}
 	c.config.Trace(e)
 }
 
 // setPhase moves the connection to p and reports it to the tracer.
 func (c *Conn) setPhase(p Phase) {
-	c.phase = p
+	c.phase.Store(uint32(p))
 	if c.phaseLog != nil {
 		*c.phaseLog = append(*c.phaseLog, p)
 	}
