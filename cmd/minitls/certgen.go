@@ -142,15 +142,15 @@ func certgenRun(args []string, stdout, stderr io.Writer) error {
 	set := newFlagSet("certgen", "[-dir DIR] [-host NAMES] [-bits 2048|3072] [-force]",
 		"Makes a private CA and a server certificate it signs, with minitls's own RSA\n"+
 			"key generation and X.509 issuing, and writes them to DIR:\n"+
-			"  ca.pem      the CA certificate: give it to clients (get -cafile, curl --cacert)\n"+
+			"  ca.pem      the CA certificate: give it to clients (-cafile, curl --cacert)\n"+
 			"  ca.key      the CA's private key (keep it, or delete it once done)\n"+
 			"  server.pem  the server certificate, then the CA: the chain serve sends\n"+
 			"  server.key  the server's private key (serve -key)\n"+
 			"Existing files are never overwritten unless -force is given.", stderr)
 	dir := set.String("dir", ".", "directory to write the four files to (created if missing)")
-	hostList := set.String("host", "localhost,127.0.0.1", "comma-separated names and IP addresses the server certificate is valid for")
+	hostList := set.String("host", "localhost,127.0.0.1", "server names and IPs, comma-separated")
 	bits := set.Int("bits", 2048, "RSA key size: 2048 or 3072")
-	days := set.Int("days", 397, "validity of the server certificate in days (the CA gets ten years)")
+	days := set.Int("days", 397, "server certificate validity in days (CA: ten years)")
 	force := set.Bool("force", false, "overwrite existing files")
 	if err := parseFlags(set, args); err != nil {
 		return err

@@ -97,7 +97,7 @@ func (s *demoSession) record(e handshake.Event) {
 }
 
 func demoRun(args []string, stdout, stderr io.Writer) error {
-	set := newFlagSet("demo", "[-trace] [-suite NAME] [-bits 2048|3072] [-keylog FILE] [-seed N]",
+	set := newFlagSet("demo", "[-trace] [-suite NAME] [-bits N] [-keylog FILE] [-seed N]",
 		"Makes a throwaway CA and server certificate, starts a minitls HTTPS server on\n"+
 			"127.0.0.1, connects a minitls client and tells, with the real bytes, each\n"+
 			"step: TCP, hellos, certificate check, RSA key transport, key derivation,\n"+
@@ -106,7 +106,7 @@ func demoRun(args []string, stdout, stderr io.Writer) error {
 			"With -seed N the run is reproducible: every line is the same each time\n"+
 			"except timings (and what is computed from them) and the port numbers.", stderr)
 	traceFlag := set.Bool("trace", false, "also show every record as annotated hex, field by field")
-	suite := set.String("suite", "", "the cipher suite the client offers (aes128, aes256, or the IANA/OpenSSL name); default both")
+	suite := set.String("suite", "", "offer only this suite: aes128 or aes256 (or its IANA/OpenSSL name)")
 	bits := set.Int("bits", 2048, "RSA key size of the CA and the server: 2048 or 3072")
 	keylog := set.String("keylog", "", "write the NSS key log line to FILE (for Wireshark)")
 	seed := set.Uint64("seed", 0, "make the run reproducible from this seed (fixed randomness and clock)")
@@ -463,6 +463,10 @@ func (s *demoSession) step2() {
 	s.kv("public key", fmt.Sprintf("RSA-%d, e=%d", 8*len(leaf.PublicKey.N), leaf.PublicKey.E))
 	s.kv("usage", demoUsage(leaf))
 	s.line(2, s.st.cyan("←")+" ServerHelloDone: 4 bytes, the server's turn is over")
+	if in := s.records(true, false, record.Handshake); len(in) > 0 {
+		s.para(4, fmt.Sprintf("(The server sent these three messages together, in one %d-byte record.)",
+			len(in[0].Header)+len(in[0].Fragment)))
+	}
 
 	s.blank()
 	s.line(2, "The client checks the certificate before it trusts the key in it:")
@@ -647,7 +651,7 @@ func (s *demoSession) step4() {
 			n := len(f) - record.ExplicitNonceLen - 16
 			s.blank()
 			s.line(2, "The request's record, exactly as it crossed the wire:")
-			s.kv("header", fmt.Sprintf("%s  %v, %v, %d bytes follow", cliSpacedHex(r.Header),
+			s.kv("header", fmt.Sprintf("%s  %v, %v, %d bytes", cliSpacedHex(r.Header),
 				record.ContentType(r.Header[0]), handshake.ProtocolVersion(uint16(r.Header[1])<<8|uint16(r.Header[2])),
 				len(f)))
 			s.kv("nonce_explicit", fmt.Sprintf("%x  (record sequence number %d)", f[:record.ExplicitNonceLen], r.Seq))

@@ -42,10 +42,10 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 	insecure := set.Bool("insecure", false, "do not check the server's certificate (for looking at it only)")
 	verbose := set.Bool("v", false, "describe the handshake and the response on stderr")
 	traceFlag := set.Bool("trace", false, "print every record as annotated hex on stderr")
-	keylog := set.String("keylog", "", "append NSS key log lines to FILE, so Wireshark can decrypt (exposes the session key)")
-	suite := set.String("suite", "", "offer only this cipher suite (aes128, aes256 or its IANA or OpenSSL name)")
+	keylog := set.String("keylog", "", "append NSS key log lines to FILE for Wireshark (exposes the keys)")
+	suite := set.String("suite", "", "offer only this suite: aes128 or aes256 (or its IANA/OpenSSL name)")
 	timeout := set.Duration("timeout", 10*time.Second, "give up after this long (connect, handshake and response)")
-	connect := set.String("connect", "", "connect to HOST:PORT instead of the URL's, still checking the URL's host name (like curl --connect-to)")
+	connect := set.String("connect", "", "dial HOST:PORT but check the URL's host (like curl --connect-to)")
 	if err := parseFlags(set, args); err != nil {
 		return err
 	}

@@ -277,11 +277,11 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 			"files of DIR are served and that page is at "+servePagePath+".\n"+
 			"One log line per connection (failed handshakes too, with the alert sent).\n"+
 			"Ctrl-C shuts down gracefully. Make a certificate with 'minitls certgen'.", stderr)
-	addr := set.String("addr", "127.0.0.1:8443", "address to listen on (port 0 picks a free port)")
+	addr := set.String("addr", "127.0.0.1:8443", "address to listen on (port 0: any free port)")
 	certFile := set.String("cert", "server.pem", "PEM certificate chain, server certificate first")
 	keyFile := set.String("key", "server.key", "PEM RSA private key of the server certificate")
 	root := set.String("root", "", "serve the files of this directory")
-	keylog := set.String("keylog", "", "append NSS key log lines to FILE, so Wireshark can decrypt (exposes every session key)")
+	keylog := set.String("keylog", "", "append NSS key log lines to FILE for Wireshark (exposes the keys)")
 	if err := parseFlags(set, args); err != nil {
 		return err
 	}
