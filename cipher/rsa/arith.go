@@ -9,7 +9,9 @@ package rsa
 // m's leading zero bytes are stripped. They are constant time in the values
 // of their operands; the lengths are public.
 
-// ModMul returns a·b mod m.
+// ModMul returns a·b mod m, by Montgomery multiplication.
+//
+// spec: rfc8017#5.1
 func ModMul(a, b, m []byte) ([]byte, error) {
 	M, err := newModulus(m)
 	if err != nil {
@@ -21,6 +23,8 @@ func ModMul(a, b, m []byte) ([]byte, error) {
 
 // ModExp returns base^exp mod m with the fixed-window exponentiation used for
 // RSA private keys (exp = 0 gives 1 mod m).
+//
+// spec: rfc8017#5.1.2
 func ModExp(base, exp, m []byte) ([]byte, error) {
 	M, err := newModulus(m)
 	if err != nil {
@@ -31,6 +35,8 @@ func ModExp(base, exp, m []byte) ([]byte, error) {
 
 // ModReduce returns x mod m, for an x of any length (the reduction RSA-CRT
 // uses for c mod p).
+//
+// spec: rfc8017#5.1.2
 func ModReduce(x, m []byte) ([]byte, error) {
 	M, err := newModulus(m)
 	if err != nil {

@@ -26,6 +26,7 @@ var (
 	// ErrKeySize means the modulus is smaller than 1024 bits (too weak), larger
 	// than 16384 bits (refused to bound the work), or a key size GenerateKey
 	// does not support.
+	// spec: rfc8017#3.1
 	ErrKeySize = errors.New("minitls/cipher/rsa: unsupported key size")
 
 	// ErrPublicExponent means the public exponent is even, smaller than 3, or
@@ -40,15 +41,18 @@ var (
 
 	// ErrUnsupportedHash means the hash is not SHA-256, SHA-384 or SHA-512, or
 	// the digest length does not match it.
+	// spec: rfc8017#9.2
 	ErrUnsupportedHash = errors.New("minitls/cipher/rsa: unsupported hash function or wrong digest length")
 
 	// ErrUnsupportedPadding means the caller asked for a scheme this package
 	// does not implement (RSASSA-PSS, RSAES-OAEP): only PKCS#1 v1.5 exists.
+	// spec: rfc8017#8.1
 	ErrUnsupportedPadding = errors.New("minitls/cipher/rsa: only PKCS#1 v1.5 padding is supported (no PSS, no OAEP)")
 
 	// ErrFault means a private-key operation produced a result that does not
 	// survive the check with the public exponent: a hardware or memory fault,
 	// or a corrupt key. The result is withheld, since a faulty CRT result can
 	// reveal a prime factor (Boneh–DeMillo–Lipton 1997).
+	// spec: rfc8017#5.1.2
 	ErrFault = errors.New("minitls/cipher/rsa: internal error: private key operation failed its self-check")
 )

@@ -44,6 +44,8 @@ type modulus struct {
 
 // ErrModulus reports a modulus that Montgomery arithmetic cannot use: even,
 // zero or one. RSA moduli and primes are always odd.
+//
+// spec: rfc8017#3.1
 var ErrModulus = errors.New("minitls/cipher/rsa: modulus must be odd and greater than 1")
 
 // newModulus builds a modulus from its big-endian encoding. Leading zero bytes

@@ -250,6 +250,8 @@ func VerifyPKCS1v15(pub *PublicKey, hash crypto.Hash, hashed []byte, sig []byte)
 // SessionKeyLen-byte key that is the plaintext if it is correctly padded and
 // that long, and random bytes otherwise (see DecryptPKCS1v15SessionKey).
 // crypto/rsa.PKCS1v15DecryptOptions is understood the same way.
+//
+// spec: rfc5246#7.4.7.1
 type PKCS1v15DecryptOptions struct {
 	SessionKeyLen int
 }

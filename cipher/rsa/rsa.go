@@ -26,11 +26,15 @@ type PublicKey struct {
 
 // Size returns the modulus length in bytes, k in RFC 8017: the length of every
 // ciphertext and signature under this key.
+//
+// spec: rfc8017#3.1
 func (pub *PublicKey) Size() int { return len(trimZeros(pub.N)) }
 
 // Equal reports whether x is a *PublicKey with the same modulus and exponent.
 // It is here so that *PublicKey satisfies the interface crypto.PublicKey
 // values conventionally implement.
+//
+// spec: rfc8017#3.1
 func (pub *PublicKey) Equal(x crypto.PublicKey) bool {
 	o, ok := x.(*PublicKey)
 	if !ok || o == nil {
@@ -272,7 +276,10 @@ func (priv *PrivateKey) precomputed() (*precomputed, error) {
 	return k.pre, nil
 }
 
-// Public returns the public half of the key, a *PublicKey.
+// Public returns the public half of the key, a *PublicKey (crypto.Signer and
+// crypto.Decrypter need it).
+//
+// spec: rfc8017#3.1
 func (priv *PrivateKey) Public() crypto.PublicKey { return &priv.PublicKey }
 
 // encrypt is RSAEP/RSAVP1: c = m^e mod n, for the k-byte big-endian m. It
