@@ -375,13 +375,13 @@ func TestDemo(t *testing.T) {
 	}
 }
 
-// TestDemoTraceKeylogSuite: -trace explains every record field by field
-// within 80 columns, -suite picks AES-256 (SHA-384 PRF, 32-byte keys), and
-// -keylog writes the NSS line with the printed client random and master
-// secret.
+// TestDemoTraceKeylogSuite: without -seed (real randomness, as `make demo`
+// runs it), -trace explains every record field by field within 80 columns,
+// -suite picks AES-256 (SHA-384 PRF, 32-byte keys), and -keylog writes the
+// NSS line with the printed client random and master secret.
 func TestDemoTraceKeylogSuite(t *testing.T) {
 	keylog := filepath.Join(t.TempDir(), "keys.log")
-	r := cliTestRun(t, []string{"NO_COLOR=1"}, "demo", "-seed", "3", "-trace", "-suite", "AES256-GCM-SHA384", "-keylog", keylog)
+	r := cliTestRun(t, []string{"NO_COLOR=1"}, "demo", "-trace", "-suite", "AES256-GCM-SHA384", "-keylog", keylog)
 	if r.code != 0 {
 		t.Fatalf("demo exited %d:\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -407,6 +407,22 @@ func TestDemoTraceKeylogSuite(t *testing.T) {
 	}
 	if want := fmt.Sprintf("CLIENT_RANDOM %x %x\n", random, master); string(data) != want {
 		t.Errorf("key log = %q, want %q", data, want)
+	}
+}
+
+// TestHelp: every subcommand explains itself with -h (exit 0) within 80
+// columns.
+func TestHelp(t *testing.T) {
+	for _, c := range []string{"demo", "certgen", "serve", "get"} {
+		r := cliTestRun(t, nil, c, "-h")
+		if r.code != 0 || !strings.HasPrefix(r.stderr, "usage: minitls "+c) {
+			t.Errorf("minitls %s -h: exit %d, %q", c, r.code, cliTestTail(r.stderr, 200))
+		}
+		for _, l := range strings.Split(r.stderr, "\n") {
+			if cliTestColumns(l) > 80 {
+				t.Errorf("minitls %s -h: line wider than 80 columns: %q", c, l)
+			}
+		}
 	}
 }
 
@@ -802,6 +818,20 @@ func TestChromium(t *testing.T) {
 		t.Logf("Chromium offered: %s", m[1])
 	}
 	srv.waitLog(t, "handshake ok", 1)
+}
+
+// cliTestColumns is the width of l on a terminal with tab stops every 8
+// columns (flag's help indents with "    \t").
+func cliTestColumns(l string) int {
+	col := 0
+	for _, r := range l {
+		if r == '\t' {
+			col = (col/8 + 1) * 8
+		} else {
+			col++
+		}
+	}
+	return col
 }
 
 func cliTestTail(s string, n int) string {
