@@ -66,7 +66,9 @@ func nonZeroRandomBytes(b []byte, random io.Reader) error {
 // Every failure is the same ErrDecryption, and the padding check runs in
 // constant time. Even so, telling a remote party whether padding was valid is
 // a Bleichenbacher oracle: TLS must use DecryptPKCS1v15SessionKey instead.
-// random feeds the blinding; nil means crypto/rand.Reader.
+// random feeds the blinding whenever the key draws a fresh blinding pair
+// (its first private operation, then every 32nd); nil means
+// crypto/rand.Reader.
 //
 // spec: rfc8017#7.2.2
 func DecryptPKCS1v15(random io.Reader, priv *PrivateKey, ciphertext []byte) ([]byte, error) {
@@ -195,7 +197,8 @@ func emsaPKCS1v15(k int, hash crypto.Hash, hashed []byte) ([]byte, error) {
 
 // SignPKCS1v15 signs the digest hashed (computed with hash: SHA-256, SHA-384
 // or SHA-512) with RSASSA-PKCS1-v1_5. The signature is deterministic; random
-// only feeds the blinding of the private operation (nil: crypto/rand.Reader).
+// only feeds the blinding of the private operation, as in DecryptPKCS1v15
+// (nil: crypto/rand.Reader).
 //
 // spec: rfc8017#8.2.1
 func SignPKCS1v15(random io.Reader, priv *PrivateKey, hash crypto.Hash, hashed []byte) ([]byte, error) {

@@ -122,7 +122,11 @@ func (c *modulusCache) put(n []byte, m *modulus) {
 // PrivateKey is an RSA private key with its CRT values. Build it with
 // NewPrivateKey or GenerateKey, which validate it and precompute the
 // Montgomery constants; a PrivateKey assembled by hand is validated again on
-// every use, which is slow.
+// every use, which is slow. Do not modify the fields of a key built by
+// NewPrivateKey: the precomputed values would no longer match them (the
+// self-check would then refuse every private operation with ErrFault).
+//
+// A *PrivateKey is safe for concurrent use.
 //
 // spec: rfc8017#3.2
 type PrivateKey struct {
