@@ -776,7 +776,6 @@ func TestChromium(t *testing.T) {
 	chromium := cliTestNeed(t, "chromium", "chromium")
 	certutil := cliTestNeed(t, "certutil", "libnss3-tools")
 	dir := cliTestPKI(t)
-	srv := cliTestServe(t, dir)
 	home := t.TempDir()
 	nssdb := filepath.Join(home, ".pki", "nssdb")
 	if err := os.MkdirAll(nssdb, 0o700); err != nil {
@@ -793,31 +792,38 @@ func TestChromium(t *testing.T) {
 			t.Fatalf("certutil %v: %v\n%s", args, err, out)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+filepath.Join(home, "ud"), "--dump-dom", "https://localhost:"+srv.port+"/")
-	cmd.Env = env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	dom := stdout.String()
-	if err != nil || !strings.Contains(dom, "Hello from minitls") {
-		t.Fatalf("Chromium did not render the page (err %v).\nDOM:\n%s\nserver log:\n%s\nstderr tail:\n%s",
-			err, dom, srv.log.String(), cliTestTail(stderr.String(), 2000))
+	// One run per RSA suite: serve -suite leaves Chromium no other choice.
+	for i, suite := range []string{"TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_GCM_SHA384"} {
+		t.Run(suite, func(t *testing.T) {
+			srv := cliTestServe(t, dir, "-suite", suite)
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+				"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+				"--user-data-dir="+filepath.Join(home, fmt.Sprintf("ud%d", i)), "--dump-dom", "https://localhost:"+srv.port+"/")
+			cmd.Env = env
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			dom := stdout.String()
+			if err != nil || !strings.Contains(dom, "Hello from minitls") {
+				t.Fatalf("Chromium did not render the page (err %v).\nDOM:\n%s\nserver log:\n%s\nstderr tail:\n%s",
+					err, dom, srv.log.String(), cliTestTail(stderr.String(), 2000))
+			}
+			for _, want := range []string{"<td>" + suite + "</td>", "<td>localhost</td>", "<td>http/1.1</td>",
+				"extended master secret</th><td>yes"} {
+				if !strings.Contains(dom, want) {
+					t.Errorf("rendered page lacks %q", want)
+				}
+			}
+			if m := regexp.MustCompile(`suites your client offered</th><td>([^<]*)`).FindStringSubmatch(dom); m != nil {
+				t.Logf("Chromium offered: %s", m[1])
+			}
+			srv.waitLog(t, "handshake ok: "+suite, 1)
+		})
 	}
-	for _, want := range []string{"TLS_RSA_WITH_AES_128_GCM_SHA256", "<td>localhost</td>", "<td>http/1.1</td>"} {
-		if !strings.Contains(dom, want) {
-			t.Errorf("rendered page lacks %q", want)
-		}
-	}
-	if m := regexp.MustCompile(`suites your client offered</th><td>([^<]*)`).FindStringSubmatch(dom); m != nil {
-		t.Logf("Chromium offered: %s", m[1])
-	}
-	srv.waitLog(t, "handshake ok", 1)
 }
 
 // cliTestColumns is the width of l on a terminal with tab stops every 8

@@ -271,7 +271,7 @@ func servePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func serveRun(args []string, stdout, stderr io.Writer) error {
-	set := newFlagSet("serve", "[-addr HOST:PORT] [-cert FILE] [-key FILE] [-root DIR]",
+	set := newFlagSet("serve", "[-addr HOST:PORT] [-cert FILE] [-key FILE] [-root DIR] [flags]",
 		"Serves HTTPS through Go's net/http on a minitls listener. Without -root every\n"+
 			"path shows a page explaining the visitor's own handshake; with -root the\n"+
 			"files of DIR are served and that page is at "+servePagePath+".\n"+
@@ -281,6 +281,7 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 	certFile := set.String("cert", "server.pem", "PEM certificate chain, server certificate first")
 	keyFile := set.String("key", "server.key", "PEM RSA private key of the server certificate")
 	root := set.String("root", "", "serve the files of this directory")
+	suite := set.String("suite", "", "accept only this suite: aes128 or aes256 (default both)")
 	keylog := set.String("keylog", "", "append NSS key log lines to FILE for Wireshark (exposes the keys)")
 	if err := parseFlags(set, args); err != nil {
 		return err
@@ -292,7 +293,11 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("loading the certificate: %w", err)
 	}
-	cfg := &handshake.Config{Certificates: []handshake.Certificate{cert}, NextProtos: []string{"http/1.1"}}
+	suites, err := cliParseSuite(*suite)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	cfg := &handshake.Config{Certificates: []handshake.Certificate{cert}, NextProtos: []string{"http/1.1"}, CipherSuites: suites}
 	if *keylog != "" {
 		f, err := os.OpenFile(*keylog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
