@@ -271,7 +271,7 @@ func servePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func serveRun(args []string, stdout, stderr io.Writer) error {
-	set := newFlagSet("serve", "[-addr HOST:PORT] [-cert FILE] [-key FILE] [-root DIR] [flags]",
+	set := newFlagSet("serve", "[-addr HOST:PORT] [-cert FILE] [-key FILE] [flags]",
 		"Serves HTTPS through Go's net/http on a minitls listener. Without -root every\n"+
 			"path shows a page explaining the visitor's own handshake; with -root the\n"+
 			"files of DIR are served and that page is at "+servePagePath+".\n"+
