@@ -1,0 +1,442 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// minitls bench measures, in this process and in one run, what the HTTPS
+// story claims: asymmetric cryptography (RSA) is expensive, symmetric
+// cryptography (AES-GCM) is cheap, so TLS uses RSA once per connection to
+// agree on a key and AES-GCM for every byte after. Each operation runs twice,
+// once with minitls's own code and once with Go's standard library (crypto/aes,
+// crypto/cipher.NewGCM, crypto/rsa, crypto/tls), so the numbers say both how
+// minitls compares and how the two kinds of cryptography compare on this
+// machine.
+
+func init() {
+	register(command{
+		name:    "bench",
+		summary: "measure symmetric against asymmetric cryptography, minitls against Go's standard library",
+		order:   5,
+		run:     benchRun,
+	})
+}
+
+// benchSchema names the layout of the -json output (see benchReport).
+const benchSchema = "minitls-bench/1"
+
+// benchSettings is how long a run measures. Each operation is calibrated so
+// that one round takes about roundTarget, warmed up by the calibration itself,
+// then measured for rounds rounds (minitls and stdlib alternating, so a load
+// change on the machine hits both), and the median round is reported.
+type benchSettings struct {
+	mode        string
+	roundTarget time.Duration
+	rounds      int
+	bulkBytes   int64 // bytes per operation of the loopback bulk transfer
+}
+
+var (
+	benchFull  = benchSettings{mode: "full", roundTarget: 120 * time.Millisecond, rounds: 7, bulkBytes: 8 << 20}
+	benchQuick = benchSettings{mode: "quick", roundTarget: 25 * time.Millisecond, rounds: 3, bulkBytes: 1 << 20}
+	// benchTiny replaces benchQuick when benchTinyForTest is set: the unit test
+	// runs the whole command, every operation and every output, in about a
+	// second. Its numbers are too noisy to mean anything.
+	benchTiny        = benchSettings{mode: "tiny", roundTarget: time.Millisecond, rounds: 3, bulkBytes: 64 << 10}
+	benchTinyForTest = false
+)
+
+func benchRun(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("bench", "[-quick] [-json] [-svg FILE]",
+		"Times AES-128 and AES-128-GCM, RSA-2048 and RSA-3072, the TLS 1.2 PRF, the record\n"+
+			"layer, full TLS 1.2 handshakes (TLS_RSA_WITH_AES_128_GCM_SHA256) and bulk transfer\n"+
+			"over loopback TCP, each with minitls and with Go's standard library, in this process.\n"+
+			"Prints a table (ratio = minitls throughput / stdlib throughput) and the lessons the\n"+
+			"numbers teach. A full run takes about a minute; keep the machine otherwise idle.",
+		stderr)
+	quick := fs.Bool("quick", false, "shorter rounds and a 1 MiB bulk transfer: done in well under 20 seconds, noisier")
+	asJSON := fs.Bool("json", false, "write the results as JSON (schema "+benchSchema+") instead of the table")
+	svgFile := fs.String("svg", "", "also write a bar chart (log scale, SVG) of the time per operation to `FILE`")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return &exitError{code: 2, err: fmt.Errorf("unexpected argument %q (bench takes only flags; see minitls bench -h)", fs.Arg(0))}
+	}
+	s := benchFull
+	if *quick {
+		s = benchQuick
+		if benchTinyForTest {
+			s = benchTiny
+		}
+	}
+	// Check the chart can be written before spending a minute measuring.
+	var svgOut *os.File
+	if *svgFile != "" {
+		f, err := os.Create(*svgFile)
+		if err != nil {
+			return fmt.Errorf("cannot write the chart: %w", err)
+		}
+		defer f.Close()
+		svgOut = f
+	}
+
+	p := newBenchProgress(stderr)
+	rep, err := benchMeasure(s, p)
+	p.done()
+	if err != nil {
+		return err
+	}
+	benchComputeLessons(rep)
+
+	if svgOut != nil {
+		w := bufio.NewWriter(svgOut)
+		benchWriteSVG(w, rep)
+		if err := w.Flush(); err != nil {
+			return fmt.Errorf("writing the chart %s: %w", *svgFile, err)
+		}
+		if err := svgOut.Close(); err != nil {
+			return fmt.Errorf("writing the chart %s: %w", *svgFile, err)
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	benchWriteText(stdout, rep)
+	if *svgFile != "" {
+		fmt.Fprintf(stdout, "\nChart written to %s (open it in a browser).\n", *svgFile)
+	}
+	return nil
+}
+
+// benchReport is everything one run measured; -json writes it as is.
+//
+// Schema "minitls-bench/1" (JSON object):
+//
+//	schema             "minitls-bench/1"
+//	cpu                CPU model from /proc/cpuinfo "model name", else GOARCH
+//	go_version, goos, goarch, num_cpu, gomaxprocs
+//	mode               "full" or "quick"
+//	round_target_ms    the time one measured round aims at
+//	rounds             measured rounds per operation and implementation
+//	bulk_bytes         bytes per operation of the bulk-transfer rows
+//	server_cpu_method  how the server-CPU rows were measured:
+//	                   "CLOCK_THREAD_CPUTIME_ID" (CPU time of the server
+//	                   goroutine's locked OS thread, see bench_net.go) or
+//	                   "wall" (other systems: the server's elapsed time, an
+//	                   upper bound)
+//	started            RFC 3339 time; elapsed_s: length of the run in seconds
+//	results            rows, in table order:
+//	  id               stable name, e.g. "gcm-seal-16KiB", "rsa-2048-decrypt"
+//	  group            "symmetric", "asymmetric" or "connection"
+//	  operation        what a person reads in the table
+//	  unit             "MB/s" (10^6 bytes per second) or "op/s"
+//	  bytes_per_op     bytes one operation processes (0 for "op/s" rows)
+//	  minitls, stdlib  {ns_per_op: median of the rounds; value: throughput in
+//	                   unit, bytes_per_op*1e3/ns_per_op for MB/s or
+//	                   1e9/ns_per_op for op/s; ops_per_round; rounds_ns_per_op}
+//	  ratio            minitls.value / stdlib.value (>1: minitls is faster)
+//	lessons            conclusions, each computed from rows of this run:
+//	  id, unit         e.g. "rsa2048-decrypt-as-gcm" in "KiB"
+//	  from             ids of the rows it is computed from
+//	  minitls, stdlib  the number for each implementation
+//	  text             the sentence printed under the table
+type benchReport struct {
+	Schema          string        `json:"schema"`
+	CPU             string        `json:"cpu"`
+	GoVersion       string        `json:"go_version"`
+	GOOS            string        `json:"goos"`
+	GOARCH          string        `json:"goarch"`
+	NumCPU          int           `json:"num_cpu"`
+	GOMAXPROCS      int           `json:"gomaxprocs"`
+	Mode            string        `json:"mode"`
+	RoundTargetMS   float64       `json:"round_target_ms"`
+	Rounds          int           `json:"rounds"`
+	BulkBytes       int64         `json:"bulk_bytes"`
+	ServerCPUMethod string        `json:"server_cpu_method"`
+	Started         time.Time     `json:"started"`
+	ElapsedS        float64       `json:"elapsed_s"`
+	Results         []benchRow    `json:"results"`
+	Lessons         []benchLesson `json:"lessons"`
+}
+
+// benchRow is one operation, measured with both implementations.
+type benchRow struct {
+	ID         string      `json:"id"`
+	Group      string      `json:"group"`
+	Operation  string      `json:"operation"`
+	Unit       string      `json:"unit"`
+	BytesPerOp int64       `json:"bytes_per_op"`
+	Minitls    benchFigure `json:"minitls"`
+	Stdlib     benchFigure `json:"stdlib"`
+	Ratio      float64     `json:"ratio"`
+}
+
+// benchFigure is one implementation's result for one operation.
+type benchFigure struct {
+	NsPerOp     float64   `json:"ns_per_op"`
+	Value       float64   `json:"value"`
+	OpsPerRound int       `json:"ops_per_round"`
+	Rounds      []float64 `json:"rounds_ns_per_op"`
+}
+
+// benchLesson is one conclusion drawn from the rows.
+type benchLesson struct {
+	ID      string   `json:"id"`
+	Unit    string   `json:"unit"`
+	From    []string `json:"from"`
+	Minitls float64  `json:"minitls"`
+	Stdlib  float64  `json:"stdlib"`
+	Text    string   `json:"text"`
+}
+
+const (
+	benchUnitMBs = "MB/s"
+	benchUnitOps = "op/s"
+)
+
+// benchValue turns a time per operation into the row's throughput unit.
+func benchValue(unit string, bytesPerOp int64, nsPerOp float64) float64 {
+	if unit == benchUnitMBs {
+		return float64(bytesPerOp) * 1e3 / nsPerOp // bytes/ns = 10^3 MB/s
+	}
+	return 1e9 / nsPerOp
+}
+
+func (rep *benchReport) row(id string) *benchRow {
+	for i := range rep.Results {
+		if rep.Results[i].ID == id {
+			return &rep.Results[i]
+		}
+	}
+	return nil
+}
+
+// benchComputeLessons derives the lessons from the rows. Each lesson needs
+// only times per operation (ns/op), so it holds for any unit the table uses.
+func benchComputeLessons(rep *benchReport) {
+	seal, rsa2048, rsa3072 := rep.row("gcm-seal-16KiB"), rep.row("rsa-2048-decrypt"), rep.row("rsa-3072-decrypt")
+	hsCPU, bulkCPU := rep.row("handshake-server-cpu"), rep.row("bulk-server-cpu")
+	if seal == nil || rsa2048 == nil || rsa3072 == nil || hsCPU == nil || bulkCPU == nil {
+		return
+	}
+	both := func(f func(seal, rsa2048, rsa3072, hsCPU, bulkCPU benchFigure) float64) (float64, float64) {
+		return f(seal.Minitls, rsa2048.Minitls, rsa3072.Minitls, hsCPU.Minitls, bulkCPU.Minitls),
+			f(seal.Stdlib, rsa2048.Stdlib, rsa3072.Stdlib, hsCPU.Stdlib, bulkCPU.Stdlib)
+	}
+	sealNsPerByte := func(f benchFigure) float64 { return f.NsPerOp / float64(seal.BytesPerOp) }
+	mibNs := func(f benchFigure) float64 { return f.NsPerOp / float64(bulkCPU.BytesPerOp) * (1 << 20) }
+
+	// 1. One RSA-2048 private decryption buys this much AES-128-GCM.
+	m, s := both(func(seal, r2, _, _, _ benchFigure) float64 { return r2.NsPerOp / sealNsPerByte(seal) / 1024 })
+	rep.Lessons = append(rep.Lessons, benchLesson{
+		ID: "rsa2048-decrypt-as-gcm", Unit: "KiB", From: []string{rsa2048.ID, seal.ID}, Minitls: m, Stdlib: s,
+		Text: fmt.Sprintf("One RSA-2048 private decryption takes as long as AES-128-GCM sealing %s KiB (minitls: %s vs %s per 16 KiB) or %s KiB (stdlib: %s vs %s).",
+			benchNum(m), benchDur(rsa2048.Minitls.NsPerOp), benchDur(seal.Minitls.NsPerOp),
+			benchNum(s), benchDur(rsa2048.Stdlib.NsPerOp), benchDur(seal.Stdlib.NsPerOp)),
+	})
+
+	// 2. The server's CPU time for one full handshake, in MiB of application data sent.
+	m, s = both(func(_, _, _, hs, bulk benchFigure) float64 { return hs.NsPerOp / mibNs(bulk) })
+	rep.Lessons = append(rep.Lessons, benchLesson{
+		ID: "handshake-as-mib-sent", Unit: "MiB", From: []string{hsCPU.ID, bulkCPU.ID}, Minitls: m, Stdlib: s,
+		Text: fmt.Sprintf("The server spends %s of CPU on one full handshake and %s on sending one MiB: one handshake costs as much as %s MiB of data (minitls); stdlib: %s vs %s, %s MiB.",
+			benchDur(hsCPU.Minitls.NsPerOp), benchDur(mibNs(bulkCPU.Minitls)), benchNum(m),
+			benchDur(hsCPU.Stdlib.NsPerOp), benchDur(mibNs(bulkCPU.Stdlib)), benchNum(s)),
+	})
+
+	// 3. Break-even: bytes whose AES-128-GCM sealing costs what the handshake cost.
+	m, s = both(func(seal, _, _, hs, _ benchFigure) float64 { return hs.NsPerOp / sealNsPerByte(seal) })
+	rep.Lessons = append(rep.Lessons, benchLesson{
+		ID: "breakeven-bytes", Unit: "bytes", From: []string{hsCPU.ID, seal.ID}, Minitls: m, Stdlib: s,
+		Text: fmt.Sprintf("A connection must carry %s before encrypting its data (AES-128-GCM) costs the server more than its handshake did (minitls); stdlib: %s.",
+			benchBytes(m), benchBytes(s)),
+	})
+
+	// 4. Asymmetric against symmetric, per byte, at both key sizes.
+	for _, r := range []*benchRow{rsa2048, rsa3072} {
+		k := 256.0
+		if r == rsa3072 {
+			k = 384
+		}
+		bits := int(k * 8)
+		m, s := both(func(seal, r2, r3, _, _ benchFigure) float64 {
+			f := r2
+			if r == rsa3072 {
+				f = r3
+			}
+			return (f.NsPerOp / k) / sealNsPerByte(seal)
+		})
+		rep.Lessons = append(rep.Lessons, benchLesson{
+			ID: fmt.Sprintf("asym-sym-%d", bits), Unit: "x", From: []string{r.ID, seal.ID}, Minitls: m, Stdlib: s,
+			Text: fmt.Sprintf("Per byte, RSA-%d private decryption (of a %d-byte block) costs %s× AES-128-GCM (minitls) and %s× (stdlib).",
+				bits, int(k), benchNum(m), benchNum(s)),
+		})
+	}
+}
+
+// benchWriteText prints the report for a person.
+func benchWriteText(w io.Writer, rep *benchReport) {
+	fmt.Fprintf(w, "minitls bench (%s run, %d rounds of ~%s per figure, median)\n", rep.Mode, rep.Rounds, time.Duration(rep.RoundTargetMS*float64(time.Millisecond)))
+	fmt.Fprintf(w, "CPU: %s (%d logical CPUs, GOMAXPROCS %d) · Go %s %s/%s\n\n", rep.CPU, rep.NumCPU, rep.GOMAXPROCS, rep.GoVersion, rep.GOOS, rep.GOARCH)
+	width := len("operation")
+	for _, r := range rep.Results {
+		width = max(width, benchRuneLen(r.Operation))
+	}
+	line := func(op, a, b, c string) {
+		fmt.Fprintf(w, "%s%s  %14s  %14s  %7s\n", op, strings.Repeat(" ", width-benchRuneLen(op)), a, b, c)
+	}
+	line("operation", "minitls", "stdlib", "ratio")
+	group := ""
+	for _, r := range rep.Results {
+		if r.Group != group {
+			if group != "" {
+				fmt.Fprintln(w)
+			}
+			group = r.Group
+		}
+		line(r.Operation, benchCell(r, r.Minitls), benchCell(r, r.Stdlib), benchNum(r.Ratio)+"×")
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "ratio = minitls throughput / stdlib throughput: 1× is as fast, below 1× minitls is slower.")
+	fmt.Fprintln(w, "Server CPU rows are the CPU time of the server side alone (method: "+rep.ServerCPUMethod+").")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "What the numbers say:")
+	for _, l := range rep.Lessons {
+		fmt.Fprintln(w, "  • "+l.Text)
+	}
+	fmt.Fprintf(w, "\nMeasured in %.1f s.\n", rep.ElapsedS)
+}
+
+// benchCell formats one figure: MB/s for bulk rows, time per operation for
+// the others (easier to compare with each other than op/s).
+func benchCell(r benchRow, f benchFigure) string {
+	if r.Unit == benchUnitMBs {
+		return benchNum(f.Value) + " MB/s"
+	}
+	return benchDur(f.NsPerOp) + "/op"
+}
+
+// benchNum formats a positive number with three significant digits (more
+// for large numbers, which keep all their integer digits).
+func benchNum(x float64) string {
+	switch a := math.Abs(x); {
+	case a >= 100:
+		return fmt.Sprintf("%.0f", x)
+	case a >= 10:
+		return fmt.Sprintf("%.1f", x)
+	case a >= 1:
+		return fmt.Sprintf("%.2f", x)
+	default:
+		return fmt.Sprintf("%.3g", x)
+	}
+}
+
+// benchDur formats a time in nanoseconds with a human unit.
+func benchDur(ns float64) string {
+	switch {
+	case ns >= 1e9:
+		return benchNum(ns/1e9) + " s"
+	case ns >= 1e6:
+		return benchNum(ns/1e6) + " ms"
+	case ns >= 1e3:
+		return benchNum(ns/1e3) + " µs"
+	default:
+		return benchNum(ns) + " ns"
+	}
+}
+
+// benchBytes formats a byte count with a binary unit.
+func benchBytes(n float64) string {
+	switch {
+	case n >= 1<<30:
+		return benchNum(n/(1<<30)) + " GiB"
+	case n >= 1<<20:
+		return benchNum(n/(1<<20)) + " MiB"
+	case n >= 1<<10:
+		return benchNum(n/(1<<10)) + " KiB"
+	default:
+		return benchNum(n) + " bytes"
+	}
+}
+
+func benchRuneLen(s string) int { return len([]rune(s)) }
+
+// benchCPUName names the processor: /proc/cpuinfo's "model name" on Linux,
+// else the architecture Go was built for.
+func benchCPUName() string {
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
+				if v = strings.TrimSpace(v); v != "" {
+					return v
+				}
+			}
+		}
+	}
+	return runtime.GOARCH
+}
+
+// benchProgress shows which measurement is running on stderr: one line
+// rewritten in place (\r) on a terminal, plain lines otherwise (a log file
+// or a CI console).
+type benchProgress struct {
+	w    io.Writer
+	tty  bool
+	last int // length of the line on screen (tty only)
+}
+
+func newBenchProgress(w io.Writer) *benchProgress {
+	p := &benchProgress{w: w}
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			p.tty = true
+		}
+	}
+	return p
+}
+
+// step reports the start of a measurement; detail, when not empty, is a
+// finer step shown only on a terminal.
+func (p *benchProgress) step(i, n int, what, detail string) {
+	if !p.tty {
+		if detail == "" {
+			fmt.Fprintf(p.w, "minitls bench: [%d/%d] %s\n", i, n, what)
+		}
+		return
+	}
+	s := fmt.Sprintf("minitls bench: [%d/%d] %s", i, n, what)
+	if detail != "" {
+		s += " — " + detail
+	}
+	pad := max(0, p.last-benchRuneLen(s))
+	fmt.Fprintf(p.w, "\r%s%s", s, strings.Repeat(" ", pad))
+	p.last = benchRuneLen(s)
+}
+
+// note prints a line that stays (setup steps).
+func (p *benchProgress) note(s string) {
+	if p.tty {
+		fmt.Fprintf(p.w, "\r%s%s\n", s, strings.Repeat(" ", max(0, p.last-benchRuneLen(s))))
+		p.last = 0
+		return
+	}
+	fmt.Fprintln(p.w, s)
+}
+
+func (p *benchProgress) done() {
+	if p.tty && p.last > 0 {
+		fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", p.last))
+		p.last = 0
+	}
+}

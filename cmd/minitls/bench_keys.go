@@ -1,0 +1,85 @@
+package main
+
+// Fixed RSA keys for minitls bench, so that a run never waits for key
+// generation (which takes a random, often long, time) and every run uses the
+// same moduli. They protect nothing: they exist only to be timed. The PEM type
+// reads "RSA TESTING KEY" rather than "RSA PRIVATE KEY" so that secret scanners
+// do not flag them; the body is an ordinary PKCS#1 RSAPrivateKey
+// (spec: rfc8017#appendix-A.1.2), which benchLoadKey decodes with
+// x509lite.ParsePKCS1PrivateKey.
+
+// benchKey2048PEM is the server's key in the handshake benchmarks and the
+// RSA-2048 key of the RSA rows.
+const benchKey2048PEM = `
+-----BEGIN RSA TESTING KEY-----
+MIIEpAIBAAKCAQEA0qM4FY6CEXt6SNbr9YNF9dP/rMEE3BUCmB9RR//y+vni2o42
+ZZYkvU55Dd5JwQ37iTHWiyPoU2lluzfylRVx+1hhcb/rCKw4ORZKX1Ncqa/OR7aU
+Cb+M0OXdefj1x3SDSlDpygaW67IObzgKsddmdsNIFOLcbTMLsdjU1rkxiHPRi8R7
+NVsLbNIya3GjyDNivLl63TJTR1++lo1EiD48nZ19mg8nBJHg66Rxbfxp9mrM6CVq
++XT+zZMeH5S6MA3/gY7Kr29X6Gp1fzmIbtAAcOJRjEoX7V1enWt0c/UDmVoSTJVV
+bIoBxPflRKkwx4BaecyMA7+gumNVDmV8m6AixQIDAQABAoIBABqbeI2sizyXGurR
+j0vbkb5MUcsqNKlyU/oQVq2gJLrUTvYpqbBqZ2isXXlFf46N7By3+XBpEENdGHcu
+SYvQgi3sS57ZTeCyFIYNjUZ+WsGqjgWcCBY1Jp4Ks0/hhXZ0/tKn5uhYrb7HJrCg
+5STy3yQYZeYRhCOdI5iLGdOn4BxqvjjKAeGXlBBlQ5RbEwbEUj5Ty1u8jGnp4lfL
+ekx6CIWX7inUTCM6UmaJSTAr6vmHPd5F79L71YC2zsui4fQt+bZJShCgdWrel1N/
+KP6bSua5snyZGbCt8/i7yp5C37Dp6KfLirezGmIRUyIMxrCpaAwJY8Aa82Lxlm6k
+OrKyWtECgYEA7qoESzp51QrsWzYt9x9nV+UPOrUYCMTTL3U5O/62kK30H6C+smHt
+ofk+S+Tm9xs5k7ea8voBwKIGwHC3HZHHOzAVFGTzx9c7YFPi51UcZ4sz0Qixy/qK
+qDvjKZgaAiG8fS/WM3zG34yM1ATLN2r/uuu9jUtiF+AwjbcsMV2/zs0CgYEA4fAL
+tnaPNskEeJwEr91nD7lIFAsZb56Kgp25Nko4JuZDKDSUkMpVR2C+YTwM1PpjKwK/
+zwjQqcBboVhp4L2ikQn+62eUt7dhwp3JXwI4xNq3WuLx24xqYyz0UA1lKGgO1mqX
+IfXEVk5CXapO+ftSinOPIgznaDs4uEYePaczM9kCgYApCqeuYCHvVu+KR+jjpEzb
+OpLB376AU4iVkq0C+ixe+OsQPU5N0rVQs1HZL0XgnJfsJRjKS9/dRn+uvDNhLF58
+eSpG1Y1ugj69s+9DJMm7rJ5+heY9U5pgj9vinTtrvm1xgbZuKDjy3HKjSye/IfFU
+LZHtKFd4D5+J30QEQUDoyQKBgQDN5cAGzAy/VHlqoGP1EMN3JNZ2zZakjcqUNcAv
+pXt+l6Dj5ubs/DazEYrteZgIDxaIf7zko5fk2pOmebgjQy3/FyjkxkRVGB1TChAV
+MSUi4F7vyJm4BkJ9lt4ehdaF+C5tYD3SiPIf5Lm+OhI25b3WxnDOCwxnhHCwHdY5
+QUH8IQKBgQC0nSfCIQWVFRFIQJpAoy/doJd9f0UhOB+7ZtSWSY7YzOEwvEpRwa6/
+pvoj+JyOidIZh6fArP5eJUNgdP7s23x8S+Kz0qNIB9gQ7J2o5ntMYpEeMGZl768t
+DAnpmklpKz+H3vO4LU5TsGgNaXuA7nO5kcOieJR3y6WuwA6mkd5Q2A==
+-----END RSA TESTING KEY-----
+`
+
+// benchKey3072PEM is the RSA-3072 key of the RSA rows, and the key of the
+// certificate authority that signs the handshake benchmarks' server certificate.
+const benchKey3072PEM = `
+-----BEGIN RSA TESTING KEY-----
+MIIG4wIBAAKCAYEApRzbErTlC5x/MeipVmltgFH87Hljq+GkOD38h+HI1UdIB2ea
+dAB5wXeRh20jrLBFR9wzZ1JxU+/xlLIV0FUC+iHNG6xt18ply1H1JodIdaJ7E9H5
++0royPc1Tu8XCD7q0vVt5D6JVcSajUSrhsZ+qU7mq/J5GJopfFnCKrrNaagKguiT
+zgOCCHs2WiFCGJdHskcx3IQHfHP48YAnOo9QnCoJQC0wrXRWuH7y8qCDkMvrdrzY
+T5HRI7p/iL8l0PfqTjBZZGcSyr7MF7h7Aqm9/RMLLzr8ANz0IKj5KWIg+BnO2SvQ
+rTFlJ/2tj3kDSBteFVIlRRtUs4674ElxvAxioPFEY9RM0oRfrrak9YukujsFrISn
+0ky8CF3gWRfppJGJSvCo3izUnXomASnQ9PVt3x7cmhkjlgHqvnq23CmAxFDLK1tO
+oOiT+bQcY6QtqMCLkgY1VVoIc/svXdiIXEk3ftZ2P6O6DKwZ0xVxzjje3mHzm4Fi
+4yxRm0ydK1ZTfPx7AgMBAAECggGABY1jW+KDuJtndupagMKPK/CrNIPefgIFT4jc
+wZsDnGccZ8ysQnizn3W3Ce/5x6MD1BH2aTk6ALcXD3Ivo++qknZphc6La7rC0o6r
+05har5iqUop4lrfi/RhnDVj36XnoKUuXNETawcIYlRCOmLvQYul5ffsWPGVkE2pB
+9RrkBnNgAHKevx+aE1FFYiGFLfuEWIfmstd+bZ50FsxBmslao228cuaHdlsXrCDv
+aDOink9lLdCAO6jCeNTwLffePIPhqiQq2WhY2/OBeHuuOF1u2Ct1J/a+P8zO0xjP
+jwEwXMAP15wc+9uo9NqXrPIjPEBaZBD4v2fHS3fUR+yqFfhIhnyHtniEe55UOZR1
+3TnEWFa1q7wE8W+y8dyb1KfJe/wchPL0ljqhmYM0GbenFWnQdHPTLvI7MtVRoM1A
+8kILLHRUPptVgAFISfUnVXxkkg9fFxKahLD3oeTOnGCGCrqbRVYKLyVs6LU62vV0
+XEVWoMA3MoRlosRn+Q5OtELybGAtAoHBAOCSLQYaoT7fwApT1GaQ9ltW+C9w+ffx
+dqlz+i/tyW//jYMVkumt5R9sI46DKpC9y8K3g77D59W3njULxOUxPfWd5+ngYKVa
+e/6RAWzZKvixT6FSC1GOmwgeMv21uSY/QdtoUdfNbst1tGJB2wAQyG3F5R80Vaib
+btZBJAnrDARIioeBGCWYwOLiUGbd6bXC7vsrnk47wMUE8oZqfFIBJ/sDW7xfR46J
+t7MM5scYY0ScfBt2bRXU6bJkmBDQCp/E3wKBwQC8OG/ApR76qoM3NofSXXIMOCyL
+XlcoGj/4Jk2KTFIKWPPCZJ6vKzNOr3xjmlk5DJwqweBX84+5mlqfxEQfqmURlG1W
+yYxnsShyXc8rbH/meImZZUuLLkH230eblnIcwRO3sOU5Odbn78X7ef+hCV5XKM1X
+EWS8YNXXM57XtGgH27hj72tQpdi25Xi93b4oAXJo7aYw+gnwxjRXIi8NhEpMl7Q/
++lls1Fq1Jf3YrZKIOtWaOekGUErL5DvdmYvBP+UCgcEAtzcK/JvlScKKjuJtu3Ax
+Tbvap/noNl0NjppMV6YMXg+EiJmlTnjNIaG8MJzasVPnVWkbVxvFnRs9O9HqRYKz
+Jhw6BRlGQCFeYAY1v3Q+Fr+yU8735QYPfcQFnfAQqh+Zv0OQ4ht8dQoGrNNFtPv8
+SXLWx2qPKAwHlU139Y+KMkRsoLi11paVZ4V0SzhpYB01lD213eXqE9NBemCOJOlE
+kQngYgLqAmRhNvcjoPNIqcVxi4ZG4TTfpOdlGPJieI7JAoHAVqFTLkPRomXgxwTe
+NsCzwVQJjIv7aYXLc5eNkN3X1NNkPlC5iL5Fey3h/qYH8u4O4s8hRtnfiPm2RFq9
+UCXJJvI98PgLG566kwkCVWY26AkKrAOnZYQA8HOMLdxs4TcssBtHJbOtaks9wKVC
+Nwhs14j8GdrzlpCrW8Vykq2CRDuo/rYvmor62BN+I0VwRFGGKy1WlKxA7wULCh+9
+sGb3G5GncNr1VdXXehDmaVhaXUFXFwkYa8OA6Z8+vpvxaxzRAoHAY1ZnGZLTvqNN
+NNoPVdvTHnyuyM1FXLsI9QAtCdVGZeLezWQQ+4EmopL8B03HC6cCtvGahnfdDj2s
+mtVfntunrT+TUe8SJQ9/9zei6sgd2xtz7lCLsCe9kBXTSVQNIjI9ewI5R6TgtgU4
+zvT8f2r5aVInJPmkrJtED3fdgiH7UWHRc2owAsopKec4DMMJvXJdsSKzScaDwghw
+B79wuzjfJKgFZdPT7V682WsT8sctSSMSQK0HgCywOdfV1eUYn5wl
+-----END RSA TESTING KEY-----
+`

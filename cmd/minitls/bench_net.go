@@ -1,0 +1,339 @@
+package main
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"minitls/handshake"
+)
+
+// The loopback cases run a real TLS 1.2 client and server in this process,
+// over TCP on 127.0.0.1: minitls against minitls, crypto/tls against
+// crypto/tls, both restricted to TLS_RSA_WITH_AES_128_GCM_SHA256 with the
+// same RSA-2048 certificate, and both clients verifying it against the same
+// CA. Neither side resumes sessions (minitls cannot; crypto/tls has session
+// tickets turned off and no client session cache), so every handshake is a
+// full one with an RSA private decryption on the server.
+//
+// How the server's CPU time is measured: the server runs in one goroutine
+// locked to its OS thread (runtime.LockOSThread). Everything the server does
+// for a connection — parsing, the RSA decryption, the PRF, record protection
+// and the system calls that move its bytes — then runs on that one thread,
+// and the thread's CPU time (clock_gettime(CLOCK_THREAD_CPUTIME_ID), user +
+// system) is the server's CPU time alone: the client runs on other threads,
+// and while the server waits for the client its thread sleeps, which costs no
+// CPU. The count starts after accept returns (the kernel completes the TCP
+// handshake by itself) and ends after the server's Close. This measures the
+// server as a whole, not a sum of its parts, so whatever a handshake costs
+// that no micro-benchmark names (certificate marshalling, transcript hashing,
+// allocation and garbage collection, system calls) is included.
+//
+// A locked thread makes every wake-up of the server a hand-over between
+// threads, which slows the connection down, so the elapsed-time rows
+// (handshakes per second, MB/s over loopback) are measured in separate
+// rounds with an ordinary, unlocked server goroutine.
+
+// benchIOTimeout bounds every network wait, so a bug fails the run instead
+// of hanging it.
+const benchIOTimeout = 60 * time.Second
+
+// benchTLSConn is what both libraries' connections offer.
+type benchTLSConn interface {
+	net.Conn
+	Handshake() error
+}
+
+// benchTLS builds the client and server ends of one implementation.
+type benchTLS struct {
+	client, server func(net.Conn) benchTLSConn
+}
+
+func benchTLSImpls(fx *benchFixture) [2]benchTLS {
+	suites := []uint16{uint16(handshake.TLS_RSA_WITH_AES_128_GCM_SHA256)}
+	mServer := &handshake.Config{
+		Certificates: []handshake.Certificate{{Certificate: [][]byte{fx.leafDER}, PrivateKey: fx.key2048}},
+		CipherSuites: suites,
+	}
+	mClient := &handshake.Config{RootCAs: fx.roots, ServerName: benchServerName, CipherSuites: suites}
+	sServer, sClient := benchStdServerConfig(fx), benchStdClientConfig(fx)
+	return [2]benchTLS{
+		{
+			client: func(c net.Conn) benchTLSConn { return handshake.Client(c, mClient) },
+			server: func(c net.Conn) benchTLSConn { return handshake.Server(c, mServer) },
+		},
+		{
+			client: func(c net.Conn) benchTLSConn { return tls.Client(c, sClient) },
+			server: func(c net.Conn) benchTLSConn { return tls.Server(c, sServer) },
+		},
+	}
+}
+
+func benchStdServerConfig(fx *benchFixture) *tls.Config {
+	return &tls.Config{
+		Certificates:           []tls.Certificate{{Certificate: [][]byte{fx.leafDER}, PrivateKey: fx.std2048}},
+		MinVersion:             tls.VersionTLS12,
+		MaxVersion:             tls.VersionTLS12,
+		CipherSuites:           []uint16{tls.TLS_RSA_WITH_AES_128_GCM_SHA256},
+		SessionTicketsDisabled: true,
+		// Full 16 KiB records from the first byte, as minitls sends.
+		DynamicRecordSizingDisabled: true,
+	}
+}
+
+func benchStdClientConfig(fx *benchFixture) *tls.Config {
+	return &tls.Config{
+		RootCAs:                     fx.stdRoots,
+		ServerName:                  benchServerName,
+		MinVersion:                  tls.VersionTLS12,
+		MaxVersion:                  tls.VersionTLS12,
+		CipherSuites:                []uint16{tls.TLS_RSA_WITH_AES_128_GCM_SHA256},
+		DynamicRecordSizingDisabled: true,
+	}
+}
+
+// benchCheckSuite makes sure a connection negotiated what the row claims.
+func benchCheckSuite(c benchTLSConn) error {
+	var version, suite uint16
+	switch c := c.(type) {
+	case *handshake.Conn:
+		cs := c.ConnectionState()
+		version, suite = cs.Version, cs.CipherSuite
+	case *tls.Conn:
+		cs := c.ConnectionState()
+		version, suite = cs.Version, cs.CipherSuite
+	}
+	if version != tls.VersionTLS12 || suite != tls.TLS_RSA_WITH_AES_128_GCM_SHA256 {
+		return fmt.Errorf("negotiated version %#04x suite %#04x, want TLS 1.2 with TLS_RSA_WITH_AES_128_GCM_SHA256", version, suite)
+	}
+	return nil
+}
+
+// benchServer is the server side of a loopback case (see the comment at the
+// top of this file for how its CPU time is counted).
+type benchServer struct {
+	ln     net.Listener
+	cpu    atomic.Int64 // server CPU time in ns, summed over served operations
+	done   chan error   // one value per served operation
+	quit   chan struct{}
+	exited chan struct{}
+}
+
+// benchStartServer listens on loopback and calls serve for each connection
+// in one goroutine, locked to its thread when lock is set.
+func benchStartServer(lock bool, serve func(s *benchServer, c net.Conn)) (*benchServer, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := &benchServer{ln: ln, done: make(chan error, 1), quit: make(chan struct{}), exited: make(chan struct{})}
+	go func() {
+		defer close(s.exited)
+		if lock {
+			runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
+		}
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			serve(s, c)
+		}
+	}()
+	return s, nil
+}
+
+// finish records one served operation.
+func (s *benchServer) finish(t0 time.Duration, err error) {
+	s.cpu.Add(int64(benchThreadCPU() - t0))
+	select {
+	case s.done <- err:
+	case <-s.quit:
+	}
+}
+
+// wait waits for the server to finish its side of one operation.
+func (s *benchServer) wait() error {
+	t := time.NewTimer(benchIOTimeout)
+	defer t.Stop()
+	select {
+	case err := <-s.done:
+		if err != nil {
+			return fmt.Errorf("server: %w", err)
+		}
+		return nil
+	case <-t.C:
+		return errors.New("server did not finish in time")
+	}
+}
+
+func (s *benchServer) stop() {
+	close(s.quit)
+	s.ln.Close()
+	select {
+	case <-s.exited:
+	case <-time.After(benchIOTimeout):
+	}
+}
+
+// benchHandshakeOps times a new TCP connection with a full TLS handshake on
+// both sides, then the close. With lock, the server runs on a locked thread
+// and its CPU time is counted.
+func benchHandshakeOps(fx *benchFixture, lock bool) ([2]benchOp, func(), error) {
+	var ops [2]benchOp
+	var servers []*benchServer
+	cleanup := func() {
+		for _, s := range servers {
+			s.stop()
+		}
+	}
+	for i, impl := range benchTLSImpls(fx) {
+		srv, err := benchStartServer(lock, func(s *benchServer, c net.Conn) {
+			t0 := benchThreadCPU()
+			c.SetDeadline(time.Now().Add(benchIOTimeout))
+			tc := impl.server(c)
+			err := tc.Handshake()
+			tc.Close()
+			s.finish(t0, err)
+		})
+		if err != nil {
+			cleanup()
+			return ops, nil, err
+		}
+		servers = append(servers, srv)
+		addr := srv.ln.Addr().String()
+		ops[i] = func(n int) (time.Duration, error) {
+			before := srv.cpu.Load()
+			for range n {
+				c, err := net.DialTimeout("tcp", addr, benchIOTimeout)
+				if err != nil {
+					return 0, err
+				}
+				c.SetDeadline(time.Now().Add(benchIOTimeout))
+				tc := impl.client(c)
+				if err := tc.Handshake(); err != nil {
+					c.Close()
+					return 0, fmt.Errorf("client handshake: %w", err)
+				}
+				err = srv.wait()
+				if err == nil {
+					err = benchCheckSuite(tc)
+				}
+				tc.Close()
+				if err != nil {
+					return 0, err
+				}
+			}
+			return time.Duration(srv.cpu.Load() - before), nil
+		}
+	}
+	return ops, cleanup, nil
+}
+
+// benchBulkOps times moving size bytes of application data from the server to
+// the client over one established connection (its handshake is not timed):
+// the client asks with one byte, the server answers with size bytes written
+// 64 KiB at a time, which both libraries cut into full 16 KiB records. With
+// lock, the server runs on a locked thread and its CPU time is counted.
+func benchBulkOps(fx *benchFixture, size int64, lock bool) ([2]benchOp, func(), error) {
+	var ops [2]benchOp
+	var servers []*benchServer
+	var clients []net.Conn
+	cleanup := func() {
+		for _, c := range clients {
+			c.Close()
+		}
+		for _, s := range servers {
+			s.stop()
+		}
+	}
+	payload := make([]byte, 64<<10)
+	for i := range payload {
+		payload[i] = byte(i * 7)
+	}
+	for i, impl := range benchTLSImpls(fx) {
+		srv, err := benchStartServer(lock, func(s *benchServer, c net.Conn) {
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(benchIOTimeout))
+			tc := impl.server(c)
+			err := tc.Handshake()
+			s.finish(benchThreadCPU(), err)
+			if err != nil {
+				return
+			}
+			req := make([]byte, 1)
+			for {
+				// Between requests the server may wait while the other
+				// implementation is measured: no read deadline here.
+				tc.SetDeadline(time.Time{})
+				if _, err := io.ReadFull(tc, req); err != nil {
+					return // the client closed: the case is over
+				}
+				t0 := benchThreadCPU()
+				tc.SetWriteDeadline(time.Now().Add(benchIOTimeout))
+				var err error
+				for left := size; left > 0 && err == nil; {
+					chunk := payload[:min(int64(len(payload)), left)]
+					_, err = tc.Write(chunk)
+					left -= int64(len(chunk))
+				}
+				s.finish(t0, err)
+				if err != nil {
+					return
+				}
+			}
+		})
+		if err != nil {
+			cleanup()
+			return ops, nil, err
+		}
+		servers = append(servers, srv)
+		c, err := net.DialTimeout("tcp", srv.ln.Addr().String(), benchIOTimeout)
+		if err != nil {
+			cleanup()
+			return ops, nil, err
+		}
+		tc := impl.client(c)
+		clients = append(clients, tc)
+		c.SetDeadline(time.Now().Add(benchIOTimeout))
+		if err := tc.Handshake(); err != nil {
+			cleanup()
+			return ops, nil, fmt.Errorf("client handshake: %w", err)
+		}
+		if err := srv.wait(); err != nil {
+			cleanup()
+			return ops, nil, err
+		}
+		if err := benchCheckSuite(tc); err != nil {
+			cleanup()
+			return ops, nil, err
+		}
+		buf := make([]byte, 64<<10)
+		ops[i] = func(n int) (time.Duration, error) {
+			before := srv.cpu.Load()
+			for range n {
+				tc.SetDeadline(time.Now().Add(benchIOTimeout))
+				if _, err := tc.Write([]byte{1}); err != nil {
+					return 0, err
+				}
+				for got := int64(0); got < size; {
+					k, err := tc.Read(buf[:min(int64(len(buf)), size-got)])
+					if err != nil {
+						return 0, fmt.Errorf("client read after %d bytes: %w", got, err)
+					}
+					got += int64(k)
+				}
+				if err := srv.wait(); err != nil {
+					return 0, err
+				}
+			}
+			return time.Duration(srv.cpu.Load() - before), nil
+		}
+	}
+	return ops, cleanup, nil
+}

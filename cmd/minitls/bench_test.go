@@ -1,0 +1,348 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// These tests run the real `minitls bench` code path, every operation and
+// every output, with benchTinyForTest making -quick's rounds about a
+// millisecond long so the whole run takes a second or two. The numbers of
+// such a run are noise; what is checked is that they are reported
+// consistently: each figure matches its rounds, each ratio and each lesson
+// is the arithmetic of the figures beside it, and the chart draws exactly
+// those figures.
+
+// benchTestReport mirrors the documented JSON schema (see benchReport),
+// written out again here so that a renamed field breaks the test.
+type benchTestReport struct {
+	Schema          string  `json:"schema"`
+	CPU             string  `json:"cpu"`
+	GoVersion       string  `json:"go_version"`
+	GOOS            string  `json:"goos"`
+	GOARCH          string  `json:"goarch"`
+	NumCPU          int     `json:"num_cpu"`
+	GOMAXPROCS      int     `json:"gomaxprocs"`
+	Mode            string  `json:"mode"`
+	RoundTargetMS   float64 `json:"round_target_ms"`
+	Rounds          int     `json:"rounds"`
+	BulkBytes       int64   `json:"bulk_bytes"`
+	ServerCPUMethod string  `json:"server_cpu_method"`
+	Started         string  `json:"started"`
+	ElapsedS        float64 `json:"elapsed_s"`
+	Results         []struct {
+		ID         string          `json:"id"`
+		Group      string          `json:"group"`
+		Operation  string          `json:"operation"`
+		Unit       string          `json:"unit"`
+		BytesPerOp int64           `json:"bytes_per_op"`
+		Minitls    benchTestFigure `json:"minitls"`
+		Stdlib     benchTestFigure `json:"stdlib"`
+		Ratio      float64         `json:"ratio"`
+	} `json:"results"`
+	Lessons []struct {
+		ID      string   `json:"id"`
+		Unit    string   `json:"unit"`
+		From    []string `json:"from"`
+		Minitls float64  `json:"minitls"`
+		Stdlib  float64  `json:"stdlib"`
+		Text    string   `json:"text"`
+	} `json:"lessons"`
+}
+
+type benchTestFigure struct {
+	NsPerOp     float64   `json:"ns_per_op"`
+	Value       float64   `json:"value"`
+	OpsPerRound int       `json:"ops_per_round"`
+	Rounds      []float64 `json:"rounds_ns_per_op"`
+}
+
+// benchWantIDs are the rows issue 8 asks for, in table order.
+var benchWantIDs = []string{
+	"aes128-4blocks",
+	"gcm-seal-64B", "gcm-seal-1KiB", "gcm-seal-16KiB", "gcm-open-64B", "gcm-open-1KiB", "gcm-open-16KiB",
+	"record-16KiB", "prf-tls12",
+	"rsa-2048-decrypt", "rsa-2048-encrypt", "rsa-2048-sign", "rsa-2048-verify",
+	"rsa-3072-decrypt", "rsa-3072-encrypt", "rsa-3072-sign", "rsa-3072-verify",
+	"handshake", "handshake-server-cpu", "bulk-transfer", "bulk-server-cpu",
+}
+
+// benchRunTiny runs minitls bench -quick with tiny rounds and the given flags.
+func benchRunTiny(t *testing.T, args ...string) (stdout, stderr string) {
+	t.Helper()
+	benchTinyForTest = true
+	defer func() { benchTinyForTest = false }()
+	var out, errOut bytes.Buffer
+	if code := run(append([]string{"bench", "-quick"}, args...), &out, &errOut); code != 0 {
+		t.Fatalf("minitls bench -quick %v: exit status %d\nstderr:\n%s", args, code, errOut.String())
+	}
+	return out.String(), errOut.String()
+}
+
+// benchClose reports whether got equals want within float rounding.
+func benchClose(got, want float64) bool {
+	return got == want || math.Abs(got-want) <= 1e-9*math.Max(math.Abs(got), math.Abs(want))
+}
+
+func TestBenchJSONAndSVG(t *testing.T) {
+	svgPath := filepath.Join(t.TempDir(), "bench.svg")
+	stdout, stderr := benchRunTiny(t, "-json", "-svg", svgPath)
+
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	dec.DisallowUnknownFields()
+	var rep benchTestReport
+	if err := dec.Decode(&rep); err != nil {
+		t.Fatalf("-json output does not parse as the documented schema: %v\n%s", err, stdout)
+	}
+	if dec.More() {
+		t.Fatal("-json output has more than one JSON value")
+	}
+	if rep.Schema != "minitls-bench/1" || rep.GoVersion != runtime.Version() || rep.CPU == "" || rep.GOARCH != runtime.GOARCH {
+		t.Errorf("header: schema %q go %q cpu %q arch %q", rep.Schema, rep.GoVersion, rep.CPU, rep.GOARCH)
+	}
+	if rep.Rounds < 3 || rep.Mode != "tiny" || rep.BulkBytes <= 0 || rep.ServerCPUMethod == "" {
+		t.Errorf("run settings: rounds %d mode %q bulk %d method %q", rep.Rounds, rep.Mode, rep.BulkBytes, rep.ServerCPUMethod)
+	}
+
+	// Rows: the ones the issue asks for, each consistent with itself.
+	var ids []string
+	ns := map[string][2]float64{}
+	bytesPerOp := map[string]int64{}
+	for _, r := range rep.Results {
+		ids = append(ids, r.ID)
+		ns[r.ID] = [2]float64{r.Minitls.NsPerOp, r.Stdlib.NsPerOp}
+		bytesPerOp[r.ID] = r.BytesPerOp
+		switch r.Unit {
+		case "MB/s":
+			if r.BytesPerOp <= 0 {
+				t.Errorf("%s: MB/s row with %d bytes per op", r.ID, r.BytesPerOp)
+			}
+		case "op/s":
+			if r.BytesPerOp != 0 {
+				t.Errorf("%s: op/s row with %d bytes per op", r.ID, r.BytesPerOp)
+			}
+		default:
+			t.Errorf("%s: unit %q", r.ID, r.Unit)
+		}
+		if r.Operation == "" || r.Group == "" {
+			t.Errorf("%s: operation %q group %q", r.ID, r.Operation, r.Group)
+		}
+		for impl, f := range map[string]benchTestFigure{"minitls": r.Minitls, "stdlib": r.Stdlib} {
+			if !(f.NsPerOp >= 1) || math.IsInf(f.NsPerOp, 0) || f.OpsPerRound < 1 {
+				t.Errorf("%s/%s: ns/op %v, %d ops per round", r.ID, impl, f.NsPerOp, f.OpsPerRound)
+				continue
+			}
+			if len(f.Rounds) != rep.Rounds {
+				t.Errorf("%s/%s: %d rounds, want %d", r.ID, impl, len(f.Rounds), rep.Rounds)
+			} else if m := max(benchTestMedian(f.Rounds), 1); !benchClose(f.NsPerOp, m) {
+				t.Errorf("%s/%s: ns/op %v is not the median %v of its rounds %v", r.ID, impl, f.NsPerOp, m, f.Rounds)
+			}
+			want := 1e9 / f.NsPerOp
+			if r.Unit == "MB/s" {
+				want = float64(r.BytesPerOp) / (f.NsPerOp / 1e9) / 1e6
+			}
+			if !benchClose(f.Value, want) {
+				t.Errorf("%s/%s: value %v %s, but %v ns/op makes %v", r.ID, impl, f.Value, r.Unit, f.NsPerOp, want)
+			}
+		}
+		if !benchClose(r.Ratio, r.Minitls.Value/r.Stdlib.Value) {
+			t.Errorf("%s: ratio %v, but %v / %v = %v", r.ID, r.Ratio, r.Minitls.Value, r.Stdlib.Value, r.Minitls.Value/r.Stdlib.Value)
+		}
+	}
+	if !slices.Equal(ids, benchWantIDs) {
+		t.Fatalf("rows %v\nwant %v", ids, benchWantIDs)
+	}
+	if bytesPerOp["bulk-transfer"] != rep.BulkBytes || bytesPerOp["bulk-server-cpu"] != rep.BulkBytes || bytesPerOp["gcm-seal-16KiB"] != 16384 {
+		t.Errorf("bytes per op: bulk %d/%d (want %d), seal %d", bytesPerOp["bulk-transfer"], bytesPerOp["bulk-server-cpu"], rep.BulkBytes, bytesPerOp["gcm-seal-16KiB"])
+	}
+
+	// Lessons: recomputed here from the rows they name.
+	type want struct {
+		from []string
+		f    func(impl int) float64
+	}
+	seal := func(i int) float64 { return ns["gcm-seal-16KiB"][i] / 16384 } // ns per byte
+	wants := map[string]want{
+		"rsa2048-decrypt-as-gcm": {[]string{"rsa-2048-decrypt", "gcm-seal-16KiB"},
+			func(i int) float64 { return ns["rsa-2048-decrypt"][i] / seal(i) / 1024 }},
+		"handshake-as-mib-sent": {[]string{"handshake-server-cpu", "bulk-server-cpu"},
+			func(i int) float64 {
+				return ns["handshake-server-cpu"][i] / (ns["bulk-server-cpu"][i] / float64(rep.BulkBytes) * 1048576)
+			}},
+		"breakeven-bytes": {[]string{"handshake-server-cpu", "gcm-seal-16KiB"},
+			func(i int) float64 { return ns["handshake-server-cpu"][i] / seal(i) }},
+		"asym-sym-2048": {[]string{"rsa-2048-decrypt", "gcm-seal-16KiB"},
+			func(i int) float64 { return ns["rsa-2048-decrypt"][i] / 256 / seal(i) }},
+		"asym-sym-3072": {[]string{"rsa-3072-decrypt", "gcm-seal-16KiB"},
+			func(i int) float64 { return ns["rsa-3072-decrypt"][i] / 384 / seal(i) }},
+	}
+	seen := map[string]bool{}
+	for _, l := range rep.Lessons {
+		w, ok := wants[l.ID]
+		if !ok || seen[l.ID] {
+			t.Errorf("unexpected or repeated lesson %q", l.ID)
+			continue
+		}
+		seen[l.ID] = true
+		if !slices.Equal(l.From, w.from) {
+			t.Errorf("lesson %s derives from %v, want %v", l.ID, l.From, w.from)
+		}
+		if !benchClose(l.Minitls, w.f(0)) || !benchClose(l.Stdlib, w.f(1)) {
+			t.Errorf("lesson %s: %v and %v, but the rows give %v and %v", l.ID, l.Minitls, l.Stdlib, w.f(0), w.f(1))
+		}
+		if l.Text == "" || l.Unit == "" {
+			t.Errorf("lesson %s: text %q unit %q", l.ID, l.Text, l.Unit)
+		}
+	}
+	if len(seen) != len(wants) {
+		t.Errorf("lessons %v, want all of %d", seen, len(wants))
+	}
+
+	// Progress went to stderr, one plain line per operation (not a terminal).
+	if !strings.Contains(stderr, fmt.Sprintf("[%d/%d]", len(benchWantIDs), len(benchWantIDs))) || strings.Contains(stderr, "\r") {
+		t.Errorf("progress on stderr:\n%q", stderr)
+	}
+
+	benchCheckSVG(t, svgPath, rep)
+}
+
+// benchCheckSVG parses the whole chart as XML and checks it has exactly one
+// bar (a rect with data-* attributes) per figure of the report, carrying
+// that figure, and that longer times draw longer bars (a log scale is
+// monotonic).
+func benchCheckSVG(t *testing.T, path string, rep benchTestReport) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type bar struct{ ns, width float64 }
+	bars := map[string]bar{}
+	d := xml.NewDecoder(bytes.NewReader(raw))
+	root := ""
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("chart is not well-formed XML: %v", err)
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		if root == "" {
+			root = se.Name.Space + " " + se.Name.Local
+		}
+		attr := map[string]string{}
+		hasData := false
+		for _, a := range se.Attr {
+			attr[a.Name.Local] = a.Value
+			hasData = hasData || strings.HasPrefix(a.Name.Local, "data-")
+		}
+		if !hasData {
+			continue
+		}
+		if se.Name.Local != "rect" {
+			t.Errorf("data attributes on a <%s>", se.Name.Local)
+			continue
+		}
+		key := attr["data-op"] + "/" + attr["data-impl"]
+		if _, dup := bars[key]; dup {
+			t.Errorf("two bars for %s", key)
+		}
+		nsv, err1 := strconv.ParseFloat(attr["data-ns-per-op"], 64)
+		w, err2 := strconv.ParseFloat(attr["width"], 64)
+		if err1 != nil || err2 != nil || w <= 0 {
+			t.Errorf("bar %s: data-ns-per-op %q width %q", key, attr["data-ns-per-op"], attr["width"])
+		}
+		bars[key] = bar{nsv, w}
+	}
+	if root != "http://www.w3.org/2000/svg svg" {
+		t.Errorf("root element %q, want an SVG <svg>", root)
+	}
+	if len(bars) != 2*len(rep.Results) {
+		t.Errorf("%d bars, want %d (two per row)", len(bars), 2*len(rep.Results))
+	}
+	var all []bar
+	for _, r := range rep.Results {
+		for impl, f := range map[string]benchTestFigure{"minitls": r.Minitls, "stdlib": r.Stdlib} {
+			b, ok := bars[r.ID+"/"+impl]
+			if !ok {
+				t.Errorf("no bar for %s/%s", r.ID, impl)
+				continue
+			}
+			if !benchClose(b.ns, f.NsPerOp) {
+				t.Errorf("bar %s/%s shows %v ns, the report says %v", r.ID, impl, b.ns, f.NsPerOp)
+			}
+			all = append(all, b)
+		}
+	}
+	slices.SortFunc(all, func(a, b bar) int { return int(math.Copysign(1, a.ns-b.ns)) })
+	for i := 1; i < len(all); i++ {
+		if all[i].ns > all[i-1].ns && all[i].width < all[i-1].width {
+			t.Errorf("a %v ns bar is %v wide, shorter than a %v ns bar (%v)", all[i].ns, all[i].width, all[i-1].ns, all[i-1].width)
+		}
+	}
+}
+
+// TestBenchText checks the table a person reads: the header names the CPU
+// and Go, every row is there with both columns and a ratio, and the lessons
+// follow.
+func TestBenchText(t *testing.T) {
+	stdout, _ := benchRunTiny(t)
+	if !strings.Contains(stdout, "CPU: "+benchCPUName()) || !strings.Contains(stdout, runtime.Version()) {
+		t.Errorf("header does not name the CPU %q and Go %q:\n%s", benchCPUName(), runtime.Version(), stdout)
+	}
+	lines := strings.Split(stdout, "\n")
+	rows := 0
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if len(f) > 4 && strings.HasSuffix(f[len(f)-1], "×") && (strings.Contains(l, "MB/s") || strings.Contains(l, "/op")) {
+			rows++
+		}
+	}
+	if rows != len(benchWantIDs) {
+		t.Errorf("%d table rows with two figures and a ratio, want %d:\n%s", rows, len(benchWantIDs), stdout)
+	}
+	if n := strings.Count(stdout, "\n  • "); n != 5 || !strings.Contains(stdout, "What the numbers say:") {
+		t.Errorf("%d lessons, want 5:\n%s", n, stdout)
+	}
+}
+
+// TestBenchUsageErrors: mistakes are reported before any measuring starts.
+func TestBenchUsageErrors(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"bench", "extra"}, &out, &errOut); code != 2 {
+		t.Errorf("bench extra: exit %d, want 2 (%s)", code, errOut.String())
+	}
+	errOut.Reset()
+	bad := filepath.Join(t.TempDir(), "no-such-dir", "chart.svg")
+	if code := run([]string{"bench", "-quick", "-svg", bad}, &out, &errOut); code != 1 ||
+		!strings.Contains(errOut.String(), "cannot write the chart") || strings.Contains(errOut.String(), "[1/") {
+		t.Errorf("bench -svg into a missing directory: exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+func benchTestMedian(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
