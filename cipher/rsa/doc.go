@@ -11,9 +11,18 @@
 //     ("limbs"), and the plain arithmetic on it (add, sub, compare, select).
 //   - modulus.go: modulus, which precomputes what Montgomery multiplication
 //     needs, and modular multiplication, reduction and exponentiation.
-//   - rsa.go: keys and the two RSA primitives RSAEP/RSADP (rfc8017#5.1).
-//   - pkcs1v15.go: the PKCS#1 v1.5 paddings for encryption and signatures.
-//   - keygen.go: prime generation and GenerateKey.
+//   - arith.go: ModMul, ModExp and ModReduce, byte-level doors into that
+//     arithmetic for experiments and for the FuzzNat target.
+//   - rsa.go: keys and the two RSA primitives RSAEP/RSADP (rfc8017#5.1),
+//     with CRT, blinding and the fault check.
+//   - pkcs1v15.go: the PKCS#1 v1.5 paddings for encryption and signatures,
+//     and the crypto.Signer / crypto.Decrypter methods.
+//   - keygen.go: prime generation (trial division, Miller–Rabin) and
+//     GenerateKey.
+//   - errors.go: the error values, one per kind of failure.
+//
+// Not supported: RSASSA-PSS, RSAES-OAEP, multi-prime keys, hashes other than
+// SHA-256/384/512 in signatures.
 //
 // What is public and what is secret: the size of every number (its limb
 // count, the modulus length, exponent byte lengths) is public. The values of

@@ -123,8 +123,8 @@ func (c *modulusCache) put(n []byte, m *modulus) {
 // NewPrivateKey or GenerateKey, which validate it and precompute the
 // Montgomery constants; a PrivateKey assembled by hand is validated again on
 // every use, which is slow. Do not modify the fields of a key built by
-// NewPrivateKey: the precomputed values would no longer match them (the
-// self-check would then refuse every private operation with ErrFault).
+// NewPrivateKey: the private operations use the values precomputed from
+// them, which would no longer match.
 //
 // A *PrivateKey is safe for concurrent use.
 //
