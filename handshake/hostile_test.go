@@ -308,6 +308,15 @@ func TestHostileFlights(t *testing.T) {
 			ccfg.phaseLog, scfg.phaseLog = &cphases, &sphases
 			r := runPair(t, ccfg, scfg, c.clientWrite, c.serverWrite)
 			checkAlert(t, r, !c.clientMangles, c.want)
+			detErr := r.serverErr
+			if !c.clientMangles {
+				detErr = r.clientErr
+			}
+			var he *Error
+			errors.As(detErr, &he)
+			if want := hostilePhase(c.name); he.Phase != want {
+				t.Errorf("failed in phase %v, want %v", he.Phase, want)
+			}
 			// The side whose handshake failed ends in PhaseFailed; a server
 			// whose last flight was mangled completed its own handshake
 			// and learns of the failure from the alert on its next Read.
@@ -322,6 +331,42 @@ func TestHostileFlights(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hostilePhase is the phase in which the receiving side detects the mangled
+// message of a TestHostileFlights case: the phase of that message, except
+// where the damage shows only at a later message.
+func hostilePhase(name string) Phase {
+	switch name {
+	case "ClientHello/duplicated":
+		return PhaseClientKeyExchange // the second hello arrives where ClientKeyExchange belongs
+	case "ClientKeyExchange/duplicated":
+		return PhaseClientChangeCipherSpec
+	case "ClientKeyExchange/bad padding", "ClientKeyExchange/short ciphertext":
+		return PhaseClientFinished // rfc5246#7.4.7.1: nothing shows before Finished
+	case "ServerHello/duplicated":
+		return PhaseServerCertificate
+	case "Certificate/duplicated":
+		return PhaseServerHelloDone
+	case "ServerHelloDone/duplicated":
+		return PhaseServerChangeCipherSpec
+	}
+	prefixes := []struct {
+		prefix string
+		phase  Phase
+	}{
+		{"ClientHello/", PhaseClientHello}, {"ClientKeyExchange/", PhaseClientKeyExchange},
+		{"client Finished/", PhaseClientFinished}, {"client ChangeCipherSpec/", PhaseClientChangeCipherSpec},
+		{"ServerHello/", PhaseServerHello}, {"Certificate/", PhaseServerCertificate},
+		{"ServerHelloDone/", PhaseServerHelloDone}, {"server Finished/", PhaseServerFinished},
+		{"server ChangeCipherSpec/", PhaseServerChangeCipherSpec},
+	}
+	for _, p := range prefixes {
+		if strings.HasPrefix(name, p.prefix) {
+			return p.phase
+		}
+	}
+	return PhaseFailed
 }
 
 // TestBadPremasterIndistinguishable: every kind of bad ClientKeyExchange
