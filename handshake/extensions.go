@@ -84,6 +84,10 @@ func parseExtensionBody(r *reader, t ExtensionType, role helloRole) {
 		if role == roleClient {
 			var s SignatureAlgorithms
 			s.parse(r)
+		} else if r.remaining() > 0 {
+			// Not defined in a ServerHello; kept opaque like an unknown one
+			// (the client then refuses it as unsolicited).
+			r.bytes(r.remaining(), "extension_data")
 		}
 	case ExtALPN:
 		var p ProtocolNameList

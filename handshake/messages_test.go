@@ -371,3 +371,15 @@ func TestFieldsNameEveryByte(t *testing.T) {
 		t.Errorf("fields (-want +got):\n%s", d)
 	}
 }
+
+// TestFieldsServerHelloWithClientOnlyExtension: an extension that only a
+// ClientHello defines, inside a ServerHello, still has its bytes explained.
+func TestFieldsServerHelloWithClientOnlyExtension(t *testing.T) {
+	sh := &ServerHello{Version: VersionTLS12, Extensions: []Extension{{ExtSignatureAlgorithms, []byte{0, 2, 4, 1}}}}
+	wire := mustMarshal(t, sh)
+	var got ServerHello
+	if err := got.Unmarshal(wire); err != nil {
+		t.Fatal(err)
+	}
+	checkFields(t, &got, wire)
+}
