@@ -124,6 +124,11 @@ func demoRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
+	if suites == nil {
+		// The story told is RSA key transport: offer exactly those suites,
+		// whatever else the handshake package may enable by default.
+		suites = []uint16{uint16(handshake.TLS_RSA_WITH_AES_128_GCM_SHA256), uint16(handshake.TLS_RSA_WITH_AES_256_GCM_SHA384)}
+	}
 	seeded := false
 	set.Visit(func(f *flag.Flag) {
 		if f.Name == "seed" {

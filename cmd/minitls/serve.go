@@ -245,19 +245,27 @@ func servePage(w http.ResponseWriter, r *http.Request) {
 	offered := serveSuiteList(in.offered)
 	keyBits := in.keyBits
 	in.mu.Unlock()
+	rsaKX := strings.HasPrefix(suite.String(), "TLS_RSA_WITH_")
+	kx := fmt.Sprintf("RSA key transport: your client encrypted a 48-byte premaster secret to this server's RSA-%d key; only the server's private key can decrypt it", keyBits)
+	if !rsaKX {
+		kx = "not RSA key transport (see the suite name)"
+	}
 	rows := [][2]string{
 		{"your address", in.remote},
 		{"protocol", "TLS 1.2 (minitls speaks nothing else)"},
 		{"cipher suite", suite.String()},
-		{"key exchange", fmt.Sprintf("RSA key transport: your client encrypted a 48-byte premaster secret to this server's RSA-%d key; only the server's private key can decrypt it", keyBits)},
+		{"key exchange", kx},
 		{"record protection", fmt.Sprintf("AES-%d-GCM: every record carries an 8-byte explicit nonce and a 16-byte tag", cliSuiteAESBits(suite))},
 		{"extended master secret", serveYesNo(st.ExtendedMasterSecret) + " (RFC 7627: the master secret is bound to the whole handshake, defeating the triple-handshake attack)"},
 		{"SNI (server name you asked for)", serveOr(st.ServerName, "none sent (clients do not send IP addresses)")},
 		{"ALPN (application protocol)", serveOr(st.NegotiatedProtocol, "none negotiated")},
-		{"server time in RSA decryption", cliDuration(in.rsaTime()) + " (from your ClientKeyExchange to the start of key derivation)"},
-		{"whole handshake, server's view", cliDuration(in.handshakeTime()) + " (ClientHello received to Finished sent, including network waits)"},
-		{"suites your client offered", offered},
 	}
+	if rsaKX {
+		rows = append(rows, [2]string{"server time in RSA decryption", cliDuration(in.rsaTime()) + " (from your ClientKeyExchange to the start of key derivation)"})
+	}
+	rows = append(rows,
+		[2]string{"whole handshake, server's view", cliDuration(in.handshakeTime()) + " (ClientHello received to Finished sent, including network waits)"},
+		[2]string{"suites your client offered", offered})
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	var sb strings.Builder
 	sb.WriteString("<!DOCTYPE html>\n<html><head><title>minitls: your handshake</title></head><body>\n")
