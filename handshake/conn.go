@@ -36,6 +36,9 @@ type Conn struct {
 	closed atomic.Bool
 }
 
+// Conn is a net.Conn, so net/http and anything else that takes one can use it.
+var _ net.Conn = (*Conn)(nil)
+
 // ConnectionState describes a connection after its handshake.
 //
 // spec: rfc5246#A.6 (SecurityParameters)
