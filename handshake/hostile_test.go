@@ -22,6 +22,7 @@ type corruptingConn struct {
 	mu     sync.Mutex
 	writes int
 	nth    int
+	mutate func([]byte) // instead of flipping the last byte
 }
 
 func (c *corruptingConn) Write(b []byte) (int, error) {
@@ -29,7 +30,11 @@ func (c *corruptingConn) Write(b []byte) (int, error) {
 	c.writes++
 	if c.writes == c.nth {
 		b = append([]byte{}, b...)
-		b[len(b)-1] ^= 0x40
+		if c.mutate != nil {
+			c.mutate(b)
+		} else {
+			b[len(b)-1] ^= 0x40
+		}
 	}
 	c.mu.Unlock()
 	return c.Conn.Write(b)
@@ -44,6 +49,11 @@ type pairResult struct {
 // runPair handshakes a minitls client with a minitls server over loopback.
 // corruptClientWrite / corruptServerWrite (if > 0) corrupt that Write.
 func runPair(t *testing.T, ccfg, scfg *Config, corruptClientWrite, corruptServerWrite int) pairResult {
+	return runPairMutate(t, ccfg, scfg, corruptClientWrite, corruptServerWrite, nil)
+}
+
+// runPairMutate is runPair with mutate (if set) applied to the corrupted Write.
+func runPairMutate(t *testing.T, ccfg, scfg *Config, corruptClientWrite, corruptServerWrite int, mutate func([]byte)) pairResult {
 	t.Helper()
 	cc, sc := tcpPair(t)
 	deadline := time.Now().Add(5 * time.Second)
@@ -51,10 +61,10 @@ func runPair(t *testing.T, ccfg, scfg *Config, corruptClientWrite, corruptServer
 	sc.SetDeadline(deadline)
 	var cconn, sconn net.Conn = cc, sc
 	if corruptClientWrite > 0 {
-		cconn = &corruptingConn{Conn: cc, nth: corruptClientWrite}
+		cconn = &corruptingConn{Conn: cc, nth: corruptClientWrite, mutate: mutate}
 	}
 	if corruptServerWrite > 0 {
-		sconn = &corruptingConn{Conn: sc, nth: corruptServerWrite}
+		sconn = &corruptingConn{Conn: sc, nth: corruptServerWrite, mutate: mutate}
 	}
 	r := pairResult{client: Client(cconn, ccfg), server: Server(sconn, scfg)}
 	done := make(chan error, 1)
@@ -206,6 +216,7 @@ func TestHostileFlights(t *testing.T) {
 		clientWrite   int  // corrupt this client Write instead (bad record MAC)
 		serverWrite   int
 		skipCCS       bool
+		mutate        func([]byte) // with clientWrite/serverWrite: how to corrupt that Write
 	}
 	cases := []tc{
 		// Client flight 0: ClientHello.
@@ -252,6 +263,7 @@ func TestHostileFlights(t *testing.T) {
 		{name: "client Finished/truncated", clientMangles: true, flight: 2, op: truncateMsg(0), want: record.DecodeError},
 		{name: "client Finished/wrong type", clientMangles: true, flight: 2, op: retypeMsg(0, TypeClientKeyExchange), want: record.UnexpectedMessage},
 		{name: "client Finished/bad record MAC", clientMangles: true, clientWrite: 4, want: record.BadRecordMAC},
+		{name: "client Finished/record version TLS 1.1", clientMangles: true, clientWrite: 4, mutate: setRecordVersion(0x0302), want: record.ProtocolVersion},
 		{name: "client ChangeCipherSpec/missing", clientMangles: true, skipCCS: true, want: record.UnexpectedMessage},
 		// Server flight 0: ServerHello, Certificate, ServerHelloDone.
 		{name: "ServerHello/truncated", flight: 0, op: truncateMsg(0), want: record.DecodeError},
@@ -287,6 +299,7 @@ func TestHostileFlights(t *testing.T) {
 		{name: "server Finished/truncated", flight: 1, op: truncateMsg(0), want: record.DecodeError},
 		{name: "server Finished/duplicated", flight: 1, op: duplicateMsg(0), want: 255}, // see below
 		{name: "server Finished/bad record MAC", serverWrite: 3, want: record.BadRecordMAC},
+		{name: "server Finished/record version TLS 1.1", serverWrite: 3, mutate: setRecordVersion(0x0302), want: record.ProtocolVersion},
 		{name: "server ChangeCipherSpec/missing", skipCCS: true, want: record.UnexpectedMessage},
 	}
 	for _, c := range cases {
@@ -306,7 +319,7 @@ func TestHostileFlights(t *testing.T) {
 			mangler.testRawRecords = c.raw
 			var cphases, sphases []Phase
 			ccfg.phaseLog, scfg.phaseLog = &cphases, &sphases
-			r := runPair(t, ccfg, scfg, c.clientWrite, c.serverWrite)
+			r := runPairMutate(t, ccfg, scfg, c.clientWrite, c.serverWrite, c.mutate)
 			checkAlert(t, r, !c.clientMangles, c.want)
 			detErr := r.serverErr
 			if !c.clientMangles {
@@ -331,6 +344,12 @@ func TestHostileFlights(t *testing.T) {
 			}
 		})
 	}
+}
+
+// setRecordVersion rewrites the version in the header of the first record
+// of a Write.
+func setRecordVersion(v uint16) func([]byte) {
+	return func(b []byte) { b[1], b[2] = byte(v>>8), byte(v) }
 }
 
 // hostilePhase is the phase in which the receiving side detects the mangled
