@@ -3,7 +3,6 @@ module minitls
 go 1.26
 
 require (
-	github.com/google/go-cmp v0.7.0 // indirect
-	golang.org/x/crypto v0.59.0 // indirect
-	pgregory.net/rapid v1.3.0 // indirect
+	github.com/google/go-cmp v0.7.0
+	pgregory.net/rapid v1.3.0
 )
