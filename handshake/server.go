@@ -275,14 +275,18 @@ func (hs *serverState) readClientKeyExchange() error {
 // all yield R, so the handshake goes on and fails only at Finished, with no
 // distinct alert, error or timing.
 //
-// Version bytes: minitls CHECKS them, as the RFC's algorithm says ("If
-// M[0..1] != ClientHello.client_version: premaster secret = R") and as
-// BearSSL and s2n do, rather than ignoring them as Go's crypto/tls does. The
-// check stops a man in the middle from rolling the version back; Go ignores
-// it to tolerate ancient clients that put the negotiated version there, but
-// minitls speaks only TLS 1.2 with clients from the last decade, all of
-// which send client_version. R itself starts with client_version, so both
-// outcomes look alike.
+// Version bytes: of the two usual choices (force them to
+// ClientHello.client_version, or ignore them as Go's crypto/tls does),
+// minitls FORCES: the premaster secret always begins with client_version.
+// It goes one step further than a plain overwrite, as the RFC's algorithm
+// says ("If M[0..1] != ClientHello.client_version: premaster secret = R")
+// and as OpenSSL does: a mismatch selects R, in constant time, since R also
+// starts with client_version. Why: the version bytes are the RFC's defence
+// against a man in the middle rolling the version back, and ignoring them
+// exists only for ancient clients that wrote the negotiated version there;
+// minitls speaks only TLS 1.2, and every client that does (OpenSSL, Go,
+// curl, browsers) writes client_version. Such a client would fail at
+// Finished, never earlier (TestWrongVersionInPremaster).
 //
 // The ciphertext length is public (it is on the wire); everything else here
 // runs in time independent of the secret.
