@@ -45,7 +45,7 @@ type benchSettings struct {
 }
 
 var (
-	benchFull  = benchSettings{mode: "full", roundTarget: 120 * time.Millisecond, rounds: 7, bulkBytes: 8 << 20}
+	benchFull  = benchSettings{mode: "full", roundTarget: 60 * time.Millisecond, rounds: 15, bulkBytes: 8 << 20}
 	benchQuick = benchSettings{mode: "quick", roundTarget: 25 * time.Millisecond, rounds: 3, bulkBytes: 1 << 20}
 	// benchTiny replaces benchQuick when benchTinyForTest is set: the unit test
 	// runs the whole command, every operation and every output, in about a
@@ -409,6 +409,7 @@ func newBenchProgress(w io.Writer) *benchProgress {
 // step reports the start of a measurement; detail, when not empty, is a
 // finer step shown only on a terminal.
 func (p *benchProgress) step(i, n int, what, detail string) {
+	what = strings.TrimSpace(what)
 	if !p.tty {
 		if detail == "" {
 			fmt.Fprintf(p.w, "minitls bench: [%d/%d] %s\n", i, n, what)
@@ -418,6 +419,11 @@ func (p *benchProgress) step(i, n int, what, detail string) {
 	s := fmt.Sprintf("minitls bench: [%d/%d] %s", i, n, what)
 	if detail != "" {
 		s += " — " + detail
+	}
+	// A line longer than the terminal would wrap, and \r would then
+	// rewrite only its last part.
+	if r := []rune(s); len(r) > 79 {
+		s = string(r[:78]) + "…"
 	}
 	pad := max(0, p.last-benchRuneLen(s))
 	fmt.Fprintf(p.w, "\r%s%s", s, strings.Repeat(" ", pad))
