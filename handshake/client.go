@@ -1,10 +1,12 @@
 package handshake
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
 	"minitls/cipher/rsa"
+	"minitls/record"
 	"minitls/x509lite"
 )
 
@@ -142,7 +144,7 @@ func (hs *clientState) readServerHello() error {
 	c.setPhase(PhaseServerHello)
 	m := new(ServerHello)
 	if err := c.readHandshake(TypeServerHello, m); err != nil {
-		return err
+		return explainHelloRefusal(err)
 	}
 	hs.serverHello = m
 	if m.Version != VersionTLS12 {
@@ -204,6 +206,23 @@ func (hs *clientState) readServerHello() error {
 	c.state.ServerName = hostnameForSNI(c.config.ServerName)
 	c.transcript.setHash(hs.suite.prf)
 	return nil
+}
+
+// explainHelloRefusal adds what to do when a server refuses our hello: the
+// usual reasons are that it has no RSA key-transport suite enabled (many
+// servers disable them) or does not speak TLS 1.2.
+func explainHelloRefusal(err error) error {
+	var are *record.AlertReceivedError
+	if !errors.As(err, &are) {
+		return err
+	}
+	switch are.Description {
+	case record.HandshakeFailure, record.InsufficientSecurity:
+		return fmt.Errorf("%w; the server probably enables neither TLS_RSA_WITH_AES_128_GCM_SHA256 nor TLS_RSA_WITH_AES_256_GCM_SHA384 (RSA key transport), the only suites minitls has", err)
+	case record.ProtocolVersion:
+		return fmt.Errorf("%w; the server does not accept TLS 1.2, the only version minitls speaks", err)
+	}
+	return err
 }
 
 // chainVerified proves that the server's certificate chain was verified

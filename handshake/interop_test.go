@@ -10,12 +10,14 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"minitls/record"
 	"minitls/x509lite"
 )
 
@@ -252,6 +254,19 @@ func TestInteropStdClient(t *testing.T) {
 				exchange(t, server, stdClient)
 			})
 		}
+	}
+}
+
+// TestStdServerWithoutRSASuites: a crypto/tls server with its default
+// suites (no RSA key transport) refuses the hello; the error says why.
+func TestStdServerWithoutRSASuites(t *testing.T) {
+	f := testFixture(t)
+	cc, sc := tcpPair(t)
+	go tls.Server(sc, &tls.Config{Certificates: []tls.Certificate{f.stdCert}}).Handshake()
+	err := Client(cc, &Config{RootCAs: f.roots, ServerName: "localhost"}).Handshake()
+	var are *record.AlertReceivedError
+	if !errors.As(err, &are) || are.Description != record.HandshakeFailure || !strings.Contains(err.Error(), "RSA key transport") {
+		t.Fatalf("got %v", err)
 	}
 }
 
