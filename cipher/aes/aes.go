@@ -84,12 +84,17 @@ import (
 const BlockSize = 16
 
 // KeySizeError reports a key whose length is not one of the three AES key
-// sizes. Its value is the length, in bytes, that was given.
+// sizes: FIPS 197 defines AES only for Nk = 4, 6 or 8 32-bit words. Its value
+// is the length, in bytes, that was given. Callers can detect it with
+// errors.As.
 //
-// spec: fips197#5 (Nk = 4, 6 or 8 words)
+// spec: fips197#5
 type KeySizeError int
 
-// Error names the wrong size and the sizes that are accepted.
+// Error names the wrong size and the sizes that are accepted, so the fix
+// (pass a 16-, 24- or 32-byte key) is obvious from the message.
+//
+// spec: fips197#5
 func (k KeySizeError) Error() string {
 	return fmt.Sprintf("minitls/cipher/aes: invalid key size %d bytes (want 16, 24 or 32)", int(k))
 }
@@ -158,7 +163,9 @@ func (c *Cipher) init(key []byte) error {
 	return nil
 }
 
-// BlockSize returns 16, the AES block size.
+// BlockSize returns 16, the AES block size (crypto/cipher.Block).
+//
+// spec: fips197#3.4
 func (c *Cipher) BlockSize() int { return BlockSize }
 
 // Encrypt encrypts the first 16 bytes of src into dst. It panics, as
