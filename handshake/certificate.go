@@ -62,3 +62,90 @@ func (m *CertificateMessage) parse(data []byte, rec *[]Field) error {
 		}
 	})
 }
+
+// CertificateRequest asks the client for a certificate. minitls has no
+// client certificates: it answers with an empty Certificate message, which
+// the RFC allows ("If no suitable certificate is available, the client MUST
+// send a certificate message containing no certificates", rfc5246#7.4.6);
+// a server that requires one then ends the handshake.
+//
+//	enum {
+//	    rsa_sign(1), dss_sign(2), rsa_fixed_dh(3), dss_fixed_dh(4),
+//	    rsa_ephemeral_dh_RESERVED(5), dss_ephemeral_dh_RESERVED(6),
+//	    fortezza_dms_RESERVED(20), (255)
+//	} ClientCertificateType;
+//
+//	opaque DistinguishedName<1..2^16-1>;
+//
+//	struct {
+//	    ClientCertificateType certificate_types<1..2^8-1>;
+//	    SignatureAndHashAlgorithm
+//	      supported_signature_algorithms<2..2^16-2>;
+//	    DistinguishedName certificate_authorities<0..2^16-1>;
+//	} CertificateRequest;
+//
+// spec: rfc5246#7.4.4
+type CertificateRequest struct {
+	Raw                    []byte // as received; nil when built locally
+	CertificateTypes       []uint8
+	SignatureAlgorithms    []SignatureScheme
+	CertificateAuthorities [][]byte // DER-encoded distinguished names
+}
+
+// Type returns TypeCertificateRequest.
+func (*CertificateRequest) Type() HandshakeType { return TypeCertificateRequest }
+
+// Marshal serializes the message from its fields.
+func (m *CertificateRequest) Marshal() ([]byte, error) {
+	return marshalMessage(TypeCertificateRequest, func(b *builder) {
+		b.opaque(1, 1, 255, "certificate_types", m.CertificateTypes)
+		b.vector(2, 2, 1<<16-2, "supported_signature_algorithms", func(b *builder) {
+			for _, s := range m.SignatureAlgorithms {
+				b.u16(uint16(s))
+			}
+		})
+		b.vector(2, 0, 1<<16-1, "certificate_authorities", func(b *builder) {
+			for _, dn := range m.CertificateAuthorities {
+				b.opaque(2, 1, 1<<16-1, "DistinguishedName", dn)
+			}
+		})
+	})
+}
+
+// Unmarshal parses a whole CertificateRequest; m.Raw keeps a copy of data.
+func (m *CertificateRequest) Unmarshal(data []byte) error {
+	raw := cloneBytes(data)
+	var n CertificateRequest
+	if err := n.parse(raw, nil); err != nil {
+		return err
+	}
+	n.Raw = raw
+	*m = n
+	return nil
+}
+
+// Fields lists every field of the message for the trace.
+func (m *CertificateRequest) Fields() []Field {
+	return fieldsOf(m.Raw, m, func(d []byte, rec *[]Field) error { var n CertificateRequest; return n.parse(d, rec) })
+}
+
+func (m *CertificateRequest) parse(data []byte, rec *[]Field) error {
+	return parseMessage(data, TypeCertificateRequest, "CertificateRequest", rec, func(r *reader) {
+		m.CertificateTypes = r.opaque(1, 1, 255, "certificate_types")
+		sigs := r.vector(2, 2, 1<<16-2, "supported_signature_algorithms")
+		if sigs.remaining()%2 != 0 {
+			sigs.fail("supported_signature_algorithms: odd length %d", sigs.remaining())
+		}
+		m.SignatureAlgorithms = []SignatureScheme{}
+		for !sigs.empty() {
+			s := SignatureScheme(sigs.u16("signature_scheme"))
+			sigs.note(s)
+			m.SignatureAlgorithms = append(m.SignatureAlgorithms, s)
+		}
+		cas := r.vector(2, 0, 1<<16-1, "certificate_authorities")
+		m.CertificateAuthorities = [][]byte{}
+		for !cas.empty() {
+			m.CertificateAuthorities = append(m.CertificateAuthorities, cas.opaque(2, 1, 1<<16-1, "DistinguishedName"))
+		}
+	})
+}

@@ -16,7 +16,9 @@ import (
 //	ClientHello                  -------->
 //	                                                ServerHello
 //	                                               Certificate
+//	                                        CertificateRequest*
 //	                             <--------      ServerHelloDone
+//	Certificate*
 //	ClientKeyExchange
 //	[ChangeCipherSpec]
 //	Finished                     -------->
@@ -64,6 +66,9 @@ type clientState struct {
 	suite        *suite
 	serverKey    *rsa.PublicKey
 	masterSecret []byte
+	// certificateRequested: the server sent CertificateRequest, so our
+	// flight starts with an (empty) Certificate. spec: rfc5246#7.4.6
+	certificateRequested bool
 }
 
 // sendClientHello offers TLS 1.2, our suites, and the extensions real
@@ -301,15 +306,26 @@ func (hs *clientState) verifyServerChain(ders [][]byte) (chainVerified, error) {
 	return chainVerified{}, nil
 }
 
-// readServerHelloDone reads the end of the server's flight. With RSA key
-// transport there is no ServerKeyExchange; a CertificateRequest is not
-// supported (minitls has no client certificates): both are
-// unexpected_message here.
+// readServerHelloDone reads the end of the server's flight, after an
+// optional CertificateRequest (which minitls answers with an empty
+// Certificate, having no client certificates). With RSA key transport there
+// is no ServerKeyExchange: it is unexpected_message here.
 //
-// spec: rfc5246#7.4.5
+// spec: rfc5246#7.4.4, rfc5246#7.4.5
 func (hs *clientState) readServerHelloDone() error {
-	hs.c.setPhase(PhaseServerHelloDone)
-	return hs.c.readHandshake(TypeServerHelloDone, new(ServerHelloDone))
+	c := hs.c
+	c.setPhase(PhaseServerHelloDone)
+	m, err := c.readHandshakeOf(TypeCertificateRequest, TypeServerHelloDone)
+	if err != nil {
+		return err
+	}
+	if m.Type() == TypeServerHelloDone {
+		return nil
+	}
+	c.setPhase(PhaseCertificateRequest)
+	hs.certificateRequested = true
+	c.setPhase(PhaseServerHelloDone)
+	return c.readHandshake(TypeServerHelloDone, new(ServerHelloDone))
 }
 
 // sendClientKeyExchange makes the premaster secret (client_version then 46
@@ -333,7 +349,12 @@ func (hs *clientState) sendClientKeyExchange(_ chainVerified) error {
 	if err != nil {
 		return fmt.Errorf("%w: encrypting the premaster secret to the server's key: %v", ErrCertificateRequired, err)
 	}
-	if err := c.writeFlight(&ClientKeyExchange{EncryptedPreMasterSecret: ct}); err != nil {
+	flight := []Message{&ClientKeyExchange{EncryptedPreMasterSecret: ct}}
+	if hs.certificateRequested {
+		// No certificate, so no CertificateVerify either. spec: rfc5246#7.4.6
+		flight = append([]Message{&CertificateMessage{Certificates: [][]byte{}}}, flight...)
+	}
+	if err := c.writeFlight(flight...); err != nil {
 		return err
 	}
 	hs.masterSecret, err = c.deriveKeys(hs.suite, pre, hs.hello.Random[:], hs.serverHello.Random[:])

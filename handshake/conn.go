@@ -215,6 +215,35 @@ func (c *Conn) readHandshake(want HandshakeType, m Message) error {
 	}
 }
 
+// readHandshakeOf is readHandshake for a step where one of several message
+// types may come next; it returns the parsed message.
+func (c *Conn) readHandshakeOf(types ...HandshakeType) (Message, error) {
+	for {
+		data, err := c.rec.ReadHandshake()
+		if err != nil {
+			return nil, err
+		}
+		got := HandshakeType(data[0])
+		if got == TypeHelloRequest && c.isClient && len(data) == headerLen {
+			continue // spec: rfc5246#7.4.1.1, as in readHandshake
+		}
+		expected := false
+		for _, t := range types {
+			expected = expected || got == t
+		}
+		if !expected {
+			return nil, failf(ErrUnexpectedMessage, "received %v while waiting for one of %v", got, types)
+		}
+		m := NewMessage(got)
+		if err := m.Unmarshal(data); err != nil {
+			return nil, err
+		}
+		c.transcript.write(data)
+		c.traceMessage(false, m, data)
+		return m, nil
+	}
+}
+
 // writeFlight marshals msgs, adds them to the transcript and sends them
 // together.
 func (c *Conn) writeFlight(msgs ...Message) error {

@@ -28,7 +28,7 @@
 //
 // Not supported, on purpose: TLS versions other than 1.2, renegotiation,
 // session resumption (session IDs and tickets), compression, client
-// certificates, (EC)DHE key exchange, CBC suites and SSLv2-compatible hellos.
+// certificates (a CertificateRequest is answered with an empty Certificate), (EC)DHE key exchange, CBC suites and SSLv2-compatible hellos.
 //
 // What is constant time: the premaster secret decryption and selection
 // (server.go), the Finished comparison (prf.go). Public: every length on the

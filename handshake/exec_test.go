@@ -61,54 +61,65 @@ func TestOpenSSLServer(t *testing.T) {
 	f := testFixture(t)
 	for _, suite := range suites {
 		t.Run(suite.id.String(), func(t *testing.T) {
-			port := freePort(t)
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, openssl, "s_server", "-accept", fmt.Sprint(port), "-tls1_2",
-				"-cert", testdataPath(t, "server.pem"), "-key", testdataPath(t, "server-key.pem"),
-				"-cipher", opensslCiphers[suite.id], "-alpn", "http/1.1", "-www", "-naccept", "1")
-			var out bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &out
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer func() { cancel(); cmd.Wait() }()
-			addr := fmt.Sprintf("127.0.0.1:%d", port)
-			var raw net.Conn
-			var err error
-			for i := 0; i < 100; i++ {
-				if raw, err = net.Dial("tcp", addr); err == nil {
-					break
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
-			if err != nil {
-				t.Fatalf("s_server did not start: %v\n%s", err, out.String())
-			}
-			raw.SetDeadline(time.Now().Add(15 * time.Second))
-			c := Client(raw, &Config{RootCAs: f.roots, ServerName: "localhost", NextProtos: []string{"http/1.1"}})
-			if err := c.Handshake(); err != nil {
-				t.Fatalf("handshake with openssl s_server: %v\n%s", err, out.String())
-			}
-			st := c.ConnectionState()
-			if st.CipherSuite != uint16(suite.id) || !st.ExtendedMasterSecret || st.NegotiatedProtocol != "http/1.1" {
-				t.Errorf("state %+v", st)
-			}
-			if _, err := io.WriteString(c, "GET / HTTP/1.0\r\n\r\n"); err != nil {
-				t.Fatal(err)
-			}
-			body, err := io.ReadAll(c)
-			if err != nil {
-				t.Fatalf("reading the status page: %v (got %q)", err, body)
-			}
-			for _, want := range []string{"HTTP/1.0 200 ok", opensslCiphers[suite.id], "TLSv1.2"} {
-				if !bytes.Contains(body, []byte(want)) {
-					t.Errorf("status page lacks %q:\n%s", want, body)
-				}
-			}
-			c.Close()
+			testOpenSSLServer(t, openssl, f, suite, nil)
 		})
 	}
+	// -verify 1 asks for a client certificate without requiring one.
+	t.Run("verify", func(t *testing.T) {
+		testOpenSSLServer(t, openssl, f, suites[0], []string{"-verify", "1", "-CAfile", testdataPath(t, "ca.pem")})
+	})
+}
+
+// testOpenSSLServer runs one s_server with extra arguments and fetches its
+// status page with a minitls client.
+func testOpenSSLServer(t *testing.T, openssl string, f *fixture, suite *suite, extra []string) {
+	port := freePort(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	args := append([]string{"s_server", "-accept", fmt.Sprint(port), "-tls1_2",
+		"-cert", testdataPath(t, "server.pem"), "-key", testdataPath(t, "server-key.pem"),
+		"-cipher", opensslCiphers[suite.id], "-alpn", "http/1.1", "-www", "-naccept", "1"}, extra...)
+	cmd := exec.CommandContext(ctx, openssl, args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); cmd.Wait() }()
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	var raw net.Conn
+	var err error
+	for i := 0; i < 100; i++ {
+		if raw, err = net.Dial("tcp", addr); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("s_server did not start: %v\n%s", err, out.String())
+	}
+	raw.SetDeadline(time.Now().Add(15 * time.Second))
+	c := Client(raw, &Config{RootCAs: f.roots, ServerName: "localhost", NextProtos: []string{"http/1.1"}})
+	if err := c.Handshake(); err != nil {
+		t.Fatalf("handshake with openssl s_server: %v\n%s", err, out.String())
+	}
+	st := c.ConnectionState()
+	if st.CipherSuite != uint16(suite.id) || !st.ExtendedMasterSecret || st.NegotiatedProtocol != "http/1.1" {
+		t.Errorf("state %+v", st)
+	}
+	if _, err := io.WriteString(c, "GET / HTTP/1.0\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatalf("reading the status page: %v (got %q)", err, body)
+	}
+	for _, want := range []string{"HTTP/1.0 200 ok", opensslCiphers[suite.id], "TLSv1.2"} {
+		if !bytes.Contains(body, []byte(want)) {
+			t.Errorf("status page lacks %q:\n%s", want, body)
+		}
+	}
+	c.Close()
 }
 
 // TestOpenSSLDefaults: OpenSSL peers with their default settings (TLS 1.3

@@ -270,6 +270,52 @@ func TestStdServerWithoutRSASuites(t *testing.T) {
 	}
 }
 
+// TestCertificateRequest: a server that asks for a client certificate gets
+// an empty Certificate; one that merely requests it completes, one that
+// requires it refuses with an alert.
+func TestCertificateRequest(t *testing.T) {
+	f := testFixture(t)
+	for _, auth := range []tls.ClientAuthType{tls.RequestClientCert, tls.RequireAnyClientCert} {
+		t.Run(auth.String(), func(t *testing.T) {
+			cc, sc := tcpPair(t)
+			stdServer := tls.Server(sc, &tls.Config{Certificates: []tls.Certificate{f.stdCert}, CipherSuites: stdSuites(),
+				MaxVersion: tls.VersionTLS12, ClientAuth: auth})
+			errc := make(chan error, 1)
+			go func() { errc <- stdServer.Handshake() }()
+			var phases []Phase
+			client := Client(cc, &Config{RootCAs: f.roots, ServerName: "localhost", phaseLog: &phases})
+			err := client.Handshake()
+			serr := <-errc
+			if auth == tls.RequestClientCert {
+				if err != nil || serr != nil {
+					t.Fatalf("client %v, server %v", err, serr)
+				}
+				if len(stdServer.ConnectionState().PeerCertificates) != 0 {
+					t.Error("server saw a client certificate")
+				}
+				want := append([]Phase{}, fullHandshakePhases[:3]...)
+				want = append(want, PhaseServerHelloDone, PhaseCertificateRequest)
+				want = append(want, fullHandshakePhases[3:]...)
+				if d := cmp.Diff(want, phases); d != "" {
+					t.Errorf("phases (-want +got):\n%s", d)
+				}
+				exchange(t, client, stdServer)
+				return
+			}
+			if serr == nil {
+				t.Fatal("server accepted a client without a certificate")
+			}
+			if err == nil {
+				_, err = client.Read(make([]byte, 1))
+			}
+			var are *record.AlertReceivedError
+			if !errors.As(err, &are) {
+				t.Fatalf("client: %v, want the server's alert", err)
+			}
+		})
+	}
+}
+
 // fullHandshakePhases is the phase sequence of every successful full
 // handshake, on both sides.
 var fullHandshakePhases = []Phase{

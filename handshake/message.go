@@ -44,6 +44,8 @@ func NewMessage(t HandshakeType) Message {
 		return new(ServerHello)
 	case TypeCertificate:
 		return new(CertificateMessage)
+	case TypeCertificateRequest:
+		return new(CertificateRequest)
 	case TypeServerHelloDone:
 		return new(ServerHelloDone)
 	case TypeClientKeyExchange:

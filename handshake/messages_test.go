@@ -21,6 +21,7 @@ var ignoreRaw = cmp.Options{
 	cmpopts.IgnoreFields(Finished{}, "Raw"),
 	cmpopts.IgnoreFields(HelloRequest{}, "Raw"),
 	cmpopts.IgnoreFields(ServerHelloDone{}, "Raw"),
+	cmpopts.IgnoreFields(CertificateRequest{}, "Raw"),
 	cmpopts.EquateEmpty(),
 }
 
@@ -111,7 +112,18 @@ func genExtensions(t *rapid.T, role helloRole) []Extension {
 
 // genMessage draws a valid message of every type minitls implements.
 func genMessage(t *rapid.T) Message {
-	switch rapid.IntRange(0, 6).Draw(t, "type") {
+	switch rapid.IntRange(0, 7).Draw(t, "type") {
+	case 7:
+		n := rapid.IntRange(1, 10).Draw(t, "nsig")
+		s := make([]SignatureScheme, n)
+		for i := range s {
+			s[i] = SignatureScheme(rapid.Uint16().Draw(t, "sig"))
+		}
+		return &CertificateRequest{
+			CertificateTypes:       genBytes(1, 5).Draw(t, "types"),
+			SignatureAlgorithms:    s,
+			CertificateAuthorities: rapid.SliceOfN(genBytes(1, 50), 0, 3).Draw(t, "cas"),
+		}
 	case 0:
 		n := rapid.IntRange(1, 30).Draw(t, "nsuites")
 		s := make([]CipherSuite, n)

@@ -11,13 +11,18 @@ import "fmt"
 //	ClientHello                  -------->
 //	                                                ServerHello
 //	                                               Certificate
+//	                                        CertificateRequest*
 //	                             <--------      ServerHelloDone
+//	Certificate*
 //	ClientKeyExchange
 //	[ChangeCipherSpec]
 //	Finished                     -------->
 //	                                         [ChangeCipherSpec]
 //	                             <--------             Finished
 //	Application Data             <------->     Application Data
+//
+// (* only when the server asks for a client certificate; minitls then sends
+// an empty one.)
 //
 // Each step sets the phase before it sends or waits for its message, so an
 // error names the step that failed, and tests assert the whole sequence.
@@ -31,6 +36,7 @@ const (
 	PhaseClientHello                         // ClientHello sent / awaited
 	PhaseServerHello                         // ServerHello sent / awaited
 	PhaseServerCertificate                   // Certificate sent / awaited and checked
+	PhaseCertificateRequest                  // the server asked for a client certificate (optional)
 	PhaseServerHelloDone                     // ServerHelloDone sent / awaited
 	PhaseClientKeyExchange                   // ClientKeyExchange sent / awaited
 	PhaseKeyDerivation                       // master secret and key block computed
@@ -48,6 +54,7 @@ var phaseNames = [...]string{
 	PhaseClientHello:            "ClientHello",
 	PhaseServerHello:            "ServerHello",
 	PhaseServerCertificate:      "Certificate",
+	PhaseCertificateRequest:     "CertificateRequest",
 	PhaseServerHelloDone:        "ServerHelloDone",
 	PhaseClientKeyExchange:      "ClientKeyExchange",
 	PhaseKeyDerivation:          "key derivation",
