@@ -151,11 +151,26 @@ func loadWycheproof(t testing.TB, name string) *wpFile {
 	return &f
 }
 
-// privateKeyFromWycheproof builds our key from a Wycheproof privateKey object.
+// privateKeyFromWycheproof builds our key from a Wycheproof privateKey object
+// (memoized: several tests walk the same 99 keys).
 func privateKeyFromWycheproof(t testing.TB, k *wpKey) (*PrivateKey, error) {
 	t.Helper()
-	return NewPrivateKey(k.Modulus, k.PublicExponent.int(), k.PrivateExponent, k.Prime1, k.Prime2)
+	wpKeysMu.Lock()
+	defer wpKeysMu.Unlock()
+	if priv := wpKeys[string(k.Modulus)]; priv != nil {
+		return priv, nil
+	}
+	priv, err := NewPrivateKey(k.Modulus, k.PublicExponent.int(), k.PrivateExponent, k.Prime1, k.Prime2)
+	if err == nil {
+		wpKeys[string(k.Modulus)] = priv
+	}
+	return priv, err
 }
+
+var (
+	wpKeysMu sync.Mutex
+	wpKeys   = map[string]*PrivateKey{}
+)
 
 var (
 	testKeysMu sync.Mutex
