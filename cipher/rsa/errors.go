@@ -55,4 +55,10 @@ var (
 	// reveal a prime factor (Boneh–DeMillo–Lipton 1997).
 	// spec: rfc8017#5.1.2
 	ErrFault = errors.New("minitls/cipher/rsa: internal error: private key operation failed its self-check")
+
+	// ErrModulus reports a modulus that Montgomery arithmetic cannot use:
+	// even, zero or one (ModMul, ModExp, ModReduce). RSA moduli and primes
+	// are always odd.
+	// spec: rfc8017#3.1
+	ErrModulus = errors.New("minitls/cipher/rsa: modulus must be odd and greater than 1")
 )

@@ -1,9 +1,6 @@
 package rsa
 
-import (
-	"errors"
-	"math/bits"
-)
+import "math/bits"
 
 // Montgomery arithmetic in one page.
 //
@@ -41,12 +38,6 @@ type modulus struct {
 	rr     nat  // R² mod m, R = 2^(W·n)
 	one    nat  // R mod m: 1 in Montgomery form
 }
-
-// ErrModulus reports a modulus that Montgomery arithmetic cannot use: even,
-// zero or one. RSA moduli and primes are always odd.
-//
-// spec: rfc8017#3.1
-var ErrModulus = errors.New("minitls/cipher/rsa: modulus must be odd and greater than 1")
 
 // newModulus builds a modulus from its big-endian encoding. Leading zero bytes
 // are stripped first, so the width follows the value's byte length: callers
