@@ -136,6 +136,16 @@ func marshalExtensions(b *builder, exts []Extension) {
 	})
 }
 
+// quoted prints a name field of the trace as a Go string literal.
+type quoted []byte
+
+func (q quoted) String() string { return strconv.Quote(string(q)) }
+
+// label prints a fixed text for a field of the trace.
+type label string
+
+func (l label) String() string { return string(l) }
+
 // findExtension returns the body of the extension of type t.
 func findExtension(exts []Extension, t ExtensionType) ([]byte, bool) {
 	for _, e := range exts {
@@ -171,6 +181,7 @@ func (l *ServerNameList) parse(r *reader) {
 	list := r.vector(2, 1, 1<<16-1, "server_name_list")
 	for !list.empty() {
 		t := list.u8("name_type")
+		list.note(label("host_name(0)"))
 		if t != 0 {
 			list.fail("server_name: unknown name_type %d", t)
 			return
@@ -179,6 +190,7 @@ func (l *ServerNameList) parse(r *reader) {
 		if list.failed() {
 			return
 		}
+		list.note(quoted(name))
 		if l.HostName != "" {
 			// spec: rfc6066#3 "The ServerNameList MUST NOT contain more
 			// than one name of the same name_type."
@@ -294,6 +306,7 @@ func (p *ProtocolNameList) parse(r *reader) {
 		if list.failed() {
 			return
 		}
+		list.note(quoted(name))
 		p.Protocols = append(p.Protocols, string(name))
 	}
 	list.finish("protocol_name_list")
