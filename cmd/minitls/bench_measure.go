@@ -34,13 +34,13 @@ import (
 type benchOp func(n int) (serverCPU time.Duration, err error)
 
 // benchCase is one operation: what the table calls it, and how to build
-// its two implementations (index 0 minitls, 1 stdlib). A serverCPU case
-// reports the server CPU time its operations return instead of their
-// elapsed time.
+// its two implementations (index 0 minitls, 1 stdlib). A loopback case
+// runs a client and a server; a serverCPU case (also loopback) reports the
+// server CPU time its operations return instead of their elapsed time.
 type benchCase struct {
 	id, group, operation, unit string
 	bytes                      int64
-	serverCPU                  bool
+	loopback, serverCPU        bool
 	prepare                    func() (ops [2]benchOp, cleanup func(), err error)
 }
 
@@ -77,12 +77,24 @@ func benchMeasure(s benchSettings, p *benchProgress) (*benchReport, error) {
 // s.rounds rounds of each, alternating which goes first, and reports the
 // median round: a median ignores the odd round a busy machine spoils, and
 // alternating spreads a slow phase of the machine over both columns.
+//
+// An in-process operation also has its CPU time measured: the goroutine
+// measuring it is locked to its OS thread, whose CPU clock (see
+// benchThreadCPU) then counts the operation alone. On a busy machine the
+// elapsed time includes the moments another process had the CPU, the CPU
+// time does not, so it is the one compared with the server's CPU time of a
+// handshake. (Loopback cases are not locked: a locked client thread would
+// slow the connection, see bench_net.go.)
 func benchMeasureCase(s benchSettings, c benchCase, detail func(string)) (benchRow, error) {
 	ops, cleanup, err := c.prepare()
 	if err != nil {
 		return benchRow{}, err
 	}
 	defer cleanup()
+	if !c.loopback {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+	}
 	runtime.GC()
 	var n [2]int
 	for i := range ops {
@@ -91,38 +103,44 @@ func benchMeasureCase(s benchSettings, c benchCase, detail func(string)) (benchR
 			return benchRow{}, fmt.Errorf("%s: %w", benchImplNames[i], err)
 		}
 	}
-	var wall, cpu [2][]float64
+	var wall, server, thread [2][]float64
 	for r := range s.rounds {
 		for k := range 2 {
 			i := k ^ (r & 1) // minitls first in even rounds, stdlib first in odd ones
 			detail(fmt.Sprintf("%s round %d/%d", benchImplNames[i], r+1, s.rounds))
+			c0 := benchThreadCPU()
 			t0 := time.Now()
 			serverCPU, err := ops[i](n[i])
 			d := time.Since(t0)
+			c1 := benchThreadCPU()
 			if err != nil {
 				return benchRow{}, fmt.Errorf("%s: %w", benchImplNames[i], err)
 			}
 			wall[i] = append(wall[i], float64(d)/float64(n[i]))
-			cpu[i] = append(cpu[i], float64(serverCPU)/float64(n[i]))
+			server[i] = append(server[i], float64(serverCPU)/float64(n[i]))
+			thread[i] = append(thread[i], float64(c1-c0)/float64(n[i]))
 		}
 	}
+	primary := wall
 	if c.serverCPU {
-		return benchMakeRow(c.id, c.group, c.operation, c.unit, c.bytes, n, cpu), nil
+		primary = server
 	}
-	return benchMakeRow(c.id, c.group, c.operation, c.unit, c.bytes, n, wall), nil
-}
-
-func benchMakeRow(id, group, op, unit string, bytes int64, n [2]int, rounds [2][]float64) benchRow {
-	fig := func(i int) benchFigure {
+	row := benchRow{ID: c.id, Group: c.group, Operation: c.operation, Unit: c.unit, BytesPerOp: c.bytes}
+	for i, f := range []*benchFigure{&row.Minitls, &row.Stdlib} {
 		// A time too short for the clock to see (possible only for CPU
 		// times in the test's tiny runs) counts as 1 ns, so every figure
 		// stays finite.
-		ns := max(benchMedian(rounds[i]), 1)
-		return benchFigure{NsPerOp: ns, Value: benchValue(unit, bytes, ns), OpsPerRound: n[i], Rounds: rounds[i]}
+		f.NsPerOp = max(benchMedian(primary[i]), 1)
+		f.Value = benchValue(c.unit, c.bytes, f.NsPerOp)
+		f.OpsPerRound = n[i]
+		f.Rounds = primary[i]
+		if !c.loopback {
+			f.CPUNsPerOp = max(benchMedian(thread[i]), 1)
+			f.CPURounds = thread[i]
+		}
 	}
-	r := benchRow{ID: id, Group: group, Operation: op, Unit: unit, BytesPerOp: bytes, Minitls: fig(0), Stdlib: fig(1)}
-	r.Ratio = r.Minitls.Value / r.Stdlib.Value
-	return r
+	row.Ratio = row.Minitls.Value / row.Stdlib.Value
+	return row, nil
 }
 
 func benchMedian(xs []float64) float64 {
@@ -485,19 +503,19 @@ func benchCases(fx *benchFixture, s benchSettings) []benchCase {
 	mib := benchSize(s.bulkBytes)
 	cases = append(cases,
 		benchCase{
-			id: "handshake", group: "connection", operation: "full handshake, RSA-2048 (loopback)", unit: benchUnitOps,
+			id: "handshake", group: "connection", operation: "full handshake, RSA-2048 (loopback)", unit: benchUnitOps, loopback: true,
 			prepare: func() ([2]benchOp, func(), error) { return benchHandshakeOps(fx, false) },
 		},
 		benchCase{
-			id: "handshake-server-cpu", group: "connection", operation: "  server CPU per full handshake", unit: benchUnitOps, serverCPU: true,
+			id: "handshake-server-cpu", group: "connection", operation: "  server CPU per full handshake", unit: benchUnitOps, loopback: true, serverCPU: true,
 			prepare: func() ([2]benchOp, func(), error) { return benchHandshakeOps(fx, true) },
 		},
 		benchCase{
-			id: "bulk-transfer", group: "connection", operation: "bulk transfer " + mib + " (loopback)", unit: benchUnitMBs, bytes: s.bulkBytes,
+			id: "bulk-transfer", group: "connection", operation: "bulk transfer " + mib + " (loopback)", unit: benchUnitMBs, bytes: s.bulkBytes, loopback: true,
 			prepare: func() ([2]benchOp, func(), error) { return benchBulkOps(fx, s.bulkBytes, false) },
 		},
 		benchCase{
-			id: "bulk-server-cpu", group: "connection", operation: "  server CPU, sending " + mib, unit: benchUnitMBs, bytes: s.bulkBytes, serverCPU: true,
+			id: "bulk-server-cpu", group: "connection", operation: "  server CPU, sending " + mib, unit: benchUnitMBs, bytes: s.bulkBytes, loopback: true, serverCPU: true,
 			prepare: func() ([2]benchOp, func(), error) { return benchBulkOps(fx, s.bulkBytes, true) },
 		},
 	)
