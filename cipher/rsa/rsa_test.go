@@ -498,3 +498,79 @@ func TestMillerRabin(t *testing.T) {
 		check(x, true)
 	}
 }
+
+// TestUnbalancedPrimes: primes of different sizes (and so different limb
+// counts), with p > q and p < q, still give the textbook result c^d mod n.
+// This exercises the width bookkeeping of CRT recombination.
+func TestUnbalancedPrimes(t *testing.T) {
+	for _, sizes := range [][2]int{{576, 456}, {456, 576}, {1064, 984}, {1000, 1048}} {
+		var p, q *big.Int
+		e := big.NewInt(65537)
+		one := big.NewInt(1)
+		for {
+			p, _ = rand.Prime(rand.Reader, sizes[0])
+			q, _ = rand.Prime(rand.Reader, sizes[1])
+			pm1, qm1 := new(big.Int).Sub(p, one), new(big.Int).Sub(q, one)
+			if new(big.Int).GCD(nil, nil, e, pm1).Cmp(one) == 0 && new(big.Int).GCD(nil, nil, e, qm1).Cmp(one) == 0 {
+				break
+			}
+		}
+		n := new(big.Int).Mul(p, q)
+		phi := new(big.Int).Mul(new(big.Int).Sub(p, one), new(big.Int).Sub(q, one))
+		d := new(big.Int).ModInverse(e, phi)
+		priv, err := NewPrivateKey(n.Bytes(), 65537, d.Bytes(), p.Bytes(), q.Bytes())
+		if err != nil {
+			t.Fatalf("%v: NewPrivateKey: %v", sizes, err)
+		}
+		k := priv.Size()
+		for range 5 {
+			c, _ := rand.Int(rand.Reader, n)
+			got, err := decrypt(rand.Reader, priv, c.FillBytes(make([]byte, k)))
+			if err != nil {
+				t.Fatalf("%v: decrypt: %v", sizes, err)
+			}
+			want := new(big.Int).Exp(c, d, n).FillBytes(make([]byte, k))
+			if d := cmp.Diff(want, got); d != "" {
+				t.Fatalf("%v: c^d mod n differs:\n%s", sizes, d)
+			}
+		}
+	}
+}
+
+// TestConcurrentUse: one key used from several goroutines at once (the shared
+// blinding cache and modulus cache); run with -race to check the locking.
+func TestConcurrentUse(t *testing.T) {
+	priv, err := NewPrivateKey(testKey(t, 2048).N, 65537, testKey(t, 2048).D, testKey(t, 2048).P, testKey(t, 2048).Q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest := hashFor(crypto.SHA256, []byte("concurrent"))
+	want, err := SignPKCS1v15(rand.Reader, priv, crypto.SHA256, digest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			for range 10 {
+				sig, err := SignPKCS1v15(rand.Reader, priv, crypto.SHA256, digest)
+				if err == nil && !bytes.Equal(sig, want) {
+					err = errors.New("signature differs")
+				}
+				if err == nil {
+					err = VerifyPKCS1v15(&priv.PublicKey, crypto.SHA256, digest, sig)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
