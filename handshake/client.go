@@ -171,12 +171,12 @@ func (hs *clientState) readServerHello() error {
 	// ServerHello that it did not request in the associated ClientHello, it
 	// MUST abort the handshake with an unsupported_extension fatal alert."
 	for _, e := range m.Extensions {
-		_, offered := hs.hello.extension(e.Type)
+		_, requested := hs.hello.extension(e.Type)
 		if e.Type == ExtRenegotiationInfo {
-			// The SCSV offers it too. spec: rfc5746#3.4
-			offered, _ = hs.hello.SecureRenegotiation()
+			// The SCSV requests it too. spec: rfc5746#3.4
+			requested, _ = hs.hello.SecureRenegotiation()
 		}
-		if !offered {
+		if !requested {
 			return failf(ErrUnsupportedExtension, "%v", e.Type)
 		}
 		switch e.Type {
