@@ -24,7 +24,7 @@ import (
 func init() {
 	register(command{
 		name:    "bench",
-		summary: "measure symmetric against asymmetric cryptography, minitls against Go's standard library",
+		summary: "time symmetric against asymmetric cryptography, minitls against Go's stdlib",
 		order:   5,
 		run:     benchRun,
 	})
