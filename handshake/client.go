@@ -270,13 +270,9 @@ func (hs *clientState) verifyServerChain(ders [][]byte) (chainVerified, error) {
 		certs[i] = cert
 	}
 	if !c.config.InsecureSkipVerify {
+		// A nil RootCAs leaves Roots nil: x509lite then uses the system
+		// bundle, parsed once per process rather than once per handshake.
 		roots := c.config.RootCAs
-		if roots == nil {
-			var err error
-			if roots, _, err = x509lite.SystemCertPool(); err != nil {
-				return chainVerified{}, fmt.Errorf("%w: loading the system roots: %v", ErrConfig, err)
-			}
-		}
 		inter := x509lite.NewCertPool()
 		for _, cert := range certs[1:] {
 			inter.AddCert(cert)
