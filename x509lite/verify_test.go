@@ -334,3 +334,38 @@ func TestAlertTable(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyValidityBoundaries: validity is inclusive at both ends
+// (rfc5280#4.1.2.5: "the validity period ... from notBefore through
+// notAfter, inclusive"), so the chain verifies at exactly NotBefore and
+// exactly NotAfter and fails one second outside; crypto/x509 agrees at every
+// instant.
+func TestVerifyValidityBoundaries(t *testing.T) {
+	c := buildStdChain(t, nil)
+	nb, na := c.leaf.NotBefore, c.leaf.NotAfter
+	for _, tc := range []struct {
+		at   time.Time
+		want InvalidReason // 0: valid
+	}{
+		{nb, 0}, {na, 0}, {na.Add(time.Second), Expired}, {nb.Add(-time.Second), NotYetValid},
+	} {
+		roots, inters := NewCertPool(), NewCertPool()
+		roots.AddCert(mustParse(t, c.rootDER))
+		inters.AddCert(mustParse(t, c.interDER))
+		_, err := mustParse(t, c.leafDER).Verify(VerifyOptions{Roots: roots, Intermediates: inters, DNSName: "localhost", CurrentTime: tc.at})
+		var ie *CertificateInvalidError
+		switch {
+		case tc.want == 0 && err != nil:
+			t.Errorf("at %v: %v, want valid", tc.at, err)
+		case tc.want != 0 && (!errors.As(err, &ie) || ie.Reason != tc.want || ie.Alert() != AlertCertificateExpired):
+			t.Errorf("at %v: %v, want %v", tc.at, err, tc.want)
+		}
+		stdRoots, stdInters := x509.NewCertPool(), x509.NewCertPool()
+		stdRoots.AddCert(c.root)
+		stdInters.AddCert(c.inter)
+		_, stdErr := c.leaf.Verify(x509.VerifyOptions{Roots: stdRoots, Intermediates: stdInters, DNSName: "localhost", CurrentTime: tc.at})
+		if (stdErr == nil) != (tc.want == 0) {
+			t.Errorf("at %v: crypto/x509 says %v, want valid=%v", tc.at, stdErr, tc.want == 0)
+		}
+	}
+}
