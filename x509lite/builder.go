@@ -343,40 +343,45 @@ func parseDERValue(r *DERReader, depth int) (DERValue, error) {
 		return v, nil
 	}
 	if tag&0xc0 == 0 {
-		if err := checkUniversal(tag, contents); err != nil {
-			return DERValue{}, syntaxErr(r.field, "%v", err)
+		if err := checkUniversal(tag, contents, r.field); err != nil {
+			return DERValue{}, err
 		}
 	}
 	return DERValue{Tag: tag, Contents: contents}, nil
 }
 
-func checkUniversal(tag Tag, c []byte) error {
+// checkUniversal applies the typed reader's checks to a universal primitive
+// and returns a *SyntaxError naming field.
+func checkUniversal(tag Tag, c []byte, field string) error {
+	var err error
 	switch tag {
 	case TagInteger:
-		return checkInteger(c, "")
+		return checkInteger(c, field)
 	case TagBoolean:
-		_, err := parseBoolean(c, "")
+		_, err := parseBoolean(c, field)
 		return err
-	case TagNull:
-		if len(c) != 0 {
-			return errors.New("NULL with contents")
-		}
-		return nil
-	case TagOID:
-		return checkOID(c)
 	case TagBitString:
-		_, err := parseBitString(c, "")
+		_, err := parseBitString(c, field)
 		return err
 	case TagOctetString:
 		return nil
+	case TagNull:
+		if len(c) != 0 {
+			err = errors.New("NULL with contents")
+		}
+	case TagOID:
+		err = checkOID(c)
 	case TagUTCTime, TagGeneralizedTime:
-		_, err := parseTime(tag, c)
-		return err
+		_, err = parseTime(tag, c)
 	case TagUTF8String, TagPrintableString, TagIA5String, TagNumericString, TagT61String, TagBMPString:
-		_, err := decodeString(tag, c)
-		return err
+		_, err = decodeString(tag, c)
+	default:
+		err = fmt.Errorf("unsupported universal %v", tag)
 	}
-	return fmt.Errorf("unsupported universal %v", tag)
+	if err != nil {
+		return syntaxErr(field, "%v", err)
+	}
+	return nil
 }
 
 // Marshal re-encodes v. Universal primitives are rebuilt from their decoded

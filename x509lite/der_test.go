@@ -403,3 +403,16 @@ func TestDERParseMarshalRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// TestParseDERErrorsNameTheField: ParseDER's errors for bad universal
+// primitives are one *SyntaxError that names where it was reading, not a
+// SyntaxError wrapped in another (which printed "malformed DER" twice).
+func TestParseDERErrorsNameTheField(t *testing.T) {
+	for _, in := range [][]byte{{0x02, 0x00}, {0x01, 0x01, 0x01}, {0x03, 0x01, 0x01}, {0x05, 0x01, 0}, {0x06, 0x01, 0x80}, {0x17, 0x00}} {
+		_, err := ParseDER(in)
+		var se *SyntaxError
+		if !errors.As(err, &se) || se.Field != "DER" || strings.Count(err.Error(), "malformed DER") != 1 {
+			t.Errorf("ParseDER(%x) = %v, want one SyntaxError in field DER", in, err)
+		}
+	}
+}
