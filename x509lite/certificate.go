@@ -402,12 +402,8 @@ func parseCertificate(der []byte, anchor bool) (*Certificate, error) {
 		if c.Version != 3 {
 			return nil, &ParseError{Field: "tbsCertificate.extensions", Kind: ErrMalformed, Detail: "extensions in a v1 certificate (rfc5280#4.1.2.9)"}
 		}
-		outer := NewDERReader(extsContents, "tbsCertificate.extensions")
-		exts, err := outer.ReadSequence("tbsCertificate.extensions")
+		exts, err := wholeSequence(extsContents, "tbsCertificate.extensions")
 		if err != nil {
-			return nil, err
-		}
-		if err := outer.Finish(); err != nil {
 			return nil, err
 		}
 		if err := c.parseExtensions(exts); err != nil {
@@ -499,12 +495,8 @@ func parseSubjectPublicKeyInfo(contents []byte) (*rsa.PublicKey, error) {
 }
 
 func parseRSAPublicKey(der []byte, field string) (*rsa.PublicKey, error) {
-	outer := NewDERReader(der, field)
-	k, err := outer.ReadSequence(field + ".RSAPublicKey")
+	k, err := wholeSequence(der, field+".RSAPublicKey")
 	if err != nil {
-		return nil, err
-	}
-	if err := outer.Finish(); err != nil {
 		return nil, err
 	}
 	nRaw, err := k.ReadInteger()
@@ -647,12 +639,8 @@ func (c *Certificate) applyExtension(ext Extension) error {
 // spec: rfc5280#4.2.1.9
 func (c *Certificate) parseBasicConstraints(v []byte) error {
 	const field = "extensions.basicConstraints"
-	outer := NewDERReader(v, field)
-	r, err := outer.ReadSequence(field)
+	r, err := wholeSequence(v, field)
 	if err != nil {
-		return err
-	}
-	if err := outer.Finish(); err != nil {
 		return err
 	}
 	if bc, ok, err := r.ReadOptional(TagBoolean); err != nil {
@@ -708,12 +696,8 @@ func (c *Certificate) parseKeyUsage(v []byte) error {
 // spec: rfc5280#4.2.1.12
 func (c *Certificate) parseExtKeyUsage(v []byte) error {
 	const field = "extensions.extKeyUsage"
-	outer := NewDERReader(v, field)
-	r, err := outer.ReadSequence(field)
+	r, err := wholeSequence(v, field)
 	if err != nil {
-		return err
-	}
-	if err := outer.Finish(); err != nil {
 		return err
 	}
 	if r.Empty() {
@@ -748,12 +732,8 @@ func (c *Certificate) parseExtKeyUsage(v []byte) error {
 // spec: rfc5280#4.2.1.6
 func (c *Certificate) parseSubjectAltName(v []byte) (kept int, err error) {
 	const field = "extensions.subjectAltName"
-	outer := NewDERReader(v, field)
-	r, err := outer.ReadSequence(field)
+	r, err := wholeSequence(v, field)
 	if err != nil {
-		return 0, err
-	}
-	if err := outer.Finish(); err != nil {
 		return 0, err
 	}
 	if r.Empty() {
@@ -831,12 +811,8 @@ func checkURI(b []byte) error {
 // spec: rfc5280#4.2.1.1
 func (c *Certificate) parseAuthorityKeyID(v []byte) error {
 	const field = "extensions.authorityKeyIdentifier"
-	outer := NewDERReader(v, field)
-	r, err := outer.ReadSequence(field)
+	r, err := wholeSequence(v, field)
 	if err != nil {
-		return err
-	}
-	if err := outer.Finish(); err != nil {
 		return err
 	}
 	if kid, ok, err := r.ReadOptional(ContextSpecific(0)); err != nil {

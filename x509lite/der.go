@@ -302,6 +302,23 @@ func (r *DERReader) ReadSequence(field string) (*DERReader, error) {
 	return r.ReadConstructed(TagSequence, field)
 }
 
+// wholeSequence reads b as exactly one SEQUENCE, with nothing after it, and
+// returns a reader over its contents: the shape of every extnValue, key and
+// key-info blob that x509lite decodes.
+//
+// spec: x690#8.9
+func wholeSequence(b []byte, field string) (*DERReader, error) {
+	outer := NewDERReader(b, field)
+	r, err := outer.ReadSequence(field)
+	if err != nil {
+		return nil, err
+	}
+	if err := outer.Finish(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
 // ReadInteger reads an INTEGER and returns its two's-complement contents,
 // checked to be minimal (x690#8.3.2: the first nine bits are not all equal).
 //

@@ -152,12 +152,8 @@ func ParsePrivateKeyPEM(pemBytes []byte) (*rsa.PrivateKey, error) {
 // spec: rfc8017#A.1.2
 func ParsePKCS1PrivateKey(der []byte) (*rsa.PrivateKey, error) {
 	const field = "RSAPrivateKey"
-	outer := NewDERReader(der, field)
-	r, err := outer.ReadSequence(field)
+	r, err := wholeSequence(der, field)
 	if err != nil {
-		return nil, err
-	}
-	if err := outer.Finish(); err != nil {
 		return nil, err
 	}
 	v, err := r.ReadSmallInt()
@@ -212,12 +208,8 @@ func smallInt(mag []byte) (int, bool) {
 // spec: rfc5208#5
 func ParsePKCS8PrivateKey(der []byte) (*rsa.PrivateKey, error) {
 	const field = "PrivateKeyInfo"
-	outer := NewDERReader(der, field)
-	r, err := outer.ReadSequence(field)
+	r, err := wholeSequence(der, field)
 	if err != nil {
-		return nil, err
-	}
-	if err := outer.Finish(); err != nil {
 		return nil, err
 	}
 	v, err := r.ReadSmallInt()
