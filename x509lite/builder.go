@@ -140,9 +140,7 @@ func (b *DERBuilder) AddInteger(twos []byte) {
 //
 // spec: x690#8.3.2
 func (b *DERBuilder) AddUnsignedInteger(mag []byte) {
-	for len(mag) > 0 && mag[0] == 0 {
-		mag = mag[1:]
-	}
+	mag = trimLeadingZeros(mag)
 	switch {
 	case len(mag) == 0:
 		b.AddElement(TagInteger, []byte{0})

@@ -329,10 +329,7 @@ func parseCertificate(der []byte, anchor bool) (*Certificate, error) {
 	if len(serial) > 21 {
 		return nil, &ParseError{Field: "tbsCertificate.serialNumber", Kind: ErrMalformed, Detail: "longer than 20 octets (rfc5280#4.1.2.2)"}
 	}
-	for len(serial) > 0 && serial[0] == 0 {
-		serial = serial[1:]
-	}
-	c.SerialNumber = serial
+	c.SerialNumber = trimLeadingZeros(serial)
 
 	innerAlgContents, innerAlg, err := tbs.ReadWithFull(TagSequence)
 	if err != nil {
@@ -499,33 +496,23 @@ func parseRSAPublicKey(der []byte, field string) (*rsa.PublicKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	nRaw, err := k.ReadInteger()
+	n, err := k.ReadUnsignedInteger()
 	if err != nil {
 		return nil, err
 	}
-	if nRaw[0]&0x80 != 0 {
-		return nil, syntaxErr(field, "negative RSA modulus")
-	}
-	n := trimLeadingZeros(nRaw)
 	if len(n) == 0 {
 		return nil, syntaxErr(field, "zero RSA modulus")
 	}
 	if len(n) > maxModulusBytes {
 		return nil, &ParseError{Field: field, Kind: ErrUnsupportedAlgorithm, Detail: fmt.Sprintf("%d-byte RSA modulus exceeds %d bytes", len(n), maxModulusBytes)}
 	}
-	eRaw, err := k.ReadInteger()
+	eMag, err := k.ReadUnsignedInteger()
 	if err != nil {
 		return nil, err
 	}
-	if eRaw[0]&0x80 != 0 {
-		return nil, syntaxErr(field, "negative RSA public exponent")
-	}
-	if len(eRaw) > 4 || len(eRaw) == 4 && eRaw[0]&0x80 != 0 {
+	e, ok := smallInt(eMag)
+	if !ok {
 		return nil, &ParseError{Field: field, Kind: ErrUnsupportedAlgorithm, Detail: "RSA public exponent above 2^31-1"}
-	}
-	e := 0
-	for _, b := range eRaw {
-		e = e<<8 | int(b)
 	}
 	if e < 3 || e%2 == 0 {
 		return nil, syntaxErr(field, "RSA public exponent %d is not odd and at least 3", e)
@@ -534,14 +521,6 @@ func parseRSAPublicKey(der []byte, field string) (*rsa.PublicKey, error) {
 		return nil, err
 	}
 	return &rsa.PublicKey{N: n, E: e}, nil
-}
-
-// trimLeadingZeros strips the sign octet of a non-negative INTEGER.
-func trimLeadingZeros(b []byte) []byte {
-	for len(b) > 0 && b[0] == 0 {
-		b = b[1:]
-	}
-	return b
 }
 
 // parseExtensions reads Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension.

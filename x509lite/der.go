@@ -354,10 +354,29 @@ func (r *DERReader) ReadUnsignedInteger() ([]byte, error) {
 	if c[0]&0x80 != 0 {
 		return nil, syntaxErr(r.field, "negative INTEGER where a non-negative one is required")
 	}
-	for len(c) > 0 && c[0] == 0 {
-		c = c[1:]
+	return trimLeadingZeros(c), nil
+}
+
+// trimLeadingZeros strips the sign octet of a non-negative INTEGER (and any
+// zeros a caller-supplied magnitude starts with).
+func trimLeadingZeros(b []byte) []byte {
+	for len(b) > 0 && b[0] == 0 {
+		b = b[1:]
 	}
-	return c, nil
+	return b
+}
+
+// smallInt converts a big-endian magnitude to an int if it is below 2^31.
+func smallInt(mag []byte) (int, bool) {
+	mag = trimLeadingZeros(mag)
+	if len(mag) > 4 || len(mag) == 4 && mag[0]&0x80 != 0 {
+		return 0, false
+	}
+	v := 0
+	for _, b := range mag {
+		v = v<<8 | int(b)
+	}
+	return v, true
 }
 
 // ReadSmallInt reads a non-negative INTEGER that must fit in 31 bits (a
@@ -370,12 +389,9 @@ func (r *DERReader) ReadSmallInt() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if len(c) > 4 || len(c) == 4 && c[0]&0x80 != 0 {
+	v, ok := smallInt(c)
+	if !ok {
 		return 0, syntaxErr(r.field, "INTEGER too large (limit 2^31-1)")
-	}
-	v := 0
-	for _, x := range c {
-		v = v<<8 | int(x)
 	}
 	return v, nil
 }

@@ -189,17 +189,6 @@ func ParsePKCS1PrivateKey(der []byte) (*rsa.PrivateKey, error) {
 	return k, nil
 }
 
-func smallInt(mag []byte) (int, bool) {
-	if len(mag) > 4 || len(mag) == 4 && mag[0]&0x80 != 0 {
-		return 0, false
-	}
-	v := 0
-	for _, b := range mag {
-		v = v<<8 | int(b)
-	}
-	return v, true
-}
-
 // ParsePKCS8PrivateKey parses a DER PrivateKeyInfo that holds an RSA key:
 //
 //	PrivateKeyInfo ::= SEQUENCE { version Version, privateKeyAlgorithm AlgorithmIdentifier,
