@@ -71,15 +71,23 @@ func (b *DERBuilder) AddRaw(full []byte) { b.b = append(b.b, full...) }
 //
 // spec: x690#8.1.3
 func (b *DERBuilder) AddConstructed(tag Tag, f func(child *DERBuilder)) {
+	if contents, ok := b.buildChild(f); ok {
+		b.AddElement(tag|constructedBit, contents)
+	}
+}
+
+// buildChild runs f on a fresh child builder and returns what it built; a
+// child's error becomes b's (if b has none yet) and ok is false.
+func (b *DERBuilder) buildChild(f func(child *DERBuilder)) (contents []byte, ok bool) {
 	var child DERBuilder
 	f(&child)
 	if child.err != nil {
 		if b.err == nil {
 			b.err = child.err
 		}
-		return
+		return nil, false
 	}
-	b.AddElement(tag|constructedBit, child.b)
+	return child.b, true
 }
 
 // AddSequence appends a SEQUENCE whose contents f builds.
@@ -92,15 +100,11 @@ func (b *DERBuilder) AddSequence(f func(child *DERBuilder)) { b.AddConstructed(T
 //
 // spec: x690#11.6
 func (b *DERBuilder) AddSetOf(f func(child *DERBuilder)) {
-	var child DERBuilder
-	f(&child)
-	if child.err != nil {
-		if b.err == nil {
-			b.err = child.err
-		}
+	contents, ok := b.buildChild(f)
+	if !ok {
 		return
 	}
-	r := NewDERReader(child.b, "SET OF")
+	r := NewDERReader(contents, "SET OF")
 	var elems [][]byte
 	for !r.Empty() {
 		_, _, full, err := r.ReadElement()
