@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"flag"
 	"fmt"
 	"math/big"
@@ -182,18 +183,13 @@ func FuzzDER(f *testing.F) {
 				t.Fatalf("re-encoding differs:\n in  %x\n out %x", data, back)
 			}
 		}
-		first := func() ([]byte, *x509lite.DERReader) {
-			r := x509lite.NewDERReader(data, "fuzz")
-			_, _, full, err := x509lite.NewDERReader(data, "fuzz").ReadElement()
-			if err != nil {
-				return nil, r
-			}
-			return full, r
-		}
-		full, r := first()
-		if full == nil {
+		// The first value's whole encoding, then a fresh reader for the
+		// typed read of that same value.
+		_, _, full, err := x509lite.NewDERReader(data, "fuzz").ReadElement()
+		if err != nil {
 			return
 		}
+		r := x509lite.NewDERReader(data, "fuzz")
 		var b x509lite.DERBuilder
 		ok := false
 		switch tag, _ := r.PeekTag(); tag {
@@ -259,7 +255,7 @@ func FuzzParseCertificate(f *testing.F) {
 		ours, err := x509lite.ParseCertificate(der)
 		if err != nil {
 			var alerter interface{ Alert() uint8 }
-			if !asAlerter(err, &alerter) {
+			if !errors.As(err, &alerter) {
 				t.Fatalf("error without an alert: %T %v", err, err)
 			}
 			return
@@ -281,21 +277,6 @@ func FuzzParseCertificate(f *testing.F) {
 			t.Fatalf("fields differ (-crypto/x509 +x509lite):\n%s", diff)
 		}
 	})
-}
-
-func asAlerter(err error, target *interface{ Alert() uint8 }) bool {
-	for e := err; e != nil; {
-		if a, ok := e.(interface{ Alert() uint8 }); ok {
-			*target = a
-			return true
-		}
-		u, ok := e.(interface{ Unwrap() error })
-		if !ok {
-			return false
-		}
-		e = u.Unwrap()
-	}
-	return false
 }
 
 // FuzzVerifyChain verifies an arbitrary leaf and intermediate against the
@@ -335,7 +316,7 @@ func FuzzVerifyChain(f *testing.F) {
 		chain, err := leaf.Verify(x509lite.VerifyOptions{Roots: roots, Intermediates: inters, DNSName: x509FuzzHost, CurrentTime: x509FuzzTime})
 		if err != nil {
 			var alerter interface{ Alert() uint8 }
-			if !asAlerter(err, &alerter) {
+			if !errors.As(err, &alerter) {
 				t.Fatalf("error without an alert: %T %v", err, err)
 			}
 			return
