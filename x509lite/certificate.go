@@ -29,6 +29,8 @@ import (
 type SignatureAlgorithm int
 
 // Supported signature algorithms (the zero value means unknown).
+//
+// spec: rfc4055#5
 const (
 	UnknownSignatureAlgorithm SignatureAlgorithm = iota
 	SHA256WithRSA
@@ -50,6 +52,7 @@ var (
 	oidRSAEncryption = MustOID("1.2.840.113549.1.1.1")
 )
 
+// String names the algorithm as crypto/x509 does ("SHA256-RSA").
 func (a SignatureAlgorithm) String() string {
 	switch a {
 	case SHA256WithRSA:
@@ -98,7 +101,9 @@ func (a SignatureAlgorithm) oid() OID {
 // spec: rfc5280#4.2.1.3
 type KeyUsage int
 
-// Key usages.
+// Key usages, bit n of the keyUsage BIT STRING as 1<<n.
+//
+// spec: rfc5280#4.2.1.3
 const (
 	KeyUsageDigitalSignature KeyUsage = 1 << iota
 	KeyUsageContentCommitment
@@ -119,6 +124,8 @@ type ExtKeyUsage int
 
 // Extended key usages minitls knows by name; others land in
 // Certificate.UnknownExtKeyUsage.
+//
+// spec: rfc5280#4.2.1.12
 const (
 	ExtKeyUsageAny             ExtKeyUsage = 0
 	ExtKeyUsageServerAuth      ExtKeyUsage = 1
@@ -139,6 +146,7 @@ var extKeyUsageOIDs = map[ExtKeyUsage]OID{
 	ExtKeyUsageOCSPSigning:     MustOID("1.3.6.1.5.5.7.3.9"),
 }
 
+// String is the RFC 5280 name of the usage (serverAuth, clientAuth, ...).
 func (u ExtKeyUsage) String() string {
 	switch u {
 	case ExtKeyUsageAny:
@@ -169,6 +177,8 @@ type Extension struct {
 }
 
 // Extension OIDs minitls interprets.
+//
+// spec: rfc5280#4.2.1
 var (
 	OIDExtSubjectKeyID     = MustOID("2.5.29.14")
 	OIDExtKeyUsage         = MustOID("2.5.29.15")

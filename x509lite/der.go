@@ -40,6 +40,7 @@ type SyntaxError struct {
 	Msg   string // what was wrong with it
 }
 
+// Error says which field failed to decode and why.
 func (e *SyntaxError) Error() string {
 	if e.Field == "" {
 		return "x509lite: malformed DER: " + e.Msg
@@ -68,6 +69,8 @@ func syntaxErr(field, format string, args ...any) error {
 type Tag uint8
 
 // Universal and composite tags used by certificates.
+//
+// spec: x680#8.4
 const (
 	TagBoolean         Tag = 0x01
 	TagInteger         Tag = 0x02

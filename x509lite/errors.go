@@ -20,6 +20,8 @@ const (
 )
 
 // Sentinel causes of a ParseError (match with errors.Is).
+//
+// spec: rfc5280#4.1
 var (
 	// ErrUnsupportedAlgorithm: a signature or public-key algorithm other
 	// than RSA with SHA-256/384/512. minitls supports RSA only.
@@ -49,6 +51,7 @@ type ParseError struct {
 	Detail string
 }
 
+// Error names the field, the kind of problem and the detail.
 func (e *ParseError) Error() string {
 	msg := "x509lite: certificate " + e.Field + ": " + e.Kind.Error()
 	if e.Detail != "" {
@@ -80,6 +83,7 @@ type UnknownAuthorityError struct {
 	Issuer Name
 }
 
+// Error names the certificate and the authority that is not trusted.
 func (e *UnknownAuthorityError) Error() string {
 	return fmt.Sprintf("x509lite: certificate %q signed by unknown authority %q: add that CA (or the one above it) to the trusted roots",
 		e.Cert.Subject.String(), e.Issuer.String())
@@ -96,6 +100,8 @@ func (e *UnknownAuthorityError) Alert() uint8 { return AlertUnknownCA }
 type InvalidReason int
 
 // Reasons for CertificateInvalidError.
+//
+// spec: rfc5280#6.1.3
 const (
 	Expired                    InvalidReason = iota + 1 // NotAfter is before the verification time
 	NotYetValid                                         // NotBefore is after the verification time
@@ -120,6 +126,7 @@ var invalidReasonNames = map[InvalidReason]string{
 	UnsupportedConstraints:     "constrained in a way minitls does not enforce",
 }
 
+// String says what is wrong, for error messages.
 func (r InvalidReason) String() string {
 	if s, ok := invalidReasonNames[r]; ok {
 		return s
@@ -138,6 +145,7 @@ type CertificateInvalidError struct {
 	Detail string
 }
 
+// Error names the certificate, the reason and the values behind it.
 func (e *CertificateInvalidError) Error() string {
 	msg := "x509lite: certificate"
 	if e.Cert != nil {
@@ -191,6 +199,7 @@ type HostnameError struct {
 	Host string
 }
 
+// Error lists the names the certificate holds beside the one asked for.
 func (e *HostnameError) Error() string {
 	var names []string
 	names = append(names, e.Cert.DNSNames...)

@@ -12,6 +12,8 @@ import (
 )
 
 // Sentinel causes of a FileError.
+//
+// spec: rfc7468#2
 var (
 	// ErrNoPEMData: the input holds no PEM block of the wanted kind.
 	ErrNoPEMData = errors.New("no PEM data")
@@ -31,6 +33,7 @@ type FileError struct {
 	Msg  string
 }
 
+// Error names the file (when known) and what to do about the problem.
 func (e *FileError) Error() string {
 	p := "x509lite"
 	if e.File != "" {
