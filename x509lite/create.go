@@ -17,13 +17,14 @@ import (
 //
 // spec: rfc5280#4.1.2.7
 func MarshalPKIXPublicKey(pub *rsa.PublicKey) ([]byte, error) {
+	key := marshalRSAPublicKey(pub)
 	var b DERBuilder
 	b.AddSequence(func(b *DERBuilder) {
 		b.AddSequence(func(b *DERBuilder) {
 			b.AddOID(oidRSAEncryption)
 			b.AddNull()
 		})
-		b.AddBitString(BitString{Bytes: marshalRSAPublicKey(pub), BitLength: 8 * len(marshalRSAPublicKey(pub))})
+		b.AddBitString(BitString{Bytes: key, BitLength: 8 * len(key)})
 	})
 	return b.Bytes()
 }
