@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"net"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -172,7 +173,7 @@ func TestPropReassembly(t *testing.T) {
 					stream = append(stream, msg...)
 				}
 				cuts := rapid.SliceOfNDistinct(rapid.IntRange(1, len(stream)-1), 0, 40, rapid.ID[int]).Draw(t, "cuts")
-				slicesSort(cuts)
+				slices.Sort(cuts)
 				var wire bytes.Buffer
 				w := writerConn(&wire)
 				var pr *Protection
@@ -198,14 +199,6 @@ func TestPropReassembly(t *testing.T) {
 				}
 			})
 		})
-	}
-}
-
-func slicesSort(a []int) {
-	for i := 1; i < len(a); i++ {
-		for j := i; j > 0 && a[j] < a[j-1]; j-- {
-			a[j], a[j-1] = a[j-1], a[j]
-		}
 	}
 }
 
@@ -653,7 +646,7 @@ func TestSequenceNumbers(t *testing.T) {
 	w.WriteApplicationData([]byte("b"))
 	switchKeys(t, m, w)
 	w.WriteApplicationData([]byte("c"))
-	if want := []uint64{0, 1, 2, 0, 1, 2, 0}; !equalU64(seqs, want) {
+	if want := []uint64{0, 1, 2, 0, 1, 2, 0}; !slices.Equal(seqs, want) {
 		t.Fatalf("sequence numbers %v, want %v", seqs, want)
 	}
 
@@ -674,18 +667,6 @@ func TestSequenceNumbers(t *testing.T) {
 	if _, err := r.ReadApplicationData(make([]byte, 1)); !errors.Is(err, ErrSeqExhausted) {
 		t.Fatalf("read at the last sequence number: %v", err)
 	}
-}
-
-func equalU64(a, b []uint64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestNoPendingProtection: ChangeCipherSpec without keys set is the caller's
