@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -114,16 +115,8 @@ func (b *DERBuilder) AddSetOf(f func(child *DERBuilder)) {
 		}
 		elems = append(elems, full)
 	}
-	sortEncodings(elems)
+	slices.SortFunc(elems, bytes.Compare) // x690#11.6: ascending encodings
 	b.AddElement(TagSet, bytes.Join(elems, nil))
-}
-
-func sortEncodings(e [][]byte) {
-	for i := 1; i < len(e); i++ { // insertion sort: sets in names are tiny
-		for j := i; j > 0 && bytes.Compare(e[j-1], e[j]) > 0; j-- {
-			e[j-1], e[j] = e[j], e[j-1]
-		}
-	}
 }
 
 // AddInteger appends an INTEGER from its two's-complement contents, which
