@@ -6,6 +6,7 @@ import (
 	"crypto/cipher"
 	"encoding/hex"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -151,7 +152,7 @@ func TestKeySizeError(t *testing.T) {
 			t.Errorf("KeySizeError = %d, want %d", int(kse), n)
 		}
 		msg := err.Error()
-		if !strings.Contains(msg, "invalid key size "+itoa(n)+" bytes") || !strings.Contains(msg, "16, 24 or 32") {
+		if !strings.Contains(msg, "invalid key size "+strconv.Itoa(n)+" bytes") || !strings.Contains(msg, "16, 24 or 32") {
 			t.Errorf("error message %q does not name size %d and the valid sizes", msg, n)
 		}
 	}
@@ -160,17 +161,6 @@ func TestKeySizeError(t *testing.T) {
 			t.Errorf("NewCipher(%d bytes): %v", n, err)
 		}
 	}
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
 }
 
 func TestImplementsBlock(t *testing.T) {

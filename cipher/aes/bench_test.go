@@ -3,6 +3,7 @@ package aes
 import (
 	stdaes "crypto/aes"
 	"crypto/cipher"
+	"strconv"
 	"testing"
 )
 
@@ -24,7 +25,7 @@ func BenchmarkAES(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		name := "AES-" + itoa(8*n)
+		name := "AES-" + strconv.Itoa(8*n)
 		for _, impl := range []struct {
 			name  string
 			block cipher.Block
