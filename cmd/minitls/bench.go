@@ -142,13 +142,18 @@ func benchRun(args []string, stdout, stderr io.Writer) error {
 //	  operation        what a person reads in the table
 //	  unit             "MB/s" (10^6 bytes per second) or "op/s"
 //	  bytes_per_op     bytes one operation processes (0 for "op/s" rows)
-//	  minitls, stdlib  {ns_per_op: median of the rounds (elapsed time, or the
-//	                   server's CPU time in the server-CPU rows); value:
-//	                   throughput in unit, bytes_per_op*1e3/ns_per_op for MB/s
-//	                   or 1e9/ns_per_op for op/s; ops_per_round;
-//	                   rounds_ns_per_op; for in-process rows also
-//	                   cpu_ns_per_op, the median of cpu_rounds_ns_per_op:
-//	                   the CPU time of the thread that ran the operation}
+//	  clock            what ns_per_op measures (see benchMeasureCase):
+//	                   "thread-cpu" CPU time of the thread running the
+//	                   operation (in-process rows), "wall" elapsed time
+//	                   (loopback rows, and in-process rows on systems without
+//	                   a thread CPU clock), "server-cpu" the server's CPU time
+//	                   ("server-wall" without a thread CPU clock)
+//	  minitls, stdlib  {ns_per_op: median of rounds_ns_per_op, the time per
+//	                   operation of each round; value: throughput in unit,
+//	                   bytes_per_op*1e3/ns_per_op for MB/s or 1e9/ns_per_op
+//	                   for op/s; ops_per_round; for in-process rows also
+//	                   wall_ns_per_op, the median of wall_rounds_ns_per_op:
+//	                   the elapsed time, as go test -bench would report it}
 //	  ratio            minitls.value / stdlib.value (>1: minitls is faster)
 //	lessons            conclusions, each computed from rows of this run:
 //	  id, unit         e.g. "rsa2048-decrypt-as-gcm" in "KiB"
@@ -184,7 +189,15 @@ type benchRow struct {
 	Minitls    benchFigure `json:"minitls"`
 	Stdlib     benchFigure `json:"stdlib"`
 	Ratio      float64     `json:"ratio"`
+	Clock      string      `json:"clock"`
 }
+
+// Clocks of benchRow.Clock.
+var (
+	benchClockThread = map[bool]string{true: "thread-cpu", false: "wall"}[benchHaveThreadCPU]
+	benchClockWall   = "wall"
+	benchClockServer = map[bool]string{true: "server-cpu", false: "server-wall"}[benchHaveThreadCPU]
+)
 
 // benchFigure is one implementation's result for one operation.
 type benchFigure struct {
@@ -192,10 +205,10 @@ type benchFigure struct {
 	Value       float64   `json:"value"`
 	OpsPerRound int       `json:"ops_per_round"`
 	Rounds      []float64 `json:"rounds_ns_per_op"`
-	// CPU time per operation of the thread that ran it (in-process rows
-	// only, see benchMeasureCase).
-	CPUNsPerOp float64   `json:"cpu_ns_per_op,omitempty"`
-	CPURounds  []float64 `json:"cpu_rounds_ns_per_op,omitempty"`
+	// Elapsed time per operation (in-process rows only, whose ns_per_op
+	// is CPU time; see benchMeasureCase).
+	WallNsPerOp float64   `json:"wall_ns_per_op,omitempty"`
+	WallRounds  []float64 `json:"wall_rounds_ns_per_op,omitempty"`
 }
 
 // benchLesson is one conclusion drawn from the rows.
@@ -242,15 +255,14 @@ func benchComputeLessons(rep *benchReport) {
 		return f(seal.Minitls, rsa2048.Minitls, rsa3072.Minitls, hsCPU.Minitls, bulkCPU.Minitls),
 			f(seal.Stdlib, rsa2048.Stdlib, rsa3072.Stdlib, hsCPU.Stdlib, bulkCPU.Stdlib)
 	}
-	sealBytes := seal.BytesPerOp
-	sealNsPerByte := func(f benchFigure) float64 { return f.NsPerOp / float64(sealBytes) }
+	sealNsPerByte := func(f benchFigure) float64 { return f.NsPerOp / float64(seal.BytesPerOp) }
 	mibNs := func(f benchFigure) float64 { return f.NsPerOp / float64(bulkCPU.BytesPerOp) * (1 << 20) }
 
 	// 1. One RSA-2048 private decryption buys this much AES-128-GCM.
 	m, s := both(func(seal, r2, _, _, _ benchFigure) float64 { return r2.NsPerOp / sealNsPerByte(seal) / 1024 })
 	rep.Lessons = append(rep.Lessons, benchLesson{
 		ID: "rsa2048-decrypt-as-gcm", Unit: "KiB", From: []string{rsa2048.ID, seal.ID}, Minitls: m, Stdlib: s,
-		Text: fmt.Sprintf("One RSA-2048 private decryption takes as long as AES-128-GCM sealing %s KiB (minitls: %s vs %s per 16 KiB) or %s KiB (stdlib: %s vs %s).",
+		Text: fmt.Sprintf("One RSA-2048 private decryption costs as much time as AES-128-GCM sealing %s KiB (minitls: %s vs %s per 16 KiB) or %s KiB (stdlib: %s vs %s).",
 			benchNum(m), benchDur(rsa2048.Minitls.NsPerOp), benchDur(seal.Minitls.NsPerOp),
 			benchNum(s), benchDur(rsa2048.Stdlib.NsPerOp), benchDur(seal.Stdlib.NsPerOp)),
 	})
@@ -265,15 +277,12 @@ func benchComputeLessons(rep *benchReport) {
 	})
 
 	// 3. Break-even: bytes whose AES-128-GCM sealing costs the server as much
-	// CPU as the handshake did. CPU time against CPU time: the sealing's
-	// elapsed time would also count other processes on a busy machine.
-	m, s = both(func(seal, _, _, hs, _ benchFigure) float64 {
-		return hs.NsPerOp / (seal.CPUNsPerOp / float64(sealBytes))
-	})
+	// CPU as the handshake did.
+	m, s = both(func(seal, _, _, hs, _ benchFigure) float64 { return hs.NsPerOp / sealNsPerByte(seal) })
 	rep.Lessons = append(rep.Lessons, benchLesson{
 		ID: "breakeven-bytes", Unit: "bytes", From: []string{hsCPU.ID, seal.ID}, Minitls: m, Stdlib: s,
 		Text: fmt.Sprintf("A connection must carry %s before encrypting its data costs the server more CPU than its handshake did (minitls: AES-128-GCM takes %s of CPU per 16 KiB); stdlib: %s (%s per 16 KiB).",
-			benchBytes(m), benchDur(seal.Minitls.CPUNsPerOp), benchBytes(s), benchDur(seal.Stdlib.CPUNsPerOp)),
+			benchBytes(m), benchDur(seal.Minitls.NsPerOp), benchBytes(s), benchDur(seal.Stdlib.NsPerOp)),
 	})
 
 	// 4. Asymmetric against symmetric, per byte, at both key sizes.
@@ -322,7 +331,13 @@ func benchWriteText(w io.Writer, rep *benchReport) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "ratio = minitls throughput / stdlib throughput: 1× is as fast, below 1× minitls is slower.")
-	fmt.Fprintln(w, "Server CPU rows are the CPU time of the server side alone (method: "+rep.ServerCPUMethod+").")
+	if benchHaveThreadCPU {
+		fmt.Fprintln(w, "Times are CPU time: of the thread running the operation (steady on a busy machine,")
+		fmt.Fprintln(w, "the same as elapsed time on an idle one), and of the server alone in the server CPU rows;")
+		fmt.Fprintln(w, "the loopback handshake and transfer rows are elapsed time, client and server together.")
+	} else {
+		fmt.Fprintln(w, "Times are elapsed time; the server rows count the server's elapsed time.")
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "What the numbers say:")
 	for _, l := range rep.Lessons {

@@ -11,6 +11,9 @@ import (
 // benchServerCPUMethod names how benchThreadCPU measures (see benchReport).
 const benchServerCPUMethod = "CLOCK_THREAD_CPUTIME_ID"
 
+// benchHaveThreadCPU: benchThreadCPU is a per-thread CPU clock here.
+const benchHaveThreadCPU = true
+
 // benchClockThreadCPUTime is Linux's CLOCK_THREAD_CPUTIME_ID, which the
 // syscall package does not name.
 const benchClockThreadCPUTime = 3

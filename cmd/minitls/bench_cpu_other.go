@@ -10,6 +10,9 @@ import "time"
 // time, which includes the moments it waits for the client.
 const benchServerCPUMethod = "wall"
 
+// benchHaveThreadCPU: benchThreadCPU is not a CPU clock here.
+const benchHaveThreadCPU = false
+
 var benchEpoch = time.Now()
 
 // benchThreadCPU returns the time since the program started (see

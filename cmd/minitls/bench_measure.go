@@ -78,13 +78,17 @@ func benchMeasure(s benchSettings, p *benchProgress) (*benchReport, error) {
 // median round: a median ignores the odd round a busy machine spoils, and
 // alternating spreads a slow phase of the machine over both columns.
 //
-// An in-process operation also has its CPU time measured: the goroutine
-// measuring it is locked to its OS thread, whose CPU clock (see
-// benchThreadCPU) then counts the operation alone. On a busy machine the
-// elapsed time includes the moments another process had the CPU, the CPU
-// time does not, so it is the one compared with the server's CPU time of a
-// handshake. (Loopback cases are not locked: a locked client thread would
-// slow the connection, see bench_net.go.)
+// Which clock: an in-process operation is timed by the CPU clock of the
+// thread that runs it (the measuring goroutine is locked to its OS thread,
+// see benchThreadCPU). On an idle machine that equals the elapsed time that
+// go test -bench reports; on a busy one the elapsed time also counts every
+// moment another process had the CPU, and swings several-fold from round to
+// round, while the CPU time stays put. (The garbage collector's background
+// work runs on other threads and is not counted; the operations allocate
+// little or nothing.) The elapsed time is kept in the JSON as
+// wall_ns_per_op. Loopback cases are timed by the elapsed time, or by the
+// server's CPU time for the server-CPU rows; they are not locked, since a
+// locked client thread would slow the connection (see bench_net.go).
 func benchMeasureCase(s benchSettings, c benchCase, detail func(string)) (benchRow, error) {
 	ops, cleanup, err := c.prepare()
 	if err != nil {
@@ -121,11 +125,14 @@ func benchMeasureCase(s benchSettings, c benchCase, detail func(string)) (benchR
 			thread[i] = append(thread[i], float64(c1-c0)/float64(n[i]))
 		}
 	}
-	primary := wall
-	if c.serverCPU {
-		primary = server
+	primary, clock := thread, benchClockThread
+	switch {
+	case c.serverCPU:
+		primary, clock = server, benchClockServer
+	case c.loopback:
+		primary, clock = wall, benchClockWall
 	}
-	row := benchRow{ID: c.id, Group: c.group, Operation: c.operation, Unit: c.unit, BytesPerOp: c.bytes}
+	row := benchRow{ID: c.id, Group: c.group, Operation: c.operation, Unit: c.unit, BytesPerOp: c.bytes, Clock: clock}
 	for i, f := range []*benchFigure{&row.Minitls, &row.Stdlib} {
 		// A time too short for the clock to see (possible only for CPU
 		// times in the test's tiny runs) counts as 1 ns, so every figure
@@ -135,8 +142,8 @@ func benchMeasureCase(s benchSettings, c benchCase, detail func(string)) (benchR
 		f.OpsPerRound = n[i]
 		f.Rounds = primary[i]
 		if !c.loopback {
-			f.CPUNsPerOp = max(benchMedian(thread[i]), 1)
-			f.CPURounds = thread[i]
+			f.WallNsPerOp = benchMedian(wall[i])
+			f.WallRounds = wall[i]
 		}
 	}
 	row.Ratio = row.Minitls.Value / row.Stdlib.Value

@@ -73,6 +73,9 @@ func benchWriteSVG(w io.Writer, rep *benchReport) {
 	fmt.Fprintf(&b, "<text x=\"%d\" y=\"46\" fill=\"#444\">%s</text>\n", labelX,
 		esc(fmt.Sprintf("CPU: %s · Go %s %s/%s · %s run, median of %d rounds · log scale: each grid line is 10× · shorter is faster",
 			rep.CPU, rep.GoVersion, rep.GOOS, rep.GOARCH, rep.Mode, rep.Rounds)))
+	if benchHaveThreadCPU {
+		fmt.Fprintf(&b, "<text x=\"%d\" y=\"%d\" fill=\"#444\" font-size=\"11\">CPU time per operation; the two loopback rows (handshake, bulk transfer) are elapsed time</text>\n", plotX0, top-12)
+	}
 	// Legend.
 	for i := range benchImplNames {
 		x := labelX + i*170
