@@ -23,7 +23,7 @@ func benchWriteSVG(w io.Writer, rep *benchReport) {
 		labelX   = 12  // left edge of the row labels
 		plotX0   = 380 // left edge of the bars
 		plotW    = 470
-		top      = 96 // first row
+		top      = 110 // first row
 		rowH     = 26
 		barH     = 9
 		groupGap = 12
@@ -74,7 +74,7 @@ func benchWriteSVG(w io.Writer, rep *benchReport) {
 		esc(fmt.Sprintf("CPU: %s · Go %s %s/%s · %s run, median of %d rounds · log scale: each grid line is 10× · shorter is faster",
 			rep.CPU, rep.GoVersion, rep.GOOS, rep.GOARCH, rep.Mode, rep.Rounds)))
 	if benchHaveThreadCPU {
-		fmt.Fprintf(&b, "<text x=\"%d\" y=\"%d\" fill=\"#444\" font-size=\"11\">CPU time per operation; the two loopback rows (handshake, bulk transfer) are elapsed time</text>\n", plotX0, top-12)
+		fmt.Fprintf(&b, "<text x=\"%d\" y=\"%d\" fill=\"#444\">Bars: CPU time per operation; the two loopback rows (full handshake, bulk transfer) are elapsed time for client and server together.</text>\n", labelX, 92)
 	}
 	// Legend.
 	for i := range benchImplNames {
