@@ -16,6 +16,7 @@ import (
 //	ClientHello                  -------->
 //	                                                ServerHello
 //	                                               Certificate
+//	                                         ServerKeyExchange*
 //	                                        CertificateRequest*
 //	                             <--------      ServerHelloDone
 //	Certificate*
@@ -24,6 +25,8 @@ import (
 //	Finished                     -------->
 //	                                         [ChangeCipherSpec]
 //	                             <--------             Finished
+//
+// (ServerKeyExchange only with an ECDHE suite.)
 //
 // spec: rfc5246#7.3
 func (c *Conn) clientHandshake() error {
@@ -41,10 +44,21 @@ func (c *Conn) clientHandshake() error {
 	if err != nil {
 		return err
 	}
+	var params serverParamsVerified
+	if hs.suite.ecdhe {
+		if params, err = hs.readServerKeyExchange(verified); err != nil {
+			return err
+		}
+	}
 	if err := hs.readServerHelloDone(); err != nil {
 		return err
 	}
-	if err := hs.sendClientKeyExchange(verified); err != nil {
+	if hs.suite.ecdhe {
+		err = hs.sendECDHEClientKeyExchange(verified, params)
+	} else {
+		err = hs.sendClientKeyExchange(verified)
+	}
+	if err != nil {
 		return err
 	}
 	if err := hs.sendFinished(); err != nil {
@@ -92,8 +106,16 @@ func (hs *clientState) sendClientHello() error {
 	if _, err := io.ReadFull(c.config.rand(), m.Random[:]); err != nil {
 		return fmt.Errorf("%w: reading Config.Rand: %v", ErrConfig, err)
 	}
+	offerECDHE := false
 	for _, s := range enabled {
+		if s.ecdhe && len(c.config.curves()) == 0 {
+			continue // no group enabled: ECDHE cannot work
+		}
+		offerECDHE = offerECDHE || s.ecdhe
 		m.CipherSuites = append(m.CipherSuites, s.id)
+	}
+	if len(m.CipherSuites) == 0 {
+		return fmt.Errorf("%w: Config.CipherSuites enables only ECDHE suites but Config.CurvePreferences no group minitls implements", ErrConfig)
 	}
 	add := func(t ExtensionType, body extensionMarshaler) error {
 		e, err := NewExtension(t, body)
@@ -126,6 +148,13 @@ func (hs *clientState) sendClientHello() error {
 		if err := add(ExtALPN, &ProtocolNameList{Protocols: c.config.NextProtos}); err != nil {
 			return err
 		}
+	}
+	if offerECDHE {
+		exts, err := ecdheHelloExtensions(c.config)
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrConfig, err)
+		}
+		m.Extensions = append(m.Extensions, exts...)
 	}
 	if c.config.testEditClientHello != nil {
 		c.config.testEditClientHello(m)
@@ -205,6 +234,15 @@ func (hs *clientState) readServerHello() error {
 				return failf(ErrIllegalParameter, "server selected ALPN protocol %q, which we did not offer", p.Protocols[0])
 			}
 			c.state.NegotiatedProtocol = p.Protocols[0]
+		case ExtECPointFormats:
+			var p ECPointFormats
+			if err := p.Unmarshal(e.Data); err != nil {
+				return err
+			}
+			if !p.hasUncompressed() {
+				// spec: rfc8422#5.2, rfc8422#5.1.2 (uncompressed MUST be supported)
+				return failf(ErrIllegalParameter, "server's ec_point_formats %v lacks uncompressed(0)", p.Formats)
+			}
 		}
 	}
 	c.state.CipherSuite = uint16(m.CipherSuite)
@@ -214,8 +252,9 @@ func (hs *clientState) readServerHello() error {
 }
 
 // explainHelloRefusal adds what to do when a server refuses our hello: the
-// usual reasons are that it has no RSA key-transport suite enabled (many
-// servers disable them) or does not speak TLS 1.2.
+// usual reasons are that it shares none of our suites (many servers disable
+// RSA key transport, and ECDHE_RSA needs an RSA certificate on the server)
+// or does not speak TLS 1.2.
 func explainHelloRefusal(err error) error {
 	var are *record.AlertReceivedError
 	if !errors.As(err, &are) {
@@ -223,7 +262,7 @@ func explainHelloRefusal(err error) error {
 	}
 	switch are.Description {
 	case record.HandshakeFailure, record.InsufficientSecurity:
-		return fmt.Errorf("%w; the server probably enables neither TLS_RSA_WITH_AES_128_GCM_SHA256 nor TLS_RSA_WITH_AES_256_GCM_SHA384 (RSA key transport), the only suites minitls has", err)
+		return fmt.Errorf("%w; the server probably enables none of the suites minitls offered: TLS_ECDHE_RSA_WITH_AES_128/256_GCM (with x25519 or secp256r1 and an RSA certificate) and TLS_RSA_WITH_AES_128/256_GCM (RSA key transport, which many servers disable)", err)
 	case record.ProtocolVersion:
 		return fmt.Errorf("%w; the server does not accept TLS 1.2, the only version minitls speaks", err)
 	}
@@ -291,10 +330,14 @@ func (hs *clientState) verifyServerChain(ders [][]byte) (chainVerified, error) {
 	if certs[0].PublicKey == nil {
 		return chainVerified{}, fmt.Errorf("%w: the server's certificate has no RSA key", ErrUnsupportedCertificate)
 	}
-	// spec: rfc5246#7.4.2 "RSA: ... the keyEncipherment bit MUST be set if
-	// the key usage extension is present." The premaster secret is
-	// encrypted to this key, so it must be allowed to encrypt.
-	if ku := certs[0].KeyUsage; ku != 0 && ku&x509lite.KeyUsageKeyEncipherment == 0 {
+	if hs.suite.ecdhe {
+		if err := checkSigningKeyUsage(certs[0]); err != nil {
+			return chainVerified{}, err
+		}
+	} else if ku := certs[0].KeyUsage; ku != 0 && ku&x509lite.KeyUsageKeyEncipherment == 0 {
+		// spec: rfc5246#7.4.2 "RSA: ... the keyEncipherment bit MUST be set if
+		// the key usage extension is present." The premaster secret is
+		// encrypted to this key, so it must be allowed to encrypt.
 		return chainVerified{}, fmt.Errorf("%w: the server's certificate does not allow keyEncipherment, which RSA key transport needs", ErrUnsupportedCertificate)
 	}
 	hs.serverKey = certs[0].PublicKey

@@ -77,9 +77,15 @@ type Config struct {
 	ServerName string
 
 	// CipherSuites lists the enabled suites. A server picks by this order,
-	// not the client's. Nil means DefaultCipherSuites. Unknown values are
-	// ignored.
+	// not the client's. Nil means DefaultCipherSuites (ECDHE first).
+	// Unknown values are ignored. To offer only RSA key transport, list
+	// TLS_RSA_WITH_AES_128_GCM_SHA256 and TLS_RSA_WITH_AES_256_GCM_SHA384.
 	CipherSuites []uint16
+
+	// CurvePreferences lists the ECDHE groups to offer (client) or accept
+	// (server), in preference order: CurveX25519 and CurveP256. Nil means
+	// both, X25519 first. Unknown values are ignored. spec: rfc8422#5.1.1
+	CurvePreferences []CurveID
 
 	// NextProtos lists ALPN protocols in preference order (spec: rfc7301).
 	NextProtos []string

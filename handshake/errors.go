@@ -39,7 +39,7 @@ var (
 	// ErrUnexpectedMessage: a message of the wrong type for this phase.
 	ErrUnexpectedMessage = errors.New("unexpected handshake message")
 	// ErrNoCommonCipherSuite: the client offered none of the server's suites.
-	ErrNoCommonCipherSuite = errors.New("no cipher suite in common (minitls implements TLS_RSA_WITH_AES_128_GCM_SHA256 and TLS_RSA_WITH_AES_256_GCM_SHA384; enable them on the peer)")
+	ErrNoCommonCipherSuite = errors.New("no cipher suite in common (minitls implements TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_RSA_WITH_AES_128_GCM_SHA256 and TLS_RSA_WITH_AES_256_GCM_SHA384; enable one on the peer)")
 	// ErrUnsupportedVersion: the peer does not speak TLS 1.2.
 	ErrUnsupportedVersion = errors.New("peer does not support TLS 1.2, the only version minitls speaks")
 	// ErrUnsupportedExtension: a ServerHello carried an extension the client did not offer.
@@ -86,6 +86,9 @@ var alertTable = []struct {
 	{ErrNoCertificate, record.HandshakeFailure, "rfc5246#7.4.2 (a server with no certificate cannot do RSA key transport)"},
 	{ErrCertificateRequired, record.BadCertificate, "rfc5246#7.4.2 (the server MUST send a certificate for RSA)"},
 	{ErrUnsupportedCertificate, record.UnsupportedCertificate, "rfc5246#7.4.2 (RSA key with keyEncipherment), rfc5246#7.2.2 unsupported_certificate"},
+	{ErrInvalidPublicKey, record.IllegalParameter, "rfc8422#5.11 (point validation), rfc7748#6.1 (all-zero X25519 secret), rfc5246#7.2.2 illegal_parameter"},
+	{ErrBadSignature, record.DecryptError, "rfc5246#7.2.2 decrypt_error (\"unable to correctly verify a signature\"), rfc8422#5.4"},
+	{ErrNoCommonGroup, record.HandshakeFailure, "rfc8422#5.1.1, rfc5246#7.4.1.3 (no acceptable choices: handshake_failure)"},
 	{ErrConfig, record.InternalError, "rfc5246#7.2.2 internal_error (a local mistake, explained in the error)"},
 }
 

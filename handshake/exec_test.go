@@ -50,8 +50,10 @@ func testdataPath(t *testing.T, name string) string {
 }
 
 var opensslCiphers = map[CipherSuite]string{
-	TLS_RSA_WITH_AES_128_GCM_SHA256: "AES128-GCM-SHA256",
-	TLS_RSA_WITH_AES_256_GCM_SHA384: "AES256-GCM-SHA384",
+	TLS_RSA_WITH_AES_128_GCM_SHA256:       "AES128-GCM-SHA256",
+	TLS_RSA_WITH_AES_256_GCM_SHA384:       "AES256-GCM-SHA384",
+	TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: "ECDHE-RSA-AES128-GCM-SHA256",
+	TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: "ECDHE-RSA-AES256-GCM-SHA384",
 }
 
 // TestOpenSSLServer: the minitls client against `openssl s_server -tls1_2

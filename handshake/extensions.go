@@ -106,6 +106,19 @@ func parseExtensionBody(r *reader, t ExtensionType, role helloRole) {
 	case ExtRenegotiationInfo:
 		var ri RenegotiationInfo
 		ri.parse(r)
+	case ExtSupportedGroups:
+		if role == roleClient {
+			var g SupportedGroups
+			g.parse(r)
+		} else if r.remaining() > 0 {
+			// Not defined in a TLS 1.2 ServerHello (spec: rfc8422#5.2);
+			// the client refuses it as unsolicited or ignores it.
+			r.bytes(r.remaining(), "extension_data")
+		}
+	case ExtECPointFormats:
+		// Same body from both sides. spec: rfc8422#5.1.2, rfc8422#5.2
+		var p ECPointFormats
+		p.parse(r)
 	case ExtSupportedVersions:
 		if role == roleClient {
 			var sv SupportedVersions

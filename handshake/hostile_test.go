@@ -78,11 +78,18 @@ func runPairMutate(t *testing.T, ccfg, scfg *Config, corruptClientWrite, corrupt
 	return r
 }
 
+// baseConfigs returns a client and a server config for the RSA
+// key-transport story: the client offers only the two RSA suites (the
+// server keeps its defaults, ECDHE first, so it is the client's offer that
+// selects RSA). ecdheConfigs in ecdhe_test.go is the ECDHE counterpart.
 func baseConfigs(t *testing.T) (client, server *Config) {
 	f := testFixture(t)
-	return &Config{RootCAs: f.roots, ServerName: "localhost", Time: testTime, NextProtos: []string{"h2"}},
+	return &Config{RootCAs: f.roots, ServerName: "localhost", Time: testTime, NextProtos: []string{"h2"}, CipherSuites: rsaSuiteIDs},
 		&Config{Certificates: []Certificate{f.cert}, NextProtos: []string{"h2", "http/1.1"}}
 }
+
+// rsaSuiteIDs are the RSA key-transport suites, for Config.CipherSuites.
+var rsaSuiteIDs = []uint16{uint16(TLS_RSA_WITH_AES_128_GCM_SHA256), uint16(TLS_RSA_WITH_AES_256_GCM_SHA384)}
 
 // flightHook returns a testHookFlight that applies op to flight number n
 // (0-based) of that endpoint.

@@ -269,7 +269,7 @@ func TestStdServerWithoutRSASuites(t *testing.T) {
 	f := testFixture(t)
 	cc, sc := tcpPair(t)
 	go tls.Server(sc, &tls.Config{Certificates: []tls.Certificate{f.stdCert}}).Handshake()
-	err := Client(cc, &Config{RootCAs: f.roots, ServerName: "localhost"}).Handshake()
+	err := Client(cc, &Config{RootCAs: f.roots, ServerName: "localhost", CipherSuites: rsaSuiteIDs}).Handshake()
 	var are *record.AlertReceivedError
 	if !errors.As(err, &are) || are.Description != record.HandshakeFailure || !strings.Contains(err.Error(), "RSA key transport") {
 		t.Fatalf("got %v", err)

@@ -11,6 +11,7 @@ import "fmt"
 //	ClientHello                  -------->
 //	                                                ServerHello
 //	                                               Certificate
+//	                                         ServerKeyExchange*
 //	                                        CertificateRequest*
 //	                             <--------      ServerHelloDone
 //	Certificate*
@@ -21,8 +22,9 @@ import "fmt"
 //	                             <--------             Finished
 //	Application Data             <------->     Application Data
 //
-// (* only when the server asks for a client certificate; minitls then sends
-// an empty one.)
+// (* ServerKeyExchange only with the ECDHE suites; CertificateRequest and
+// the client's Certificate only when the server asks for a client
+// certificate, and minitls then sends an empty one.)
 //
 // Each step sets the phase before it sends or waits for its message, so an
 // error names the step that failed, and tests assert the whole sequence.
@@ -36,6 +38,7 @@ const (
 	PhaseClientHello                         // ClientHello sent / awaited
 	PhaseServerHello                         // ServerHello sent / awaited
 	PhaseServerCertificate                   // Certificate sent / awaited and checked
+	PhaseServerKeyExchange                   // ServerKeyExchange sent / awaited and its signature checked (ECDHE only)
 	PhaseCertificateRequest                  // the server asked for a client certificate (optional)
 	PhaseServerHelloDone                     // ServerHelloDone sent / awaited
 	PhaseClientKeyExchange                   // ClientKeyExchange sent / awaited
@@ -54,6 +57,7 @@ var phaseNames = [...]string{
 	PhaseClientHello:            "ClientHello",
 	PhaseServerHello:            "ServerHello",
 	PhaseServerCertificate:      "Certificate",
+	PhaseServerKeyExchange:      "ServerKeyExchange",
 	PhaseCertificateRequest:     "CertificateRequest",
 	PhaseServerHelloDone:        "ServerHelloDone",
 	PhaseClientKeyExchange:      "ClientKeyExchange",

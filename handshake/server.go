@@ -54,6 +54,8 @@ type serverState struct {
 	cert           *Certificate
 	secureRenegSig bool
 	masterSecret   []byte
+	ecdhe          ecdheChoice // group and signature scheme, for an ECDHE suite
+	ecdheKey       *ecdheKey   // our ephemeral key, until ClientKeyExchange
 }
 
 // readClientHello reads the ClientHello and makes every choice: version,
@@ -98,10 +100,19 @@ func (hs *serverState) readClientHello() error {
 		return failf(ErrIllegalParameter, "compression_methods lacks null")
 	}
 
-	// Suite: the first of ours that the client offers.
+	// Suite: the first of ours that the client offers; an ECDHE suite only
+	// when a group and a signature hash are shared too (ecdhe_handshake.go).
+	ecdhe, err := chooseECDHE(c.config, m)
+	if err != nil {
+		return err
+	}
+	hs.ecdhe = ecdhe
+	skippedECDHE := false
 	for _, s := range c.config.enabledSuites() {
 		for _, id := range m.CipherSuites {
-			if id == s.id {
+			if id == s.id && s.ecdhe && !ecdhe.ok {
+				skippedECDHE = true
+			} else if id == s.id {
 				hs.suite = s
 				break
 			}
@@ -109,6 +120,10 @@ func (hs *serverState) readClientHello() error {
 		if hs.suite != nil {
 			break
 		}
+	}
+	if hs.suite == nil && skippedECDHE {
+		// spec: rfc8422#5.1.1, rfc5246#7.4.1.3 (handshake_failure)
+		return failf(ErrNoCommonGroup, "%s, and no RSA key-transport suite is enabled on both sides", ecdhe.why)
 	}
 	if hs.suite == nil {
 		return failf(ErrNoCommonCipherSuite, "client offered %v", m.CipherSuites)
@@ -179,8 +194,8 @@ func (hs *serverState) pickCertificate() (*Certificate, error) {
 	return chosen, nil
 }
 
-// sendServerFlight sends ServerHello, Certificate and ServerHelloDone in one
-// write. The ServerHello echoes an empty session_id (minitls does not cache
+// sendServerFlight sends ServerHello, Certificate, for an ECDHE suite the
+// signed ServerKeyExchange, and ServerHelloDone in one write. The ServerHello echoes an empty session_id (minitls does not cache
 // sessions, spec: rfc5246#7.4.1.3) and carries renegotiation_info whenever
 // the client signalled RFC 5746 by extension or SCSV (every OpenSSL-based
 // client insists), extended_master_secret when both use it, and the ALPN
@@ -223,6 +238,12 @@ func (hs *serverState) sendServerFlight() error {
 			return err
 		}
 	}
+	if _, sent := hs.hello.PointFormats(); sent && hs.suite.ecdhe {
+		// spec: rfc8422#5.2 (answer ec_point_formats when ECC is negotiated)
+		if err := add(ExtECPointFormats, &ECPointFormats{Formats: []uint8{pointUncompressed}}); err != nil {
+			return err
+		}
+	}
 	sh.Extensions = exts
 	hs.serverHello = sh
 	raw, err := sh.Marshal()
@@ -240,27 +261,50 @@ func (hs *serverState) sendServerFlight() error {
 	}
 	c.transcript.write(rawCert)
 	c.traceMessage(true, cm, rawCert)
+	flight := [][]byte{raw, rawCert}
+
+	if hs.suite.ecdhe {
+		c.setPhase(PhaseServerKeyExchange)
+		ske, err := hs.makeServerKeyExchange()
+		if err != nil {
+			return err
+		}
+		rawSKE, err := ske.Marshal()
+		if err != nil {
+			return err
+		}
+		c.transcript.write(rawSKE)
+		c.traceMessage(true, ske, rawSKE)
+		flight = append(flight, rawSKE)
+	}
 
 	c.setPhase(PhaseServerHelloDone)
 	done := &ServerHelloDone{}
 	rawDone, _ := done.Marshal()
 	c.transcript.write(rawDone)
 	c.traceMessage(true, done, rawDone)
-	return c.sendFlight([][]byte{raw, rawCert, rawDone})
+	return c.sendFlight(append(flight, rawDone))
 }
 
 // readClientKeyExchange decrypts the premaster secret without revealing
-// whether the decryption worked, then derives the keys.
+// whether the decryption worked (RSA key transport), or computes it from
+// the client's ECDHE public value, then derives the keys.
 //
-// spec: rfc5246#7.4.7.1
+// spec: rfc5246#7.4.7.1, rfc8422#5.7
 func (hs *serverState) readClientKeyExchange() error {
 	c := hs.c
 	c.setPhase(PhaseClientKeyExchange)
-	m := new(ClientKeyExchange)
-	if err := c.readHandshake(TypeClientKeyExchange, m); err != nil {
-		return err
+	var pre []byte
+	var err error
+	if hs.suite.ecdhe {
+		pre, err = hs.readECDHEClientKeyExchange()
+	} else {
+		m := new(ClientKeyExchange)
+		if err := c.readHandshake(TypeClientKeyExchange, m); err != nil {
+			return err
+		}
+		pre, err = hs.decryptPreMasterSecret(m.EncryptedPreMasterSecret)
 	}
-	pre, err := hs.decryptPreMasterSecret(m.EncryptedPreMasterSecret)
 	if err != nil {
 		return err
 	}
