@@ -12,6 +12,26 @@ import (
 // them:
 //
 //	go test -run '^$' -bench 'BenchmarkRSA(Decrypt|Encrypt|Sign|Verify)' -count 6 ./cipher/rsa/
+//
+// Besides wall-clock ns/op, each reports cpu-ns/op: process CPU time per
+// operation. On a shared, overloaded machine wall-clock figures swing by 2x
+// or more between runs while CPU time stays put, so compare cpu-ns/op there.
+
+// measure runs op in a b.Loop with ReportAllocs and adds the cpu-ns/op metric.
+func measure(b *testing.B, op func() error) {
+	b.ReportAllocs()
+	start, ok := processCPUTime()
+	n := 0
+	for b.Loop() {
+		if err := op(); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	if end, ok2 := processCPUTime(); ok && ok2 && n > 0 {
+		b.ReportMetric(float64(end-start)/float64(n), "cpu-ns/op")
+	}
+}
 
 func BenchmarkRSADecrypt(b *testing.B) {
 	for _, bits := range []int{2048, 3072} {
@@ -21,23 +41,12 @@ func BenchmarkRSADecrypt(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		key := make([]byte, 48)
 		b.Run("minitls/"+itoa(bits), func(b *testing.B) {
-			b.ReportAllocs()
-			key := make([]byte, 48)
-			for b.Loop() {
-				if err := DecryptPKCS1v15SessionKey(rand.Reader, priv, c, key); err != nil {
-					b.Fatal(err)
-				}
-			}
+			measure(b, func() error { return DecryptPKCS1v15SessionKey(rand.Reader, priv, c, key) })
 		})
 		b.Run("stdlib/"+itoa(bits), func(b *testing.B) {
-			b.ReportAllocs()
-			key := make([]byte, 48)
-			for b.Loop() {
-				if err := stdDecryptPKCS1v15SessionKey(std, c, key); err != nil {
-					b.Fatal(err)
-				}
-			}
+			measure(b, func() error { return stdDecryptPKCS1v15SessionKey(std, c, key) })
 		})
 	}
 }
@@ -48,20 +57,10 @@ func BenchmarkRSASign(b *testing.B) {
 		priv := testKey(b, bits)
 		std := stdPrivate(b, priv)
 		b.Run("minitls/"+itoa(bits), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := SignPKCS1v15(rand.Reader, priv, crypto.SHA256, digest); err != nil {
-					b.Fatal(err)
-				}
-			}
+			measure(b, func() error { _, err := SignPKCS1v15(rand.Reader, priv, crypto.SHA256, digest); return err })
 		})
 		b.Run("stdlib/"+itoa(bits), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := rsa.SignPKCS1v15(rand.Reader, std, crypto.SHA256, digest); err != nil {
-					b.Fatal(err)
-				}
-			}
+			measure(b, func() error { _, err := rsa.SignPKCS1v15(rand.Reader, std, crypto.SHA256, digest); return err })
 		})
 	}
 }
@@ -72,20 +71,10 @@ func BenchmarkRSAEncrypt(b *testing.B) {
 		std := stdPrivate(b, priv)
 		msg := make([]byte, 48)
 		b.Run("minitls/"+itoa(bits), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := EncryptPKCS1v15(rand.Reader, &priv.PublicKey, msg); err != nil {
-					b.Fatal(err)
-				}
-			}
+			measure(b, func() error { _, err := EncryptPKCS1v15(rand.Reader, &priv.PublicKey, msg); return err })
 		})
 		b.Run("stdlib/"+itoa(bits), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := stdEncryptPKCS1v15(&std.PublicKey, msg); err != nil {
-					b.Fatal(err)
-				}
-			}
+			measure(b, func() error { _, err := stdEncryptPKCS1v15(&std.PublicKey, msg); return err })
 		})
 	}
 }
@@ -100,20 +89,10 @@ func BenchmarkRSAVerify(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Run("minitls/"+itoa(bits), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := VerifyPKCS1v15(&priv.PublicKey, crypto.SHA256, digest, sig); err != nil {
-					b.Fatal(err)
-				}
-			}
+			measure(b, func() error { return VerifyPKCS1v15(&priv.PublicKey, crypto.SHA256, digest, sig) })
 		})
 		b.Run("stdlib/"+itoa(bits), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := rsa.VerifyPKCS1v15(&std.PublicKey, crypto.SHA256, digest, sig); err != nil {
-					b.Fatal(err)
-				}
-			}
+			measure(b, func() error { return rsa.VerifyPKCS1v15(&std.PublicKey, crypto.SHA256, digest, sig) })
 		})
 	}
 }
@@ -122,19 +101,9 @@ func BenchmarkRSAVerify(b *testing.B) {
 // by how many candidates happen to be tried, so it varies a lot run to run.
 func BenchmarkRSAGenerateKey(b *testing.B) {
 	b.Run("minitls/2048", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := GenerateKey(rand.Reader, 2048); err != nil {
-				b.Fatal(err)
-			}
-		}
+		measure(b, func() error { _, err := GenerateKey(rand.Reader, 2048); return err })
 	})
 	b.Run("stdlib/2048", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := rsa.GenerateKey(rand.Reader, 2048); err != nil {
-				b.Fatal(err)
-			}
-		}
+		measure(b, func() error { _, err := rsa.GenerateKey(rand.Reader, 2048); return err })
 	})
 }
