@@ -40,17 +40,31 @@ type handshaker interface {
 	net.Conn
 }
 
-// benchEndpoints returns client and server constructors for one library.
+// benchEndpoints returns client and server constructors for one library,
+// with RSA key transport and AES-128-GCM.
 func benchEndpoints(b *testing.B, lib string) (client, server func(net.Conn) handshaker) {
+	return benchEndpointsFor(b, lib, TLS_RSA_WITH_AES_128_GCM_SHA256, 0)
+}
+
+// benchEndpointsFor is benchEndpoints for a given suite and, for an ECDHE
+// suite, group.
+func benchEndpointsFor(b *testing.B, lib string, id CipherSuite, curve CurveID) (client, server func(net.Conn) handshaker) {
 	f := testFixture(b)
-	suite := uint16(TLS_RSA_WITH_AES_128_GCM_SHA256)
+	suite := uint16(id)
+	var curves []CurveID
+	var stdCurves []tls.CurveID
+	if curve != 0 {
+		curves = []CurveID{curve}
+		stdCurves = []tls.CurveID{tls.CurveID(curve)} // the same IANA numbers
+	}
 	if lib == "minitls" {
-		ccfg := &Config{RootCAs: f.roots, ServerName: "localhost", CipherSuites: []uint16{suite}}
+		ccfg := &Config{RootCAs: f.roots, ServerName: "localhost", CipherSuites: []uint16{suite}, CurvePreferences: curves}
 		scfg := &Config{Certificates: []Certificate{f.cert}}
 		return func(c net.Conn) handshaker { return Client(c, ccfg) },
 			func(c net.Conn) handshaker { return Server(c, scfg) }
 	}
-	ccfg := &tls.Config{RootCAs: f.stdRoots, ServerName: "localhost", CipherSuites: []uint16{suite}, MaxVersion: tls.VersionTLS12}
+	ccfg := &tls.Config{RootCAs: f.stdRoots, ServerName: "localhost", CipherSuites: []uint16{suite}, MaxVersion: tls.VersionTLS12,
+		CurvePreferences: stdCurves}
 	scfg := &tls.Config{Certificates: []tls.Certificate{f.stdCert}, CipherSuites: []uint16{suite},
 		MaxVersion: tls.VersionTLS12, SessionTicketsDisabled: true}
 	return func(c net.Conn) handshaker { return tls.Client(c, ccfg) },
@@ -58,13 +72,32 @@ func benchEndpoints(b *testing.B, lib string) (client, server func(net.Conn) han
 }
 
 // BenchmarkHandshake measures full handshakes (client and server in this
-// process, RSA-2048 key transport, AES-128-GCM) over loopback TCP, minitls
-// against minitls and crypto/tls against crypto/tls.
+// process, AES-128-GCM) over loopback TCP, minitls against minitls and
+// crypto/tls against crypto/tls: with RSA-2048 key transport (the server
+// decrypts), and with ECDHE on X25519 or P-256 signed with RSA-2048 (the
+// server signs, both sides do one key agreement; the client also verifies).
 func BenchmarkHandshake(b *testing.B) {
-	for _, lib := range []string{"minitls", "stdlib"} {
-		b.Run(lib+"/RSA-AES128-GCM", func(b *testing.B) {
+	kinds := []struct {
+		name  string
+		suite CipherSuite
+		curve CurveID
+	}{
+		{"RSA-AES128-GCM", TLS_RSA_WITH_AES_128_GCM_SHA256, 0},
+		{"ECDHE-X25519-RSA-AES128-GCM", TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, CurveX25519},
+		{"ECDHE-P256-RSA-AES128-GCM", TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, CurveP256},
+	}
+	for _, kind := range kinds {
+		for _, lib := range []string{"minitls", "stdlib"} {
+			benchHandshake(b, lib, kind.name, kind.suite, kind.curve)
+		}
+	}
+}
+
+func benchHandshake(b *testing.B, lib, name string, suite CipherSuite, curve CurveID) {
+	{
+		b.Run(lib+"/"+name, func(b *testing.B) {
 			dial := benchListener(b)
-			newClient, newServer := benchEndpoints(b, lib)
+			newClient, newServer := benchEndpointsFor(b, lib, suite, curve)
 			b.ReportAllocs()
 			for b.Loop() {
 				cc, sc := dial()

@@ -200,16 +200,15 @@ func (k *ecdheKey) sharedSecret(peer []byte) ([]byte, error) {
 	}
 	switch k.curve {
 	case CurveX25519:
-		// curve25519.ScalarMult does no check of its own; the all-zero test
-		// is ours, in constant time.
-		var out, point [32]byte
-		copy(point[:], peer)
-		curve25519.ScalarMult(&out, &k.scalar, &point)
+		// X25519 returns an error exactly when the result is all zeros
+		// (a low-order peer value); the explicit constant-time test below
+		// states the rule here too.
+		out, err := curve25519.X25519(k.scalar[:], peer)
 		var zero [32]byte
-		if subtle.ConstantTimeCompare(out[:], zero[:]) == 1 {
+		if err != nil || subtle.ConstantTimeCompare(out, zero[:]) == 1 {
 			return nil, failf(ErrInvalidPublicKey, "x25519 shared secret is all zeros (a low-order public value)")
 		}
-		return out[:], nil
+		return out, nil
 	case CurveP256:
 		pub, err := ecdh.P256().NewPublicKey(peer)
 		if err != nil {

@@ -32,8 +32,9 @@ const maxCertificateBody = 1 << 18
 const headerLen = 4
 
 // NewMessage returns an empty message of type t, or nil when minitls has no
-// type for it (for example ServerKeyExchange, which RSA key transport never
-// uses).
+// type for it. A client_key_exchange gets the RSA body (ClientKeyExchange);
+// the ECDHE body is ECDHEClientKeyExchange, chosen by the negotiated suite.
+// A server_key_exchange gets the ECDHE body, the only one minitls knows.
 func NewMessage(t HandshakeType) Message {
 	switch t {
 	case TypeHelloRequest:
@@ -46,6 +47,8 @@ func NewMessage(t HandshakeType) Message {
 		return new(CertificateMessage)
 	case TypeCertificateRequest:
 		return new(CertificateRequest)
+	case TypeServerKeyExchange:
+		return new(ServerKeyExchange)
 	case TypeServerHelloDone:
 		return new(ServerHelloDone)
 	case TypeClientKeyExchange:

@@ -93,8 +93,20 @@ func genExtensions(t *rapid.T, role helloRole) []Extension {
 			exts = append(exts, Extension{Type: ExtSupportedVersions, Data: []byte{3, 3}})
 		}
 	}
+	// supported_groups from a client, ec_point_formats from both (rfc8422#5.1).
+	if role == roleClient && rapid.Bool().Draw(t, "groups") {
+		g := make([]CurveID, rapid.IntRange(1, 10).Draw(t, "ngroups"))
+		for i := range g {
+			g[i] = CurveID(rapid.Uint16().Draw(t, "group"))
+		}
+		add(ExtSupportedGroups, &SupportedGroups{Groups: g})
+	}
+	if rapid.Bool().Draw(t, "pointformats") {
+		add(ExtECPointFormats, &ECPointFormats{Formats: genBytes(1, 4).Draw(t, "formats")})
+	}
 	known := map[ExtensionType]bool{ExtServerName: true, ExtSignatureAlgorithms: true, ExtALPN: true,
-		ExtExtendedMasterSecret: true, ExtRenegotiationInfo: true, ExtSupportedVersions: true}
+		ExtExtendedMasterSecret: true, ExtRenegotiationInfo: true, ExtSupportedVersions: true,
+		ExtSupportedGroups: true, ExtECPointFormats: true}
 	for i, n := 0, rapid.IntRange(0, 4).Draw(t, "nunknown"); i < n; i++ {
 		typ := ExtensionType(rapid.Uint16().Draw(t, "utype"))
 		if known[typ] {

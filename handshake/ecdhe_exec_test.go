@@ -1,0 +1,148 @@
+package handshake
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// opensslGroups names minitls's groups for OpenSSL's -groups and curl's
+// --curves.
+var opensslGroups = map[CurveID]string{CurveX25519: "X25519", CurveP256: "P-256"}
+
+// TestECDHEOpenSSLServer: the minitls client against `openssl s_server
+// -tls1_2 -groups <g>`, both ECDHE suites, both groups; the status page
+// names the suite, and the client saw the group it asked for.
+func TestECDHEOpenSSLServer(t *testing.T) {
+	openssl := needBinary(t, "openssl")
+	f := testFixture(t)
+	for _, id := range ecdheSuiteIDs {
+		for _, curve := range []CurveID{CurveX25519, CurveP256} {
+			suite := CipherSuite(id)
+			t.Run(fmt.Sprintf("%v/%v", suite, curve), func(t *testing.T) {
+				port := freePort(t)
+				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+				defer cancel()
+				cmd := exec.CommandContext(ctx, openssl, "s_server", "-accept", fmt.Sprint(port), "-tls1_2",
+					"-cert", testdataPath(t, "server.pem"), "-key", testdataPath(t, "server-key.pem"),
+					"-cipher", opensslCiphers[suite], "-groups", opensslGroups[curve], "-www", "-naccept", "1")
+				var out bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &out, &out
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				defer func() { cancel(); cmd.Wait() }()
+				var raw net.Conn
+				var err error
+				for i := 0; i < 100; i++ {
+					if raw, err = net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+						break
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+				if err != nil {
+					t.Fatalf("s_server did not start: %v\n%s", err, out.String())
+				}
+				raw.SetDeadline(time.Now().Add(15 * time.Second))
+				var group CurveID
+				c := Client(raw, &Config{RootCAs: f.roots, ServerName: "localhost", Trace: func(e Event) {
+					if m, ok := e.Message.(*ServerKeyExchange); ok {
+						group = m.NamedCurve
+					}
+				}})
+				if err := c.Handshake(); err != nil {
+					t.Fatalf("handshake with openssl s_server: %v\n%s", err, out.String())
+				}
+				if st := c.ConnectionState(); st.CipherSuite != uint16(suite) || !st.ExtendedMasterSecret {
+					t.Errorf("state %+v", st)
+				}
+				if group != curve {
+					t.Errorf("server's group %v, want %v", group, curve)
+				}
+				io.WriteString(c, "GET / HTTP/1.0\r\n\r\n")
+				body, err := io.ReadAll(c)
+				if err != nil {
+					t.Fatalf("status page: %v (%q)", err, body)
+				}
+				for _, want := range []string{"HTTP/1.0 200 ok", opensslCiphers[suite], "TLSv1.2"} {
+					if !bytes.Contains(body, []byte(want)) {
+						t.Errorf("status page lacks %q:\n%s", want, body)
+					}
+				}
+				c.Close()
+			})
+		}
+	}
+}
+
+// TestECDHEOpenSSLClient: `openssl s_client -tls1_2 -groups <g>` against the
+// minitls server, both ECDHE suites, both groups; s_client reports the
+// suite and the ephemeral key it verified.
+func TestECDHEOpenSSLClient(t *testing.T) {
+	openssl := needBinary(t, "openssl")
+	f := testFixture(t)
+	tempKey := map[CurveID]string{CurveX25519: "Server Temp Key: X25519", CurveP256: "Server Temp Key: ECDH, prime256v1"}
+	for _, id := range ecdheSuiteIDs {
+		for _, curve := range []CurveID{CurveX25519, CurveP256} {
+			suite := CipherSuite(id)
+			t.Run(fmt.Sprintf("%v/%v", suite, curve), func(t *testing.T) {
+				addr, result := serveOnce(t, &Config{Certificates: []Certificate{f.cert}})
+				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+				defer cancel()
+				cmd := exec.CommandContext(ctx, openssl, "s_client", "-connect", addr, "-tls1_2",
+					"-cipher", opensslCiphers[suite], "-groups", opensslGroups[curve], "-CAfile", testdataPath(t, "ca.pem"),
+					"-servername", "localhost", "-verify_return_error", "-ign_eof")
+				cmd.Stdin = strings.NewReader("ping\n")
+				out, err := cmd.CombinedOutput()
+				if serr := <-result; serr != nil {
+					t.Errorf("minitls server: %v", serr)
+				}
+				if err != nil {
+					t.Fatalf("s_client: %v\n%s", err, out)
+				}
+				for _, want := range []string{"hello from minitls, you said ping", "Verify return code: 0 (ok)",
+					"Cipher is " + opensslCiphers[suite], tempKey[curve], "Extended master secret: yes"} {
+					if !bytes.Contains(out, []byte(want)) {
+						t.Errorf("s_client output lacks %q:\n%s", want, out)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestECDHECurl: curl with --curves fetches a page from net/http served
+// over the minitls listener with its default (ECDHE-first) preference.
+func TestECDHECurl(t *testing.T) {
+	curl := needBinary(t, "curl")
+	f := testFixture(t)
+	addr := newHTTPServer(t, &Config{Certificates: []Certificate{f.cert}, NextProtos: []string{"http/1.1"}})
+	_, port, _ := net.SplitHostPort(addr)
+	for _, curve := range []CurveID{CurveX25519, CurveP256} {
+		t.Run(curve.String(), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, curl, "-sS", "-v", "--cacert", testdataPath(t, "ca.pem"), "--tlsv1.2", "--tls-max", "1.2",
+				"--curves", opensslGroups[curve], "-w", " %{http_code}", "https://localhost:"+port+"/curl")
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("curl: %v\n%s", err, stderr.String())
+			}
+			if stdout.String() != "hello /curl 200" {
+				t.Errorf("curl got %q", stdout.String())
+			}
+			// curl -v names the negotiated suite, e.g. "SSL connection using
+			// TLSv1.2 / ECDHE-RSA-AES128-GCM-SHA256".
+			if !strings.Contains(stderr.String(), "ECDHE-RSA-AES128-GCM-SHA256") {
+				t.Errorf("curl did not negotiate ECDHE:\n%s", stderr.String())
+			}
+		})
+	}
+}
