@@ -1,9 +1,12 @@
 // Package handshake is minitls's TLS 1.2 handshake and its crypto/tls-shaped
 // API: Config, Client, Server, Dial, Listen and Conn.
 //
-// It speaks exactly TLS 1.2 (RFC 5246) with RSA key transport and AES-GCM
-// (RFC 5288): TLS_RSA_WITH_AES_128_GCM_SHA256 and
-// TLS_RSA_WITH_AES_256_GCM_SHA384, with the extended master secret (RFC
+// It speaks exactly TLS 1.2 (RFC 5246) with AES-GCM (RFC 5288, RFC 5289)
+// and two key exchanges: ephemeral ECDH signed with the RSA certificate key
+// (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 and
+// TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, on x25519 or secp256r1, RFC 8422),
+// preferred because it gives forward secrecy, and RSA key transport
+// (TLS_RSA_WITH_AES_128_GCM_SHA256 and TLS_RSA_WITH_AES_256_GCM_SHA384), with the extended master secret (RFC
 // 7627), secure renegotiation signalling (RFC 5746; renegotiation itself is
 // refused), SNI (RFC 6066) and ALPN (RFC 7301). It interoperates with
 // crypto/tls, OpenSSL and curl (see the tests).
@@ -16,8 +19,12 @@
 //	extensions.go    the hello extensions
 //	certificate.go   Certificate (CertificateMessage)
 //	serverhellodone.go, keyexchange.go, finished.go
+//	serverkeyexchange.go  ServerKeyExchange and the ECDHE ClientKeyExchange
+//	ecdhe_extensions.go   supported_groups, ec_point_formats
+//	ecdhe.go         the ECDHE key agreement (x25519, secp256r1) and why
+//	ecdhe_handshake.go  the ECDHE-only steps of client and server
 //	prf.go           PRF, master secret, key expansion, verify_data
-//	suites.go        the two cipher suites
+//	suites.go        the four cipher suites, in preference order
 //	transcript.go    the running handshake hash
 //	client.go        the client's state machine, one method per flight
 //	server.go        the server's, including the RFC 5246 §7.4.7.1
@@ -28,10 +35,13 @@
 //
 // Not supported, on purpose: TLS versions other than 1.2, renegotiation,
 // session resumption (session IDs and tickets), compression, client
-// certificates (a CertificateRequest is answered with an empty Certificate), (EC)DHE key exchange, CBC suites and SSLv2-compatible hellos.
+// certificates (a CertificateRequest is answered with an empty Certificate),
+// finite-field DHE, ECDSA certificates, compressed EC points, CBC suites and
+// SSLv2-compatible hellos.
 //
 // What is constant time: the premaster secret decryption and selection
-// (server.go), the Finished comparison (prf.go). Public: every length on the
+// (server.go), the Finished comparison (prf.go), the ECDH key agreement and
+// its all-zero check (ecdhe.go; crypto/ecdh and x/crypto/curve25519). Public: every length on the
 // wire, the negotiated parameters, and the outcome of certificate checks.
 //
 // Secrets leave the package only through Config.KeyLogWriter (the NSS key log
