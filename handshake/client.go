@@ -40,6 +40,9 @@ func (c *Conn) clientHandshake() error {
 	if err := hs.readServerHello(); err != nil {
 		return err
 	}
+	if hs.serverResumed() {
+		return hs.resumeHandshake() // resume_client.go
+	}
 	verified, err := hs.readCertificate()
 	if err != nil {
 		return err
@@ -64,11 +67,15 @@ func (c *Conn) clientHandshake() error {
 	if err := hs.sendFinished(); err != nil {
 		return err
 	}
+	if err := hs.readNewSessionTicket(); err != nil {
+		return err
+	}
 	finished, err := hs.readFinished()
 	if err != nil {
 		return err
 	}
 	c.establish(finished)
+	hs.saveSession()
 	return nil
 }
 
@@ -83,6 +90,8 @@ type clientState struct {
 	// certificateRequested: the server sent CertificateRequest, so our
 	// flight starts with an (empty) Certificate. spec: rfc5246#7.4.6
 	certificateRequested bool
+
+	resumption clientResumption // session offered or to save (resume_client.go)
 }
 
 // sendClientHello offers TLS 1.2, our suites, and the extensions real
@@ -156,6 +165,9 @@ func (hs *clientState) sendClientHello() error {
 		}
 		m.Extensions = append(m.Extensions, exts...)
 	}
+	if err := hs.offerSession(m, add); err != nil {
+		return err
+	}
 	if c.config.testEditClientHello != nil {
 		c.config.testEditClientHello(m)
 	}
@@ -220,6 +232,8 @@ func (hs *clientState) readServerHello() error {
 			}
 		case ExtExtendedMasterSecret:
 			c.state.ExtendedMasterSecret = true
+		case ExtSessionTicket:
+			hs.resumption.ticketExpected = true // spec: rfc5077#3.2
 		case ExtALPN:
 			var p ProtocolNameList
 			if err := p.Unmarshal(e.Data); err != nil {

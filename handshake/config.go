@@ -117,6 +117,42 @@ type Config struct {
 	// (see Event): only for teaching and debugging.
 	Trace func(Event)
 
+	// ClientSessionCache, when set, lets a client resume sessions: it
+	// offers the cached session's ticket or session_id and, if the server
+	// agrees, skips the certificate and the key exchange (see session.go).
+	// Nil means every handshake is a full one, and no session_ticket
+	// extension is sent (as crypto/tls does). Clients only.
+	// spec: rfc5246#7.3, rfc5077#3.1
+	ClientSessionCache ClientSessionCache
+
+	// SessionTicketsDisabled stops a server from issuing and accepting
+	// session tickets, and a client from offering them (it may still offer
+	// a session_id). spec: rfc5077#3.2
+	SessionTicketsDisabled bool
+
+	// SessionCacheSize is the number of sessions a server remembers for
+	// session_id resumption (least recently used evicted first). Zero
+	// disables the cache: the ServerHello's session_id is then empty and
+	// only tickets resume. Servers only. spec: rfc5246#7.4.1.3
+	SessionCacheSize int
+
+	// SessionLifetime bounds how long a session can be resumed, by
+	// session_id or ticket, counted from its full handshake. Zero means
+	// DefaultSessionLifetime. spec: rfc5246#F.1.4, rfc5077#3.3
+	SessionLifetime time.Duration
+
+	// TicketKeyRotation is how long a server seals new tickets under one
+	// key; the previous key still opens tickets for one more period, then
+	// is forgotten. Zero means DefaultTicketKeyRotation. spec: rfc5077#5.5
+	TicketKeyRotation time.Duration
+
+	// sessions is a server's session cache and ticket keys, made on first
+	// use (serverSessions) and shared with clones.
+	sessions *serverSessions
+	// testOfferAnySession makes the client offer cached sessions that lack
+	// the extended master secret, as legacy clients do (a test hook).
+	testOfferAnySession bool
+
 	// disableEMS turns off the extended master secret (a test hook: every
 	// real peer should use RFC 7627).
 	disableEMS bool

@@ -45,7 +45,7 @@ var _ net.Conn = (*Conn)(nil)
 type ConnectionState struct {
 	Version              uint16 // always 0x0303 (TLS 1.2) once complete
 	HandshakeComplete    bool
-	DidResume            bool   // always false: minitls does not resume sessions
+	DidResume            bool   // an abbreviated handshake resumed an earlier session (rfc5246#7.3)
 	CipherSuite          uint16 // the negotiated suite
 	NegotiatedProtocol   string // ALPN protocol, or ""
 	ServerName           string // the client's SNI host name (on both sides)

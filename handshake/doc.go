@@ -8,8 +8,11 @@
 // preferred because it gives forward secrecy, and RSA key transport
 // (TLS_RSA_WITH_AES_128_GCM_SHA256 and TLS_RSA_WITH_AES_256_GCM_SHA384), with the extended master secret (RFC
 // 7627), secure renegotiation signalling (RFC 5746; renegotiation itself is
-// refused), SNI (RFC 6066) and ALPN (RFC 7301). It interoperates with
-// crypto/tls, OpenSSL and curl (see the tests).
+// refused), SNI (RFC 6066) and ALPN (RFC 7301), and session resumption by
+// session_id (a bounded, expiring server cache) and by ticket (RFC 5077,
+// sealed with AES-256-GCM under rotating keys), bound to the extended master
+// secret (RFC 7627 §5.3). It interoperates with crypto/tls, OpenSSL and curl
+// (see the tests).
 //
 // Reading order, following the message flow of rfc5246#7.3:
 //
@@ -29,12 +32,16 @@
 //	client.go        the client's state machine, one method per flight
 //	server.go        the server's, including the RFC 5246 §7.4.7.1
 //	                 countermeasure against Bleichenbacher's attack
+//	session.go       what is remembered of a session, ClientSessionCache
+//	sessioncache.go  the bounded, expiring LRU cache; the server's state
+//	ticket.go        NewSessionTicket, ticket sealing and key rotation
+//	resume_client.go, resume_server.go  the abbreviated handshake
 //	errors.go        the error type and the cause → alert table
 //	phase.go, trace.go  phases and the Trace hook
 //	conn.go, config.go  the public API
 //
 // Not supported, on purpose: TLS versions other than 1.2, renegotiation,
-// session resumption (session IDs and tickets), compression, client
+// resuming sessions made without the extended master secret, compression, client
 // certificates (a CertificateRequest is answered with an empty Certificate),
 // finite-field DHE, ECDSA certificates, compressed EC points, CBC suites and
 // SSLv2-compatible hellos.

@@ -21,7 +21,7 @@ const (
 	TypeHelloRequest       HandshakeType = 0
 	TypeClientHello        HandshakeType = 1
 	TypeServerHello        HandshakeType = 2
-	TypeNewSessionTicket   HandshakeType = 4 // spec: rfc5077#3.3 (never sent by minitls)
+	TypeNewSessionTicket   HandshakeType = 4 // spec: rfc5077#3.3
 	TypeCertificate        HandshakeType = 11
 	TypeServerKeyExchange  HandshakeType = 12
 	TypeCertificateRequest HandshakeType = 13

@@ -81,6 +81,7 @@ var alertTable = []struct {
 	{ErrIllegalParameter, record.IllegalParameter, "rfc5246#7.2.2 illegal_parameter"},
 	{ErrBadFinished, record.DecryptError, "rfc5246#7.2.2 decrypt_error (\"validate a Finished message\")"},
 	{ErrRenegotiationInfo, record.HandshakeFailure, "rfc5746#3.4, rfc5746#3.6 (handshake_failure)"},
+	{ErrResumeEMSMismatch, record.HandshakeFailure, "rfc7627#5.3 (\"abort the handshake\", which rfc7627#5.2 defines as a fatal handshake_failure)"},
 	{ErrNoApplicationProtocol, record.NoApplicationProtocol, "rfc7301#3.2 no_application_protocol"},
 	{ErrRenegotiationRefused, record.NoRenegotiation, "rfc5246#7.2.2 no_renegotiation"},
 	{ErrNoCertificate, record.HandshakeFailure, "rfc5246#7.4.2 (a server with no certificate cannot do RSA key transport)"},

@@ -106,6 +106,15 @@ func parseExtensionBody(r *reader, t ExtensionType, role helloRole) {
 	case ExtRenegotiationInfo:
 		var ri RenegotiationInfo
 		ri.parse(r)
+	case ExtSessionTicket:
+		// The client's is empty or a ticket (opaque, no length prefix);
+		// the server's only promises a NewSessionTicket and is empty.
+		// spec: rfc5077#3.2
+		if role == roleServer && !r.empty() {
+			r.fail("session_ticket: a server's extension_data must be empty")
+		} else if r.remaining() > 0 {
+			r.bytes(r.remaining(), "ticket")
+		}
 	case ExtSupportedGroups:
 		if role == roleClient {
 			var g SupportedGroups

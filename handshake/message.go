@@ -43,6 +43,8 @@ func NewMessage(t HandshakeType) Message {
 		return new(ClientHello)
 	case TypeServerHello:
 		return new(ServerHello)
+	case TypeNewSessionTicket:
+		return new(NewSessionTicket)
 	case TypeCertificate:
 		return new(CertificateMessage)
 	case TypeCertificateRequest:

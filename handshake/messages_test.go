@@ -107,6 +107,15 @@ func genExtensions(t *rapid.T, role helloRole) []Extension {
 	known := map[ExtensionType]bool{ExtServerName: true, ExtSignatureAlgorithms: true, ExtALPN: true,
 		ExtExtendedMasterSecret: true, ExtRenegotiationInfo: true, ExtSupportedVersions: true,
 		ExtSupportedGroups: true, ExtECPointFormats: true}
+	// session_ticket: a ticket from a client, empty from a server (rfc5077#3.2).
+	known[ExtSessionTicket] = true
+	if rapid.Bool().Draw(t, "ticket") {
+		data := []byte{}
+		if role == roleClient {
+			data = genBytes(0, 200).Draw(t, "ticket")
+		}
+		exts = append(exts, Extension{Type: ExtSessionTicket, Data: data})
+	}
 	for i, n := 0, rapid.IntRange(0, 4).Draw(t, "nunknown"); i < n; i++ {
 		typ := ExtensionType(rapid.Uint16().Draw(t, "utype"))
 		if known[typ] {

@@ -22,6 +22,10 @@ import "fmt"
 //	                             <--------             Finished
 //	Application Data             <------->     Application Data
 //
+// A resumed session takes the abbreviated path of rfc5246#7.3 instead:
+// ClientHello, ServerHello, session resumed, [NewSessionTicket], key
+// derivation, server ChangeCipherSpec and Finished first, then the client's.
+//
 // (* ServerKeyExchange only with the ECDHE suites; CertificateRequest and
 // the client's Certificate only when the server asks for a client
 // certificate, and minitls then sends an empty one.)
@@ -37,6 +41,7 @@ const (
 	PhaseStart                  Phase = iota // nothing sent or received yet
 	PhaseClientHello                         // ClientHello sent / awaited
 	PhaseServerHello                         // ServerHello sent / awaited
+	PhaseSessionResumed                      // abbreviated handshake: the session's master secret is reused, no certificate, no key exchange (rfc5246#7.3)
 	PhaseServerCertificate                   // Certificate sent / awaited and checked
 	PhaseServerKeyExchange                   // ServerKeyExchange sent / awaited and its signature checked (ECDHE only)
 	PhaseCertificateRequest                  // the server asked for a client certificate (optional)
@@ -45,6 +50,7 @@ const (
 	PhaseKeyDerivation                       // master secret and key block computed
 	PhaseClientChangeCipherSpec              // client's ChangeCipherSpec
 	PhaseClientFinished                      // client's Finished
+	PhaseNewSessionTicket                    // the server's NewSessionTicket (only when it promised a ticket; rfc5077#3.3)
 	PhaseServerChangeCipherSpec              // server's ChangeCipherSpec
 	PhaseServerFinished                      // server's Finished
 	PhaseEstablished                         // application data may flow
@@ -56,6 +62,7 @@ var phaseNames = [...]string{
 	PhaseStart:                  "start",
 	PhaseClientHello:            "ClientHello",
 	PhaseServerHello:            "ServerHello",
+	PhaseSessionResumed:         "session resumed",
 	PhaseServerCertificate:      "Certificate",
 	PhaseServerKeyExchange:      "ServerKeyExchange",
 	PhaseCertificateRequest:     "CertificateRequest",
@@ -64,6 +71,7 @@ var phaseNames = [...]string{
 	PhaseKeyDerivation:          "key derivation",
 	PhaseClientChangeCipherSpec: "client ChangeCipherSpec",
 	PhaseClientFinished:         "client Finished",
+	PhaseNewSessionTicket:       "NewSessionTicket",
 	PhaseServerChangeCipherSpec: "server ChangeCipherSpec",
 	PhaseServerFinished:         "server Finished",
 	PhaseEstablished:            "established",

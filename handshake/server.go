@@ -28,6 +28,9 @@ func (c *Conn) serverHandshake() error {
 	if err := hs.readClientHello(); err != nil {
 		return err
 	}
+	if hs.resumption.session != nil {
+		return hs.resumeHandshake() // resume_server.go
+	}
 	if err := hs.sendServerFlight(); err != nil {
 		return err
 	}
@@ -38,10 +41,14 @@ func (c *Conn) serverHandshake() error {
 	if err != nil {
 		return err
 	}
+	if err := hs.sendNewSessionTicket(finished); err != nil {
+		return err
+	}
 	if err := hs.sendFinished(finished); err != nil {
 		return err
 	}
 	c.establish(finished)
+	hs.rememberSession()
 	return nil
 }
 
@@ -56,6 +63,8 @@ type serverState struct {
 	masterSecret   []byte
 	ecdhe          ecdheChoice // group and signature scheme, for an ECDHE suite
 	ecdheKey       *ecdheKey   // our ephemeral key, until ClientKeyExchange
+
+	resumption serverResumption // session to resume or to offer (resume_server.go)
 }
 
 // readClientHello reads the ClientHello and makes every choice: version,
@@ -159,6 +168,10 @@ func (hs *serverState) readClientHello() error {
 		return err
 	}
 	hs.cert = cert
+	// A resumed session keeps its own suite (resume_server.go).
+	if err := hs.checkResumption(); err != nil {
+		return err
+	}
 	c.state.CipherSuite = uint16(hs.suite.id)
 	c.transcript.setHash(hs.suite.prf)
 	return nil
@@ -195,8 +208,9 @@ func (hs *serverState) pickCertificate() (*Certificate, error) {
 }
 
 // sendServerFlight sends ServerHello, Certificate, for an ECDHE suite the
-// signed ServerKeyExchange, and ServerHelloDone in one write. The ServerHello echoes an empty session_id (minitls does not cache
-// sessions, spec: rfc5246#7.4.1.3) and carries renegotiation_info whenever
+// signed ServerKeyExchange, and ServerHelloDone in one write. The
+// ServerHello's session_id is empty unless the session cache is on (see
+// offerResumption; spec: rfc5246#7.4.1.3) and it carries renegotiation_info whenever
 // the client signalled RFC 5746 by extension or SCSV (every OpenSSL-based
 // client insists), extended_master_secret when both use it, and the ALPN
 // choice. encrypt_then_mac is never echoed: it means nothing for AEAD
@@ -243,6 +257,9 @@ func (hs *serverState) sendServerFlight() error {
 		if err := add(ExtECPointFormats, &ECPointFormats{Formats: []uint8{pointUncompressed}}); err != nil {
 			return err
 		}
+	}
+	if err := hs.offerResumption(sh, add); err != nil {
+		return err
 	}
 	sh.Extensions = exts
 	hs.serverHello = sh
