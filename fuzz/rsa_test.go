@@ -103,7 +103,9 @@ func stdDecryptPKCS1v15(priv *rsa.PrivateKey, c []byte) ([]byte, error) {
 
 // FuzzRSADecrypt checks that for arbitrary ciphertext bytes under a fixed
 // RSA-1024 key, minitls's DecryptPKCS1v15 gives the same verdict and the same
-// plaintext as crypto/rsa.DecryptPKCS1v15, that every failure is
+// plaintext as crypto/rsa.DecryptPKCS1v15 (for ciphertexts of the modulus
+// length; any other length must be rejected, which crypto/rsa does not
+// always do), that every failure is
 // ErrDecryption, and that DecryptPKCS1v15SessionKey replaces a 48-byte key
 // exactly when the plaintext is valid and 48 bytes long, and otherwise
 // returns the same nil error and leaves the key alone (errors only for a
@@ -126,6 +128,22 @@ func FuzzRSADecrypt(f *testing.F) {
 		// make coverage depend on the order of executions.
 		ours := freshFuzzKey(ours)
 		got, err := mrsa.DecryptPKCS1v15(fixedRandom(), ours, ct)
+		if len(ct) != ours.Size() {
+			// RFC 8017 §7.2.2 step 1: a ciphertext that is not exactly k
+			// bytes is a decryption error. crypto/rsa (Go 1.26) instead
+			// reads a shorter one as a number, left-padded with zeros, and
+			// can then accept it (this target found such a case, kept in
+			// the corpus as short-ciphertext-stdlib-accepts). So only our
+			// verdict is checked here.
+			if !errors.Is(err, mrsa.ErrDecryption) || got != nil {
+				t.Fatalf("%d-byte ciphertext for a %d-byte key: got %x, %v; want ErrDecryption", len(ct), ours.Size(), got, err)
+			}
+			key := make([]byte, 48)
+			if err := mrsa.DecryptPKCS1v15SessionKey(fixedRandom(), ours, ct, key); !errors.Is(err, mrsa.ErrDecryption) {
+				t.Fatalf("session key with a %d-byte ciphertext: %v; want ErrDecryption", len(ct), err)
+			}
+			return
+		}
 		want, errStd := stdDecryptPKCS1v15(std, ct)
 		if (err == nil) != (errStd == nil) {
 			t.Fatalf("verdicts differ: minitls %v, crypto/rsa %v", err, errStd)
