@@ -21,7 +21,7 @@ func reportCPU(b *testing.B, start time.Duration) {
 // check, in-place Open) with minitls's cipher/gcm+cipher/aes and with the
 // standard library's GCM plugged in, and the standard library's AEAD called
 // directly on the same bytes, so the layer's own overhead is
-// stdlib/protect+unprotect minus stdlib-direct/seal+open. The conn-write+read
+// stdlib/protect+unprotect minus stdlib/direct-seal+open. The conn-write+read
 // cases go through a whole Conn (copies and Reader included) over an in-memory
 // transport. Besides ns/op each case reports cpu-ns/op, the process CPU time per
 // operation, which a loaded machine disturbs much less.
@@ -54,7 +54,7 @@ func BenchmarkRecord(b *testing.B) {
 		})
 	}
 	for _, m := range aeadMakers {
-		b.Run(m.name+"-direct/seal+open/16KiB", func(b *testing.B) {
+		b.Run(m.name+"/direct-seal+open/16KiB", func(b *testing.B) {
 			a, err := m.make(testKey)
 			if err != nil {
 				b.Fatal(err)

@@ -25,7 +25,7 @@ func init() {
 	register(command{
 		name:    "bench",
 		summary: "time symmetric against asymmetric cryptography, minitls against Go's stdlib",
-		order:   5,
+		order:   50,
 		run:     benchRun,
 	})
 }
