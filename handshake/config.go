@@ -147,11 +147,8 @@ type Config struct {
 	TicketKeyRotation time.Duration
 
 	// sessions is a server's session cache and ticket keys, made on first
-	// use (serverSessions) and shared with clones.
+	// use (serverSessions); clones made after that share them.
 	sessions *serverSessions
-	// testOfferAnySession makes the client offer cached sessions that lack
-	// the extended master secret, as legacy clients do (a test hook).
-	testOfferAnySession bool
 
 	// disableEMS turns off the extended master secret (a test hook: every
 	// real peer should use RFC 7627).

@@ -74,11 +74,8 @@ func (hs *clientState) canResume(s *ClientSessionState, m *ClientHello) bool {
 	if s.serverName != cfg.ServerName {
 		return false // rfc6066#3: a session belongs to one server name
 	}
-	if !s.ems && !cfg.testOfferAnySession {
-		return false
-	}
-	if s.ems && cfg.disableEMS {
-		return false // rfc7627#5.3: offering it needs the extension
+	if !s.ems || cfg.disableEMS {
+		return false // rfc7627#5.3: only EMS sessions, offered with the extension
 	}
 	offered := false
 	for _, id := range m.CipherSuites {

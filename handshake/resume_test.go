@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"sync"
@@ -666,5 +667,45 @@ func TestGoldenResumed(t *testing.T) {
 	}
 	if len(c1) >= len(fc) || len(s1) >= len(fs)/2 {
 		t.Errorf("resumed streams %d+%d bytes, full %d+%d", len(c1), len(s1), len(fc), len(fs))
+	}
+}
+
+// TestResumeDial: Dial uses Config.ClientSessionCache by itself (keyed by
+// the host it dials), so the second Dial with the same Config resumes.
+func TestResumeDial(t *testing.T) {
+	f := testFixture(t)
+	l, err := Listen("tcp", "127.0.0.1:0", &Config{Certificates: []Certificate{f.cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				c.SetDeadline(time.Now().Add(10 * time.Second))
+				c.(*Conn).Handshake()
+				c.Read(make([]byte, 1))
+				c.Close()
+			}()
+		}
+	}()
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	cfg := &Config{RootCAs: f.roots, ClientSessionCache: NewLRUClientSessionCache(4)}
+	for i, want := range []bool{false, true, true} {
+		c, err := Dial("tcp", "localhost:"+port, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.ConnectionState().DidResume; got != want {
+			t.Errorf("dial %d: DidResume %v, want %v", i, got, want)
+		}
+		c.Close()
+	}
+	if _, ok := cfg.ClientSessionCache.Get("localhost"); !ok {
+		t.Error("no session cached under the dialled host name")
 	}
 }
