@@ -103,6 +103,11 @@ var cliSuiteAliases = map[string]handshake.CipherSuite{
 	"tls_rsa_with_aes_256_gcm_sha384": handshake.TLS_RSA_WITH_AES_256_GCM_SHA384,
 	"aes256-gcm-sha384":               handshake.TLS_RSA_WITH_AES_256_GCM_SHA384,
 	"aes256":                          handshake.TLS_RSA_WITH_AES_256_GCM_SHA384,
+	// ECDHE_RSA (issue 10): IANA and OpenSSL names.
+	"tls_ecdhe_rsa_with_aes_128_gcm_sha256": handshake.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	"ecdhe-rsa-aes128-gcm-sha256":           handshake.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	"tls_ecdhe_rsa_with_aes_256_gcm_sha384": handshake.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	"ecdhe-rsa-aes256-gcm-sha384":           handshake.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 }
 
 // cliParseSuite turns a -suite flag into Config.CipherSuites; "" means the
@@ -113,14 +118,14 @@ func cliParseSuite(name string) ([]uint16, error) {
 	}
 	s, ok := cliSuiteAliases[strings.ToLower(strings.TrimSpace(name))]
 	if !ok {
-		return nil, fmt.Errorf("unknown cipher suite %q: minitls implements TLS_RSA_WITH_AES_128_GCM_SHA256 (aes128, AES128-GCM-SHA256) and TLS_RSA_WITH_AES_256_GCM_SHA384 (aes256, AES256-GCM-SHA384)", name)
+		return nil, fmt.Errorf("unknown cipher suite %q: minitls implements TLS_RSA_WITH_AES_128_GCM_SHA256 (aes128, AES128-GCM-SHA256), TLS_RSA_WITH_AES_256_GCM_SHA384 (aes256, AES256-GCM-SHA384), TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (ECDHE-RSA-AES128-GCM-SHA256) and TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (ECDHE-RSA-AES256-GCM-SHA384)", name)
 	}
 	return []uint16{uint16(s)}, nil
 }
 
 // cliSuiteAESBits returns the AES key size of a suite, for explanations.
 func cliSuiteAESBits(s handshake.CipherSuite) int {
-	if s == handshake.TLS_RSA_WITH_AES_256_GCM_SHA384 {
+	if s == handshake.TLS_RSA_WITH_AES_256_GCM_SHA384 || s == handshake.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 {
 		return 256
 	}
 	return 128

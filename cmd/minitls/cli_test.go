@@ -523,7 +523,9 @@ func TestServeGet(t *testing.T) {
 	srv := cliTestServe(t, dir)
 	ca := filepath.Join(dir, "ca.pem")
 
-	r := cliTestRun(t, nil, "get", "-v", "-cafile", ca, "https://localhost:"+srv.port+"/")
+	// -suite aes128: the RSA key-transport story (serve and get prefer
+	// ECDHE by default since issue 10; TestServeCurl covers ECDHE).
+	r := cliTestRun(t, nil, "get", "-v", "-suite", "aes128", "-cafile", ca, "https://localhost:"+srv.port+"/")
 	if r.code != 0 {
 		t.Fatalf("get exited %d: %s", r.code, r.stderr)
 	}
@@ -555,7 +557,7 @@ func TestServeGet(t *testing.T) {
 	// -trace: annotated records on stderr, the body alone on stdout;
 	// -keylog: one NSS line.
 	keylog := filepath.Join(t.TempDir(), "get.keys")
-	r = cliTestRun(t, nil, "get", "-trace", "-keylog", keylog, "-cafile", ca, "https://localhost:"+srv.port+"/")
+	r = cliTestRun(t, nil, "get", "-trace", "-suite", "aes128", "-keylog", keylog, "-cafile", ca, "https://localhost:"+srv.port+"/")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "<!DOCTYPE html>") {
 		t.Fatalf("get -trace: exit %d, stdout %q", r.code, cliTestTail(r.stdout, 200))
 	}
@@ -675,6 +677,8 @@ func TestServeCurl(t *testing.T) {
 	for _, tc := range []struct{ openssl, iana string }{
 		{"AES128-GCM-SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256"},
 		{"AES256-GCM-SHA384", "TLS_RSA_WITH_AES_256_GCM_SHA384"},
+		{"ECDHE-RSA-AES128-GCM-SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"},
+		{"ECDHE-RSA-AES256-GCM-SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"},
 	} {
 		t.Run(tc.openssl, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -696,13 +700,13 @@ func TestServeCurl(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		out, err := exec.CommandContext(ctx, curl, "-sS", "--cacert", filepath.Join(dir, "ca.pem"),
-			"--tls-max", "1.2", "--ciphers", "ECDHE-RSA-AES128-GCM-SHA256",
+			"--tls-max", "1.2", "--ciphers", "ECDHE-RSA-AES128-SHA",
 			"https://localhost:"+srv.port+"/").CombinedOutput()
 		if err == nil {
-			t.Fatalf("curl with an ECDHE-only offer succeeded:\n%s", out)
+			t.Fatalf("curl with a CBC-only offer succeeded:\n%s", out)
 		}
 		log := srv.waitLog(t, "sent alert handshake_failure", 1)
-		if !strings.Contains(log, "offered") || !strings.Contains(log, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256") {
+		if !strings.Contains(log, "offered") || !strings.Contains(log, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA") {
 			t.Errorf("failure log line does not say what the client offered:\n%s", log)
 		}
 	})
@@ -792,8 +796,10 @@ func TestChromium(t *testing.T) {
 			t.Fatalf("certutil %v: %v\n%s", args, err, out)
 		}
 	}
-	// One run per RSA suite: serve -suite leaves Chromium no other choice.
-	for i, suite := range []string{"TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_GCM_SHA384"} {
+	// One run per suite: serve -suite leaves Chromium no other choice. The
+	// ECDHE_RSA ones use X25519, Chromium's first group (issue 10).
+	for i, suite := range []string{"TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_GCM_SHA384",
+		"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"} {
 		t.Run(suite, func(t *testing.T) {
 			srv := cliTestServe(t, dir, "-suite", suite)
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)

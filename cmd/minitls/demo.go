@@ -97,7 +97,7 @@ func (s *demoSession) record(e handshake.Event) {
 }
 
 func demoRun(args []string, stdout, stderr io.Writer) error {
-	set := newFlagSet("demo", "[-trace] [-suite NAME] [-bits N] [-keylog FILE] [-seed N]",
+	set := newFlagSet("demo", "[-kx rsa|ecdhe] [-leak] [-trace] [-suite NAME]\n                    [-bits N] [-keylog FILE] [-seed N]",
 		"Makes a throwaway CA and server certificate, starts a minitls HTTPS server on\n"+
 			"127.0.0.1, connects a minitls client and tells, with the real bytes, each\n"+
 			"step: TCP, hellos, certificate check, RSA key transport, key derivation,\n"+
@@ -110,7 +110,9 @@ func demoRun(args []string, stdout, stderr io.Writer) error {
 	bits := set.Int("bits", 2048, "RSA key size of the CA and the server: 2048 or 3072")
 	keylog := set.String("keylog", "", "write the NSS key log line to FILE (for Wireshark)")
 	seed := set.Uint64("seed", 0, "make the run reproducible from this seed (fixed randomness and clock)")
-	// -kx (issue 10) and -resume (issue 11) will be declared here.
+	kx := set.String("kx", "", "key exchange: rsa (RSA key transport, the default) or ecdhe")
+	leak := set.Bool("leak", false, "show what a leaked server key decrypts: RSA vs ECDHE sessions")
+	// -resume (issue 11) will be declared here.
 	if err := parseFlags(set, args); err != nil {
 		return err
 	}
@@ -128,6 +130,9 @@ func demoRun(args []string, stdout, stderr io.Writer) error {
 		// The story told is RSA key transport: offer exactly those suites,
 		// whatever else the handshake package may enable by default.
 		suites = []uint16{uint16(handshake.TLS_RSA_WITH_AES_128_GCM_SHA256), uint16(handshake.TLS_RSA_WITH_AES_256_GCM_SHA384)}
+	}
+	if suites, err = demoSuitesFor(*kx, suites); err != nil {
+		return &exitError{code: 2, err: err}
 	}
 	seeded := false
 	set.Visit(func(f *flag.Flag) {
@@ -148,6 +153,9 @@ func demoRun(args []string, stdout, stderr io.Writer) error {
 	}
 	if *traceFlag {
 		s.trace = newTracePrinter(stdout, s.st, true, false)
+	}
+	if *leak {
+		return demoLeak(s, keyRand, srvRand, cliRand) // demo_ecdhe.go
 	}
 
 	s.pki, err = certgenIssue(keyRand, *bits, []string{"localhost", "127.0.0.1"}, "minitls demo CA",
@@ -467,10 +475,16 @@ func (s *demoSession) step2() {
 	s.kv("names", strings.Join(getCertNames(leaf), ", "))
 	s.kv("public key", fmt.Sprintf("RSA-%d, e=%d", 8*len(leaf.PublicKey.N), leaf.PublicKey.E))
 	s.kv("usage", demoUsage(leaf))
+	count := "three"
+	if s.isECDHE() {
+		count = "four"
+		s.line(2, s.st.cyan("←")+fmt.Sprintf(" ServerKeyExchange: %d bytes, the server's signed ephemeral key (step 3)",
+			s.rawLen(false, handshake.TypeServerKeyExchange)))
+	}
 	s.line(2, s.st.cyan("←")+" ServerHelloDone: 4 bytes, the server's turn is over")
 	if in := s.records(true, false, record.Handshake); len(in) > 0 {
-		s.para(4, fmt.Sprintf("(The server sent these three messages together, in one %d-byte record.)",
-			len(in[0].Header)+len(in[0].Fragment)))
+		s.para(4, fmt.Sprintf("(The server sent these %s messages together, in one %d-byte record.)",
+			count, len(in[0].Header)+len(in[0].Fragment)))
 	}
 
 	s.blank()
@@ -528,8 +542,13 @@ func (s *demoSession) certChecks(leaf *x509lite.Certificate, rest [][]byte) {
 		serverAuth = serverAuth || u == x509lite.ExtKeyUsageServerAuth
 	}
 	s.check(serverAuth, "purpose", "extKeyUsage includes serverAuth (TLS server)")
-	s.check(leaf.KeyUsage&x509lite.KeyUsageKeyEncipherment != 0, "key usage",
-		"keyEncipherment: this key may receive an encrypted premaster secret")
+	if s.isECDHE() {
+		s.check(leaf.KeyUsage&x509lite.KeyUsageDigitalSignature != 0, "key usage",
+			"digitalSignature: this key may sign the ServerKeyExchange")
+	} else {
+		s.check(leaf.KeyUsage&x509lite.KeyUsageKeyEncipherment != 0, "key usage",
+			"keyEncipherment: this key may receive an encrypted premaster secret")
+	}
 	s.para(2, "Verdict: trusted. The handshake made the same checks (x509lite's Verify) before going on; had one failed, the client would have sent an alert and stopped here.")
 }
 
@@ -572,6 +591,10 @@ func demoUsage(c *x509lite.Certificate) string {
 }
 
 func (s *demoSession) step3() {
+	if s.isECDHE() {
+		s.step3ECDHE() // demo_ecdhe.go
+		return
+	}
 	s.heading("Step 3  Key exchange: RSA key transport, then key derivation")
 	s.para(2, "(A demonstration: the secrets below never appear in real TLS.)")
 	pre := s.key(true, "premaster secret")
@@ -589,7 +612,12 @@ func (s *demoSession) step3() {
 	s.line(demoLabelCol, s.st.dim(fmt.Sprintf("… %d more bytes", len(cke.EncryptedPreMasterSecret)-16)))
 	s.line(2, fmt.Sprintf("The server decrypts it with its private key (took %s):", cliDuration(s.rsaTime())))
 	s.kv("recovered", fmt.Sprintf("%d bytes, %s", len(srvPre), s.same(pre, srvPre)))
+	s.step3Keys()
+}
 
+// step3Keys tells the key derivation from the premaster secret, the same
+// for both key exchanges.
+func (s *demoSession) step3Keys() {
 	s.blank()
 	if s.state.ExtendedMasterSecret {
 		s.line(2, `master secret = PRF(premaster, "extended master secret", session hash)`)
@@ -618,7 +646,11 @@ func (s *demoSession) step3() {
 			}
 		}
 	}
-	s.para(2, "Both sides derived the same keys, yet the premaster secret crossed the wire only encrypted: only the holder of the server's private key can compute them. (GCM suites need no MAC keys; the IVs are the 4-byte implicit part of each nonce.)")
+	if s.isECDHE() {
+		s.para(2, "Both sides derived the same keys, yet the premaster secret never crossed the wire: only the two endpoints, each with its own ephemeral private key, could compute it. (GCM suites need no MAC keys; the IVs are the 4-byte implicit part of each nonce.)")
+	} else {
+		s.para(2, "Both sides derived the same keys, yet the premaster secret crossed the wire only encrypted: only the holder of the server's private key can compute them. (GCM suites need no MAC keys; the IVs are the 4-byte implicit part of each nonce.)")
+	}
 	if s.keylog != "" {
 		s.para(2, fmt.Sprintf("Key log: %s holds \"CLIENT_RANDOM <client random> <master secret>\", which lets Wireshark decrypt a capture of this connection.", s.keylog))
 	}
@@ -680,6 +712,10 @@ func demoCut(b []byte, n int) string {
 // lesson measures, on this machine and with this connection's own key and
 // data, what the server paid for RSA against what AES-GCM costs.
 func (s *demoSession) lesson() {
+	if s.isECDHE() {
+		s.lessonECDHE() // demo_ecdhe.go
+		return
+	}
 	s.heading("The lesson, measured on this machine")
 	live := s.rsaTime()
 	cke, _ := s.msgOf(false, false, handshake.TypeClientKeyExchange).(*handshake.ClientKeyExchange)
