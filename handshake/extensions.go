@@ -258,10 +258,12 @@ func (l *ServerNameList) Marshal() ([]byte, error) {
 }
 
 // SignatureAlgorithms is the body of the signature_algorithms extension: the
-// client's supported {hash, signature} pairs, most preferred first. With RSA
-// key transport the server signs nothing in the handshake, so the list only
-// steers which certificate a server would choose; OpenSSL's s_server still
-// refuses a ClientHello without it, so the minitls client always sends it.
+// client's supported {hash, signature} pairs, most preferred first. With
+// ECDHE_RSA the server signs its ServerKeyExchange with the first
+// rsa_pkcs1_sha256/384/512 pair in this list (no such pair: no ECDHE, see
+// chooseECDHE); with RSA key transport the server signs nothing in the
+// handshake. OpenSSL's s_server refuses a ClientHello without it, so the
+// minitls client always sends it.
 //
 //	SignatureAndHashAlgorithm
 //	  supported_signature_algorithms<2..2^16-2>;

@@ -12,9 +12,10 @@ package main
 //	Step 4  ChangeCipherSpec, Finished, HTTP in GCM  (demoStep4)
 //	Lesson  RSA decryption time vs AES-GCM time      (demoLesson)
 //
-// Room for later flags: `-kx rsa|ecdhe` (issue 10) changes only what Step 3
-// tells, and `-resume` (issue 11) adds a second connection told after the
-// first; demoSession keeps the events of one connection so either fits.
+// `-kx ecdhe` (issue 10, demo_ecdhe.go) changes what Step 3 and the lesson
+// tell, and `-leak` replaces the walk by the forward-secrecy lesson;
+// `-resume` (issue 11) adds a second connection told after the first;
+// demoSession keeps the events of one connection so either fits.
 
 import (
 	"bufio"
