@@ -58,6 +58,9 @@ func TestECDHEInteropStd(t *testing.T) {
 				var phases []Phase
 				ours := Client(cc, &Config{RootCAs: f.roots, ServerName: "localhost", Time: testTime, phaseLog: &phases, KeyLogWriter: &ourLog})
 				checkECDHEPair(t, ours, std, suite, func() error { return std.Handshake() })
+				if !ours.ConnectionState().ExtendedMasterSecret {
+					t.Error("no extended master secret")
+				}
 				if d := cmp.Diff(ecdheHandshakePhases, phases); d != "" {
 					t.Errorf("phases (-want +got):\n%s", d)
 				}
@@ -74,6 +77,9 @@ func TestECDHEInteropStd(t *testing.T) {
 				var phases []Phase
 				ours := Server(sc, &Config{Certificates: []Certificate{f.cert}, phaseLog: &phases, KeyLogWriter: &ourLog})
 				checkECDHEPair(t, ours, std, suite, func() error { return std.Handshake() })
+				if !ours.ConnectionState().ExtendedMasterSecret {
+					t.Error("no extended master secret")
+				}
 				if d := cmp.Diff(ecdheHandshakePhases, phases); d != "" {
 					t.Errorf("phases (-want +got):\n%s", d)
 				}
@@ -98,9 +104,6 @@ func checkECDHEPair(t *testing.T, ours *Conn, std *tls.Conn, suite uint16, stdHa
 	}
 	if got, std := ours.ConnectionState().CipherSuite, std.ConnectionState().CipherSuite; got != suite || std != suite {
 		t.Errorf("suite %#x / %#x, want %#x", got, std, suite)
-	}
-	if !ours.ConnectionState().ExtendedMasterSecret {
-		t.Error("no extended master secret")
 	}
 }
 
@@ -637,5 +640,43 @@ func TestECDHENames(t *testing.T) {
 	}
 	if got, want := DefaultCipherSuites(), append(append([]uint16{}, ecdheSuiteIDs...), rsaSuiteIDs...); !slicesEqual(got, want) {
 		t.Errorf("DefaultCipherSuites %x, want ECDHE first %x", got, want)
+	}
+}
+
+// TestECDHEWithoutEMS: the ECDHE key schedule without the extended master
+// secret (master secret over the randoms) agrees with crypto/tls's.
+func TestECDHEWithoutEMS(t *testing.T) {
+	f := testFixture(t)
+	cc, sc := tcpPair(t)
+	var ourLog, stdLog bytes.Buffer
+	std := tls.Server(sc, &tls.Config{Certificates: []tls.Certificate{f.stdCert}, CipherSuites: []uint16{ecdheSuiteIDs[1]},
+		MaxVersion: tls.VersionTLS12, KeyLogWriter: &stdLog})
+	ours := Client(cc, &Config{RootCAs: f.roots, ServerName: "localhost", Time: testTime, disableEMS: true, KeyLogWriter: &ourLog})
+	checkECDHEPair(t, ours, std, ecdheSuiteIDs[1], func() error { return std.Handshake() })
+	if ours.ConnectionState().ExtendedMasterSecret {
+		t.Error("EMS used although disabled")
+	}
+	if ourLog.String() != stdLog.String() || ourLog.Len() == 0 {
+		t.Errorf("key logs differ:\nminitls    %q\ncrypto/tls %q", ourLog.String(), stdLog.String())
+	}
+	exchange(t, ours, std)
+}
+
+// TestECDHEConfigWithoutCurves: an empty CurvePreferences disables ECDHE;
+// with only ECDHE suites enabled that is a configuration error, said so.
+func TestECDHEConfigWithoutCurves(t *testing.T) {
+	ccfg, scfg := baseConfigs(t)
+	ccfg.CipherSuites = nil
+	ccfg.CurvePreferences = []CurveID{}
+	r := runPair(t, ccfg, scfg, 0, 0)
+	if r.clientErr != nil || r.serverErr != nil || CipherSuite(r.client.ConnectionState().CipherSuite) != TLS_RSA_WITH_AES_128_GCM_SHA256 {
+		t.Fatalf("no curves: %v / %v, suite %#x; want RSA key transport", r.clientErr, r.serverErr, r.client.ConnectionState().CipherSuite)
+	}
+	ccfg, _ = ecdheConfigs(t)
+	ccfg.CurvePreferences = []CurveID{0x1234}
+	cc, _ := tcpPair(t)
+	err := Client(cc, ccfg).Handshake()
+	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "CurvePreferences") {
+		t.Fatalf("ECDHE only, no usable curve: %v", err)
 	}
 }
