@@ -852,3 +852,44 @@ func cliTestTail(s string, n int) string {
 	}
 	return s
 }
+
+// TestDemoResume: `minitls demo -resume` connects a second time, resumes
+// the session (both sides say DidResume), and its side-by-side table shows
+// the Certificate, ServerHelloDone and ClientKeyExchange gone, no RSA
+// decryption, the same master secret with new record keys, and the
+// measured ratio of the two handshake times.
+func TestDemoResume(t *testing.T) {
+	r := cliTestRun(t, []string{"NO_COLOR=1"}, "demo", "-seed", "11", "-resume")
+	if r.code != 0 {
+		t.Fatalf("demo -resume exited %d:\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	i := strings.Index(r.stdout, "Step 5  A second connection resumes the session")
+	if i < 0 {
+		t.Fatalf("no step 5:\n%s", r.stdout)
+	}
+	step5 := r.stdout[i:]
+	for _, re := range []string{
+		`→ ClientHello\s+\d+ bytes\s+\d+ bytes\n`,
+		`← ServerHello\s+\d+ bytes\s+\d+ bytes\n`,
+		`← Certificate\s+\d+ bytes\s+—\n`,
+		`← ServerHelloDone\s+4 bytes\s+—\n`,
+		`→ ClientKeyExchange\s+\d+ bytes\s+—\n`,
+		`→ Finished\s+16 bytes\s+16 bytes\n`,
+		`← Finished\s+16 bytes\s+16 bytes\n`,
+		`RSA-2048 decryption\s+[0-9.]+ [µm]?s\s+none\n`,
+		`master secret\s+✓ the same as the first connection's`,
+		`record keys\s+✓ new`,
+		`DidResume\s+client true, server true\n`,
+		`This resumed handshake took 1/\d+ of the full one's time\.`,
+	} {
+		if !regexp.MustCompile(re).MatchString(step5) {
+			t.Errorf("step 5 lacks %s:\n%s", re, step5)
+		}
+	}
+	if strings.Contains(step5, "✗") {
+		t.Errorf("step 5 shows a failed check:\n%s", step5)
+	}
+	if r.stdout[:i] == "" || !strings.Contains(r.stdout[:i], "Step 4") {
+		t.Error("the full handshake's story is missing before step 5")
+	}
+}

@@ -14,8 +14,9 @@ package main
 //
 // `-kx ecdhe` (issue 10, demo_ecdhe.go) changes what Step 3 and the lesson
 // tell, and `-leak` replaces the walk by the forward-secrecy lesson;
-// `-resume` (issue 11) adds a second connection told after the first;
-// demoSession keeps the events of one connection so either fits.
+// `-resume` (issue 11, demo_resume.go) adds Step 5, a second connection
+// that resumes the session, side by side with the first; demoSession keeps
+// the events of one connection so either fits.
 
 import (
 	"bufio"
@@ -85,6 +86,11 @@ type demoSession struct {
 	body     []byte
 	state    handshake.ConnectionState
 
+	// -resume (demo_resume.go): the client's session cache, and the
+	// server's Config, shared by the full and the resumed connection.
+	sessions handshake.ClientSessionCache
+	srvCfg   *handshake.Config
+
 	mu     sync.Mutex
 	events []demoEvent
 }
@@ -98,7 +104,7 @@ func (s *demoSession) record(e handshake.Event) {
 }
 
 func demoRun(args []string, stdout, stderr io.Writer) error {
-	set := newFlagSet("demo", "[-kx rsa|ecdhe] [-leak] [-trace] [-suite NAME]\n                    [-bits N] [-keylog FILE] [-seed N]",
+	set := newFlagSet("demo", "[-kx rsa|ecdhe] [-leak] [-trace] [-suite NAME]\n                    [-bits N] [-keylog FILE] [-seed N] [-resume]",
 		"Makes a throwaway CA and server certificate, starts a minitls HTTPS server on\n"+
 			"127.0.0.1, connects a minitls client and tells, with the real bytes, each\n"+
 			"step: TCP, hellos, certificate check, RSA key transport, key derivation,\n"+
@@ -113,7 +119,7 @@ func demoRun(args []string, stdout, stderr io.Writer) error {
 	seed := set.Uint64("seed", 0, "make the run reproducible from this seed (fixed randomness and clock)")
 	kx := set.String("kx", "", "key exchange: rsa (RSA key transport, the default) or ecdhe")
 	leak := set.Bool("leak", false, "show what a leaked server key decrypts: RSA vs ECDHE sessions")
-	// -resume (issue 11) will be declared here.
+	resume := set.Bool("resume", false, "then connect again, resuming the session, and compare the two handshakes")
 	if err := parseFlags(set, args); err != nil {
 		return err
 	}
@@ -167,6 +173,9 @@ func demoRun(args []string, stdout, stderr io.Writer) error {
 	s.roots = x509lite.NewCertPool()
 	s.roots.AddCert(s.pki.ca)
 	clock := func() time.Time { return s.now }
+	if *resume {
+		s.sessions = handshake.NewLRUClientSessionCache(1)
+	}
 
 	if err := s.connect(suites, srvRand, cliRand, clock); err != nil {
 		return err
@@ -177,6 +186,9 @@ func demoRun(args []string, stdout, stderr io.Writer) error {
 	s.step3()
 	s.step4()
 	s.lesson()
+	if *resume {
+		return s.resumeStep(suites, srvRand, cliRand, clock) // demo_resume.go
+	}
 	return nil
 }
 
@@ -192,6 +204,12 @@ func (s *demoSession) connect(suites []uint16, srvRand, cliRand io.Reader, clock
 		Time:       clock,
 		Trace:      s.record,
 	}
+	if s.srvCfg != nil {
+		// The resumed connection: same server (its ticket keys), own trace.
+		srvCfg = s.srvCfg.Clone()
+		srvCfg.Trace = s.record
+	}
+	s.srvCfg = srvCfg
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return fmt.Errorf("listening on 127.0.0.1: %w", err)
@@ -210,6 +228,8 @@ func (s *demoSession) connect(suites []uint16, srvRand, cliRand io.Reader, clock
 		Rand:         cliRand,
 		Time:         clock,
 		Trace:        s.record,
+
+		ClientSessionCache: s.sessions,
 	}
 	if s.keylog != "" {
 		f, err := os.OpenFile(s.keylog, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)

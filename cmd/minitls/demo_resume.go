@@ -1,0 +1,173 @@
+package main
+
+// minitls demo -resume: after the full handshake of steps 1 to 4, the same
+// client connects again and offers the session (the ticket the server gave
+// it in NewSessionTicket). The server opens the ticket, finds the master
+// secret, and both skip the certificate and the key exchange: the
+// abbreviated handshake of RFC 5246 §7.3. Step 5 puts the two handshakes
+// side by side, message by message, with what each cost.
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"minitls/handshake"
+)
+
+// resumeStep runs the second, resumed connection and tells it.
+func (s *demoSession) resumeStep(suites []uint16, srvRand, cliRand io.Reader, clock func() time.Time) error {
+	r := &demoSession{w: s.w, st: s.st, bits: s.bits, now: s.now, seeded: s.seeded, pki: s.pki, roots: s.roots,
+		sessions: s.sessions, srvCfg: s.srvCfg}
+	if err := r.connect(suites, srvRand, cliRand, clock); err != nil {
+		return err
+	}
+	s.heading("Step 5  A second connection resumes the session (abbreviated handshake)")
+	if !r.state.DidResume {
+		s.line(2, s.st.mark(false)+" the second connection did a full handshake: the server did not accept the session")
+		return nil
+	}
+	s.para(2, "In step 4 the server sent a NewSessionTicket: the session (suite, master secret, server name) sealed with AES-256-GCM under a key only the server holds. The client kept it with the session and now offers it in its ClientHello; the server opens it, echoes the client's session_id to say yes, and both derive fresh keys from the old master secret and the two new randoms. The server's Finished comes first.")
+	s.blank()
+	fmt.Fprintf(s.w, "  %-26s%-24s%s\n", "", s.st.bold("full handshake"), s.st.bold("resumed"))
+	for _, row := range demoMessageRows(s, r) {
+		fmt.Fprintf(s.w, "  %-26s%-24s%s\n", row[0], row[1], row[2])
+	}
+	full, resumed := s.handshakeTime(), r.handshakeTime()
+	costLabel, cost := fmt.Sprintf("RSA-%d decryption", s.bits), s.rsaTime()
+	if s.isECDHE() {
+		// The server signs its ServerKeyExchange and both compute ECDH.
+		costLabel = fmt.Sprintf("RSA-%d sign + ECDH", s.bits)
+		if a, b := s.phaseAt(false, handshake.PhaseServerKeyExchange), s.phaseAt(false, handshake.PhaseServerHelloDone); !a.IsZero() && b.After(a) {
+			cost += b.Sub(a)
+		}
+	}
+	fmt.Fprintf(s.w, "  %-26s%-24s%s\n", costLabel, cliDuration(cost), s.st.green("none"))
+	fmt.Fprintf(s.w, "  %-26s%-24s%s\n", "certificate chain check", "7 checks", s.st.green("none (kept from the first)"))
+	fmt.Fprintf(s.w, "  %-26s%-24s%s\n", "handshake bytes →/←",
+		fmt.Sprintf("%d / %d", s.handshakeBytes(true), s.handshakeBytes(false)),
+		fmt.Sprintf("%d / %d", r.handshakeBytes(true), r.handshakeBytes(false)))
+	fmt.Fprintf(s.w, "  %-26s%-24s%s\n", "round trips before data", "2", "1 (server Finished first)")
+	fmt.Fprintf(s.w, "  %-26s%-24s%s\n", "handshake time (client)", cliDuration(full), cliDuration(resumed))
+	s.blank()
+	ms, rms := s.key(true, "master secret"), r.key(true, "master secret")
+	s.kv("master secret", s.sameAs(ms, rms)+" as the first connection's: resumed, not renegotiated")
+	k1, k2 := s.key(true, "client_write_key"), r.key(true, "client_write_key")
+	if len(k1) > 0 && len(k2) > 0 && string(k1) != string(k2) {
+		s.kv("record keys", s.st.mark(true)+" new: the key block mixes in the two fresh randoms")
+	}
+	s.kv("DidResume", fmt.Sprintf("client %v, server %v", r.state.DidResume, r.srvResumed()))
+	if full > 0 && resumed > 0 {
+		s.line(2, s.st.bold(fmt.Sprintf("This resumed handshake took 1/%.0f of the full one's time.", float64(full)/float64(resumed))))
+	}
+	s.para(2, "Servers resume returning clients to skip the private-key operation; the cost is that the ticket (or the server's cache entry) holds the master secret, so both are kept short-lived and tickets are sealed under rotating keys. Timings vary from run to run.")
+	if s.trace != nil {
+		s.blank()
+		fmt.Fprintln(s.w, s.st.dim("  -trace: the records of the resumed handshake, as the client saw them"))
+		for _, e := range r.events {
+			if e.e.IsClient && e.e.Phase < handshake.PhaseEstablished {
+				s.trace.event(e.e)
+			}
+		}
+	}
+	return nil
+}
+
+// sameAs is same() worded for a comparison between two connections.
+func (s *demoSession) sameAs(a, b []byte) string {
+	if len(a) > 0 && string(a) == string(b) {
+		return s.st.mark(true) + " the same"
+	}
+	return s.st.mark(false) + " DIFFERENT"
+}
+
+// handshakeTime is the client's time from ClientHello to established.
+func (s *demoSession) handshakeTime() time.Duration {
+	start, end := s.phaseAt(true, handshake.PhaseClientHello), s.phaseAt(true, handshake.PhaseEstablished)
+	if start.IsZero() || end.IsZero() {
+		return 0
+	}
+	return end.Sub(start)
+}
+
+// handshakeBytes counts the handshake message bytes the client sent (or
+// received).
+func (s *demoSession) handshakeBytes(sent bool) int {
+	n := 0
+	for _, e := range s.events {
+		if e.e.Kind == handshake.EventMessage && e.e.IsClient && e.e.Sent == sent {
+			n += len(e.e.Bytes)
+		}
+	}
+	return n
+}
+
+// srvResumed reports whether the server's trace shows the resumption.
+func (s *demoSession) srvResumed() bool {
+	return !s.phaseAt(false, handshake.PhaseSessionResumed).IsZero()
+}
+
+// demoMessageRows lists the handshake messages of both connections, as the
+// client saw them, in the order of the full handshake (messages only in the
+// resumed one after it), with their sizes: "—" where a message is gone.
+func demoMessageRows(full, resumed *demoSession) [][3]string {
+	type msg struct {
+		sent bool
+		t    handshake.HandshakeType
+	}
+	sizes := func(s *demoSession) (order []msg, size map[msg][]int) {
+		size = map[msg][]int{}
+		for _, e := range s.events {
+			if e.e.Kind != handshake.EventMessage || !e.e.IsClient || len(e.e.Bytes) == 0 {
+				continue
+			}
+			m := msg{e.e.Sent, handshake.HandshakeType(e.e.Bytes[0])}
+			if size[m] == nil {
+				order = append(order, m)
+			}
+			size[m] = append(size[m], len(e.e.Bytes))
+		}
+		return order, size
+	}
+	fo, fs := sizes(full)
+	ro, rs := sizes(resumed)
+	for _, m := range ro {
+		if fs[m] == nil {
+			fo = append(fo, m)
+		}
+	}
+	cell := func(n []int, st cliStyle) string {
+		if len(n) == 0 {
+			return st.dim("—")
+		}
+		var parts []string
+		for _, v := range n {
+			parts = append(parts, fmt.Sprintf("%d bytes", v))
+		}
+		return strings.Join(parts, ", ")
+	}
+	var rows [][3]string
+	for _, m := range fo {
+		arrow := "←"
+		if m.sent {
+			arrow = "→"
+		}
+		name := demoMessageName(m.t)
+		rows = append(rows, [3]string{arrow + " " + name, cell(fs[m], full.st), cell(rs[m], full.st)})
+	}
+	return rows
+}
+
+// demoMessageName is the RFC's name of a handshake message.
+func demoMessageName(t handshake.HandshakeType) string {
+	if m := handshake.NewMessage(t); m != nil {
+		name := fmt.Sprintf("%T", m)
+		name = name[strings.LastIndex(name, ".")+1:]
+		if name == "CertificateMessage" {
+			return "Certificate"
+		}
+		return name
+	}
+	return t.String()
+}
