@@ -147,7 +147,7 @@ type Config struct {
 	TicketKeyRotation time.Duration
 
 	// sessions is a server's session cache and ticket keys, made on first
-	// use (serverSessions); clones made after that share them.
+	// use or by Clone (serverSessions), and shared with clones.
 	sessions *serverSessions
 
 	// disableEMS turns off the extended master secret (a test hook: every
@@ -199,11 +199,14 @@ func (c *Config) enabledSuites() []*suite {
 	return out
 }
 
-// Clone returns a shallow copy of c.
+// Clone returns a shallow copy of c. The copy shares c's session cache and
+// ticket keys, so a server that clones its Config for each connection still
+// resumes the sessions of the others.
 func (c *Config) Clone() *Config {
 	if c == nil {
 		return nil
 	}
+	c.serverSessions() // create the shared state before copying the pointer
 	n := *c
 	return &n
 }

@@ -709,3 +709,20 @@ func TestResumeDial(t *testing.T) {
 		t.Error("no session cached under the dialled host name")
 	}
 }
+
+// TestResumeClonedServerConfig: a server that clones its Config for every
+// connection (as cmd/minitls serve does) still resumes, by ticket and by
+// session_id: clones share the ticket keys and the cache.
+func TestResumeClonedServerConfig(t *testing.T) {
+	for _, byID := range []bool{false, true} {
+		clock := testTime()
+		ccfg, scfg := resumeConfigs(t, &clock)
+		if byID {
+			scfg.SessionTicketsDisabled, scfg.SessionCacheSize = true, 4
+		}
+		handshakeOnce(t, ccfg, scfg.Clone())
+		if cr, sr := handshakeOnce(t, ccfg, scfg.Clone()); !cr || !sr {
+			t.Errorf("session_id=%v: a cloned server Config did not resume (client %v, server %v)", byID, cr, sr)
+		}
+	}
+}
