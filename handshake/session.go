@@ -159,6 +159,8 @@ type ClientSessionCache interface {
 // NewLRUClientSessionCache returns a ClientSessionCache that holds at most
 // capacity sessions, evicting the least recently used; capacity < 1 means
 // 64. Expiry is checked by the handshake (with Config.Time), not here.
+//
+// spec: rfc5246#7.3
 func NewLRUClientSessionCache(capacity int) ClientSessionCache {
 	if capacity < 1 {
 		capacity = 64
