@@ -8,8 +8,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -679,4 +683,64 @@ func TestECDHEConfigWithoutCurves(t *testing.T) {
 	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "CurvePreferences") {
 		t.Fatalf("ECDHE only, no usable curve: %v", err)
 	}
+}
+
+// replayConn is a net.Conn that reads recorded bytes and discards writes.
+type replayConn struct {
+	net.Conn // nil: only the methods below are used
+	r        *bytes.Reader
+}
+
+func (c *replayConn) Read(b []byte) (int, error)       { return c.r.Read(b) }
+func (c *replayConn) Write(b []byte) (int, error)      { return len(b), nil }
+func (c *replayConn) Close() error                     { return nil }
+func (c *replayConn) SetDeadline(time.Time) error      { return nil }
+func (c *replayConn) SetReadDeadline(time.Time) error  { return nil }
+func (c *replayConn) SetWriteDeadline(time.Time) error { return nil }
+func (c *replayConn) LocalAddr() net.Addr              { return &net.TCPAddr{} }
+func (c *replayConn) RemoteAddr() net.Addr             { return &net.TCPAddr{} }
+
+// TestECDHEClientMangledServerBytes replays the golden ECDHE server stream
+// to a client with the golden seed (control: the handshake completes), then
+// with a few bytes of the server's plaintext flight changed: every outcome
+// is success or an *Error whose alert is a protocol alert, never
+// internal_error (which would mean the client failed itself) and never a
+// panic. The client-side counterpart of FuzzServerHandshake's ECDHE seed.
+func TestECDHEClientMangledServerBytes(t *testing.T) {
+	f := testFixture(t)
+	text, err := os.ReadFile(filepath.Join("testdata", "golden", "ecdhe-x25519-aes128-ems.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sb, err := parseGolden(string(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := func(b []byte) error {
+		return Client(&replayConn{r: bytes.NewReader(b)}, &Config{RootCAs: f.roots, ServerName: "localhost",
+			Time: goldenTime, Rand: NewDeterministicRand(goldenClientSeed),
+			CipherSuites: []uint16{uint16(TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)}}).Handshake()
+	}
+	if err := client(sb); err != nil {
+		t.Fatalf("control: the golden server stream does not replay: %v", err)
+	}
+	flight := 5 + int(sb[3])<<8 | int(sb[4]) // the server's first record
+	rapid.Check(t, func(rt *rapid.T) {
+		b := bytes.Clone(sb)
+		for i, n := 0, rapid.IntRange(1, 3).Draw(rt, "n"); i < n; i++ {
+			pos := rapid.IntRange(0, flight-1).Draw(rt, "pos")
+			b[pos] = rapid.Byte().Draw(rt, "val")
+		}
+		err := client(b)
+		if err == nil {
+			return
+		}
+		var he *Error
+		if !errors.As(err, &he) {
+			rt.Fatalf("not an *Error: %v", err)
+		}
+		if he.Sent && he.Alert == record.InternalError {
+			rt.Fatalf("internal_error on a mangled server flight: %v", err)
+		}
+	})
 }
