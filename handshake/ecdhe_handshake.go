@@ -39,6 +39,14 @@ type ecdheChoice struct {
 //
 // spec: rfc8422#5.1.1, rfc8422#5.1.2, rfc5246#7.4.1.4.1
 func chooseECDHE(config *Config, m *ClientHello) (ecdheChoice, error) {
+	candidate := false
+	for _, s := range config.enabledSuites() {
+		candidate = candidate || (s.ecdhe && slices.Contains(m.CipherSuites, s.id))
+	}
+	if !candidate {
+		// No ECDHE suite both enabled here and offered: nothing to check.
+		return ecdheChoice{why: "no ECDHE suite is both offered and enabled"}, nil
+	}
 	groups, ok := m.SupportedGroups()
 	if !ok {
 		return ecdheChoice{why: "the client sent no supported_groups"}, nil

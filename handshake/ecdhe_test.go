@@ -744,3 +744,27 @@ func TestECDHEClientMangledServerBytes(t *testing.T) {
 		}
 	})
 }
+
+// TestPointFormatsOnlyMatterForECDHE: a client whose ec_point_formats lacks
+// uncompressed gets illegal_parameter only when ECDHE could be chosen; a
+// server (or an offer) without ECDHE suites just goes on with RSA.
+func TestPointFormatsOnlyMatterForECDHE(t *testing.T) {
+	for _, serverECDHE := range []bool{false, true} {
+		ccfg, scfg := baseConfigs(t)
+		ccfg.CipherSuites = nil
+		ccfg.testEditClientHello = func(m *ClientHello) {
+			m.Extensions = setExt(m.Extensions, Extension{ExtECPointFormats, []byte{1, 1}})
+		}
+		if !serverECDHE {
+			scfg.CipherSuites = rsaSuiteIDs
+		}
+		r := runPair(t, ccfg, scfg, 0, 0)
+		if serverECDHE {
+			checkAlert(t, r, false, record.IllegalParameter)
+			continue
+		}
+		if r.clientErr != nil || r.serverErr != nil {
+			t.Errorf("RSA-only server: %v / %v", r.clientErr, r.serverErr)
+		}
+	}
+}
