@@ -43,7 +43,9 @@ import (
 // spec: rfc8422#5.1.1
 type CurveID uint16
 
-// The groups minitls implements, and others named in traces.
+// The groups minitls implements.
+//
+// spec: rfc8422#5.1.1, rfc7748#6.1
 const (
 	CurveP256   CurveID = 23 // secp256r1 (NIST P-256), via crypto/ecdh
 	CurveX25519 CurveID = 29 // x25519 (RFC 7748), via golang.org/x/crypto/curve25519
@@ -85,16 +87,23 @@ const pointUncompressed uint8 = 0
 
 // ErrInvalidPublicKey: the peer's ECDHE public value is not a valid point of
 // the negotiated group, has the wrong length, or (X25519) leads to the
-// all-zero shared secret.
+// all-zero shared secret. It is answered with illegal_parameter.
+//
+// spec: rfc8422#5.11, rfc7748#6.1
 var ErrInvalidPublicKey = errors.New("peer's ECDHE public value is invalid for the negotiated group")
 
 // ErrBadSignature: the ServerKeyExchange signature does not verify with the
 // server's certificate key: the parameters were altered, or the server does
-// not hold the certificate's private key.
+// not hold the certificate's private key. It is answered with decrypt_error.
+//
+// spec: rfc5246#7.2.2, rfc8422#5.4
 var ErrBadSignature = errors.New("ServerKeyExchange signature does not verify with the server's certificate key")
 
 // ErrNoCommonGroup: an ECDHE-only configuration met a peer without a
 // group in common (and RSA key transport was not enabled as a fallback).
+// It is answered with handshake_failure.
+//
+// spec: rfc8422#5.1.1
 var ErrNoCommonGroup = errors.New("no elliptic curve group in common (minitls implements x25519 and secp256r1)")
 
 // publicKeyLen is the length of an encoded public value: 32 bytes for
@@ -225,6 +234,8 @@ func (k *ecdheKey) sharedSecret(peer []byte) ([]byte, error) {
 
 // The ECDHE_RSA suites with AES-GCM. (Their names are also in
 // cipherSuiteNames for traces of other peers' hellos.)
+//
+// spec: rfc5289#3.2, rfc8422#6
 const (
 	// spec: rfc5289#3.2
 	TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 CipherSuite = 0xC02F

@@ -105,6 +105,7 @@ func (p *ECPointFormats) hasUncompressed() bool {
 
 // SupportedGroups returns the client's supported_groups list and whether
 // the extension was present (and well-formed).
+//
 // spec: rfc8422#5.1.1
 func (m *ClientHello) SupportedGroups() ([]CurveID, bool) {
 	data, ok := m.extension(ExtSupportedGroups)
@@ -120,6 +121,7 @@ func (m *ClientHello) SupportedGroups() ([]CurveID, bool) {
 
 // PointFormats returns the client's ec_point_formats list and whether the
 // extension was present (and well-formed).
+//
 // spec: rfc8422#5.1.2
 func (m *ClientHello) PointFormats() ([]uint8, bool) {
 	data, ok := m.extension(ExtECPointFormats)

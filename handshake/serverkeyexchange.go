@@ -71,6 +71,8 @@ func (m *ServerKeyExchange) marshalParams(b *builder) {
 // Params returns the ServerECDHParams bytes the signature covers: as
 // received when the message was parsed (we hash what the peer sent, STYLE
 // §2), else as marshalled.
+//
+// spec: rfc8422#5.4
 func (m *ServerKeyExchange) Params() ([]byte, error) {
 	if m.Raw != nil {
 		// curve_type (1) + namedcurve (2) + point length (1) + point;
