@@ -51,9 +51,12 @@ func (hs *serverState) checkResumption() error {
 	now := c.config.time()
 	var s *sessionState
 	if r.clientTickets && len(ticket) > 0 {
-		if state := store.keys.open(c.config, ticket); state != nil {
+		if state, stale := store.keys.open(c.config, ticket); state != nil {
 			if parsed, err := parseSessionState(state); err == nil {
 				s, r.via = parsed, "ticket"
+				// spec: rfc5077#3.3 a resumed session may get a new
+				// ticket: one under the current key outlives the old key.
+				r.issueTicket = stale
 			}
 		}
 	}
@@ -103,6 +106,16 @@ func (hs *serverState) checkResumption() error {
 	return nil
 }
 
+// sessionForTicket is the state a new ticket seals: the session being
+// resumed (its creation time unchanged, so a fresh ticket does not extend
+// its lifetime), or the new session of a full handshake.
+func (hs *serverState) sessionForTicket() *sessionState {
+	if s := hs.resumption.session; s != nil {
+		return s
+	}
+	return hs.newSessionState(hs.c.config.time())
+}
+
 // resumeHandshake runs the abbreviated handshake as the server: the server
 // sends its Finished first, and no Certificate, ServerKeyExchange or
 // ClientKeyExchange is exchanged, so there is no private-key operation.
@@ -133,6 +146,9 @@ func (hs *serverState) resumeHandshake() error {
 	// spec: rfc7627#5.3 "the server MUST include the
 	// "extended_master_secret" extension in its ServerHello"
 	exts = append(exts, Extension{Type: ExtExtendedMasterSecret, Data: []byte{}})
+	if hs.resumption.issueTicket {
+		exts = append(exts, Extension{Type: ExtSessionTicket, Data: []byte{}}) // a NewSessionTicket follows
+	}
 	if p := c.state.NegotiatedProtocol; p != "" {
 		e, err := NewExtension(ExtALPN, &ProtocolNameList{Protocols: []string{p}})
 		if err != nil {
@@ -146,6 +162,11 @@ func (hs *serverState) resumeHandshake() error {
 		return err
 	}
 	c.setPhase(PhaseSessionResumed)
+	// A fresh ticket for a session a ticket of ours already proved; no
+	// Finished has been checked yet, and none is needed for that.
+	if err := hs.writeNewSessionTicket(); err != nil {
+		return err
+	}
 	hs.masterSecret = s.masterSecret
 	if err := c.resumeKeys(hs.suite, s.masterSecret, hs.hello.Random[:], sh.Random[:]); err != nil {
 		return err
@@ -208,19 +229,28 @@ func (hs *serverState) newSessionState(now time.Time) *sessionState {
 	}
 }
 
-// sendNewSessionTicket sends the ticket promised in the ServerHello, after
-// the client's Finished verified (so a ticket is only ever issued for a
-// session whose peer proved it holds the master secret) and before our
-// ChangeCipherSpec.
+// sendNewSessionTicket sends the ticket promised in a full handshake's
+// ServerHello, after the client's Finished verified (so a ticket is only
+// ever issued for a session whose peer proved it holds the master secret)
+// and before our ChangeCipherSpec.
 //
 // spec: rfc5077#3.3
 func (hs *serverState) sendNewSessionTicket(_ finishedVerified) error {
+	return hs.writeNewSessionTicket()
+}
+
+// writeNewSessionTicket seals sessionForTicket and sends it, when the
+// ServerHello promised a ticket. A resumed handshake calls it right after
+// the ServerHello, to replace a ticket under the previous key.
+//
+// spec: rfc5077#3.3
+func (hs *serverState) writeNewSessionTicket() error {
 	c := hs.c
 	if !hs.resumption.issueTicket {
 		return nil
 	}
 	c.setPhase(PhaseNewSessionTicket)
-	state, err := hs.newSessionState(c.config.time()).marshal()
+	state, err := hs.sessionForTicket().marshal()
 	if err != nil {
 		return err
 	}

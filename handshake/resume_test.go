@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -316,15 +317,41 @@ func TestResumeHostileTickets(t *testing.T) {
 			}
 		})
 	}
-	// A ticket under the previous key (one rotation ago) still opens.
+	// A ticket under the previous key (one rotation ago) still opens, and
+	// the server replaces it with one under the current key (rfc5077#3.3),
+	// so the session survives the next rotation too.
 	t.Run("previous-key", func(t *testing.T) {
 		clock := testTime()
 		ccfg, scfg := resumeConfigs(t, &clock)
-		scfg.TicketKeyRotation = time.Hour
+		scfg.TicketKeyRotation, scfg.SessionLifetime, ccfg.SessionLifetime = time.Hour, 10*time.Hour, 10*time.Hour
 		handshakeOnce(t, ccfg, scfg)
-		clock = clock.Add(90 * time.Minute)
+		first := cachedSession(t, ccfg).ticket
+		clock = clock.Add(30 * time.Minute)
+		var phases []Phase
+		scfg.phaseLog = &phases
 		if cr, sr := handshakeOnce(t, ccfg, scfg); !cr || !sr {
-			t.Errorf("ticket under the previous key did not resume (client %v, server %v)", cr, sr)
+			t.Fatalf("ticket under the current key did not resume (client %v, server %v)", cr, sr)
+		}
+		if !bytes.Equal(cachedSession(t, ccfg).ticket, first) || slices.Contains(phases, PhaseNewSessionTicket) {
+			t.Error("a ticket under the current key was replaced")
+		}
+		clock = clock.Add(60 * time.Minute) // 90 min: the key is now the previous one
+		phases = nil
+		if cr, sr := handshakeOnce(t, ccfg, scfg); !cr || !sr {
+			t.Fatalf("ticket under the previous key did not resume (client %v, server %v)", cr, sr)
+		}
+		want := []Phase{PhaseClientHello, PhaseServerHello, PhaseSessionResumed, PhaseNewSessionTicket, PhaseKeyDerivation,
+			PhaseServerChangeCipherSpec, PhaseServerFinished, PhaseClientChangeCipherSpec, PhaseClientFinished, PhaseEstablished, PhaseClosed}
+		if d := cmp.Diff(want, phases); d != "" {
+			t.Errorf("resumption with a fresh ticket, server phases (-want +got):\n%s", d)
+		}
+		renewed := cachedSession(t, ccfg)
+		if bytes.Equal(renewed.ticket, first) || !renewed.createdAt.Equal(testTime()) {
+			t.Errorf("the client did not keep the fresh ticket with the original creation time (%v)", renewed.createdAt)
+		}
+		clock = clock.Add(90 * time.Minute) // 180 min: the first key is gone, the second is previous
+		if cr, sr := handshakeOnce(t, ccfg, scfg); !cr || !sr {
+			t.Errorf("the fresh ticket did not resume after the next rotation (client %v, server %v)", cr, sr)
 		}
 	})
 }

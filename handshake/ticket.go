@@ -189,9 +189,11 @@ func (k *ticketKeys) seal(cfg *Config, state []byte) ([]byte, error) {
 // open returns the state inside ticket, or nil when the ticket is too
 // short, names no key we still have, or does not authenticate. The reason
 // goes nowhere: every failure means the same thing, a full handshake.
-func (k *ticketKeys) open(cfg *Config, ticket []byte) []byte {
+// stale reports that the previous key opened it: the server then gives the
+// client a fresh ticket under the current key.
+func (k *ticketKeys) open(cfg *Config, ticket []byte) (state []byte, stale bool) {
 	if len(ticket) < ticketOverhead {
-		return nil
+		return nil, false
 	}
 	now := cfg.time()
 	k.mu.Lock()
@@ -202,14 +204,15 @@ func (k *ticketKeys) open(cfg *Config, ticket []byte) []byte {
 			key = cand
 		}
 	}
+	stale = key != nil && key == k.previous
 	k.mu.Unlock()
 	if key == nil {
-		return nil
+		return nil, false
 	}
 	nonce := ticket[ticketKeyNameLen : ticketKeyNameLen+gcm.NonceSize]
 	state, err := key.aead.Open(nil, nonce, ticket[ticketKeyNameLen+gcm.NonceSize:], ticket[:ticketKeyNameLen])
 	if err != nil {
-		return nil
+		return nil, false
 	}
-	return state
+	return state, stale
 }
