@@ -453,6 +453,22 @@ func TestResumeAlerts(t *testing.T) {
 		scfg.testHookFlight = flightHook(1, flipByte(0, -1))
 		checkAlert(t, runPair(t, ccfg, scfg, 0, 0), true, record.DecryptError)
 	})
+	t.Run("unpromised-NewSessionTicket", func(t *testing.T) {
+		// spec: rfc5077#3.3 only after an empty session_ticket in the
+		// ServerHello; otherwise the client waits for ChangeCipherSpec.
+		ccfg, scfg := prime(t)
+		ccfg.ClientSessionCache = NewLRUClientSessionCache(1) // full handshake
+		scfg.SessionTicketsDisabled = true                    // no promise in the ServerHello
+		nst := mustMarshal(t, &NewSessionTicket{TicketLifetimeHint: 60, Ticket: []byte("unasked")})
+		scfg.testHookFlight = flightHook(0, func(f [][]byte) [][]byte { return append(f, nst) })
+		checkAlert(t, runPair(t, ccfg, scfg, 0, 0), true, record.UnexpectedMessage)
+	})
+	t.Run("promised-NewSessionTicket-missing", func(t *testing.T) {
+		ccfg, scfg := prime(t)
+		ccfg.ClientSessionCache = NewLRUClientSessionCache(1) // full handshake
+		scfg.testHookFlight = flightHook(1, func([][]byte) [][]byte { return nil })
+		checkAlert(t, runPair(t, ccfg, scfg, 0, 0), true, record.UnexpectedMessage)
+	})
 	t.Run("unpromised-ticket-extension-data", func(t *testing.T) {
 		// spec: rfc5077#3.2 the server's session_ticket is empty.
 		ccfg, scfg := prime(t)
