@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"os/exec"
@@ -133,5 +134,70 @@ func TestCurlResume(t *testing.T) {
 	}
 	if h, r := handshakes.Load(), resumptions.Load(); h != 2 || r != 1 {
 		t.Errorf("server saw %d handshakes, %d resumed; want 2 and 1", h, r)
+	}
+}
+
+// TestOpenSSLServerResume: the minitls client resumes with `openssl
+// s_server` by ticket and (with -no_ticket on the server) by session_id:
+// the second connection's DidResume is true, and s_server's status page
+// says "Reused".
+func TestOpenSSLServerResume(t *testing.T) {
+	openssl := needBinary(t, "openssl")
+	f := testFixture(t)
+	for _, via := range []string{"ticket", "session_id"} {
+		t.Run(via, func(t *testing.T) {
+			port := freePort(t)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			args := []string{"s_server", "-accept", fmt.Sprint(port), "-tls1_2",
+				"-cert", testdataPath(t, "server.pem"), "-key", testdataPath(t, "server-key.pem"), "-www", "-naccept", "2"}
+			if via == "session_id" {
+				args = append(args, "-no_ticket")
+			}
+			cmd := exec.CommandContext(ctx, openssl, args...)
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() { cancel(); cmd.Wait() }()
+			cfg := &Config{RootCAs: f.roots, ServerName: "localhost", CipherSuites: DefaultCipherSuites(),
+				ClientSessionCache: NewLRUClientSessionCache(1)}
+			for round, want := range []bool{false, true} {
+				var raw net.Conn
+				var err error
+				for i := 0; i < 100; i++ {
+					if raw, err = net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+						break
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+				if err != nil {
+					t.Fatalf("s_server did not start: %v\n%s", err, out.String())
+				}
+				raw.SetDeadline(time.Now().Add(15 * time.Second))
+				c := Client(raw, cfg)
+				if err := c.Handshake(); err != nil {
+					t.Fatalf("round %d: %v\n%s", round, err, out.String())
+				}
+				if got := c.ConnectionState().DidResume; got != want {
+					t.Errorf("round %d: DidResume %v, want %v", round, got, want)
+				}
+				if _, err := io.WriteString(c, "GET / HTTP/1.0\r\n\r\n"); err != nil {
+					t.Fatal(err)
+				}
+				body, err := io.ReadAll(c)
+				if err != nil {
+					t.Fatalf("round %d: reading the status page: %v", round, err)
+				}
+				if wantLine := map[bool]string{false: "New, TLSv1.2", true: "Reused, TLSv1.2"}[want]; !bytes.Contains(body, []byte(wantLine)) {
+					t.Errorf("round %d: status page lacks %q:\n%s", round, wantLine, body)
+				}
+				c.Close()
+			}
+			if s, ok := cfg.ClientSessionCache.Get("localhost"); !ok || (via == "ticket" && len(s.ticket) == 0) || (via == "session_id" && (len(s.sessionID) == 0 || len(s.ticket) > 0)) {
+				t.Errorf("cached session does not hold a %s", via)
+			}
+		})
 	}
 }
