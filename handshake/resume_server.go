@@ -207,7 +207,7 @@ func (hs *serverState) offerResumption(sh *ServerHello, add func(ExtensionType, 
 		r.issueTicket = true
 		return add(ExtSessionTicket, nil)
 	}
-	if c.config.SessionCacheSize > 0 {
+	if c.config.SessionCacheSize > 0 && c.config.serverSessions().cache != nil {
 		id := make([]byte, 32)
 		if _, err := io.ReadFull(c.config.rand(), id); err != nil {
 			return fmt.Errorf("%w: reading Config.Rand: %v", ErrConfig, err)
@@ -275,8 +275,10 @@ func (hs *serverState) rememberSession() {
 	if id == nil {
 		return
 	}
-	now := c.config.time()
-	c.config.serverSessions().cache.put(string(id), hs.newSessionState(now), now.Add(c.config.sessionLifetime()))
+	if cache := c.config.serverSessions().cache; cache != nil {
+		now := c.config.time()
+		cache.put(string(id), hs.newSessionState(now), now.Add(c.config.sessionLifetime()))
+	}
 }
 
 // resumeKeys runs the key schedule of an abbreviated handshake: the master

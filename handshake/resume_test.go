@@ -768,4 +768,20 @@ func TestResumeClonedServerConfig(t *testing.T) {
 			t.Errorf("session_id=%v: a cloned server Config did not resume (client %v, server %v)", byID, cr, sr)
 		}
 	}
+	// A clone that turns the cache on after the original was used gets a
+	// cache of its own (and the original's ticket keys).
+	clock := testTime()
+	ccfg, scfg := resumeConfigs(t, &clock)
+	handshakeOnce(t, ccfg, scfg)
+	byID := scfg.Clone()
+	byID.SessionTicketsDisabled, byID.SessionCacheSize = true, 2
+	ccfg.SessionTicketsDisabled = true
+	ccfg.ClientSessionCache = NewLRUClientSessionCache(1)
+	handshakeOnce(t, ccfg, byID)
+	if cr, sr := handshakeOnce(t, ccfg, byID); !cr || !sr {
+		t.Errorf("a clone with its own cache did not resume by session_id (client %v, server %v)", cr, sr)
+	}
+	if byID.serverSessions().keys != scfg.serverSessions().keys || scfg.serverSessions().cache != nil {
+		t.Error("the clone does not share the ticket keys, or gave the original its cache")
+	}
 }

@@ -93,22 +93,24 @@ func (c *lru[V]) len() int {
 // its clones).
 type serverSessions struct {
 	cache *lru[*sessionState]
-	keys  ticketKeys
+	keys  *ticketKeys
 }
 
 // serverSessionsMu guards the lazy creation of Config.sessions.
 var serverSessionsMu sync.Mutex
 
 // serverSessions returns c's resumption state, creating it on first use.
+// A clone that turns the cache on (SessionCacheSize > 0 where the original
+// had none) gets a cache of its own and keeps the shared ticket keys. Once
+// it returned, c.sessions never changes again.
 func (c *Config) serverSessions() *serverSessions {
 	serverSessionsMu.Lock()
 	defer serverSessionsMu.Unlock()
 	if c.sessions == nil {
-		s := &serverSessions{}
-		if c.SessionCacheSize > 0 {
-			s.cache = newLRU[*sessionState](c.SessionCacheSize)
-		}
-		c.sessions = s
+		c.sessions = &serverSessions{keys: &ticketKeys{}}
+	}
+	if c.SessionCacheSize > 0 && c.sessions.cache == nil {
+		c.sessions = &serverSessions{cache: newLRU[*sessionState](c.SessionCacheSize), keys: c.sessions.keys}
 	}
 	return c.sessions
 }
