@@ -28,7 +28,11 @@ func (s *demoSession) resumeStep(suites []uint16, srvRand, cliRand io.Reader, cl
 		s.line(2, s.st.mark(false)+" the second connection did a full handshake: the server did not accept the session")
 		return nil
 	}
-	s.para(2, "In step 4 the server sent a NewSessionTicket: the session (suite, master secret, server name) sealed with AES-256-GCM under a key only the server holds. The client kept it with the session and now offers it in its ClientHello; the server opens it, echoes the client's session_id to say yes, and both derive fresh keys from the old master secret and the two new randoms. The server's Finished comes first.")
+	ticket := "a NewSessionTicket"
+	if m, ok := s.msgOf(true, false, handshake.TypeNewSessionTicket).(*handshake.NewSessionTicket); ok {
+		ticket = fmt.Sprintf("a NewSessionTicket (a %d-byte ticket, to be used within %d s)", len(m.Ticket), m.TicketLifetimeHint)
+	}
+	s.para(2, "Just before its ChangeCipherSpec in step 4, the server sent "+ticket+": the session (suite, master secret, server name) sealed with AES-256-GCM under a key only the server holds. The client kept it and now offers it in its ClientHello's session_ticket extension; the server opens it, echoes the client's session_id to say yes, and both derive fresh keys from the old master secret and the two new randoms. The server's Finished comes first.")
 	s.blank()
 	fmt.Fprintf(s.w, "  %-26s%-24s%s\n", "", s.st.bold("full handshake"), s.st.bold("resumed"))
 	for _, row := range demoMessageRows(s, r) {
