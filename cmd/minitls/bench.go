@@ -31,7 +31,7 @@ func init() {
 }
 
 // benchSchema names the layout of the -json output (see benchReport).
-const benchSchema = "minitls-bench/1"
+const benchSchema = "minitls-bench/2"
 
 // benchSettings is how long a run measures. Each operation is calibrated so
 // that one round takes about roundTarget, warmed up by the calibration itself,
@@ -57,8 +57,9 @@ var (
 func benchRun(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", "[-quick] [-json] [-svg FILE]",
 		"Times AES-128 and AES-128-GCM, RSA-2048 and RSA-3072, the TLS 1.2 PRF, the record\n"+
-			"layer, full TLS 1.2 handshakes (TLS_RSA_WITH_AES_128_GCM_SHA256) and bulk transfer\n"+
-			"over loopback TCP, each with minitls and with Go's standard library, in this process.\n"+
+			"layer, TLS 1.2 handshakes over loopback TCP (full with TLS_RSA_WITH_AES_128_GCM_SHA256,\n"+
+			"full with TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 and X25519, resumed by session ticket)\n"+
+			"and bulk transfer, each with minitls and with Go's standard library, in this process.\n"+
 			"Prints a table (ratio = minitls throughput / stdlib throughput) and the lessons the\n"+
 			"numbers teach. A full run takes about a minute; keep the machine otherwise idle.",
 		stderr)
@@ -121,9 +122,10 @@ func benchRun(args []string, stdout, stderr io.Writer) error {
 
 // benchReport is everything one run measured; -json writes it as is.
 //
-// Schema "minitls-bench/1" (JSON object):
+// Schema "minitls-bench/2" (JSON object; /1 had no "tls" and no ECDHE or
+// resumed rows):
 //
-//	schema             "minitls-bench/1"
+//	schema             "minitls-bench/2"
 //	cpu                CPU model from /proc/cpuinfo "model name", else GOARCH
 //	go_version, goos, goarch, num_cpu, gomaxprocs
 //	mode               "full" or "quick"
@@ -137,7 +139,14 @@ func benchRun(args []string, stdout, stderr io.Writer) error {
 //	                   upper bound)
 //	started            RFC 3339 time; elapsed_s: length of the run in seconds
 //	results            rows, in table order:
-//	  id               stable name, e.g. "gcm-seal-16KiB", "rsa-2048-decrypt"
+//	  id               stable name: "aes128-4blocks", "gcm-seal-64B" ...
+//	                   "gcm-open-16KiB", "record-16KiB", "prf-tls12",
+//	                   "rsa-2048-decrypt" ("-encrypt", "-sign", "-verify",
+//	                   and the same for 3072); loopback: "handshake" (full,
+//	                   RSA key transport), "handshake-ecdhe" (full, ECDHE
+//	                   X25519 + RSA-2048 signature), "handshake-resumed"
+//	                   (session ticket), each followed by its "-server-cpu"
+//	                   row, then "bulk-transfer", "bulk-server-cpu"
 //	  group            "symmetric", "asymmetric" or "connection"
 //	  operation        what a person reads in the table
 //	  unit             "MB/s" (10^6 bytes per second) or "op/s"
@@ -148,6 +157,13 @@ func benchRun(args []string, stdout, stderr io.Writer) error {
 //	                   (loopback rows, and in-process rows on systems without
 //	                   a thread CPU clock), "server-cpu" the server's CPU time
 //	                   ("server-wall" without a thread CPU clock)
+//	  tls              loopback rows only: what both ends of every measured
+//	                   connection were checked to have negotiated, for both
+//	                   implementations: {suite: e.g.
+//	                   "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"; curve: "x25519"
+//	                   for ECDHE, absent otherwise; resumed: true when every
+//	                   measured handshake resumed (DidResume on client and
+//	                   server), false when every one was full}
 //	  minitls, stdlib  {ns_per_op: median of rounds_ns_per_op, the time per
 //	                   operation of each round; value: throughput in unit,
 //	                   bytes_per_op*1e3/ns_per_op for MB/s or 1e9/ns_per_op
@@ -156,7 +172,13 @@ func benchRun(args []string, stdout, stderr io.Writer) error {
 //	                   the elapsed time, as go test -bench would report it}
 //	  ratio            minitls.value / stdlib.value (>1: minitls is faster)
 //	lessons            conclusions, each computed from rows of this run:
-//	  id, unit         e.g. "rsa2048-decrypt-as-gcm" in "KiB"
+//	  id, unit         "rsa2048-decrypt-as-gcm" (KiB), "handshake-as-mib-sent"
+//	                   (MiB), "breakeven-bytes" (bytes), "asym-sym-2048" and
+//	                   "asym-sym-3072" (x), "ecdhe-over-rsa-server-cpu" (x:
+//	                   server CPU of a full ECDHE handshake / of a full RSA
+//	                   one), "full-over-resumed-server-cpu" (x: server CPU of
+//	                   a full RSA handshake / of a resumed one, the N of
+//	                   "a resumed handshake costs 1/N of a full one")
 //	  from             ids of the rows it is computed from
 //	  minitls, stdlib  the number for each implementation
 //	  text             the sentence printed under the table
@@ -190,6 +212,16 @@ type benchRow struct {
 	Stdlib     benchFigure `json:"stdlib"`
 	Ratio      float64     `json:"ratio"`
 	Clock      string      `json:"clock"`
+	// TLS is what a loopback row's connections negotiated (checked on
+	// every measured connection); nil for in-process rows.
+	TLS *benchTLSInfo `json:"tls,omitempty"`
+}
+
+// benchTLSInfo names what the connections of a loopback row negotiated.
+type benchTLSInfo struct {
+	Suite   string `json:"suite"`
+	Curve   string `json:"curve,omitempty"`
+	Resumed bool   `json:"resumed"`
 }
 
 // Clocks of benchRow.Clock.
@@ -305,6 +337,39 @@ func benchComputeLessons(rep *benchReport) {
 				bits, int(k), benchNum(m), benchNum(s)),
 		})
 	}
+	benchComputeHandshakeLessons(rep, hsCPU)
+}
+
+// benchComputeHandshakeLessons adds what the three kinds of handshake teach,
+// from the server's CPU time per handshake (rsa is the full RSA
+// key-transport row).
+func benchComputeHandshakeLessons(rep *benchReport, rsa *benchRow) {
+	ecdhe, resumed := rep.row("handshake-ecdhe-server-cpu"), rep.row("handshake-resumed-server-cpu")
+	if ecdhe == nil || resumed == nil {
+		return
+	}
+	quot := func(a, b *benchRow) (float64, float64) {
+		return a.Minitls.NsPerOp / b.Minitls.NsPerOp, a.Stdlib.NsPerOp / b.Stdlib.NsPerOp
+	}
+
+	// 5. What forward secrecy costs the server: ECDHE (an RSA signature
+	// plus X25519) against RSA key transport (an RSA decryption).
+	m, s := quot(ecdhe, rsa)
+	rep.Lessons = append(rep.Lessons, benchLesson{
+		ID: "ecdhe-over-rsa-server-cpu", Unit: "x", From: []string{ecdhe.ID, rsa.ID}, Minitls: m, Stdlib: s,
+		Text: fmt.Sprintf("Forward secrecy: a full ECDHE handshake (an RSA-2048 signature and X25519 instead of an RSA-2048 decryption) costs the server %s of CPU against %s for RSA key transport, %s× (minitls); stdlib: %s vs %s, %s×.",
+			benchDur(ecdhe.Minitls.NsPerOp), benchDur(rsa.Minitls.NsPerOp), benchNum(m),
+			benchDur(ecdhe.Stdlib.NsPerOp), benchDur(rsa.Stdlib.NsPerOp), benchNum(s)),
+	})
+
+	// 6. What resumption saves the server: no certificate, no RSA.
+	m, s = quot(rsa, resumed)
+	rep.Lessons = append(rep.Lessons, benchLesson{
+		ID: "full-over-resumed-server-cpu", Unit: "x", From: []string{rsa.ID, resumed.ID}, Minitls: m, Stdlib: s,
+		Text: fmt.Sprintf("A resumed handshake (session ticket: no certificate, no RSA) costs the server 1/%s of a full RSA one: %s of CPU against %s (minitls); stdlib: 1/%s, %s vs %s.",
+			benchNum(m), benchDur(resumed.Minitls.NsPerOp), benchDur(rsa.Minitls.NsPerOp),
+			benchNum(s), benchDur(resumed.Stdlib.NsPerOp), benchDur(rsa.Stdlib.NsPerOp)),
+	})
 }
 
 // benchWriteText prints the report for a person.

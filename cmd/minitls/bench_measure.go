@@ -41,6 +41,7 @@ type benchCase struct {
 	id, group, operation, unit string
 	bytes                      int64
 	loopback, serverCPU        bool
+	tls                        *benchTLSInfo // what a loopback case negotiates
 	prepare                    func() (ops [2]benchOp, cleanup func(), err error)
 }
 
@@ -132,7 +133,7 @@ func benchMeasureCase(s benchSettings, c benchCase, detail func(string)) (benchR
 	case c.loopback:
 		primary, clock = wall, benchClockWall
 	}
-	row := benchRow{ID: c.id, Group: c.group, Operation: c.operation, Unit: c.unit, BytesPerOp: c.bytes, Clock: clock}
+	row := benchRow{ID: c.id, Group: c.group, Operation: c.operation, Unit: c.unit, BytesPerOp: c.bytes, Clock: clock, TLS: c.tls}
 	for i, f := range []*benchFigure{&row.Minitls, &row.Stdlib} {
 		// A time too short for the clock to see (possible only for CPU
 		// times in the test's tiny runs) counts as 1 ns, so every figure
@@ -508,21 +509,35 @@ func benchCases(fx *benchFixture, s benchSettings) []benchCase {
 	}
 
 	mib := benchSize(s.bulkBytes)
+	// Each handshake kind is a pair of rows: handshakes per second over
+	// loopback (elapsed time, client and server together), then the
+	// server's CPU time per handshake (see bench_net.go).
+	for _, hs := range []struct {
+		id, operation, serverOperation string
+		kind                           benchHSKind
+	}{
+		{"handshake", "full handshake, RSA-2048 (loopback)", "  server CPU per full RSA handshake", benchKindRSA},
+		{"handshake-ecdhe", "full handshake, ECDHE X25519 + RSA-2048 (loopback)", "  server CPU per full ECDHE handshake", benchKindECDHE},
+		{"handshake-resumed", "resumed handshake, session ticket (loopback)", "  server CPU per resumed handshake", benchKindResumed},
+	} {
+		cases = append(cases,
+			benchCase{
+				id: hs.id, group: "connection", operation: hs.operation, unit: benchUnitOps, loopback: true, tls: hs.kind.info(),
+				prepare: func() ([2]benchOp, func(), error) { return benchHandshakeOps(fx, hs.kind, false) },
+			},
+			benchCase{
+				id: hs.id + "-server-cpu", group: "connection", operation: hs.serverOperation, unit: benchUnitOps, loopback: true, serverCPU: true, tls: hs.kind.info(),
+				prepare: func() ([2]benchOp, func(), error) { return benchHandshakeOps(fx, hs.kind, true) },
+			},
+		)
+	}
 	cases = append(cases,
 		benchCase{
-			id: "handshake", group: "connection", operation: "full handshake, RSA-2048 (loopback)", unit: benchUnitOps, loopback: true,
-			prepare: func() ([2]benchOp, func(), error) { return benchHandshakeOps(fx, false) },
-		},
-		benchCase{
-			id: "handshake-server-cpu", group: "connection", operation: "  server CPU per full handshake", unit: benchUnitOps, loopback: true, serverCPU: true,
-			prepare: func() ([2]benchOp, func(), error) { return benchHandshakeOps(fx, true) },
-		},
-		benchCase{
-			id: "bulk-transfer", group: "connection", operation: "bulk transfer " + mib + " (loopback)", unit: benchUnitMBs, bytes: s.bulkBytes, loopback: true,
+			id: "bulk-transfer", group: "connection", operation: "bulk transfer " + mib + " (loopback)", unit: benchUnitMBs, bytes: s.bulkBytes, loopback: true, tls: benchKindRSA.info(),
 			prepare: func() ([2]benchOp, func(), error) { return benchBulkOps(fx, s.bulkBytes, false) },
 		},
 		benchCase{
-			id: "bulk-server-cpu", group: "connection", operation: "  server CPU, sending " + mib, unit: benchUnitMBs, bytes: s.bulkBytes, loopback: true, serverCPU: true,
+			id: "bulk-server-cpu", group: "connection", operation: "  server CPU, sending " + mib, unit: benchUnitMBs, bytes: s.bulkBytes, loopback: true, serverCPU: true, tls: benchKindRSA.info(),
 			prepare: func() ([2]benchOp, func(), error) { return benchBulkOps(fx, s.bulkBytes, true) },
 		},
 	)

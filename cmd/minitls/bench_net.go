@@ -15,11 +15,25 @@ import (
 
 // The loopback cases run a real TLS 1.2 client and server in this process,
 // over TCP on 127.0.0.1: minitls against minitls, crypto/tls against
-// crypto/tls, both restricted to TLS_RSA_WITH_AES_128_GCM_SHA256 with the
-// same RSA-2048 certificate, and both clients verifying it against the same
-// CA. Neither side resumes sessions (minitls cannot; crypto/tls has session
-// tickets turned off and no client session cache), so every handshake is a
-// full one with an RSA private decryption on the server.
+// crypto/tls, with the same RSA-2048 certificate, both clients verifying it
+// against the same CA, and both sides restricted to one suite (see
+// benchHSKind), which every measured connection is checked to have
+// negotiated:
+//
+//   - full RSA handshakes, TLS_RSA_WITH_AES_128_GCM_SHA256: the server
+//     decrypts the premaster secret with its RSA key;
+//   - full ECDHE handshakes, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 with
+//     X25519 as the only group: the server signs its ServerKeyExchange with
+//     its RSA key (minitls with PKCS#1 v1.5; crypto/tls prefers RSA-PSS, the
+//     same private-key operation) and does two X25519 multiplications;
+//   - resumed handshakes of a TLS_RSA_WITH_AES_128_GCM_SHA256 session by an
+//     RFC 5077 session ticket: the client keeps a session cache (one full
+//     handshake, untimed, fills it) and the server issues tickets; no RSA at
+//     all. Both ends of every measured connection must report DidResume.
+//
+// In the full cases neither side resumes: the minitls client has no session
+// cache, crypto/tls has session tickets turned off and no client session
+// cache, and both ends of every connection must report DidResume false.
 //
 // How the server's CPU time is measured: the server runs in one goroutine
 // locked to its OS thread (runtime.LockOSThread). Everything the server does
@@ -54,14 +68,53 @@ type benchTLS struct {
 	client, server func(net.Conn) benchTLSConn
 }
 
-func benchTLSImpls(fx *benchFixture) [2]benchTLS {
-	suites := []uint16{uint16(handshake.TLS_RSA_WITH_AES_128_GCM_SHA256)}
+// benchHSKind is what a loopback case negotiates.
+type benchHSKind struct {
+	suite uint16 // the one suite both sides enable (same number in both libraries)
+	ecdhe bool   // X25519 is the only group both sides enable
+	// clientCache gives the client a session cache, serverTickets lets the
+	// server issue and accept session tickets (minitls keeps no session_id
+	// cache here, and crypto/tls has none), and resume says every measured
+	// handshake must resume (else every one must be full).
+	clientCache, serverTickets, resume bool
+}
+
+var (
+	benchKindRSA     = benchHSKind{suite: tls.TLS_RSA_WITH_AES_128_GCM_SHA256}
+	benchKindECDHE   = benchHSKind{suite: tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ecdhe: true}
+	benchKindResumed = benchHSKind{suite: tls.TLS_RSA_WITH_AES_128_GCM_SHA256, clientCache: true, serverTickets: true, resume: true}
+)
+
+// info describes the kind for the JSON report.
+func (k benchHSKind) info() *benchTLSInfo {
+	i := &benchTLSInfo{Suite: tls.CipherSuiteName(k.suite), Resumed: k.resume}
+	if k.ecdhe {
+		i.Curve = "x25519"
+	}
+	return i
+}
+
+func benchTLSImpls(fx *benchFixture, k benchHSKind) [2]benchTLS {
+	suites := []uint16{k.suite}
 	mServer := &handshake.Config{
-		Certificates: []handshake.Certificate{{Certificate: [][]byte{fx.leafDER}, PrivateKey: fx.key2048}},
-		CipherSuites: suites,
+		Certificates:           []handshake.Certificate{{Certificate: [][]byte{fx.leafDER}, PrivateKey: fx.key2048}},
+		CipherSuites:           suites,
+		SessionTicketsDisabled: !k.serverTickets,
 	}
 	mClient := &handshake.Config{RootCAs: fx.roots, ServerName: benchServerName, CipherSuites: suites}
 	sServer, sClient := benchStdServerConfig(fx), benchStdClientConfig(fx)
+	sServer.CipherSuites, sClient.CipherSuites = suites, suites
+	sServer.SessionTicketsDisabled = !k.serverTickets
+	if k.ecdhe {
+		mServer.CurvePreferences = []handshake.CurveID{handshake.CurveX25519}
+		mClient.CurvePreferences = []handshake.CurveID{handshake.CurveX25519}
+		sServer.CurvePreferences = []tls.CurveID{tls.X25519}
+		sClient.CurvePreferences = []tls.CurveID{tls.X25519}
+	}
+	if k.clientCache {
+		mClient.ClientSessionCache = handshake.NewLRUClientSessionCache(1)
+		sClient.ClientSessionCache = tls.NewLRUClientSessionCache(1)
+	}
 	return [2]benchTLS{
 		{
 			client: func(c net.Conn) benchTLSConn { return handshake.Client(c, mClient) },
@@ -97,19 +150,33 @@ func benchStdClientConfig(fx *benchFixture) *tls.Config {
 	}
 }
 
-// benchCheckSuite makes sure a connection negotiated what the row claims.
-func benchCheckSuite(c benchTLSConn) error {
+// benchCheckConn makes sure one end of a connection negotiated what the row
+// claims: TLS 1.2, the kind's suite (and X25519, where crypto/tls says), and
+// a resumed handshake exactly when wantResume.
+func benchCheckConn(c benchTLSConn, k benchHSKind, wantResume bool) error {
 	var version, suite uint16
+	var resumed bool
 	switch c := c.(type) {
 	case *handshake.Conn:
 		cs := c.ConnectionState()
-		version, suite = cs.Version, cs.CipherSuite
+		version, suite, resumed = cs.Version, cs.CipherSuite, cs.DidResume
 	case *tls.Conn:
 		cs := c.ConnectionState()
-		version, suite = cs.Version, cs.CipherSuite
+		version, suite, resumed = cs.Version, cs.CipherSuite, cs.DidResume
+		if k.ecdhe && cs.CurveID != tls.X25519 {
+			return fmt.Errorf("crypto/tls negotiated group %v, want X25519", cs.CurveID)
+		}
+	default:
+		return fmt.Errorf("unknown connection type %T", c)
 	}
-	if version != tls.VersionTLS12 || suite != tls.TLS_RSA_WITH_AES_128_GCM_SHA256 {
-		return fmt.Errorf("negotiated version %#04x suite %#04x, want TLS 1.2 with TLS_RSA_WITH_AES_128_GCM_SHA256", version, suite)
+	if version != tls.VersionTLS12 || suite != k.suite {
+		return fmt.Errorf("negotiated version %#04x suite %#04x, want TLS 1.2 with %s", version, suite, tls.CipherSuiteName(k.suite))
+	}
+	switch {
+	case wantResume && !resumed:
+		return errors.New("the handshake did not resume (DidResume false): the session ticket was not offered or not accepted")
+	case !wantResume && resumed:
+		return errors.New("the handshake resumed (DidResume true) where a full handshake was wanted")
 	}
 	return nil
 }
@@ -181,10 +248,12 @@ func (s *benchServer) stop() {
 	}
 }
 
-// benchHandshakeOps times a new TCP connection with a full TLS handshake on
-// both sides, then the close. With lock, the server runs on a locked thread
-// and its CPU time is counted.
-func benchHandshakeOps(fx *benchFixture, lock bool) ([2]benchOp, func(), error) {
+// benchHandshakeOps times a new TCP connection with a handshake of kind k
+// on both sides, then the close. With lock, the server runs on a locked
+// thread and its CPU time is counted. For a resuming kind, one untimed full
+// handshake first fills the client's session cache; every later connection
+// must resume, on both ends.
+func benchHandshakeOps(fx *benchFixture, k benchHSKind, lock bool) ([2]benchOp, func(), error) {
 	var ops [2]benchOp
 	var servers []*benchServer
 	cleanup := func() {
@@ -192,13 +261,18 @@ func benchHandshakeOps(fx *benchFixture, lock bool) ([2]benchOp, func(), error) 
 			s.stop()
 		}
 	}
-	for i, impl := range benchTLSImpls(fx) {
+	for i, impl := range benchTLSImpls(fx, k) {
+		served := 0 // connections served; only the server goroutine touches it
 		srv, err := benchStartServer(lock, func(s *benchServer, c net.Conn) {
 			t0 := benchThreadCPU()
+			served++
 			c.SetDeadline(time.Now().Add(benchIOTimeout))
 			tc := impl.server(c)
 			err := tc.Handshake()
 			tc.Close()
+			if err == nil {
+				err = benchCheckConn(tc, k, k.resume && served > 1)
+			}
 			s.finish(t0, err)
 		})
 		if err != nil {
@@ -207,25 +281,36 @@ func benchHandshakeOps(fx *benchFixture, lock bool) ([2]benchOp, func(), error) 
 		}
 		servers = append(servers, srv)
 		addr := srv.ln.Addr().String()
+		connect := func(wantResume bool) error {
+			c, err := net.DialTimeout("tcp", addr, benchIOTimeout)
+			if err != nil {
+				return err
+			}
+			c.SetDeadline(time.Now().Add(benchIOTimeout))
+			tc := impl.client(c)
+			if err := tc.Handshake(); err != nil {
+				c.Close()
+				return fmt.Errorf("client handshake: %w", err)
+			}
+			err = srv.wait()
+			if err == nil {
+				if err = benchCheckConn(tc, k, wantResume); err != nil {
+					err = fmt.Errorf("client: %w", err)
+				}
+			}
+			tc.Close()
+			return err
+		}
+		if k.resume {
+			if err := connect(false); err != nil {
+				cleanup()
+				return ops, nil, fmt.Errorf("%s: the full handshake before resuming: %w", benchImplNames[i], err)
+			}
+		}
 		ops[i] = func(n int) (time.Duration, error) {
 			before := srv.cpu.Load()
 			for range n {
-				c, err := net.DialTimeout("tcp", addr, benchIOTimeout)
-				if err != nil {
-					return 0, err
-				}
-				c.SetDeadline(time.Now().Add(benchIOTimeout))
-				tc := impl.client(c)
-				if err := tc.Handshake(); err != nil {
-					c.Close()
-					return 0, fmt.Errorf("client handshake: %w", err)
-				}
-				err = srv.wait()
-				if err == nil {
-					err = benchCheckSuite(tc)
-				}
-				tc.Close()
-				if err != nil {
+				if err := connect(k.resume); err != nil {
 					return 0, err
 				}
 			}
@@ -256,7 +341,7 @@ func benchBulkOps(fx *benchFixture, size int64, lock bool) ([2]benchOp, func(), 
 	for i := range payload {
 		payload[i] = byte(i * 7)
 	}
-	for i, impl := range benchTLSImpls(fx) {
+	for i, impl := range benchTLSImpls(fx, benchKindRSA) {
 		srv, err := benchStartServer(lock, func(s *benchServer, c net.Conn) {
 			defer c.Close()
 			c.SetDeadline(time.Now().Add(benchIOTimeout))
@@ -309,7 +394,7 @@ func benchBulkOps(fx *benchFixture, size int64, lock bool) ([2]benchOp, func(), 
 			cleanup()
 			return ops, nil, err
 		}
-		if err := benchCheckSuite(tc); err != nil {
+		if err := benchCheckConn(tc, benchKindRSA, false); err != nil {
 			cleanup()
 			return ops, nil, err
 		}

@@ -74,7 +74,7 @@ func benchWriteSVG(w io.Writer, rep *benchReport) {
 		esc(fmt.Sprintf("CPU: %s · Go %s %s/%s · %s run, median of %d rounds · log scale: each grid line is 10× · shorter is faster",
 			rep.CPU, rep.GoVersion, rep.GOOS, rep.GOARCH, rep.Mode, rep.Rounds)))
 	if benchHaveThreadCPU {
-		fmt.Fprintf(&b, "<text x=\"%d\" y=\"%d\" fill=\"#444\">Bars: CPU time per operation; the two loopback rows (full handshake, bulk transfer) are elapsed time for client and server together.</text>\n", labelX, 92)
+		fmt.Fprintf(&b, "<text x=\"%d\" y=\"%d\" fill=\"#444\">Bars: CPU time per operation; the loopback rows (handshakes, bulk transfer) are elapsed time for client and server together.</text>\n", labelX, 92)
 	}
 	// Legend.
 	for i := range benchImplNames {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -15,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // These tests run the real `minitls bench` code path, every operation and
@@ -52,6 +54,11 @@ type benchTestReport struct {
 		Stdlib     benchTestFigure `json:"stdlib"`
 		Ratio      float64         `json:"ratio"`
 		Clock      string          `json:"clock"`
+		TLS        *struct {
+			Suite   string `json:"suite"`
+			Curve   string `json:"curve"`
+			Resumed bool   `json:"resumed"`
+		} `json:"tls"`
 	} `json:"results"`
 	Lessons []struct {
 		ID      string   `json:"id"`
@@ -72,14 +79,28 @@ type benchTestFigure struct {
 	WallRounds  []float64 `json:"wall_rounds_ns_per_op"`
 }
 
-// benchWantIDs are the rows issue 8 asks for, in table order.
+// benchWantIDs are the rows issues 8, 10 and 11 ask for, in table order.
 var benchWantIDs = []string{
 	"aes128-4blocks",
 	"gcm-seal-64B", "gcm-seal-1KiB", "gcm-seal-16KiB", "gcm-open-64B", "gcm-open-1KiB", "gcm-open-16KiB",
 	"record-16KiB", "prf-tls12",
 	"rsa-2048-decrypt", "rsa-2048-encrypt", "rsa-2048-sign", "rsa-2048-verify",
 	"rsa-3072-decrypt", "rsa-3072-encrypt", "rsa-3072-sign", "rsa-3072-verify",
-	"handshake", "handshake-server-cpu", "bulk-transfer", "bulk-server-cpu",
+	"handshake", "handshake-server-cpu", "handshake-ecdhe", "handshake-ecdhe-server-cpu",
+	"handshake-resumed", "handshake-resumed-server-cpu", "bulk-transfer", "bulk-server-cpu",
+}
+
+// benchWantTLS is what each loopback row must say its connections
+// negotiated: suite, group, resumed.
+var benchWantTLS = map[string][3]string{
+	"handshake":                    {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "full"},
+	"handshake-server-cpu":         {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "full"},
+	"handshake-ecdhe":              {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "x25519", "full"},
+	"handshake-ecdhe-server-cpu":   {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "x25519", "full"},
+	"handshake-resumed":            {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "resumed"},
+	"handshake-resumed-server-cpu": {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "resumed"},
+	"bulk-transfer":                {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "full"},
+	"bulk-server-cpu":              {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "full"},
 }
 
 // benchRunTiny runs minitls bench -quick with tiny rounds and the given flags.
@@ -112,7 +133,7 @@ func TestBenchJSONAndSVG(t *testing.T) {
 	if dec.More() {
 		t.Fatal("-json output has more than one JSON value")
 	}
-	if rep.Schema != "minitls-bench/1" || rep.GoVersion != runtime.Version() || rep.CPU == "" || rep.GOARCH != runtime.GOARCH {
+	if rep.Schema != "minitls-bench/2" || rep.GoVersion != runtime.Version() || rep.CPU == "" || rep.GOARCH != runtime.GOARCH {
 		t.Errorf("header: schema %q go %q cpu %q arch %q", rep.Schema, rep.GoVersion, rep.CPU, rep.GOARCH)
 	}
 	if rep.Rounds < 3 || rep.Mode != "tiny" || rep.BulkBytes <= 0 || rep.ServerCPUMethod == "" {
@@ -140,14 +161,23 @@ func TestBenchJSONAndSVG(t *testing.T) {
 			t.Errorf("%s: unit %q", r.ID, r.Unit)
 		}
 		wantClock := map[bool]string{true: "thread-cpu", false: "wall"}[benchHaveThreadCPU]
-		switch r.ID {
-		case "handshake", "bulk-transfer":
-			wantClock = "wall"
-		case "handshake-server-cpu", "bulk-server-cpu":
+		switch {
+		case r.Group == "connection" && strings.HasSuffix(r.ID, "-server-cpu"):
 			wantClock = map[bool]string{true: "server-cpu", false: "server-wall"}[benchHaveThreadCPU]
+		case r.Group == "connection":
+			wantClock = "wall"
 		}
 		if r.Clock != wantClock {
 			t.Errorf("%s: clock %q, want %q", r.ID, r.Clock, wantClock)
+		}
+		if w, loopback := benchWantTLS[r.ID]; !loopback {
+			if r.TLS != nil {
+				t.Errorf("%s: in-process row with a tls object", r.ID)
+			}
+		} else if r.TLS == nil {
+			t.Errorf("%s: loopback row without a tls object", r.ID)
+		} else if got := [3]string{r.TLS.Suite, r.TLS.Curve, map[bool]string{true: "resumed", false: "full"}[r.TLS.Resumed]}; got != w {
+			t.Errorf("%s: tls %v, want %v", r.ID, got, w)
 		}
 		if r.Operation == "" || r.Group == "" {
 			t.Errorf("%s: operation %q group %q", r.ID, r.Operation, r.Group)
@@ -210,6 +240,10 @@ func TestBenchJSONAndSVG(t *testing.T) {
 			func(i int) float64 { return ns["rsa-2048-decrypt"][i] / 256 / seal(i) }},
 		"asym-sym-3072": {[]string{"rsa-3072-decrypt", "gcm-seal-16KiB"},
 			func(i int) float64 { return ns["rsa-3072-decrypt"][i] / 384 / seal(i) }},
+		"ecdhe-over-rsa-server-cpu": {[]string{"handshake-ecdhe-server-cpu", "handshake-server-cpu"},
+			func(i int) float64 { return ns["handshake-ecdhe-server-cpu"][i] / ns["handshake-server-cpu"][i] }},
+		"full-over-resumed-server-cpu": {[]string{"handshake-server-cpu", "handshake-resumed-server-cpu"},
+			func(i int) float64 { return ns["handshake-server-cpu"][i] / ns["handshake-resumed-server-cpu"][i] }},
 	}
 	seen := map[string]bool{}
 	for _, l := range rep.Lessons {
@@ -227,6 +261,15 @@ func TestBenchJSONAndSVG(t *testing.T) {
 		}
 		if l.Text == "" || l.Unit == "" {
 			t.Errorf("lesson %s: text %q unit %q", l.ID, l.Text, l.Unit)
+		}
+		// The sentence prints the numbers it states (as the table does).
+		for _, v := range []float64{l.Minitls, l.Stdlib} {
+			if l.Unit == "x" && !strings.Contains(l.Text, benchNum(v)) {
+				t.Errorf("lesson %s: text %q does not show %s", l.ID, l.Text, benchNum(v))
+			}
+		}
+		if l.ID == "full-over-resumed-server-cpu" && !strings.Contains(l.Text, "1/"+benchNum(l.Minitls)) {
+			t.Errorf("lesson %s: text %q does not say 1/%s", l.ID, l.Text, benchNum(l.Minitls))
 		}
 	}
 	if len(seen) != len(wants) {
@@ -341,8 +384,8 @@ func TestBenchText(t *testing.T) {
 	if rows != len(benchWantIDs) {
 		t.Errorf("%d table rows with two figures and a ratio, want %d:\n%s", rows, len(benchWantIDs), stdout)
 	}
-	if n := strings.Count(stdout, "\n  • "); n != 5 || !strings.Contains(stdout, "What the numbers say:") {
-		t.Errorf("%d lessons, want 5:\n%s", n, stdout)
+	if n := strings.Count(stdout, "\n  • "); n != 7 || !strings.Contains(stdout, "What the numbers say:") {
+		t.Errorf("%d lessons, want 7:\n%s", n, stdout)
 	}
 }
 
@@ -368,4 +411,89 @@ func benchTestMedian(xs []float64) float64 {
 		return s[n/2]
 	}
 	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// TestBenchHandshakeChecks: the loopback handshake cases fail, rather than
+// time the wrong thing, when a connection does not do what its row claims.
+// Both libraries' ends are checked, client and server.
+func TestBenchHandshakeChecks(t *testing.T) {
+	fx, err := newBenchFixture()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		kind    benchHSKind
+		wantErr string // "" means the operations must succeed
+	}{
+		// The rows of the table: two handshakes each, for both libraries.
+		{"rsa", benchKindRSA, ""},
+		{"ecdhe", benchKindECDHE, ""},
+		{"resumed", benchKindResumed, ""},
+		// The client offers its ticket, the server takes no tickets: every
+		// handshake is full, so the resumed row must refuse to be measured
+		// (the untimed first handshake passes; the first timed one fails).
+		{"server refuses tickets", benchHSKind{suite: benchKindResumed.suite, clientCache: true, resume: true}, "did not resume"},
+		// Session cache and tickets on, but a full handshake expected: the
+		// second connection resumes and must be caught.
+		{"unexpected resumption", benchHSKind{suite: benchKindRSA.suite, clientCache: true, serverTickets: true}, "resumed (DidResume true)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, lock := range []bool{false, true} {
+				ops, cleanup, err := benchHandshakeOps(fx, tc.kind, lock)
+				if err != nil {
+					t.Fatalf("lock %v: prepare: %v", lock, err)
+				}
+				for i, op := range ops {
+					cpu, err := op(2)
+					switch {
+					case tc.wantErr == "" && err != nil:
+						t.Errorf("lock %v, %s: %v", lock, benchImplNames[i], err)
+					case tc.wantErr == "" && lock && benchHaveThreadCPU && cpu <= 0:
+						t.Errorf("lock %v, %s: server CPU %v for two handshakes", lock, benchImplNames[i], cpu)
+					case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+						t.Errorf("lock %v, %s: error %v, want one saying %q", lock, benchImplNames[i], err, tc.wantErr)
+					}
+				}
+				cleanup()
+			}
+		})
+	}
+}
+
+// TestBenchCheckConnSides: benchCheckConn reads what each library's
+// ConnectionState says on either end, and rejects a suite other than the
+// row's.
+func TestBenchCheckConnSides(t *testing.T) {
+	fx, err := newBenchFixture()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, impl := range benchTLSImpls(fx, benchKindECDHE) {
+		a, b := net.Pipe()
+		client, server := impl.client(a), impl.server(b)
+		a.SetDeadline(time.Now().Add(30 * time.Second))
+		b.SetDeadline(time.Now().Add(30 * time.Second))
+		errc := make(chan error, 1)
+		go func() { errc <- server.Handshake() }()
+		if err := client.Handshake(); err != nil {
+			t.Fatalf("%s: client: %v", benchImplNames[i], err)
+		}
+		if err := <-errc; err != nil {
+			t.Fatalf("%s: server: %v", benchImplNames[i], err)
+		}
+		for side, c := range map[string]benchTLSConn{"client": client, "server": server} {
+			if err := benchCheckConn(c, benchKindECDHE, false); err != nil {
+				t.Errorf("%s %s: %v", benchImplNames[i], side, err)
+			}
+			if err := benchCheckConn(c, benchKindECDHE, true); err == nil || !strings.Contains(err.Error(), "did not resume") {
+				t.Errorf("%s %s: a full handshake passes as resumed (%v)", benchImplNames[i], side, err)
+			}
+			if err := benchCheckConn(c, benchKindRSA, false); err == nil || !strings.Contains(err.Error(), "TLS_RSA_WITH_AES_128_GCM_SHA256") {
+				t.Errorf("%s %s: an ECDHE connection passes as RSA (%v)", benchImplNames[i], side, err)
+			}
+		}
+		a.Close()
+		b.Close()
+	}
 }
