@@ -423,12 +423,13 @@ func benchCell(r benchRow, f benchFigure) string {
 // benchNum formats a positive number with three significant digits (more
 // for large numbers, which keep all their integer digits).
 func benchNum(x float64) string {
+	// Decide on the value as rounded, so 99.97 prints "100", not "100.0".
 	switch a := math.Abs(x); {
-	case a >= 100:
+	case a >= 99.95:
 		return fmt.Sprintf("%.0f", x)
-	case a >= 10:
+	case a >= 9.995:
 		return fmt.Sprintf("%.1f", x)
-	case a >= 1:
+	case a >= 0.9995:
 		return fmt.Sprintf("%.2f", x)
 	default:
 		return fmt.Sprintf("%.3g", x)

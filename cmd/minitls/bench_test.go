@@ -497,3 +497,22 @@ func TestBenchCheckConnSides(t *testing.T) {
 		b.Close()
 	}
 }
+
+// TestBenchNum: three significant digits, deciding the format on the
+// rounded value so no figure prints one digit too many ("100.0 µs").
+func TestBenchNum(t *testing.T) {
+	for _, c := range []struct {
+		x    float64
+		want string
+	}{
+		{1234.4, "1234"}, {100, "100"}, {99.97, "100"}, {99.94, "99.9"}, {12.34, "12.3"},
+		{9.996, "10.0"}, {9.994, "9.99"}, {3.14159, "3.14"}, {0.9996, "1.00"}, {0.12345, "0.123"},
+	} {
+		if got := benchNum(c.x); got != c.want {
+			t.Errorf("benchNum(%v) = %q, want %q", c.x, got, c.want)
+		}
+	}
+	if got := benchDur(99996); got != "100 µs" {
+		t.Errorf("benchDur(99996) = %q, want \"100 µs\"", got)
+	}
+}
