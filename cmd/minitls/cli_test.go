@@ -550,7 +550,7 @@ func TestServeGet(t *testing.T) {
 		t.Errorf("get -suite aes256 by IP: exit %d, stderr %q, page:\n%s", r.code, r.stderr, r.stdout)
 	}
 	log := srv.waitLog(t, "handshake ok", 2)
-	if !strings.Contains(log, "handshake ok: TLS_RSA_WITH_AES_256_GCM_SHA384, ems=yes, sni=-, alpn=http/1.1, rsa decrypt") {
+	if !strings.Contains(log, "handshake ok: TLS_RSA_WITH_AES_256_GCM_SHA384, resumed=no, ems=yes, sni=-, alpn=http/1.1, rsa decrypt") {
 		t.Errorf("log line of the second connection:\n%s", log)
 	}
 
@@ -694,6 +694,27 @@ func TestServeCurl(t *testing.T) {
 			}
 		})
 	}
+	// Two URLs in one curl run: the second connection resumes the first
+	// session (curl takes no TLS 1.2 tickets, so through serve's session
+	// cache), the page says so and shows no RSA decryption time.
+	t.Run("resumption", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		url := "https://localhost:" + srv.port + "/"
+		out, err := exec.CommandContext(ctx, curl, "-sS", "--cacert", filepath.Join(dir, "ca.pem"),
+			"--tlsv1.2", "--tls-max", "1.2", "--ciphers", "AES128-GCM-SHA256", "-H", "Connection: close",
+			url, url).CombinedOutput()
+		if err != nil {
+			t.Fatalf("curl: %v\n%s\nserver log:\n%s", err, out, srv.log.String())
+		}
+		if n := bytes.Count(out, []byte("Hello from minitls")); n != 2 {
+			t.Fatalf("curl fetched %d pages, want 2:\n%s", n, out)
+		}
+		if !bytes.Contains(out, []byte("session</th><td>resumed")) {
+			t.Errorf("the second page does not say the session resumed:\n%s", out)
+		}
+		srv.waitLog(t, "resumed=yes", 1)
+	})
 	// A client with no suite in common: the server's log line names the
 	// alert it sent and what the client offered.
 	t.Run("no common suite", func(t *testing.T) {

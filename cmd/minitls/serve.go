@@ -170,8 +170,8 @@ func (c *serveConn) Write(b []byte) (int, error) {
 func serveLogLine(in *serveConnInfo, err error) string {
 	if err == nil {
 		st := in.conn.ConnectionState()
-		return fmt.Sprintf("%s handshake ok: %v, ems=%s, sni=%s, alpn=%s, rsa decrypt %s, handshake %s",
-			in.remote, handshake.CipherSuite(st.CipherSuite), serveYesNo(st.ExtendedMasterSecret),
+		return fmt.Sprintf("%s handshake ok: %v, resumed=%s, ems=%s, sni=%s, alpn=%s, rsa decrypt %s, handshake %s",
+			in.remote, handshake.CipherSuite(st.CipherSuite), serveYesNo(st.DidResume), serveYesNo(st.ExtendedMasterSecret),
 			serveOr(st.ServerName, "-"), serveOr(st.NegotiatedProtocol, "-"),
 			cliDuration(in.rsaTime()), cliDuration(in.handshakeTime()))
 	}
@@ -255,12 +255,13 @@ func servePage(w http.ResponseWriter, r *http.Request) {
 		{"protocol", "TLS 1.2 (minitls speaks nothing else)"},
 		{"cipher suite", suite.String()},
 		{"key exchange", kx},
+		{"session", serveSession(st.DidResume)},
 		{"record protection", fmt.Sprintf("AES-%d-GCM: every record carries an 8-byte explicit nonce and a 16-byte tag", cliSuiteAESBits(suite))},
 		{"extended master secret", serveYesNo(st.ExtendedMasterSecret) + " (RFC 7627: the master secret is bound to the whole handshake, defeating the triple-handshake attack)"},
 		{"SNI (server name you asked for)", serveOr(st.ServerName, "none sent (clients do not send IP addresses)")},
 		{"ALPN (application protocol)", serveOr(st.NegotiatedProtocol, "none negotiated")},
 	}
-	if rsaKX {
+	if rsaKX && !st.DidResume {
 		rows = append(rows, [2]string{"server time in RSA decryption", cliDuration(in.rsaTime()) + " (from your ClientKeyExchange to the start of key derivation)"})
 	}
 	rows = append(rows,
@@ -305,7 +306,10 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
-	cfg := &handshake.Config{Certificates: []handshake.Certificate{cert}, NextProtos: []string{"http/1.1"}, CipherSuites: suites}
+	// Returning clients resume: by ticket (on by default) or, for clients that
+	// do not take tickets (curl with TLS 1.2), by session ID from this cache.
+	cfg := &handshake.Config{Certificates: []handshake.Certificate{cert}, NextProtos: []string{"http/1.1"}, CipherSuites: suites,
+		SessionCacheSize: 1024}
 	if *keylog != "" {
 		f, err := os.OpenFile(*keylog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
@@ -370,4 +374,13 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 	}
 	logger.Print("stopped")
 	return nil
+}
+
+// serveSession says, for the handshake page, whether the visitor's connection
+// resumed an earlier session and what that saved.
+func serveSession(resumed bool) string {
+	if resumed {
+		return "resumed (RFC 5246 §7.3, RFC 5077): an abbreviated handshake reused an earlier session's master secret, so the server did no RSA or ECDHE work this time"
+	}
+	return "new: a full handshake; your client may resume it on its next connection"
 }
