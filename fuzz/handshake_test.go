@@ -365,21 +365,30 @@ type clientOffer struct {
 	name   string
 	suites []uint16
 	curves []handshake.CurveID
+	alpn   []string
+	golden string // the transcript in handshake/testdata/golden made with this client, if any
 }
 
 // clientOffers is picked by FuzzClientHandshake's offer byte (modulo the
-// length). Append only: the seed corpus names offers by index. Offers 0, 1
-// and 2 are the clients of the golden transcripts (aes128-*, aes256-*,
-// ecdhe-x25519-aes128-ems), so those server streams replay to the end.
+// length). Append only: the seed corpus names offers by index. Offers 0, 1,
+// 2 and 7 are the clients of the golden transcripts (aes128-*, aes256-*,
+// ecdhe-x25519-aes128-ems, aes128-ems-alpn), so those server streams replay
+// to the end.
 var clientOffers = []clientOffer{
-	{"rsa-aes128", []uint16{uint16(handshake.TLS_RSA_WITH_AES_128_GCM_SHA256)}, nil},
-	{"rsa-aes256", []uint16{uint16(handshake.TLS_RSA_WITH_AES_256_GCM_SHA384)}, nil},
-	{"ecdhe-aes128", []uint16{uint16(handshake.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)}, nil},
-	{"ecdhe-aes256", []uint16{uint16(handshake.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384)}, nil},
-	{"ecdhe-aes128-p256", []uint16{uint16(handshake.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)}, []handshake.CurveID{handshake.CurveP256}},
-	{"ecdhe-aes256-p256", []uint16{uint16(handshake.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384)}, []handshake.CurveID{handshake.CurveP256}},
-	{"default", nil, nil},
+	{"rsa-aes128", []uint16{uint16(handshake.TLS_RSA_WITH_AES_128_GCM_SHA256)}, nil, nil, "aes128-ems"},
+	{"rsa-aes256", []uint16{uint16(handshake.TLS_RSA_WITH_AES_256_GCM_SHA384)}, nil, nil, "aes256-ems"},
+	{"ecdhe-aes128", []uint16{uint16(handshake.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)}, nil, nil, "ecdhe-x25519-aes128-ems"},
+	{"ecdhe-aes256", []uint16{uint16(handshake.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384)}, nil, nil, ""},
+	{"ecdhe-aes128-p256", []uint16{uint16(handshake.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)}, []handshake.CurveID{handshake.CurveP256}, nil, ""},
+	{"ecdhe-aes256-p256", []uint16{uint16(handshake.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384)}, []handshake.CurveID{handshake.CurveP256}, nil, ""},
+	{"default", nil, nil, nil, ""},
+	{"rsa-aes128-alpn", []uint16{uint16(handshake.TLS_RSA_WITH_AES_128_GCM_SHA256)}, nil, goldenALPN, "aes128-ems-alpn"},
 }
+
+// goldenALPN is what both ends of the golden aes128-ems-alpn transcript
+// offer; the fuzz server offers it too (a client without ALPN sees no
+// difference), so that transcript replays to the end as well.
+var goldenALPN = []string{"h2", "http/1.1"}
 
 func clientConfig(offer uint8) *handshake.Config {
 	o := clientOffers[int(offer)%len(clientOffers)]
@@ -388,16 +397,18 @@ func clientConfig(offer uint8) *handshake.Config {
 		ServerName:       "localhost",
 		CipherSuites:     o.suites,
 		CurvePreferences: o.curves,
+		NextProtos:       o.alpn,
 		Time:             goldenTime,
 		Rand:             handshake.NewDeterministicRand(goldenClientSeed),
 	}
 }
 
 // serverConfig is the server of the golden transcripts: every suite (ECDHE
-// first) and both groups.
+// first), both groups, and ALPN.
 func serverConfig() *handshake.Config {
 	return &handshake.Config{
 		Certificates: []handshake.Certificate{hsCert},
+		NextProtos:   goldenALPN,
 		Time:         goldenTime,
 		Rand:         handshake.NewDeterministicRand(goldenServerSeed),
 	}
@@ -545,8 +556,8 @@ func FuzzServerHandshake(f *testing.F) {
 
 // FuzzClientHandshake feeds arbitrary server bytes to a minitls client
 // with fixed randomness and time (the golden ones). The offer byte picks
-// what the client offers from clientOffers: each RSA and ECDHE suite alone,
-// ECDHE on P-256 only, or everything. Property: as for FuzzServerHandshake.
+// what the client offers from clientOffers: each RSA and ECDHE suite alone
+// (ECDHE on x25519 and P-256, or P-256 only), ALPN, or everything. Property: as for FuzzServerHandshake.
 //
 // spec: rfc5246#7.3, rfc5246#7.2.2, rfc8422#5.4
 func FuzzClientHandshake(f *testing.F) {
@@ -599,15 +610,20 @@ func replay(t *testing.T, what string, conn *memConn, c *handshake.Conn) {
 // deep seeds for FuzzServerHandshake and FuzzClientHandshake.
 func TestGoldenReplay(t *testing.T) {
 	handshakeFixture(t)
-	for _, g := range []struct {
-		name  string
-		offer uint8
-	}{{"aes128-ems", 0}, {"aes256-ems", 1}, {"ecdhe-x25519-aes128-ems", 2}} {
-		cb, sb := readGolden(t, g.name)
+	n := 0
+	for i, o := range clientOffers {
+		if o.golden == "" {
+			continue
+		}
+		n++
+		cb, sb := readGolden(t, o.golden)
 		conn := newMemConn(cb)
-		replay(t, g.name+": server", conn, handshake.Server(conn, serverConfig()))
+		replay(t, o.golden+": server", conn, handshake.Server(conn, serverConfig()))
 		conn = newMemConn(sb)
-		replay(t, g.name+": client", conn, handshake.Client(conn, clientConfig(g.offer)))
+		replay(t, o.golden+": client", conn, handshake.Client(conn, clientConfig(uint8(i))))
+	}
+	if n < 4 {
+		t.Fatalf("only %d golden transcripts replayed", n)
 	}
 }
 
@@ -738,7 +754,10 @@ func checkSeedFile(t *testing.T, target, name string, want []byte) {
 // groups and both suites.
 func TestLiveHandshakeSeeds(t *testing.T) {
 	handshakeFixture(t)
-	for i := 3; i < len(clientOffers); i++ {
+	for i, o := range clientOffers {
+		if o.golden != "" {
+			continue
+		}
 		offer := uint8(i)
 		name := "live-" + clientOffers[i].name
 		t.Run(clientOffers[i].name, func(t *testing.T) {
