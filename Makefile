@@ -6,6 +6,7 @@
 #   make fuzz     every Fuzz target in turn for FUZZTIME (default 10s)
 #   make bench    every benchmark, -count 6, into bench.txt, compared with benchstat
 
+SHELL     := /bin/bash
 GO        ?= go
 FUZZTIME  ?= 10s
 BENCHTIME ?= 1s
@@ -54,7 +55,7 @@ fuzz:
 # Sub-benchmarks are named .../minitls/... and .../stdlib/...; benchstat compares the two
 # columns once the names are rewritten as impl=minitls / impl=stdlib.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(COUNT) ./... | tee bench.txt
+	set -o pipefail; $(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(COUNT) ./... | tee bench.txt
 	sed -E 's#/(minitls|stdlib)(/|-[0-9]+ |[[:space:]])#/impl=\1\2#' bench.txt > bench-impl.txt
 	$(GO) run $(BENCHSTAT) -col /impl bench-impl.txt || echo "benchstat unavailable: raw results are in bench.txt"
 
