@@ -50,13 +50,11 @@ func (hs *serverState) checkResumption() error {
 	store := c.config.serverSessions()
 	now := c.config.time()
 	var s *sessionState
+	staleTicket := false
 	if r.clientTickets && len(ticket) > 0 {
 		if state, stale := store.keys.open(c.config, ticket); state != nil {
 			if parsed, err := parseSessionState(state); err == nil {
-				s, r.via = parsed, "ticket"
-				// spec: rfc5077#3.3 a resumed session may get a new
-				// ticket: one under the current key outlives the old key.
-				r.issueTicket = stale
+				s, r.via, staleTicket = parsed, "ticket", stale
 			}
 		}
 	}
@@ -103,6 +101,11 @@ func (hs *serverState) checkResumption() error {
 	}
 	hs.suite = chosen
 	r.session = s
+	// spec: rfc5077#3.3 a resumed session may get a new ticket: one under
+	// the current key outlives the old key. Decided only here, once the
+	// session is accepted: a full handshake promises (or not) a ticket in
+	// offerResumption.
+	r.issueTicket = staleTicket
 	return nil
 }
 

@@ -354,6 +354,37 @@ func TestResumeHostileTickets(t *testing.T) {
 			t.Errorf("the fresh ticket did not resume after the next rotation (client %v, server %v)", cr, sr)
 		}
 	})
+	// A ticket under the previous key that opens but cannot be resumed (its
+	// suite is not offered), in a hello without extended_master_secret: the
+	// full handshake that follows creates no resumable session, so its
+	// ServerHello promises no ticket and no NewSessionTicket may come
+	// (rfc5077#3.3: only after an empty session_ticket in the ServerHello).
+	t.Run("previous-key-not-resumed-no-ems", func(t *testing.T) {
+		clock := testTime()
+		ccfg, scfg := resumeConfigs(t, &clock)
+		scfg.TicketKeyRotation, scfg.SessionLifetime, ccfg.SessionLifetime = time.Hour, 10*time.Hour, 10*time.Hour
+		handshakeOnce(t, ccfg, scfg)
+		clock = clock.Add(90 * time.Minute) // the ticket's key is now the previous one
+		var offered []byte
+		ccfg.testEditClientHello = func(m *ClientHello) {
+			offered, _ = m.extension(ExtSessionTicket)
+			m.CipherSuites = []CipherSuite{TLS_RSA_WITH_AES_256_GCM_SHA384}
+			m.Extensions = slices.DeleteFunc(m.Extensions, func(e Extension) bool { return e.Type == ExtExtendedMasterSecret })
+		}
+		var phases []Phase
+		scfg.phaseLog = &phases
+		r := runPair(t, ccfg, scfg, 0, 0)
+		if r.clientErr != nil || r.serverErr != nil {
+			t.Fatalf("client: %v\nserver: %v", r.clientErr, r.serverErr)
+		}
+		if len(offered) == 0 {
+			t.Fatal("the client did not offer the ticket")
+		}
+		if r.client.ConnectionState().DidResume || slices.Contains(phases, PhaseNewSessionTicket) {
+			t.Errorf("resumed (%v) or sent a ticket the ServerHello did not promise; server phases %v", r.client.ConnectionState().DidResume, phases)
+		}
+		r.server.Close()
+	})
 }
 
 // TestResumeSessionIDMismatch: a session_id offered with a different suite
