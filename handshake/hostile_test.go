@@ -292,6 +292,9 @@ func TestHostileFlights(t *testing.T) {
 		{name: "ServerHello/ALPN not offered", flight: 0, op: editMsg(t, 0, func(m *ServerHello) {
 			m.Extensions = setExt(m.Extensions, Extension{ExtALPN, []byte{0, 3, 2, 'h', '3'}})
 		}), want: record.IllegalParameter},
+		{name: "ServerHello/ALPN two protocols", flight: 0, op: editMsg(t, 0, func(m *ServerHello) {
+			m.Extensions = setExt(m.Extensions, Extension{ExtALPN, []byte{0, 6, 2, 'h', '2', 2, 'h', '3'}})
+		}), want: record.DecodeError}, // rfc7301#3.1: exactly one ProtocolName
 		{name: "Certificate/truncated", flight: 0, op: truncateMsg(1), want: record.DecodeError},
 		{name: "Certificate/trailing", flight: 0, op: trailingMsg(1), want: record.DecodeError},
 		{name: "Certificate/empty", flight: 0, op: editMsg(t, 1, func(m *CertificateMessage) { m.Certificates = nil }), want: record.BadCertificate},
