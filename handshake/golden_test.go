@@ -72,40 +72,12 @@ var goldenTime = func() time.Time { return time.Date(2030, 1, 2, 3, 4, 5, 0, tim
 func runGolden(t *testing.T, s goldenScenario) (clientBytes, serverBytes []byte, phases [2][]Phase) {
 	t.Helper()
 	f := testFixture(t)
-	cc, sc := tcpPair(t)
-	crec, srec := &recordingConn{Conn: cc}, &recordingConn{Conn: sc}
 	ccfg := &Config{RootCAs: f.roots, ServerName: "localhost", Time: goldenTime, Rand: NewDeterministicRand(goldenClientSeed),
 		CipherSuites: []uint16{uint16(s.suite)}, NextProtos: s.alpn, disableEMS: !s.ems, phaseLog: &phases[0]}
 	scfg := &Config{Certificates: []Certificate{f.cert}, Time: goldenTime, Rand: NewDeterministicRand(goldenServerSeed),
 		NextProtos: s.alpn, phaseLog: &phases[1]}
-	client, server := Client(crec, ccfg), Server(srec, scfg)
-	errc := make(chan error, 1)
-	go func() {
-		buf := make([]byte, 6)
-		_, err := server.Read(buf)
-		if err == nil {
-			_, err = server.Write([]byte("pong\n"))
-		}
-		errc <- err
-	}()
-	if _, err := client.Write([]byte("ping\n")); err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, 5)
-	if _, err := client.Read(buf); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-errc; err != nil {
-		t.Fatal(err)
-	}
-	if err := client.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := server.Read(buf); err == nil {
-		t.Fatal("no close_notify")
-	}
-	server.Close()
-	return crec.bytes(), srec.bytes(), phases
+	clientBytes, serverBytes, _ = pingPong(t, ccfg, scfg)
+	return clientBytes, serverBytes, phases
 }
 
 func formatGolden(s goldenScenario, c, srv []byte) string {

@@ -640,8 +640,9 @@ func TestNewSessionTicketMessage(t *testing.T) {
 }
 
 // pingPong runs one handshake over recording connections, sends one line
-// each way, closes, and returns the bytes each side wrote and whether each
-// resumed (the exchange of runGolden, with the caller's configs).
+// each way, closes (checking that the server sees close_notify), and
+// returns the bytes each side wrote and whether each resumed. runGolden
+// and TestGoldenResumed record their transcripts with it.
 func pingPong(t *testing.T, ccfg, scfg *Config) (clientBytes, serverBytes []byte, resumed [2]bool) {
 	t.Helper()
 	cc, sc := tcpPair(t)
