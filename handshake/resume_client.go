@@ -34,7 +34,8 @@ func (c *Conn) sessionCacheKey() string {
 // its session_id, and an empty session_ticket extension to ask for a new
 // ticket. A cached session is offered only if it can still be resumed
 // here: same server name, its suite still offered, not expired, its
-// certificate still valid, and made with the extended master secret.
+// certificate verified (unless InsecureSkipVerify is set now) and still
+// valid, and made with the extended master secret.
 //
 // spec: rfc5246#7.4.1.2, rfc5077#3.4, rfc7627#5.3 ("The client SHOULD NOT
 // offer an abbreviated handshake to resume a session that does not use an
@@ -90,6 +91,12 @@ func (hs *clientState) canResume(s *ClientSessionState, m *ClientHello) bool {
 		lifetime = hint
 	}
 	if !now.Before(s.createdAt.Add(lifetime)) {
+		return false
+	}
+	if !cfg.InsecureSkipVerify && !s.verified {
+		// The session was made with InsecureSkipVerify (the cache may be
+		// shared by Configs that differ there): resuming it would
+		// authenticate a server whose chain was never checked.
 		return false
 	}
 	if !cfg.InsecureSkipVerify && (len(s.peerCertificates) == 0 || now.After(s.peerCertificates[0].NotAfter)) {
@@ -221,6 +228,7 @@ func (hs *clientState) saveSession() {
 		ems:              c.state.ExtendedMasterSecret,
 		serverName:       c.config.ServerName,
 		peerCertificates: c.state.PeerCertificates,
+		verified:         !c.config.InsecureSkipVerify,
 		createdAt:        c.config.time(),
 	})
 }

@@ -817,3 +817,28 @@ func TestResumeClonedServerConfig(t *testing.T) {
 		t.Error("the clone does not share the ticket keys, or gave the original its cache")
 	}
 }
+
+// TestResumeUnverifiedSession: a session made with InsecureSkipVerify is
+// not offered by a client that verifies, even from the same
+// ClientSessionCache: it would authenticate a server whose chain no one
+// checked (crypto/tls refuses the same). The verifying client's own full
+// handshake then makes a session it resumes.
+func TestResumeUnverifiedSession(t *testing.T) {
+	clock := testTime()
+	ccfg, scfg := resumeConfigs(t, &clock)
+	insecure := ccfg.Clone()
+	insecure.InsecureSkipVerify = true
+	handshakeOnce(t, insecure, scfg)
+	if s := cachedSession(t, ccfg); s.verified {
+		t.Fatal("a session made with InsecureSkipVerify is marked verified")
+	}
+	if cr, sr := handshakeOnce(t, ccfg, scfg); cr || sr {
+		t.Fatalf("a verifying client resumed an unverified session (client %v, server %v)", cr, sr)
+	}
+	if cr, sr := handshakeOnce(t, ccfg, scfg); !cr || !sr {
+		t.Errorf("the verified session did not resume (client %v, server %v)", cr, sr)
+	}
+	if cr, sr := handshakeOnce(t, insecure, scfg); !cr || !sr {
+		t.Errorf("an InsecureSkipVerify client did not resume a verified session (client %v, server %v)", cr, sr)
+	}
+}

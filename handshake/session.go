@@ -140,7 +140,11 @@ type ClientSessionState struct {
 	ems              bool
 	serverName       string
 	peerCertificates []*x509lite.Certificate
-	createdAt        time.Time
+	// verified: the full handshake checked peerCertificates against
+	// RootCAs (InsecureSkipVerify was off), so a client that verifies may
+	// resume the session without seeing a certificate again.
+	verified  bool
+	createdAt time.Time
 }
 
 // ClientSessionCache keeps sessions for clients to resume, keyed by the
