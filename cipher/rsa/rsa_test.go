@@ -433,6 +433,39 @@ func TestBlindingRandomness(t *testing.T) {
 	}
 }
 
+// TestBlindingApplied: the private operation really runs on the blinded
+// c·r^e and really unblinds with r⁻¹. A pair planted in the cache that is not
+// consistent (vi = r^e but vf = 1 instead of r⁻¹) must spoil the result, so
+// the fault check withholds it; a decrypt that skipped blinding (or skipped
+// only the blinding multiplication) would return the right answer and fail
+// this test. Then a consistent planted pair gives the right answer.
+func TestBlindingApplied(t *testing.T) {
+	base := testKey(t, 2048)
+	priv, err := NewPrivateKey(base.N, base.E, base.D, base.P, base.Q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	N := priv.pre.n
+	c, _ := EncryptPKCS1v15(rand.Reader, &base.PublicKey, []byte("blinded"))
+	r := newNat(N.size()).setUint(3)
+	plant := func(vf nat) {
+		b := &priv.pre.blind
+		b.vi, b.vf, b.uses = N.expPublic(r, uint(priv.E)), vf, 1 // squared before use
+	}
+	plant(newNat(N.size()).setUint(1))
+	if _, err := DecryptPKCS1v15(rand.Reader, priv, c); !errors.Is(err, ErrFault) {
+		t.Errorf("inconsistent blinding pair (vf = 1): %v, want ErrFault (is blinding applied?)", err)
+	}
+	rInv, ok := N.inverseVarTime(r)
+	if !ok {
+		t.Fatal("3 is not invertible mod n")
+	}
+	plant(rInv)
+	if got, err := DecryptPKCS1v15(rand.Reader, priv, c); err != nil || string(got) != "blinded" {
+		t.Errorf("consistent planted pair: %q, %v", got, err)
+	}
+}
+
 // TestGenerateKey generates keys and checks them with crypto/rsa's Validate,
 // with a round trip through crypto/rsa. 2048 bits always; 3072 and 4096 only
 // without -short (they take several seconds).
