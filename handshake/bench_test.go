@@ -93,6 +93,19 @@ func BenchmarkHandshake(b *testing.B) {
 	}
 }
 
+// benchHandshakePair runs the server's handshake on another goroutine and
+// the client's on this one, and fails b if either fails.
+func benchHandshakePair(b *testing.B, client, server handshaker) {
+	errc := make(chan error, 1)
+	go func() { errc <- server.Handshake() }()
+	if err := client.Handshake(); err != nil {
+		b.Fatal(err)
+	}
+	if err := <-errc; err != nil {
+		b.Fatal(err)
+	}
+}
+
 func benchHandshake(b *testing.B, lib, name string, suite CipherSuite, curve CurveID) {
 	{
 		b.Run(lib+"/"+name, func(b *testing.B) {
@@ -101,15 +114,7 @@ func benchHandshake(b *testing.B, lib, name string, suite CipherSuite, curve Cur
 			b.ReportAllocs()
 			for b.Loop() {
 				cc, sc := dial()
-				client, server := newClient(cc), newServer(sc)
-				errc := make(chan error, 1)
-				go func() { errc <- server.Handshake() }()
-				if err := client.Handshake(); err != nil {
-					b.Fatal(err)
-				}
-				if err := <-errc; err != nil {
-					b.Fatal(err)
-				}
+				benchHandshakePair(b, newClient(cc), newServer(sc))
 				cc.Close()
 				sc.Close()
 			}
@@ -130,14 +135,7 @@ func BenchmarkBulk(b *testing.B) {
 			client, server := newClient(cc), newServer(sc)
 			defer cc.Close()
 			defer sc.Close()
-			errc := make(chan error, 1)
-			go func() { errc <- server.Handshake() }()
-			if err := client.Handshake(); err != nil {
-				b.Fatal(err)
-			}
-			if err := <-errc; err != nil {
-				b.Fatal(err)
-			}
+			benchHandshakePair(b, client, server)
 			b.SetBytes(total)
 			b.ReportAllocs()
 			for b.Loop() {

@@ -46,14 +46,7 @@ func BenchmarkResume(b *testing.B) {
 				once := func() (client, server handshaker) {
 					cc, sc := dial()
 					client, server = newClient(cc), newServer(sc)
-					errc := make(chan error, 1)
-					go func() { errc <- server.Handshake() }()
-					if err := client.Handshake(); err != nil {
-						b.Fatal(err)
-					}
-					if err := <-errc; err != nil {
-						b.Fatal(err)
-					}
+					benchHandshakePair(b, client, server)
 					cc.Close()
 					sc.Close()
 					return client, server
