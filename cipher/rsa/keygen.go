@@ -51,13 +51,7 @@ func GenerateKey(random io.Reader, bits int) (*PrivateKey, error) {
 		if err != nil {
 			return nil, err
 		}
-		// |p - q| > 2^(half - 100): otherwise Fermat factoring finds them.
-		diff := p.clone()
-		if diff.sub(q) == 1 {
-			diff = q.clone()
-			diff.sub(p)
-		}
-		if diff.bitLenVarTime() <= half-100 {
+		if !farApart(p, q, half) {
 			continue
 		}
 		n := mulPlain(p, q)
@@ -69,6 +63,27 @@ func GenerateKey(random io.Reader, bits int) (*PrivateKey, error) {
 		}
 		return key, nil
 	}
+}
+
+// farApart reports whether |p - q| > 2^(half - 100) for half-bit primes of
+// equal width (FIPS 186-5 §A.1.3 step 5.4): primes closer than that share
+// their top bits, and Fermat's method factors n = p·q from √n. Variable time
+// (key generation only; a rejected pair is discarded).
+//
+// spec: fips186-5#A.1.3
+func farApart(p, q nat, half int) bool {
+	diff := p.clone()
+	if diff.sub(q) == 1 {
+		diff = q.clone()
+		diff.sub(p)
+	}
+	if diff.isZero() == 1 {
+		return false
+	}
+	// diff > 2^k exactly when diff - 1 >= 2^k, i.e. diff - 1 has more than
+	// k bits.
+	diff.sub(newNat(len(diff)).setUint(1))
+	return diff.bitLenVarTime() > half-100
 }
 
 // inverseSmallE returns d = e⁻¹ mod φ, φ = (p-1)(q-1) = n - p - q + 1, for a

@@ -532,6 +532,42 @@ func TestMillerRabin(t *testing.T) {
 	}
 }
 
+// TestKeygenRules pins the FIPS 186-5 choices GenerateKey relies on: the
+// Miller–Rabin round counts of Table B.1 (5 for 1024-bit primes, 4 for 1536
+// and 2048; 7 for the test-only 512-bit ones) and the |p - q| > 2^(half-100)
+// rule of §A.1.3, on both sides of its boundary and in both orders.
+func TestKeygenRules(t *testing.T) {
+	for _, c := range []struct{ bits, rounds int }{{512, 7}, {1024, 5}, {1536, 4}, {2048, 4}} {
+		if got := millerRabinRounds(c.bits); got != c.rounds {
+			t.Errorf("millerRabinRounds(%d) = %d, want %d (FIPS 186-5 Table B.1)", c.bits, got, c.rounds)
+		}
+	}
+	const half = 1024
+	p, _ := rand.Prime(rand.Reader, half)
+	limbs := limbsFor(half / 8)
+	for _, c := range []struct {
+		diff *big.Int // |p - q|
+		want bool
+	}{
+		{new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), half-100), big.NewInt(1)), false},
+		{new(big.Int).Lsh(big.NewInt(1), half-100), false}, // not strictly greater
+		{new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), half-100), big.NewInt(2)), true},
+		{new(big.Int).Lsh(big.NewInt(1), half-2), true},
+		{big.NewInt(256), false},
+		{big.NewInt(0), false}, // p = q
+	} {
+		d := c.diff
+		q := new(big.Int).Sub(p, d)
+		P, Q := natFromBig(t, p, limbs), natFromBig(t, q, limbs)
+		if got := farApart(P, Q, half); got != c.want {
+			t.Errorf("|p-q| = %#x: farApart(p, q) = %v, want %v", d, got, c.want)
+		}
+		if got := farApart(Q, P, half); got != c.want {
+			t.Errorf("|p-q| = %#x: farApart(q, p) = %v, want %v", d, got, c.want)
+		}
+	}
+}
+
 // TestUnbalancedPrimes: primes of different sizes (and so different limb
 // counts), with p > q and p < q, still give the textbook result c^d mod n.
 // This exercises the width bookkeeping of CRT recombination.
