@@ -38,18 +38,7 @@ func TestECDHEOpenSSLServer(t *testing.T) {
 					t.Fatal(err)
 				}
 				defer func() { cancel(); cmd.Wait() }()
-				var raw net.Conn
-				var err error
-				for i := 0; i < 100; i++ {
-					if raw, err = net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
-						break
-					}
-					time.Sleep(50 * time.Millisecond)
-				}
-				if err != nil {
-					t.Fatalf("s_server did not start: %v\n%s", err, out.String())
-				}
-				raw.SetDeadline(time.Now().Add(15 * time.Second))
+				raw := dialSServer(t, port, &out)
 				var group CurveID
 				c := Client(raw, &Config{RootCAs: f.roots, ServerName: "localhost", Trace: func(e Event) {
 					if m, ok := e.Message.(*ServerKeyExchange); ok {

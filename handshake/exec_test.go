@@ -88,19 +88,7 @@ func testOpenSSLServer(t *testing.T, openssl string, f *fixture, suite *suite, e
 		t.Fatal(err)
 	}
 	defer func() { cancel(); cmd.Wait() }()
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	var raw net.Conn
-	var err error
-	for i := 0; i < 100; i++ {
-		if raw, err = net.Dial("tcp", addr); err == nil {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatalf("s_server did not start: %v\n%s", err, out.String())
-	}
-	raw.SetDeadline(time.Now().Add(15 * time.Second))
+	raw := dialSServer(t, port, &out)
 	c := Client(raw, &Config{RootCAs: f.roots, ServerName: "localhost", NextProtos: []string{"http/1.1"}})
 	if err := c.Handshake(); err != nil {
 		t.Fatalf("handshake with openssl s_server: %v\n%s", err, out.String())
@@ -317,4 +305,26 @@ func TestNetHTTP(t *testing.T) {
 			t.Fatalf("body %q, %v", body, err)
 		}
 	}
+}
+
+// dialSServer connects to an openssl s_server started on port, retrying
+// for up to 5 s while it starts, and gives the connection a 15 s deadline
+// so a stalled peer fails the test instead of hanging it. out is the
+// server's output, shown if it never accepts.
+func dialSServer(t *testing.T, port int, out *bytes.Buffer) net.Conn {
+	t.Helper()
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	var raw net.Conn
+	var err error
+	for i := 0; i < 100; i++ {
+		if raw, err = net.Dial("tcp", addr); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("s_server did not start: %v\n%s", err, out.String())
+	}
+	raw.SetDeadline(time.Now().Add(15 * time.Second))
+	return raw
 }

@@ -164,18 +164,7 @@ func TestOpenSSLServerResume(t *testing.T) {
 			cfg := &Config{RootCAs: f.roots, ServerName: "localhost", CipherSuites: DefaultCipherSuites(),
 				ClientSessionCache: NewLRUClientSessionCache(1)}
 			for round, want := range []bool{false, true} {
-				var raw net.Conn
-				var err error
-				for i := 0; i < 100; i++ {
-					if raw, err = net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
-						break
-					}
-					time.Sleep(50 * time.Millisecond)
-				}
-				if err != nil {
-					t.Fatalf("s_server did not start: %v\n%s", err, out.String())
-				}
-				raw.SetDeadline(time.Now().Add(15 * time.Second))
+				raw := dialSServer(t, port, &out)
 				c := Client(raw, cfg)
 				if err := c.Handshake(); err != nil {
 					t.Fatalf("round %d: %v\n%s", round, err, out.String())
