@@ -168,6 +168,9 @@ func certgenRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
+	if st, err := os.Stat(*dir); err == nil && !st.IsDir() {
+		return &exitError{code: 2, err: fmt.Errorf("-dir %s is a file, not a directory: name a directory (it is created if missing)", *dir)}
+	}
 	names := []string{"ca.pem", "ca.key", "server.pem", "server.key"}
 	paths := make([]string, len(names))
 	var existing []string
@@ -183,7 +186,7 @@ func certgenRun(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("refusing to overwrite %s (pass -force to replace them)", strings.Join(existing, ", "))
 	}
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
-		return err
+		return fmt.Errorf("-dir: cannot create the directory: %w", err)
 	}
 	pki, err := certgenIssue(rand.Reader, *bits, hosts, "minitls local CA", time.Now(),
 		10*365*24*time.Hour, time.Duration(*days)*24*time.Hour, stderr)
@@ -202,7 +205,7 @@ func certgenRun(args []string, stdout, stderr io.Writer) error {
 			mode = 0o600
 		}
 		if err := os.WriteFile(p, files[i], mode); err != nil {
-			return err
+			return fmt.Errorf("writing %s: %w", p, err)
 		}
 		// WriteFile keeps the mode of a file that existed (-force).
 		if err := os.Chmod(p, mode); err != nil {

@@ -7,6 +7,7 @@ package main
 import (
 	"encoding/hex"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -162,4 +163,15 @@ func cliWrapWords(text string, width int) []string {
 		lines = append(lines, line)
 	}
 	return lines
+}
+
+// cliOpenKeyLog opens the -keylog file of get and serve for appending (mode
+// 0600: the lines it receives decrypt the traffic), so that one file can
+// collect the key log lines of many connections, as SSLKEYLOGFILE does.
+func cliOpenKeyLog(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("-keylog: cannot open the key log file: %w", err)
+	}
+	return f, nil
 }

@@ -512,6 +512,17 @@ func TestCertgen(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(other, "server.key")); !bytes.Contains(b, []byte("RSA PRIVATE KEY")) {
 		t.Errorf("certgen -force did not replace server.key")
 	}
+	// The refusal comes before any key is generated, and -dir naming a file
+	// is one clear line, not a stat error about "ca.pem/ca.pem".
+	if strings.Contains(r.stderr, "generating") {
+		t.Errorf("certgen generated keys before refusing to overwrite: %q", r.stderr)
+	}
+	file := filepath.Join(other, "ca.pem")
+	r = cliTestRun(t, nil, "certgen", "-dir", file)
+	if want := "-dir " + file + " is a file, not a directory"; r.code == 0 || !strings.Contains(r.stderr, want) ||
+		strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+		t.Errorf("certgen -dir FILE: exit %d, %q; want one line containing %q", r.code, r.stderr, want)
+	}
 }
 
 // --- serve and get -----------------------------------------------------

@@ -84,7 +84,7 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 		cfg.RootCAs = pool
 	}
 	if *keylog != "" {
-		f, err := os.OpenFile(*keylog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		f, err := cliOpenKeyLog(*keylog)
 		if err != nil {
 			return err
 		}
@@ -222,6 +222,7 @@ func getExplain(err error, addr, host string, timeout time.Duration) error {
 		invalid  *x509lite.CertificateInvalidError
 		received *record.AlertReceivedError
 		netErr   net.Error
+		dnsErr   *net.DNSError
 	)
 	var msg string
 	switch {
@@ -238,8 +239,8 @@ func getExplain(err error, addr, host string, timeout time.Duration) error {
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) ||
 		(errors.As(err, &netErr) && netErr.Timeout()):
 		msg = fmt.Sprintf("timed out after %s talking to %s (raise -timeout if the server is just slow)", timeout, addr)
-	case errors.Is(err, handshake.ErrNoCommonCipherSuite):
-		msg = "no cipher suite in common with the server: minitls offers only TLS_RSA_WITH_AES_128_GCM_SHA256 and TLS_RSA_WITH_AES_256_GCM_SHA384"
+	case errors.As(err, &dnsErr):
+		msg = fmt.Sprintf("cannot resolve host %q (%s): check the host name in the URL", dnsErr.Name, dnsErr.Err)
 	default:
 		msg = err.Error()
 	}

@@ -300,7 +300,7 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 	}
 	cert, err := handshake.LoadX509KeyPair(*certFile, *keyFile)
 	if err != nil {
-		return fmt.Errorf("loading the certificate: %w", err)
+		return fmt.Errorf("loading the certificate: %w (make a pair with 'minitls certgen')", err)
 	}
 	suites, err := cliParseSuite(*suite)
 	if err != nil {
@@ -311,7 +311,7 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 	cfg := &handshake.Config{Certificates: []handshake.Certificate{cert}, NextProtos: []string{"http/1.1"}, CipherSuites: suites,
 		SessionCacheSize: 1024}
 	if *keylog != "" {
-		f, err := os.OpenFile(*keylog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		f, err := cliOpenKeyLog(*keylog)
 		if err != nil {
 			return err
 		}
