@@ -437,12 +437,16 @@ func (c *Conn) SetWriteDeadline(t time.Time) error { return c.conn.SetWriteDeadl
 
 // Dial connects to addr and runs a client handshake. When config.ServerName
 // is empty the host part of addr is used.
+//
+// spec: rfc5246#7.3, rfc6066#3 (the name goes into server_name)
 func Dial(network, addr string, config *Config) (*Conn, error) {
 	return DialContext(context.Background(), network, addr, config)
 }
 
 // DialContext is Dial with a context bounding the connection and the
 // handshake.
+//
+// spec: rfc5246#7.3
 func DialContext(ctx context.Context, network, addr string, config *Config) (*Conn, error) {
 	var d net.Dialer
 	raw, err := d.DialContext(ctx, network, addr)
@@ -484,11 +488,15 @@ func (l *listener) Accept() (net.Conn, error) {
 }
 
 // NewListener returns a listener whose connections are minitls servers.
+//
+// spec: rfc5246#7.3
 func NewListener(inner net.Listener, config *Config) net.Listener {
 	return &listener{Listener: inner, config: config}
 }
 
 // Listen listens on laddr and returns a listener of minitls servers.
+//
+// spec: rfc5246#7.3
 func Listen(network, laddr string, config *Config) (net.Listener, error) {
 	if config == nil || len(config.Certificates) == 0 {
 		return nil, ErrNoCertificate

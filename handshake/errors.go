@@ -37,32 +37,46 @@ func (e *Error) Unwrap() error { return e.Err }
 // Causes of handshake failures. Each maps to one alert in alertTable.
 var (
 	// ErrUnexpectedMessage: a message of the wrong type for this phase.
+	// spec: rfc5246#7.4, rfc5246#7.2.2
 	ErrUnexpectedMessage = errors.New("unexpected handshake message")
 	// ErrNoCommonCipherSuite: the client offered none of the server's suites.
+	// spec: rfc5246#7.4.1.3
 	ErrNoCommonCipherSuite = errors.New("no cipher suite in common (minitls implements TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_RSA_WITH_AES_128_GCM_SHA256 and TLS_RSA_WITH_AES_256_GCM_SHA384; enable one on the peer)")
 	// ErrUnsupportedVersion: the peer does not speak TLS 1.2.
+	// spec: rfc5246#E.1, rfc5246#7.2.2
 	ErrUnsupportedVersion = errors.New("peer does not support TLS 1.2, the only version minitls speaks")
 	// ErrUnsupportedExtension: a ServerHello carried an extension the client did not offer.
+	// spec: rfc5246#7.4.1.4
 	ErrUnsupportedExtension = errors.New("server sent an extension the client did not offer")
 	// ErrIllegalParameter: a well-formed field holds a value the protocol forbids here.
+	// spec: rfc5246#7.2.2
 	ErrIllegalParameter = errors.New("illegal parameter")
 	// ErrBadFinished: the peer's Finished verify_data is wrong: the two
 	// sides disagree on the transcript or the master secret.
+	// spec: rfc5246#7.4.9
 	ErrBadFinished = errors.New("peer's Finished does not verify (different transcript or master secret)")
 	// ErrRenegotiationInfo: renegotiation_info was not empty on an initial handshake.
+	// spec: rfc5746#3.4, rfc5746#3.6
 	ErrRenegotiationInfo = errors.New("renegotiation_info is not empty on an initial handshake")
 	// ErrNoApplicationProtocol: no ALPN protocol in common.
+	// spec: rfc7301#3.2
 	ErrNoApplicationProtocol = errors.New("no application protocol (ALPN) in common")
 	// ErrRenegotiationRefused: the peer tried to renegotiate.
+	// spec: rfc5746#4.2, rfc5246#7.2.2
 	ErrRenegotiationRefused = errors.New("peer tried to renegotiate; minitls does not support renegotiation")
 	// ErrNoCertificate: the server has no certificate to send.
+	// spec: rfc5246#7.4.2
 	ErrNoCertificate = errors.New("server has no certificate: set Config.Certificates")
 	// ErrCertificateRequired: the server sent an empty Certificate message.
+	// spec: rfc5246#7.4.2
 	ErrCertificateRequired = errors.New("server sent no certificate")
 	// ErrUnsupportedCertificate: the server's certificate cannot be used
-	// for RSA key transport.
+	// for the negotiated key exchange (no RSA key, a key usage that forbids
+	// it, or a key too small to carry the premaster secret).
+	// spec: rfc5246#7.4.2, rfc5280#4.2.1.3
 	ErrUnsupportedCertificate = errors.New("unsupported server certificate")
 	// ErrConfig: the configuration cannot work (a local mistake, never the peer's).
+	// spec: rfc5246#7.2.2 (internal_error)
 	ErrConfig = errors.New("invalid configuration")
 )
 
