@@ -400,7 +400,7 @@ func (hs *clientState) sendClientKeyExchange(_ chainVerified) error {
 	}
 	ct, err := rsa.EncryptPKCS1v15(c.config.rand(), hs.serverKey, pre)
 	if err != nil {
-		return fmt.Errorf("%w: encrypting the premaster secret to the server's key: %v", ErrCertificateRequired, err)
+		return fmt.Errorf("%w: encrypting the premaster secret to the server's key: %v", ErrUnsupportedCertificate, err)
 	}
 	flight := []Message{&ClientKeyExchange{EncryptedPreMasterSecret: ct}}
 	if hs.certificateRequested {
