@@ -62,15 +62,7 @@ func TestECDHEInteropStd(t *testing.T) {
 				var phases []Phase
 				ours := Client(cc, &Config{RootCAs: f.roots, ServerName: "localhost", Time: testTime, phaseLog: &phases, KeyLogWriter: &ourLog})
 				checkECDHEPair(t, ours, std, suite, func() error { return std.Handshake() })
-				if !ours.ConnectionState().ExtendedMasterSecret {
-					t.Error("no extended master secret")
-				}
-				if d := cmp.Diff(ecdheHandshakePhases, phases); d != "" {
-					t.Errorf("phases (-want +got):\n%s", d)
-				}
-				if ourLog.String() != stdLog.String() || ourLog.Len() == 0 {
-					t.Errorf("key logs differ:\nminitls    %q\ncrypto/tls %q", ourLog.String(), stdLog.String())
-				}
+				checkECDHEOurs(t, ours, phases, &ourLog, &stdLog)
 				exchange(t, ours, std)
 			})
 			t.Run("minitls server/"+name, func(t *testing.T) {
@@ -81,18 +73,26 @@ func TestECDHEInteropStd(t *testing.T) {
 				var phases []Phase
 				ours := Server(sc, &Config{Certificates: []Certificate{f.cert}, phaseLog: &phases, KeyLogWriter: &ourLog})
 				checkECDHEPair(t, ours, std, suite, func() error { return std.Handshake() })
-				if !ours.ConnectionState().ExtendedMasterSecret {
-					t.Error("no extended master secret")
-				}
-				if d := cmp.Diff(ecdheHandshakePhases, phases); d != "" {
-					t.Errorf("phases (-want +got):\n%s", d)
-				}
-				if ourLog.String() != stdLog.String() || ourLog.Len() == 0 {
-					t.Errorf("key logs differ:\nminitls    %q\ncrypto/tls %q", ourLog.String(), stdLog.String())
-				}
+				checkECDHEOurs(t, ours, phases, &ourLog, &stdLog)
 				exchange(t, std, ours)
 			})
 		}
+	}
+}
+
+// checkECDHEOurs checks what the minitls side of an ECDHE handshake with
+// crypto/tls must show: the extended master secret, the ECDHE phase
+// sequence, and a key log line identical to crypto/tls's.
+func checkECDHEOurs(t *testing.T, ours *Conn, phases []Phase, ourLog, stdLog *bytes.Buffer) {
+	t.Helper()
+	if !ours.ConnectionState().ExtendedMasterSecret {
+		t.Error("no extended master secret")
+	}
+	if d := cmp.Diff(ecdheHandshakePhases, phases); d != "" {
+		t.Errorf("phases (-want +got):\n%s", d)
+	}
+	if ourLog.String() != stdLog.String() || ourLog.Len() == 0 {
+		t.Errorf("key logs differ:\nminitls    %q\ncrypto/tls %q", ourLog.String(), stdLog.String())
 	}
 }
 
