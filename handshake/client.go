@@ -402,14 +402,25 @@ func (hs *clientState) sendClientKeyExchange(_ chainVerified) error {
 	if err != nil {
 		return fmt.Errorf("%w: encrypting the premaster secret to the server's key: %v", ErrUnsupportedCertificate, err)
 	}
-	flight := []Message{&ClientKeyExchange{EncryptedPreMasterSecret: ct}}
+	return hs.sendKeyExchangeFlight(&ClientKeyExchange{EncryptedPreMasterSecret: ct}, pre)
+}
+
+// sendKeyExchangeFlight sends ClientKeyExchange cke (RSA or ECDHE), after
+// an empty Certificate when the server asked for one, and derives the keys
+// from the premaster secret pre.
+//
+// spec: rfc5246#7.4.6 (no certificate, so no CertificateVerify either),
+// rfc5246#7.4.7, rfc5246#8.1
+func (hs *clientState) sendKeyExchangeFlight(cke Message, pre []byte) error {
+	c := hs.c
+	flight := []Message{cke}
 	if hs.certificateRequested {
-		// No certificate, so no CertificateVerify either. spec: rfc5246#7.4.6
 		flight = append([]Message{&CertificateMessage{Certificates: [][]byte{}}}, flight...)
 	}
 	if err := c.writeFlight(flight...); err != nil {
 		return err
 	}
+	var err error
 	hs.masterSecret, err = c.deriveKeys(hs.suite, pre, hs.hello.Random[:], hs.serverHello.Random[:])
 	return err
 }

@@ -201,16 +201,7 @@ func (hs *clientState) sendECDHEClientKeyExchange(_ chainVerified, params server
 	if err != nil {
 		return err
 	}
-	flight := []Message{&ECDHEClientKeyExchange{PublicKey: key.public}}
-	if hs.certificateRequested {
-		// No certificate, so no CertificateVerify either. spec: rfc5246#7.4.6
-		flight = append([]Message{&CertificateMessage{Certificates: [][]byte{}}}, flight...)
-	}
-	if err := c.writeFlight(flight...); err != nil {
-		return err
-	}
-	hs.masterSecret, err = c.deriveKeys(hs.suite, pre, hs.hello.Random[:], hs.serverHello.Random[:])
-	return err
+	return hs.sendKeyExchangeFlight(&ECDHEClientKeyExchange{PublicKey: key.public}, pre) // client.go
 }
 
 // checkSigningKeyUsage: with ECDHE_RSA the certificate key signs the
