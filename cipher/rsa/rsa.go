@@ -57,7 +57,7 @@ func checkPublic(pub *PublicKey) (*modulus, error) {
 	if pub == nil {
 		return nil, fmt.Errorf("%w: nil public key", ErrInvalidKey)
 	}
-	if pub.E < 3 || pub.E&1 == 0 || pub.E >= 1<<31 {
+	if pub.E < 3 || pub.E&1 == 0 || int64(pub.E) >= 1<<31 {
 		return nil, fmt.Errorf("%w: e = %d; use an odd exponent, 3 <= e < 2^31 (normally 65537)", ErrPublicExponent, pub.E)
 	}
 	n := trimZeros(pub.N)
