@@ -277,48 +277,65 @@ func TestStdServerWithoutRSASuites(t *testing.T) {
 }
 
 // TestCertificateRequest: a server that asks for a client certificate gets
-// an empty Certificate; one that merely requests it completes, one that
-// requires it refuses with an alert.
+// an empty Certificate, with either key exchange; one that merely requests
+// it completes, one that requires it refuses with an alert.
 func TestCertificateRequest(t *testing.T) {
 	f := testFixture(t)
-	for _, auth := range []tls.ClientAuthType{tls.RequestClientCert, tls.RequireAnyClientCert} {
-		t.Run(auth.String(), func(t *testing.T) {
-			cc, sc := tcpPair(t)
-			stdServer := tls.Server(sc, &tls.Config{Certificates: []tls.Certificate{f.stdCert}, CipherSuites: stdSuites(),
-				MaxVersion: tls.VersionTLS12, ClientAuth: auth})
-			errc := make(chan error, 1)
-			go func() { errc <- stdServer.Handshake() }()
-			var phases []Phase
-			client := Client(cc, &Config{RootCAs: f.roots, ServerName: "localhost", phaseLog: &phases})
-			err := client.Handshake()
-			serr := <-errc
-			if auth == tls.RequestClientCert {
-				if err != nil || serr != nil {
-					t.Fatalf("client %v, server %v", err, serr)
-				}
-				if len(stdServer.ConnectionState().PeerCertificates) != 0 {
-					t.Error("server saw a client certificate")
-				}
-				want := append([]Phase{}, fullHandshakePhases[:3]...)
-				want = append(want, PhaseServerHelloDone, PhaseCertificateRequest)
-				want = append(want, fullHandshakePhases[3:]...)
-				if d := cmp.Diff(want, phases); d != "" {
-					t.Errorf("phases (-want +got):\n%s", d)
-				}
-				exchange(t, client, stdServer)
-				return
-			}
-			if serr == nil {
-				t.Fatal("server accepted a client without a certificate")
-			}
-			if err == nil {
-				_, err = client.Read(make([]byte, 1))
-			}
-			var are *record.AlertReceivedError
-			if !errors.As(err, &are) {
-				t.Fatalf("client: %v, want the server's alert", err)
-			}
-		})
+	kxs := []struct {
+		name   string
+		suites []uint16
+		phases []Phase // the handshake without CertificateRequest
+		before int     // how many of phases come before ServerHelloDone
+	}{
+		{"RSA", stdSuites(), fullHandshakePhases, 3},
+		{"ECDHE", stdSuites(tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256), ecdheHandshakePhases, 4},
+	}
+	for _, kx := range kxs {
+		for _, auth := range []tls.ClientAuthType{tls.RequestClientCert, tls.RequireAnyClientCert} {
+			t.Run(kx.name+"/"+auth.String(), func(t *testing.T) {
+				testCertificateRequest(t, f, auth, kx.suites, kx.phases, kx.before)
+			})
+		}
+	}
+}
+
+// testCertificateRequest runs one case of TestCertificateRequest against a
+// crypto/tls server limited to suites.
+func testCertificateRequest(t *testing.T, f *fixture, auth tls.ClientAuthType, suites []uint16, fullPhases []Phase, before int) {
+	cc, sc := tcpPair(t)
+	stdServer := tls.Server(sc, &tls.Config{Certificates: []tls.Certificate{f.stdCert}, CipherSuites: suites,
+		MaxVersion: tls.VersionTLS12, ClientAuth: auth})
+	errc := make(chan error, 1)
+	go func() { errc <- stdServer.Handshake() }()
+	var phases []Phase
+	client := Client(cc, &Config{RootCAs: f.roots, ServerName: "localhost", phaseLog: &phases})
+	err := client.Handshake()
+	serr := <-errc
+	if auth == tls.RequestClientCert {
+		if err != nil || serr != nil {
+			t.Fatalf("client %v, server %v", err, serr)
+		}
+		if len(stdServer.ConnectionState().PeerCertificates) != 0 {
+			t.Error("server saw a client certificate")
+		}
+		want := append([]Phase{}, fullPhases[:before]...)
+		want = append(want, PhaseServerHelloDone, PhaseCertificateRequest)
+		want = append(want, fullPhases[before:]...)
+		if d := cmp.Diff(want, phases); d != "" {
+			t.Errorf("phases (-want +got):\n%s", d)
+		}
+		exchange(t, client, stdServer)
+		return
+	}
+	if serr == nil {
+		t.Fatal("server accepted a client without a certificate")
+	}
+	if err == nil {
+		_, err = client.Read(make([]byte, 1))
+	}
+	var are *record.AlertReceivedError
+	if !errors.As(err, &are) {
+		t.Fatalf("client: %v, want the server's alert", err)
 	}
 }
 
