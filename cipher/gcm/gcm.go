@@ -53,12 +53,18 @@ const (
 
 var (
 	// ErrNonceSize is wrapped by a *SizeError when the nonce size is not 12.
+	//
+	// spec: sp800-38d#5.2.1.1
 	ErrNonceSize = errors.New("minitls/cipher/gcm: unsupported nonce size")
 	// ErrTagSize is wrapped by a *SizeError when the tag size is not 16.
+	//
+	// spec: sp800-38d#5.2.1.2
 	ErrTagSize = errors.New("minitls/cipher/gcm: unsupported tag size")
 	// ErrBlockSize is returned when the block cipher's block is not 16 bytes
 	// (or the block is nil): GCM is defined only for 128-bit block ciphers
 	// (sp800-38d#5.1).
+	//
+	// spec: sp800-38d#5.1
 	ErrBlockSize = errors.New("minitls/cipher/gcm: GCM requires a block cipher with 16-byte blocks, such as AES")
 	// ErrOpen is the one error Open returns for any inauthentic input: a wrong
 	// tag, a modified ciphertext, nonce or additional data, or a ciphertext
@@ -80,6 +86,9 @@ type SizeError struct {
 	NonceSize, TagSize int // the sizes that were asked for, in bytes
 }
 
+// Error names the unsupported size(s) and the sizes that are supported.
+//
+// spec: sp800-38d#5.2.1.1
 func (e *SizeError) Error() string {
 	var parts []string
 	if e.NonceSize != NonceSize {
@@ -93,6 +102,8 @@ func (e *SizeError) Error() string {
 }
 
 // Unwrap returns ErrNonceSize and/or ErrTagSize, whichever apply.
+//
+// spec: sp800-38d#5.2.1.1
 func (e *SizeError) Unwrap() []error {
 	var errs []error
 	if e.NonceSize != NonceSize {
@@ -161,9 +172,13 @@ type aead struct {
 }
 
 // NonceSize returns 12.
+//
+// spec: sp800-38d#8.2
 func (g *aead) NonceSize() int { return NonceSize }
 
 // Overhead returns 16, the tag length.
+//
+// spec: sp800-38d#5.2.1.2
 func (g *aead) Overhead() int { return TagSize }
 
 func (g *aead) acquire() []byte {
