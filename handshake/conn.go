@@ -334,9 +334,22 @@ func (c *Conn) deriveKeys(s *suite, preMasterSecret, clientRandom, serverRandom 
 	} else {
 		masterSecret = MasterSecret(s.prf, preMasterSecret, clientRandom, serverRandom)
 	}
+	if err := c.keysFromMasterSecret(s, masterSecret, clientRandom, serverRandom); err != nil {
+		return nil, err
+	}
+	return masterSecret, nil
+}
+
+// keysFromMasterSecret is the part of the key schedule a full and an
+// abbreviated handshake share: the key log line, then the key block from
+// the master secret and the two randoms of this handshake, installed as
+// pending keys.
+//
+// spec: rfc5246#6.3, rfc5246#7.1
+func (c *Conn) keysFromMasterSecret(s *suite, masterSecret, clientRandom, serverRandom []byte) error {
 	c.traceKey("master secret", masterSecret)
 	if err := c.config.writeKeyLog(clientRandom, masterSecret); err != nil {
-		return nil, fmt.Errorf("%w: writing KeyLogWriter: %v", ErrConfig, err)
+		return fmt.Errorf("%w: writing KeyLogWriter: %v", ErrConfig, err)
 	}
 	kb := KeyExpansion(s.prf, masterSecret, clientRandom, serverRandom, s.keyLen, s.ivLen)
 	c.traceKey("key block", kb.Raw)
@@ -344,7 +357,7 @@ func (c *Conn) deriveKeys(s *suite, preMasterSecret, clientRandom, serverRandom 
 	c.traceKey("server_write_key", kb.ServerKey)
 	c.traceKey("client_write_IV", kb.ClientIV)
 	c.traceKey("server_write_IV", kb.ServerIV)
-	return masterSecret, c.installKeys(s, kb)
+	return c.installKeys(s, kb)
 }
 
 // Read reads application data, running the handshake first if needed. A

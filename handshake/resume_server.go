@@ -291,15 +291,5 @@ func (hs *serverState) rememberSession() {
 // spec: rfc5246#6.3, rfc5246#7.3
 func (c *Conn) resumeKeys(s *suite, masterSecret, clientRandom, serverRandom []byte) error {
 	c.setPhase(PhaseKeyDerivation)
-	c.traceKey("master secret", masterSecret)
-	if err := c.config.writeKeyLog(clientRandom, masterSecret); err != nil {
-		return fmt.Errorf("%w: writing KeyLogWriter: %v", ErrConfig, err)
-	}
-	kb := KeyExpansion(s.prf, masterSecret, clientRandom, serverRandom, s.keyLen, s.ivLen)
-	c.traceKey("key block", kb.Raw)
-	c.traceKey("client_write_key", kb.ClientKey)
-	c.traceKey("server_write_key", kb.ServerKey)
-	c.traceKey("client_write_IV", kb.ClientIV)
-	c.traceKey("server_write_IV", kb.ServerIV)
-	return c.installKeys(s, kb)
+	return c.keysFromMasterSecret(s, masterSecret, clientRandom, serverRandom) // conn.go
 }
