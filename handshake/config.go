@@ -28,6 +28,9 @@ type Certificate struct {
 
 // X509KeyPair builds a Certificate from a PEM chain (leaf first) and a PEM
 // RSA private key (PKCS#1 or PKCS#8), checking that the key matches the leaf.
+//
+// spec: rfc5246#7.4.2 (certificate_list: sender's certificate first),
+// rfc7468#5, rfc8017#A.1.2
 func X509KeyPair(certPEM, keyPEM []byte) (Certificate, error) {
 	chain, key, err := x509lite.KeyPairFromPEM(certPEM, keyPEM)
 	if err != nil {
@@ -37,6 +40,8 @@ func X509KeyPair(certPEM, keyPEM []byte) (Certificate, error) {
 }
 
 // LoadX509KeyPair reads a PEM chain and key from files; see X509KeyPair.
+//
+// spec: rfc5246#7.4.2, rfc7468#5
 func LoadX509KeyPair(certFile, keyFile string) (Certificate, error) {
 	chain, key, err := x509lite.LoadKeyPair(certFile, keyFile)
 	if err != nil {

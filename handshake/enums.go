@@ -17,6 +17,8 @@ type HandshakeType uint8
 
 // Handshake message types. Only the ones minitls sends or must recognise to
 // refuse are listed; String prints any other value in hex.
+//
+// spec: rfc5246#7.4, rfc5077#3.3, rfc6066#8
 const (
 	TypeHelloRequest       HandshakeType = 0
 	TypeClientHello        HandshakeType = 1
@@ -135,6 +137,8 @@ func isGREASE(v uint16) bool {
 type ExtensionType uint16
 
 // Extension types minitls understands (first group) or names in traces.
+//
+// spec: rfc5246#7.4.1.4 (IANA's ExtensionType registry)
 const (
 	ExtServerName           ExtensionType = 0     // spec: rfc6066#3
 	ExtSignatureAlgorithms  ExtensionType = 13    // spec: rfc5246#7.4.1.4.1
@@ -214,6 +218,8 @@ type SignatureScheme uint16
 
 // Signature schemes minitls offers (PKCS#1 v1.5 with RSA, which is what its
 // x509lite verifies) and others named in traces.
+//
+// spec: rfc5246#7.4.1.4.1, rfc8446#4.2.3
 const (
 	PKCS1WithSHA256 SignatureScheme = 0x0401
 	PKCS1WithSHA384 SignatureScheme = 0x0501
@@ -259,6 +265,8 @@ func (s SignatureScheme) String() string {
 type ProtocolVersion uint16
 
 // Protocol versions as they appear on the wire.
+//
+// spec: rfc5246#6.2.1, rfc5246#E
 const (
 	VersionSSL30 ProtocolVersion = 0x0300
 	VersionTLS10 ProtocolVersion = 0x0301

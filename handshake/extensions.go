@@ -161,11 +161,13 @@ func marshalExtensions(b *builder, exts []Extension) {
 // quoted prints a name field of the trace as a Go string literal.
 type quoted []byte
 
+// String returns the name as a quoted Go string.
 func (q quoted) String() string { return strconv.Quote(string(q)) }
 
 // label prints a fixed text for a field of the trace.
 type label string
 
+// String returns the fixed text.
 func (l label) String() string { return string(l) }
 
 // findExtension returns the body of the extension of type t.
@@ -459,6 +461,8 @@ type extensionMarshaler interface {
 }
 
 // NewExtension marshals a typed body into an Extension of type t.
+//
+// spec: rfc5246#7.4.1.4
 func NewExtension(t ExtensionType, body extensionMarshaler) (Extension, error) {
 	if body == nil {
 		return Extension{Type: t, Data: []byte{}}, nil

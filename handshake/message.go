@@ -35,6 +35,8 @@ const headerLen = 4
 // type for it. A client_key_exchange gets the RSA body (ClientKeyExchange);
 // the ECDHE body is ECDHEClientKeyExchange, chosen by the negotiated suite.
 // A server_key_exchange gets the ECDHE body, the only one minitls knows.
+//
+// spec: rfc5246#7.4
 func NewMessage(t HandshakeType) Message {
 	switch t {
 	case TypeHelloRequest:
@@ -62,6 +64,8 @@ func NewMessage(t HandshakeType) Message {
 }
 
 // ParseMessage parses one whole handshake message of any type minitls knows.
+//
+// spec: rfc5246#7.4
 func ParseMessage(data []byte) (Message, error) {
 	if len(data) < headerLen {
 		return nil, &ParseError{What: "handshake message", Reason: "shorter than its 4-byte header"}

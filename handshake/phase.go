@@ -37,6 +37,8 @@ import "fmt"
 type Phase uint8
 
 // The phases, in the order of a full handshake.
+//
+// spec: rfc5246#7.3
 const (
 	PhaseStart                  Phase = iota // nothing sent or received yet
 	PhaseClientHello                         // ClientHello sent / awaited

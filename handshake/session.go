@@ -48,6 +48,8 @@ const DefaultTicketKeyRotation = 2 * time.Hour
 // ErrResumeEMSMismatch: a resumption would change whether the extended
 // master secret is used, which RFC 7627 forbids: the session is bound to
 // the handshake that created it only when both used it.
+//
+// spec: rfc7627#5.3
 var ErrResumeEMSMismatch = errors.New("resumed session and new hello disagree on extended_master_secret (RFC 7627 §5.3); clear the client's session cache")
 
 // sessionState is what a server remembers of a session, in its cache or

@@ -65,6 +65,8 @@ func (s *suite) newAEAD(key []byte) (cipher.AEAD, error) {
 
 // DefaultCipherSuites returns the suites minitls implements, in the server's
 // default preference order.
+//
+// spec: rfc5246#7.4.1.2, rfc5288#3, rfc5289#3.2
 func DefaultCipherSuites() []uint16 {
 	ids := make([]uint16, len(suites))
 	for i, s := range suites {

@@ -5,9 +5,14 @@ import (
 )
 
 // EventKind says what an Event describes.
+//
+// spec: rfc5246#6.2.1 (records), rfc5246#7.4 (handshake messages),
+// rfc5246#7.2 (alerts)
 type EventKind uint8
 
 // The kinds of trace events.
+//
+// spec: rfc5246#6.2.1, rfc5246#7.4, rfc5246#7.2
 const (
 	EventRecord  EventKind = iota + 1 // a record sent or received (Record)
 	EventMessage                      // a handshake message sent or received (Message, Bytes, Fields)
@@ -44,6 +49,8 @@ func (k EventKind) String() string {
 // Trace hook ever sees them (and the master secret also goes to
 // KeyLogWriter when set); never install a Trace that logs Secret on a
 // connection that protects real data.
+//
+// spec: rfc5246#6.3, rfc5246#8.1 (the secrets EventKey names)
 type Event struct {
 	Kind     EventKind
 	IsClient bool  // which endpoint emitted the event

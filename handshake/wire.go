@@ -28,6 +28,8 @@ import (
 // Field names one span of a marshalled handshake message for the trace.
 // Offset and Length are in bytes from the start of the message, including its
 // 4-byte handshake header.
+//
+// spec: rfc5246#7.4 (the handshake header), rfc5246#4
 type Field struct {
 	Offset, Length int
 	Name           string
@@ -273,6 +275,8 @@ func (e *ParseError) Error() string {
 // long for its length prefix or outside the RFC's bounds. It is a mistake in
 // the caller's message (for example an ALPN protocol name of 300 bytes in
 // Config.NextProtos), not something the peer did.
+//
+// spec: rfc5246#4.3 (vector bounds)
 type MarshalError struct {
 	What, Reason string
 }
