@@ -847,3 +847,28 @@ func TestResumeUnverifiedSession(t *testing.T) {
 		t.Errorf("an InsecureSkipVerify client did not resume a verified session (client %v, server %v)", cr, sr)
 	}
 }
+
+// TestResumeTicketOtherSNI: a valid ticket from a handshake with SNI
+// "localhost", presented with SNI "example.test", is not resumed: the
+// server does a full handshake (rfc6066#3), as for a session_id in
+// TestResumeSessionIDMismatch.
+func TestResumeTicketOtherSNI(t *testing.T) {
+	clock := testTime()
+	ccfg, scfg := resumeConfigs(t, &clock)
+	handshakeOnce(t, ccfg, scfg)
+	s := *cachedSession(t, ccfg)
+	if len(s.ticket) == 0 {
+		t.Fatal("no ticket cached")
+	}
+	s.serverName = "example.test" // so that the client offers it there
+	ccfg.ServerName = "example.test"
+	ccfg.ClientSessionCache.Put("example.test", &s)
+	var offered []byte
+	ccfg.testEditClientHello = func(m *ClientHello) { offered, _ = m.extension(ExtSessionTicket) }
+	if cr, sr := handshakeOnce(t, ccfg, scfg); cr || sr {
+		t.Errorf("a ticket for localhost resumed under SNI example.test (client %v, server %v)", cr, sr)
+	}
+	if !bytes.Equal(offered, s.ticket) {
+		t.Error("the client did not offer the ticket")
+	}
+}
