@@ -24,7 +24,7 @@ import (
 func init() {
 	register(command{
 		name:    "bench",
-		summary: "time symmetric against asymmetric cryptography, minitls against Go's stdlib",
+		summary: "time symmetric against asymmetric crypto, minitls against stdlib",
 		order:   50,
 		run:     benchRun,
 	})
@@ -56,16 +56,16 @@ var (
 
 func benchRun(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", "[-quick] [-json] [-svg FILE]",
-		"Times AES-128 and AES-128-GCM, RSA-2048 and RSA-3072, the TLS 1.2 PRF, the record\n"+
-			"layer, TLS 1.2 handshakes over loopback TCP (full with TLS_RSA_WITH_AES_128_GCM_SHA256,\n"+
-			"full with TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 and X25519, resumed by session ticket)\n"+
-			"and bulk transfer, each with minitls and with Go's standard library, in this process.\n"+
-			"Prints a table (ratio = minitls throughput / stdlib throughput) and the lessons the\n"+
-			"numbers teach. A full run takes about a minute; keep the machine otherwise idle.",
+		"Times AES-128 and AES-128-GCM, RSA-2048 and RSA-3072, the TLS 1.2 PRF, the\n"+
+			"record layer, TLS 1.2 handshakes over loopback TCP (full RSA key transport,\n"+
+			"full ECDHE with X25519, resumed by session ticket) and bulk transfer, each\n"+
+			"with minitls and with Go's standard library, in this process. Prints a table\n"+
+			"(ratio = minitls throughput / stdlib throughput) and the lessons the numbers\n"+
+			"teach. A full run takes about a minute; keep the machine otherwise idle.",
 		stderr)
-	quick := fs.Bool("quick", false, "shorter rounds and a 1 MiB bulk transfer: done in well under 20 seconds, noisier")
+	quick := fs.Bool("quick", false, "shorter rounds, 1 MiB bulk transfer: under 20 seconds, noisier")
 	asJSON := fs.Bool("json", false, "write the results as JSON (schema "+benchSchema+") instead of the table")
-	svgFile := fs.String("svg", "", "also write a bar chart (log scale, SVG) of the time per operation to `FILE`")
+	svgFile := fs.String("svg", "", "also write a log-scale SVG bar chart of the time per operation to `FILE`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -381,7 +381,7 @@ func benchWriteText(w io.Writer, rep *benchReport) {
 		width = max(width, benchRuneLen(r.Operation))
 	}
 	line := func(op, a, b, c string) {
-		fmt.Fprintf(w, "%s%s  %14s  %14s  %7s\n", op, strings.Repeat(" ", width-benchRuneLen(op)), a, b, c)
+		fmt.Fprintf(w, "%s%s  %10s  %10s  %7s\n", op, strings.Repeat(" ", width-benchRuneLen(op)), a, b, c)
 	}
 	line("operation", "minitls", "stdlib", "ratio")
 	group := ""
@@ -395,18 +395,27 @@ func benchWriteText(w io.Writer, rep *benchReport) {
 		line(r.Operation, benchCell(r, r.Minitls), benchCell(r, r.Stdlib), benchNum(r.Ratio)+"×")
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "ratio = minitls throughput / stdlib throughput: 1× is as fast, below 1× minitls is slower.")
+	note := "ratio = minitls throughput / stdlib throughput: 1× is as fast, below 1× minitls is slower. "
 	if benchHaveThreadCPU {
-		fmt.Fprintln(w, "Times are CPU time: of the thread running the operation (steady on a busy machine,")
-		fmt.Fprintln(w, "the same as elapsed time on an idle one), and of the server alone in the server CPU rows;")
-		fmt.Fprintln(w, "the loopback handshake and transfer rows are elapsed time, client and server together.")
+		note += "Times are CPU time: of the thread running the operation (steady on a busy machine, " +
+			"the same as elapsed time on an idle one), and of the server alone in the server CPU rows; " +
+			"the loopback handshake and transfer rows are elapsed time, client and server together."
 	} else {
-		fmt.Fprintln(w, "Times are elapsed time; the server rows count the server's elapsed time.")
+		note += "Times are elapsed time; the server rows count the server's elapsed time."
+	}
+	for _, l := range cliWrapWords(note, cliWidth) {
+		fmt.Fprintln(w, l)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "What the numbers say:")
 	for _, l := range rep.Lessons {
-		fmt.Fprintln(w, "  • "+l.Text)
+		for i, part := range cliWrapWords(l.Text, cliWidth-4) {
+			bullet := "    "
+			if i == 0 {
+				bullet = "  • "
+			}
+			fmt.Fprintln(w, bullet+part)
+		}
 	}
 	fmt.Fprintf(w, "\nMeasured in %.1f s.\n", rep.ElapsedS)
 }

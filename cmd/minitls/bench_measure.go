@@ -517,7 +517,7 @@ func benchCases(fx *benchFixture, s benchSettings) []benchCase {
 		kind                           benchHSKind
 	}{
 		{"handshake", "full handshake, RSA-2048 (loopback)", "  server CPU per full RSA handshake", benchKindRSA},
-		{"handshake-ecdhe", "full handshake, ECDHE X25519 + RSA-2048 (loopback)", "  server CPU per full ECDHE handshake", benchKindECDHE},
+		{"handshake-ecdhe", "full handshake, ECDHE-RSA, X25519 (loopback)", "  server CPU per full ECDHE handshake", benchKindECDHE},
 		{"handshake-resumed", "resumed handshake, session ticket (loopback)", "  server CPU per resumed handshake", benchKindResumed},
 	} {
 		cases = append(cases,

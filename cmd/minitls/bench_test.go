@@ -387,6 +387,11 @@ func TestBenchText(t *testing.T) {
 	if n := strings.Count(stdout, "\n  • "); n != 7 || !strings.Contains(stdout, "What the numbers say:") {
 		t.Errorf("%d lessons, want 7:\n%s", n, stdout)
 	}
+	for _, l := range lines {
+		if cliTestColumns(l) > cliWidth {
+			t.Errorf("line wider than %d columns: %q", cliWidth, l)
+		}
+	}
 }
 
 // TestBenchUsageErrors: mistakes are reported before any measuring starts.

@@ -413,7 +413,7 @@ func TestDemoTraceKeylogSuite(t *testing.T) {
 // TestHelp: every subcommand explains itself with -h (exit 0) within 80
 // columns.
 func TestHelp(t *testing.T) {
-	for _, c := range []string{"demo", "certgen", "serve", "get"} {
+	for _, c := range []string{"demo", "certgen", "serve", "get", "bench"} {
 		r := cliTestRun(t, nil, c, "-h")
 		if r.code != 0 || !strings.HasPrefix(r.stderr, "usage: minitls "+c) {
 			t.Errorf("minitls %s -h: exit %d, %q", c, r.code, cliTestTail(r.stderr, 200))
@@ -422,6 +422,12 @@ func TestHelp(t *testing.T) {
 			if cliTestColumns(l) > 80 {
 				t.Errorf("minitls %s -h: line wider than 80 columns: %q", c, l)
 			}
+		}
+	}
+	r := cliTestRun(t, nil, "-h")
+	for _, l := range strings.Split(r.stdout+r.stderr, "\n") {
+		if cliTestColumns(l) > 80 {
+			t.Errorf("minitls -h: line wider than 80 columns: %q", l)
 		}
 	}
 }
