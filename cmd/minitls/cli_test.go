@@ -626,6 +626,9 @@ func TestGetErrors(t *testing.T) {
 	dir := cliTestPKI(t)
 	srv := cliTestServe(t, dir)
 	ca := filepath.Join(dir, "ca.pem")
+	// A server that allows only AES-128 answers an AES-256-only client with
+	// a handshake_failure alert (rfc5246#7.4.1.3).
+	only128 := cliTestServe(t, dir, "-suite", "aes128")
 
 	closed, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -662,6 +665,8 @@ func TestGetErrors(t *testing.T) {
 			[]string{"connection refused", closedAddr}},
 		{"timeout", []string{"-cafile", ca, "-timeout", "500ms", "https://" + silent.Addr().String() + "/"},
 			[]string{"timed out after 500ms"}},
+		{"alert received", []string{"-cafile", ca, "-suite", "aes256", "https://" + only128.addr + "/"},
+			[]string{"the server sent alert handshake_failure"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := cliTestRun(t, nil, append([]string{"get"}, tc.args...)...)
