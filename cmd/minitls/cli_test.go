@@ -438,6 +438,7 @@ func TestDemoFlags(t *testing.T) {
 		{"demo", "-bits", "1024"},
 		{"demo", "-suite", "RC4"},
 		{"get", "http://localhost/"},
+		{"get", "https://localhost:99999/"},
 		{"certgen", "-bits", "4096"},
 	} {
 		r := cliTestRun(t, nil, args...)
@@ -629,6 +630,11 @@ func TestGetErrors(t *testing.T) {
 	// A server that allows only AES-128 answers an AES-256-only client with
 	// a handshake_failure alert (rfc5246#7.4.1.3).
 	only128 := cliTestServe(t, dir, "-suite", "aes128")
+	// A second server on a taken port says so in one line.
+	r := cliTestRun(t, nil, "serve", "-addr", srv.addr, "-cert", filepath.Join(dir, "server.pem"), "-key", filepath.Join(dir, "server.key"))
+	if r.code == 0 || !strings.Contains(r.stderr, "-addr "+srv.addr+" is already in use") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("serve on a port in use: exit %d, %q", r.code, r.stderr)
+	}
 
 	closed, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

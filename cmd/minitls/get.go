@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -61,6 +62,9 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 	port := u.Port()
 	if port == "" {
 		port = "443"
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return &exitError{code: 2, err: fmt.Errorf("%q: port %s is not between 1 and 65535", set.Arg(0), port)}
 	}
 	addr := net.JoinHostPort(host, port)
 	if *connect != "" {

@@ -326,7 +326,10 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 	logger := log.New(stderr, "", log.LstdFlags)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return err
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("-addr %s is already in use: stop the other server or pick another port", *addr)
+		}
+		return fmt.Errorf("-addr %s: cannot listen: %w", *addr, err)
 	}
 	mux := http.NewServeMux()
 	if *root != "" {
