@@ -16,6 +16,7 @@ import (
 	"pgregory.net/rapid"
 
 	"minitls/record"
+	"minitls/x509lite"
 )
 
 // resumedPhases is the abbreviated handshake of rfc5246#7.3 on either side
@@ -870,5 +871,66 @@ func TestResumeTicketOtherSNI(t *testing.T) {
 	}
 	if !bytes.Equal(offered, s.ticket) {
 		t.Error("the client did not offer the ticket")
+	}
+}
+
+// TestClientOffersOnlyResumable: the client offers a cached session only
+// when it may resume it here (offerSession's rules); otherwise its
+// ClientHello carries neither the ticket nor a session_id. The server
+// would refuse most of these anyway, so this looks at the hello itself.
+func TestClientOffersOnlyResumable(t *testing.T) {
+	cases := []struct {
+		name string
+		edit func(s *ClientSessionState, ccfg *Config, clock *time.Time)
+	}{
+		{"resumable", nil}, // the control: offered
+		{"no-ems", func(s *ClientSessionState, _ *Config, _ *time.Time) { s.ems = false }},
+		{"suite-not-offered", func(_ *ClientSessionState, ccfg *Config, _ *time.Time) {
+			ccfg.CipherSuites = []uint16{uint16(TLS_RSA_WITH_AES_256_GCM_SHA384)}
+		}},
+		{"expired", func(_ *ClientSessionState, ccfg *Config, clock *time.Time) {
+			*clock = clock.Add(ccfg.sessionLifetime())
+		}},
+		{"lifetime-hint-passed", func(s *ClientSessionState, _ *Config, clock *time.Time) {
+			s.lifetimeHint = 60
+			*clock = clock.Add(61 * time.Second)
+		}},
+		{"certificate-expired", func(s *ClientSessionState, _ *Config, clock *time.Time) {
+			leaf := *s.peerCertificates[0]
+			leaf.NotAfter = clock.Add(-time.Second)
+			s.peerCertificates = []*x509lite.Certificate{&leaf}
+		}},
+		{"other-server-name", func(s *ClientSessionState, _ *Config, _ *time.Time) { s.serverName = "example.test" }},
+		{"unverified", func(s *ClientSessionState, _ *Config, _ *time.Time) { s.verified = false }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			clock := testTime()
+			ccfg, scfg := resumeConfigs(t, &clock)
+			ccfg.CipherSuites = []uint16{uint16(TLS_RSA_WITH_AES_128_GCM_SHA256)}
+			handshakeOnce(t, ccfg, scfg)
+			s := *cachedSession(t, ccfg)
+			if c.edit != nil {
+				c.edit(&s, ccfg, &clock)
+			}
+			ccfg.ClientSessionCache.Put("localhost", &s)
+			var ticket, sessionID []byte
+			ccfg.testEditClientHello = func(m *ClientHello) {
+				ticket, _ = m.extension(ExtSessionTicket)
+				sessionID = m.SessionID
+			}
+			r := runPair(t, ccfg, scfg, 0, 0)
+			if r.clientErr != nil || r.serverErr != nil {
+				t.Fatalf("client: %v\nserver: %v", r.clientErr, r.serverErr)
+			}
+			offered := len(ticket) > 0 || len(sessionID) > 0
+			if want := c.edit == nil; offered != want {
+				t.Errorf("offered the session: %v, want %v (ticket %d bytes, session_id %x)", offered, want, len(ticket), sessionID)
+			}
+			if got := r.client.ConnectionState().DidResume; got != offered {
+				t.Errorf("DidResume %v, offered %v", got, offered)
+			}
+			r.server.Close()
+		})
 	}
 }
