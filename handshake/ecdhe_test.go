@@ -267,6 +267,10 @@ func TestECDHEHostile(t *testing.T) {
 	}
 	const ske = 2 // ServerHello, Certificate, ServerKeyExchange, ServerHelloDone
 	cases := []tc{
+		// spec: rfc8422#5.2 the server's ec_point_formats must list uncompressed.
+		{name: "ServerHello/ec_point_formats without uncompressed", flight: 0, op: editMsg(t, 0, func(m *ServerHello) {
+			m.Extensions = setExt(m.Extensions, Extension{ExtECPointFormats, []byte{1, 1}})
+		}), want: record.IllegalParameter, phase: PhaseServerHello, cause: ErrIllegalParameter},
 		// spec: rfc5246#7.2.2 decrypt_error, "unable to correctly verify a signature"
 		{name: "ServerKeyExchange/bad signature", flight: 0, op: flipByte(ske, -1), want: record.DecryptError, phase: PhaseServerKeyExchange, cause: ErrBadSignature},
 		{name: "ServerKeyExchange/altered point, signature kept", flight: 0, op: editSKE(t, ske, func(m *ServerKeyExchange) {

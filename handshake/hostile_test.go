@@ -282,6 +282,11 @@ func TestHostileFlights(t *testing.T) {
 		{name: "ServerHello/oversized", flight: 0, op: oversizeMsg(0, 0x020000), want: record.DecodeError, raw: true},
 		{name: "ServerHello/TLS 1.1", flight: 0, op: editMsg(t, 0, func(m *ServerHello) { m.Version = VersionTLS11 }), want: record.ProtocolVersion},
 		{name: "ServerHello/suite not offered", flight: 0, op: editMsg(t, 0, func(m *ServerHello) { m.CipherSuite = 0x002F }), want: record.IllegalParameter},
+		// A suite minitls implements but this client did not offer (it offers
+		// only RSA key transport). spec: rfc5246#7.4.1.3
+		{name: "ServerHello/known suite not offered", flight: 0, op: editMsg(t, 0, func(m *ServerHello) {
+			m.CipherSuite = TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+		}), want: record.IllegalParameter},
 		{name: "ServerHello/compression", flight: 0, op: editMsg(t, 0, func(m *ServerHello) { m.CompressionMethod = 1 }), want: record.IllegalParameter},
 		{name: "ServerHello/unsolicited extension", flight: 0, op: editMsg(t, 0, func(m *ServerHello) {
 			m.Extensions = setExt(m.Extensions, Extension{ExtSessionTicket, []byte{}})
