@@ -229,6 +229,11 @@ func TestHostileFlights(t *testing.T) {
 		// Client flight 0: ClientHello.
 		{name: "ClientHello/truncated", clientMangles: true, flight: 0, op: truncateMsg(0), want: record.DecodeError},
 		{name: "ClientHello/trailing", clientMangles: true, flight: 0, op: trailingMsg(0), want: record.DecodeError},
+		// Only a client ignores HelloRequest (rfc5246#7.4.1.1); a server that
+		// receives one is sent a message out of order.
+		{name: "ClientHello/HelloRequest first", clientMangles: true, flight: 0, op: func(f [][]byte) [][]byte {
+			return append([][]byte{{byte(TypeHelloRequest), 0, 0, 0}}, f...)
+		}, want: record.UnexpectedMessage},
 		{name: "ClientHello/wrong type", clientMangles: true, flight: 0, op: retypeMsg(0, TypeServerHello), want: record.UnexpectedMessage},
 		{name: "ClientHello/duplicated", clientMangles: true, flight: 0, op: duplicateMsg(0), want: record.UnexpectedMessage},
 		{name: "ClientHello/oversized", clientMangles: true, flight: 0, op: oversizeMsg(0, 0x030000), want: record.DecodeError, raw: true},
