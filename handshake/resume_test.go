@@ -934,3 +934,44 @@ func TestClientOffersOnlyResumable(t *testing.T) {
 		})
 	}
 }
+
+// TestTicketKeyRotation: a key seals for one period and opens for two from
+// its creation, so tickets under it are refused exactly then, even while a
+// newer current key is still fresh (keys are made lazily, so the current
+// key may be younger than one period after the previous one).
+func TestTicketKeyRotation(t *testing.T) {
+	clock := testTime()
+	start := clock
+	cfg := &Config{Time: func() time.Time { return clock }, TicketKeyRotation: time.Hour}
+	keys := cfg.serverSessions().keys
+	seal := func() []byte {
+		tk, err := keys.seal(cfg, []byte("state"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk
+	}
+	a := seal() // key 1, made at 0
+	clock = start.Add(90 * time.Minute)
+	b := seal() // key 2, made at 1h30; key 1 is now the previous one
+	for _, c := range []struct {
+		at        time.Duration
+		ticket    []byte
+		name      string
+		opens     bool
+		wantStale bool
+	}{
+		{110 * time.Minute, a, "a", true, true},
+		{110 * time.Minute, b, "b", true, false},
+		{120 * time.Minute, a, "a", false, false}, // key 1 is two periods old
+		{120 * time.Minute, b, "b", true, false},
+		{200 * time.Minute, b, "b", true, true},
+		{210 * time.Minute, b, "b", false, false}, // key 2 is two periods old
+	} {
+		clock = start.Add(c.at)
+		state, stale := keys.open(cfg, c.ticket)
+		if (state != nil) != c.opens || stale != c.wantStale {
+			t.Errorf("at %v ticket %s: opened %v stale %v, want %v %v", c.at, c.name, state != nil, stale, c.opens, c.wantStale)
+		}
+	}
+}
