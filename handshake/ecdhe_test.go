@@ -5,7 +5,9 @@ import (
 	"crypto/ecdh"
 	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
@@ -770,5 +772,47 @@ func TestPointFormatsOnlyMatterForECDHE(t *testing.T) {
 		if r.clientErr != nil || r.serverErr != nil {
 			t.Errorf("RSA-only server: %v / %v", r.clientErr, r.serverErr)
 		}
+	}
+}
+
+// TestECDHEKeyUsageDigitalSignature: with ECDHE_RSA the certificate key
+// signs the ServerKeyExchange, so a leaf whose keyUsage allows only
+// keyEncipherment is refused with unsupported_certificate (rfc5246#7.4.2);
+// the same leaf still serves RSA key transport. The leaf is made here with
+// crypto/x509 (a test oracle), from server.pem's fields, signed by the test CA.
+func TestECDHEKeyUsageDigitalSignature(t *testing.T) {
+	f := testFixture(t)
+	ca, err := tls.X509KeyPair(f.caPEM, readTestdata(t, "ca-key.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	caCert, err := x509.ParseCertificate(ca.Certificate[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := x509.ParseCertificate(f.stdCert.Certificate[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl.KeyUsage = x509.KeyUsageKeyEncipherment
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, tmpl.PublicKey, ca.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	encOnly, err := X509KeyPair(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), f.keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ccfg, scfg := ecdheConfigs(t)
+	scfg.Certificates = []Certificate{encOnly}
+	r := runPair(t, ccfg, scfg, 0, 0)
+	checkAlert(t, r, true, record.UnsupportedCertificate)
+	if !errors.Is(r.clientErr, ErrUnsupportedCertificate) {
+		t.Errorf("client error %v is not ErrUnsupportedCertificate", r.clientErr)
+	}
+	ccfg, scfg = baseConfigs(t)
+	scfg.Certificates = []Certificate{encOnly}
+	if r := runPair(t, ccfg, scfg, 0, 0); r.clientErr != nil || r.serverErr != nil {
+		t.Errorf("RSA key transport with a keyEncipherment leaf: client %v, server %v", r.clientErr, r.serverErr)
 	}
 }
