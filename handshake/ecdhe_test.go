@@ -781,6 +781,26 @@ func TestPointFormatsOnlyMatterForECDHE(t *testing.T) {
 // the same leaf still serves RSA key transport. The leaf is made here with
 // crypto/x509 (a test oracle), from server.pem's fields, signed by the test CA.
 func TestECDHEKeyUsageDigitalSignature(t *testing.T) {
+	encOnly := caSignedLeaf(t, func(c *x509.Certificate) { c.KeyUsage = x509.KeyUsageKeyEncipherment })
+	ccfg, scfg := ecdheConfigs(t)
+	scfg.Certificates = []Certificate{encOnly}
+	r := runPair(t, ccfg, scfg, 0, 0)
+	checkAlert(t, r, true, record.UnsupportedCertificate)
+	if !errors.Is(r.clientErr, ErrUnsupportedCertificate) {
+		t.Errorf("client error %v is not ErrUnsupportedCertificate", r.clientErr)
+	}
+	ccfg, scfg = baseConfigs(t)
+	scfg.Certificates = []Certificate{encOnly}
+	if r := runPair(t, ccfg, scfg, 0, 0); r.clientErr != nil || r.serverErr != nil {
+		t.Errorf("RSA key transport with a keyEncipherment leaf: client %v, server %v", r.clientErr, r.serverErr)
+	}
+}
+
+// caSignedLeaf returns a Certificate for server-key.pem's key, made with
+// crypto/x509 (a test oracle) from server.pem's fields as changed by edit
+// and signed by the test CA.
+func caSignedLeaf(t *testing.T, edit func(*x509.Certificate)) Certificate {
+	t.Helper()
 	f := testFixture(t)
 	ca, err := tls.X509KeyPair(f.caPEM, readTestdata(t, "ca-key.pem"))
 	if err != nil {
@@ -794,25 +814,14 @@ func TestECDHEKeyUsageDigitalSignature(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl.KeyUsage = x509.KeyUsageKeyEncipherment
+	edit(tmpl)
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, tmpl.PublicKey, ca.PrivateKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	encOnly, err := X509KeyPair(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), f.keyPEM)
+	cert, err := X509KeyPair(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), f.keyPEM)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ccfg, scfg := ecdheConfigs(t)
-	scfg.Certificates = []Certificate{encOnly}
-	r := runPair(t, ccfg, scfg, 0, 0)
-	checkAlert(t, r, true, record.UnsupportedCertificate)
-	if !errors.Is(r.clientErr, ErrUnsupportedCertificate) {
-		t.Errorf("client error %v is not ErrUnsupportedCertificate", r.clientErr)
-	}
-	ccfg, scfg = baseConfigs(t)
-	scfg.Certificates = []Certificate{encOnly}
-	if r := runPair(t, ccfg, scfg, 0, 0); r.clientErr != nil || r.serverErr != nil {
-		t.Errorf("RSA key transport with a keyEncipherment leaf: client %v, server %v", r.clientErr, r.serverErr)
-	}
+	return cert
 }

@@ -2,6 +2,7 @@ package handshake
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net"
@@ -643,5 +644,30 @@ func TestRenegotiationRefused(t *testing.T) {
 				t.Errorf("alerts sent %v, want [no_renegotiation]", alerts)
 			}
 		})
+	}
+}
+
+// TestCertificateBySNI: the server sends the first certificate whose leaf
+// names the client's SNI host, not the first one nor a later match (here
+// an expired one), and the first one when no leaf matches.
+func TestCertificateBySNI(t *testing.T) {
+	f := testFixture(t)
+	other := caSignedLeaf(t, func(c *x509.Certificate) { c.DNSNames, c.IPAddresses = []string{"other.test"}, nil }) // ecdhe_test.go
+	expired, err := X509KeyPair(readTestdata(t, "expired.pem"), f.keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ sni, want string }{{"localhost", "localhost"}, {"other.test", "other.test"}, {"nomatch.test", "other.test"}} {
+		ccfg, scfg := baseConfigs(t)
+		ccfg.ServerName, ccfg.InsecureSkipVerify = c.sni, c.sni == "nomatch.test"
+		scfg.Certificates = []Certificate{other, f.cert, expired}
+		r := runPair(t, ccfg, scfg, 0, 0)
+		if r.clientErr != nil || r.serverErr != nil {
+			t.Errorf("SNI %s: client %v, server %v", c.sni, r.clientErr, r.serverErr)
+			continue
+		}
+		if got := r.client.ConnectionState().PeerCertificates[0].DNSNames[0]; got != c.want {
+			t.Errorf("SNI %s: got the certificate for %s, want %s", c.sni, got, c.want)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"io"
+	"slices"
 
 	"minitls/cipher/rsa"
 	"minitls/x509lite"
@@ -183,17 +184,11 @@ func (hs *serverState) pickCertificate() (*Certificate, error) {
 	certs := hs.c.config.Certificates
 	chosen := &certs[0]
 	if name := hs.c.state.ServerName; name != "" {
-		for i := range certs {
-			leaf := certs[i].Leaf
-			if leaf == nil {
-				continue
-			}
-			for _, dns := range leaf.DNSNames {
-				if dns == name {
-					chosen = &certs[i]
-					break
-				}
-			}
+		i := slices.IndexFunc(certs, func(c Certificate) bool {
+			return c.Leaf != nil && slices.Contains(c.Leaf.DNSNames, name)
+		})
+		if i >= 0 {
+			chosen = &certs[i]
 		}
 	}
 	if len(chosen.Certificate) == 0 || chosen.PrivateKey == nil {
