@@ -18,28 +18,16 @@ import (
 
 // sharedTestdata finds ../shared/testdata beside the repository root (the
 // directory holding go.mod). Missing data fails the test: the vectors are
-// part of the spec.
+// sharedTestdata is ../shared/testdata beside the repository, as CI lays it out.
+// go test runs in the package directory, one level below the repository root.
+// A missing directory fails the test: the vectors are part of the spec.
 func sharedTestdata(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
+	td := filepath.Join("..", "..", "shared", "testdata")
+	if _, err := os.Stat(td); err != nil {
+		t.Fatalf("test vectors missing: clone shared/ beside the repository: %v", err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the package directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "testdata")
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("shared test data missing (want ../shared/testdata beside the repository): %v", err)
-	}
-	return p
+	return td
 }
 
 type prfVector struct {

@@ -13,26 +13,14 @@ import (
 
 // testdataDir finds ../shared/testdata relative to the module root (the
 // directory holding go.mod), as CI lays it out. A missing directory fails the
-// test: the vectors are part of the spec.
+// testdataDir is ../shared/testdata beside the repository, as CI lays it out.
+// go test runs in the package directory, two levels below the repository root.
+// A missing directory fails the test: the vectors are part of the spec.
 func testdataDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod found above the package directory")
-		}
-		dir = parent
-	}
-	td := filepath.Join(dir, "..", "shared", "testdata")
-	if fi, err := os.Stat(td); err != nil || !fi.IsDir() {
-		t.Fatalf("test vectors missing: %s must exist beside the repository (clone shared/ next to it): %v", td, err)
+	td := filepath.Join("..", "..", "..", "shared", "testdata")
+	if _, err := os.Stat(td); err != nil {
+		t.Fatalf("test vectors missing: clone shared/ beside the repository: %v", err)
 	}
 	return td
 }
