@@ -76,6 +76,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"unsafe"
+
+	"minitls/cipher/internal/aeskey"
+	"minitls/internal/impl"
 )
 
 // BlockSize is the AES block size in bytes: the state is 4x4 bytes.
@@ -115,6 +118,9 @@ type Cipher struct {
 	// same 16 bytes copied into all four block lanes, so AddRoundKey is
 	// eight XORs. Only roundKeys[0..rounds] are used.
 	roundKeys [maxRounds + 1][8]uint64
+	// hw is the key schedule for the CPU's AES instructions when the cipher
+	// was made for a hardware path (see schedule.go), else nil.
+	hw *aeskey.Schedule
 }
 
 // NewCipher expands key (16, 24 or 32 bytes, selecting AES-128, -192 or
@@ -145,6 +151,9 @@ func (c *Cipher) init(key []byte) error {
 
 	var w [4 * (maxRounds + 1)]uint32
 	keyExpansion(key, rounds, &w)
+	if p := impl.Current(); p != impl.Portable {
+		c.hw = newSchedule(&w, rounds, p)
+	}
 
 	// Store each round key bitsliced, once per block lane: a round key is
 	// four words w[4r..4r+3], i.e. 16 bytes laid out like a state

@@ -143,6 +143,9 @@ func NewWithSizes(b cipher.Block, nonceSize, tagSize int) (cipher.AEAD, error) {
 	if b == nil || b.BlockSize() != BlockSize {
 		return nil, ErrBlockSize
 	}
+	if hw := newHardware(b); hw != nil {
+		return hw, nil
+	}
 	g := &aead{block: b}
 	if mb, ok := b.(multiBlock); ok {
 		g.multi = mb
@@ -235,20 +238,7 @@ const firstChunk = batchSize - BlockSize
 // We run steps 3 and 5 together, batch by batch, so each piece of ciphertext
 // is hashed while it is still in cache.
 func (g *aead) Seal(dst, nonce, plaintext, additionalData []byte) []byte {
-	if len(nonce) != NonceSize {
-		panic("minitls/cipher/gcm: incorrect nonce length given to GCM")
-	}
-	if uint64(len(plaintext)) > maxPlaintext {
-		panic("minitls/cipher/gcm: message too large for GCM")
-	}
-	ret, out := sliceForAppend(dst, len(plaintext)+TagSize)
-	if inexactOverlap(out, plaintext) {
-		panic("minitls/cipher/gcm: invalid buffer overlap of output and input")
-	}
-	if anyOverlap(out, additionalData) {
-		panic("minitls/cipher/gcm: invalid buffer overlap of output and additional data")
-	}
-
+	ret, out := sealBuffers(dst, nonce, plaintext, additionalData)
 	scratch := g.acquire()
 	cb := j0(nonce) // step 2
 	var mask [TagSize]byte
@@ -299,18 +289,9 @@ func (g *aead) Seal(dst, nonce, plaintext, additionalData []byte) []byte {
 // We do step 4 after step 8, which the specification allows (the output is
 // the same) and which means unauthenticated plaintext is never written.
 func (g *aead) Open(dst, nonce, ciphertext, additionalData []byte) ([]byte, error) {
-	if len(nonce) != NonceSize {
-		panic("minitls/cipher/gcm: incorrect nonce length given to GCM")
-	}
-	if len(ciphertext) < TagSize || uint64(len(ciphertext)) > maxPlaintext+TagSize { // step 1
+	ret, out, ok := openBuffers(dst, nonce, ciphertext, additionalData) // step 1
+	if !ok {
 		return nil, ErrOpen
-	}
-	ret, out := sliceForAppend(dst, len(ciphertext)-TagSize)
-	if inexactOverlap(out, ciphertext) {
-		panic("minitls/cipher/gcm: invalid buffer overlap of output and input")
-	}
-	if anyOverlap(out, additionalData) {
-		panic("minitls/cipher/gcm: invalid buffer overlap of output and additional data")
 	}
 	tag := ciphertext[len(ciphertext)-TagSize:]
 	ct := ciphertext[:len(ciphertext)-TagSize]
@@ -338,6 +319,50 @@ func (g *aead) Open(dst, nonce, ciphertext, additionalData []byte) ([]byte, erro
 	gctr(g.block, g.multi, scratch, &cb, out[n:], ct[n:]) // step 4, the rest
 	g.release(scratch)
 	return ret, nil
+}
+
+// sealBuffers applies Seal's checks, which are crypto/cipher's: the nonce
+// length, the longest plaintext GCM allows (sp800-38d#5.2.1.1), and the
+// buffer rules (the output may alias the plaintext exactly, and nothing
+// else). It panics as crypto/cipher does and returns dst extended by
+// len(plaintext)+TagSize bytes and those new bytes.
+func sealBuffers(dst, nonce, plaintext, additionalData []byte) (ret, out []byte) {
+	if len(nonce) != NonceSize {
+		panic("minitls/cipher/gcm: incorrect nonce length given to GCM")
+	}
+	if uint64(len(plaintext)) > maxPlaintext {
+		panic("minitls/cipher/gcm: message too large for GCM")
+	}
+	ret, out = sliceForAppend(dst, len(plaintext)+TagSize)
+	checkOverlaps(out, plaintext, additionalData)
+	return ret, out
+}
+
+// openBuffers applies Open's checks: it panics on a wrong nonce length or a
+// forbidden overlap, as crypto/cipher does, and reports !ok for a ciphertext
+// shorter than a tag or longer than GCM allows (sp800-38d#7.2 step 1). It
+// returns dst extended by the plaintext's length and those new bytes.
+func openBuffers(dst, nonce, ciphertext, additionalData []byte) (ret, out []byte, ok bool) {
+	if len(nonce) != NonceSize {
+		panic("minitls/cipher/gcm: incorrect nonce length given to GCM")
+	}
+	if len(ciphertext) < TagSize || uint64(len(ciphertext)) > maxPlaintext+TagSize {
+		return nil, nil, false
+	}
+	ret, out = sliceForAppend(dst, len(ciphertext)-TagSize)
+	checkOverlaps(out, ciphertext, additionalData)
+	return ret, out, true
+}
+
+// checkOverlaps panics if the output overlaps the input other than exactly,
+// or overlaps the additional data at all.
+func checkOverlaps(out, in, additionalData []byte) {
+	if inexactOverlap(out, in) {
+		panic("minitls/cipher/gcm: invalid buffer overlap of output and input")
+	}
+	if anyOverlap(out, additionalData) {
+		panic("minitls/cipher/gcm: invalid buffer overlap of output and additional data")
+	}
 }
 
 // sliceForAppend extends in by n bytes, reusing its capacity when it can, and
