@@ -69,9 +69,11 @@ func TestNewRejectsNon128BitBlock(t *testing.T) {
 }
 
 func TestSizes(t *testing.T) {
-	g := newAEAD(t, blockImpls[0], make([]byte, 16))
-	if g.NonceSize() != 12 || g.Overhead() != 16 {
-		t.Errorf("NonceSize %d, Overhead %d; want 12, 16", g.NonceSize(), g.Overhead())
+	for _, impl := range blockImpls {
+		g := newAEAD(t, impl, make([]byte, 16))
+		if g.NonceSize() != 12 || g.Overhead() != 16 {
+			t.Errorf("%s: NonceSize %d, Overhead %d; want 12, 16", impl.name, g.NonceSize(), g.Overhead())
+		}
 	}
 }
 
@@ -177,8 +179,14 @@ func TestNoAllocations(t *testing.T) {
 // the same results as sequential use (the scratch buffer is borrowed, and a
 // concurrent caller gets its own). Run with -race to check the borrowing.
 func TestConcurrentUse(t *testing.T) {
+	for _, impl := range blockImpls {
+		t.Run(impl.name, func(t *testing.T) { concurrentUse(t, impl) })
+	}
+}
+
+func concurrentUse(t *testing.T, impl blockImpl) {
 	key := make([]byte, 16)
-	g := newAEAD(t, blockImpls[0], key)
+	g := newAEAD(t, impl, key)
 	std := newStdGCM(t, key)
 	var wg sync.WaitGroup
 	errs := make(chan string, 8)

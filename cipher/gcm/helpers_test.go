@@ -9,10 +9,9 @@ import (
 	"testing"
 
 	"minitls/cipher/aes"
+	"minitls/internal/impl"
 )
 
-// testdataDir finds ../shared/testdata relative to the module root (the
-// directory holding go.mod), as CI lays it out. A missing directory fails the
 // testdataDir is ../shared/testdata beside the repository, as CI lays it out.
 // go test runs in the package directory, two levels below the repository root.
 // A missing directory fails the test: the vectors are part of the spec.
@@ -41,26 +40,43 @@ type tb interface {
 	Fatalf(format string, args ...any)
 }
 
-// blockImpl is one way of getting a cipher.Block to run GCM over. GCM has two
-// code paths for the key stream (the EncryptBlocks batch path and the
-// one-Encrypt-per-block fallback), so the tests run against both.
+// blockImpl is one way of getting a cipher.Block to run GCM over. GCM has
+// one code path per hardware path of minitls/cipher/aes (the fused assembly
+// of each path, and the portable GHASH over the EncryptBlocks batch path) and
+// the one-Encrypt-per-block fallback for any other block cipher, so the tests
+// run against all of them.
 type blockImpl struct {
 	name string
+	// path is the path minitls/cipher/aes was forced to when the block was
+	// made (impl.Portable for blocks from elsewhere).
+	path impl.Path
 	new  func(key []byte) (cipher.Block, error)
 }
 
-var blockImpls = []blockImpl{
-	// minitls's bitsliced AES, which has EncryptBlocks.
-	{"minitls-aes", aes.NewCipher},
+// blockImpls lists minitls's AES on every path this CPU and build support,
+// the fastest first (so blockImpls[0] is what gcm.New gives by default),
+// then crypto/aes behind a plain cipher.Block.
+var blockImpls = makeBlockImpls()
+
+func makeBlockImpls() []blockImpl {
+	var list []blockImpl
+	paths := impl.Supported()
+	for i := len(paths) - 1; i >= 0; i-- {
+		p := paths[i]
+		list = append(list, blockImpl{"minitls-aes/" + p.String(), p, func(key []byte) (cipher.Block, error) {
+			defer impl.Force(p)()
+			return aes.NewCipher(key)
+		}})
+	}
 	// crypto/aes hidden behind a wrapper, so GCM sees a plain cipher.Block
 	// and uses the per-block fallback.
-	{"std-aes-block", func(key []byte) (cipher.Block, error) {
+	return append(list, blockImpl{"std-aes-block", impl.Portable, func(key []byte) (cipher.Block, error) {
 		b, err := stdaes.NewCipher(key)
 		if err != nil {
 			return nil, err
 		}
 		return plainBlock{b}, nil
-	}},
+	}})
 }
 
 // plainBlock exposes only the cipher.Block methods of the block it wraps.
@@ -71,15 +87,15 @@ func (p plainBlock) Encrypt(dst, src []byte) { p.b.Encrypt(dst, src) }
 func (p plainBlock) Decrypt(dst, src []byte) { p.b.Decrypt(dst, src) }
 
 // newAEAD returns minitls GCM over the given implementation.
-func newAEAD(t tb, impl blockImpl, key []byte) cipher.AEAD {
+func newAEAD(t tb, bi blockImpl, key []byte) cipher.AEAD {
 	t.Helper()
-	b, err := impl.new(key)
+	b, err := bi.new(key)
 	if err != nil {
-		t.Fatalf("%s: NewCipher: %v", impl.name, err)
+		t.Fatalf("%s: NewCipher: %v", bi.name, err)
 	}
 	g, err := New(b)
 	if err != nil {
-		t.Fatalf("%s: New: %v", impl.name, err)
+		t.Fatalf("%s: New: %v", bi.name, err)
 	}
 	return g
 }

@@ -27,6 +27,12 @@ const specMaxPlaintext = 1<<36 - 32
 // a panic we can recover). 64-bit Linux only: elsewhere such a slice cannot be
 // made this cheaply.
 func TestSealTooLongPanics(t *testing.T) {
+	for _, impl := range blockImpls {
+		t.Run(impl.name, func(t *testing.T) { sealTooLong(t, impl) })
+	}
+}
+
+func sealTooLong(t *testing.T, impl blockImpl) {
 	size := specMaxPlaintext + TagSize + 1
 	mem, err := syscall.Mmap(-1, 0, size, syscall.PROT_NONE,
 		syscall.MAP_PRIVATE|syscall.MAP_ANON|syscall.MAP_NORESERVE)
@@ -36,7 +42,7 @@ func TestSealTooLongPanics(t *testing.T) {
 	defer syscall.Munmap(mem)
 	nonce := make([]byte, 12)
 
-	g := newAEAD(t, blockImpls[0], make([]byte, 16))
+	g := newAEAD(t, impl, make([]byte, 16))
 	huge := mem[:specMaxPlaintext+1]
 	v := catchPanic(func() { g.Seal(nil, nonce, huge, nil) })
 	if v == nil || !strings.Contains(fmt.Sprint(v), "too large") {
@@ -51,11 +57,11 @@ func TestSealTooLongPanics(t *testing.T) {
 	// is allocated): the fault on the PROT_NONE page proves it.
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	faulted := func(v any) bool { _, ok := v.(interface{ Addr() uintptr }); return ok }
-	g = newAEAD(t, blockImpls[0], make([]byte, 16))
+	g = newAEAD(t, impl, make([]byte, 16))
 	if v := catchPanic(func() { g.Seal(mem[:0], nonce, mem[:specMaxPlaintext], nil) }); !faulted(v) {
 		t.Errorf("Seal of exactly 2^32-2 blocks: panic %v, want it accepted (a fault reading the data)", v)
 	}
-	g = newAEAD(t, blockImpls[0], make([]byte, 16))
+	g = newAEAD(t, impl, make([]byte, 16))
 	if v := catchPanic(func() { _, _ = g.Open(mem[:0], nonce, mem[:specMaxPlaintext+TagSize], nil) }); !faulted(v) {
 		t.Errorf("Open of exactly 2^32-2 blocks and a tag: panic %v, want it accepted (a fault reading the data)", v)
 	}
