@@ -118,9 +118,18 @@ type Config struct {
 	Rand io.Reader
 
 	// Trace, when set, receives an Event for every record, handshake
-	// message, phase change, key-derivation step and alert. It sees secrets
-	// (see Event): only for teaching and debugging.
+	// message, phase change, key-derivation step and alert: for teaching
+	// and debugging. Its key-derivation events carry a label and a length,
+	// not the secret itself, unless TraceSecrets is set.
 	Trace func(Event)
+
+	// TraceSecrets, when set, puts the value of each key-derivation step
+	// (premaster secret, master secret, key block, keys and IVs) in the
+	// Secret field of Trace's EventKey events, so that a demonstration can
+	// show the key schedule. It exposes every session key to the Trace
+	// hook: never set it on a connection that protects real data.
+	// spec: rfc5246#8.1, rfc5246#6.3 (the secrets it exposes)
+	TraceSecrets bool
 
 	// ClientSessionCache, when set, lets a client resume sessions: it
 	// offers the cached session's ticket or session_id and, if the server

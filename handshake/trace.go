@@ -17,7 +17,7 @@ const (
 	EventRecord  EventKind = iota + 1 // a record sent or received (Record)
 	EventMessage                      // a handshake message sent or received (Message, Bytes, Fields)
 	EventPhase                        // the handshake moved to Phase
-	EventKey                          // a key-derivation step (Label, Secret)
+	EventKey                          // a key-derivation step (Label, Length; Secret only with Config.TraceSecrets)
 	EventAlert                        // an alert sent because of Err (Alert)
 )
 
@@ -43,12 +43,14 @@ func (k EventKind) String() string {
 // Events arrive synchronously on the goroutine doing the work; the byte
 // slices are only valid during the call, so copy what you keep.
 //
-// Secrets: EventKey events carry the premaster secret, the master secret and
-// the key block in Secret. This is deliberate, for teaching: `minitls demo`
-// prints them so a student can recompute the key schedule by hand. Only the
-// Trace hook ever sees them (and the master secret also goes to
-// KeyLogWriter when set); never install a Trace that logs Secret on a
-// connection that protects real data.
+// Secrets: an EventKey event names a step of the key schedule (Label) and
+// the length of its value (Length). The value itself (the premaster secret,
+// the master secret, the key block and the keys cut from it) is in Secret
+// only when Config.TraceSecrets is set: `minitls demo` opts in, for
+// teaching, so a student can recompute the key schedule by hand; a server
+// that traces real traffic (`minitls serve`) does not, so its hook never
+// holds a key. Never set TraceSecrets on a connection that protects real
+// data.
 //
 // spec: rfc5246#6.3, rfc5246#8.1 (the secrets EventKey names)
 type Event struct {
@@ -64,7 +66,8 @@ type Event struct {
 	Fields  []Field // EventMessage: every field of Bytes
 
 	Label  string // EventKey: "premaster secret", "master secret", "key block", ...
-	Secret []byte // EventKey: the value (see the note on secrets above)
+	Length int    // EventKey: the value's length in bytes (always set)
+	Secret []byte // EventKey: the value, only with Config.TraceSecrets (see the note on secrets above)
 
 	Alert record.AlertDescription // EventAlert
 	Err   error                   // EventAlert: the Go error behind the alert
@@ -99,8 +102,15 @@ func (c *Conn) traceMessage(sent bool, m Message, raw []byte) {
 	}
 }
 
+// traceKey reports one step of the key schedule: its label and length
+// always, its value only when the caller opted in with Config.TraceSecrets.
 func (c *Conn) traceKey(label string, secret []byte) {
-	if c.traceEnabled() {
-		c.trace(Event{Kind: EventKey, Label: label, Secret: secret})
+	if !c.traceEnabled() {
+		return
 	}
+	e := Event{Kind: EventKey, Label: label, Length: len(secret)}
+	if c.config.TraceSecrets {
+		e.Secret = secret
+	}
+	c.trace(e)
 }

@@ -22,6 +22,7 @@ func TestTraceEvents(t *testing.T) {
 	var events []Event
 	var keylog bytes.Buffer
 	ccfg.KeyLogWriter = &keylog
+	ccfg.TraceSecrets = true
 	ccfg.Trace = func(e Event) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -91,6 +92,58 @@ func TestTraceEvents(t *testing.T) {
 	line := strings.Fields(keylog.String())
 	if len(line) != 3 || line[0] != "CLIENT_RANDOM" || line[2] != hex.EncodeToString(keys["master secret"]) {
 		t.Errorf("key log %q does not match the traced master secret", keylog.String())
+	}
+}
+
+// TestTraceSecretsOptIn: key-derivation events carry the label and the
+// length of each value on every traced connection, and the value itself
+// only on the side whose Config sets TraceSecrets.
+func TestTraceSecretsOptIn(t *testing.T) {
+	wantLen := map[string]int{"premaster secret": 48, "session hash": 32, "master secret": 48,
+		"key block": 40, "client_write_key": 16, "server_write_key": 16, "client_write_IV": 4, "server_write_IV": 4}
+	for _, optIn := range []bool{false, true} {
+		ccfg, scfg := baseConfigs(t)
+		ccfg.CipherSuites = []uint16{uint16(TLS_RSA_WITH_AES_128_GCM_SHA256)}
+		ccfg.TraceSecrets = optIn // the server never opts in
+		var mu sync.Mutex
+		type seen struct {
+			length int
+			secret []byte
+		}
+		keys := map[bool]map[string]seen{true: {}, false: {}}
+		tr := func(e Event) {
+			if e.Kind != EventKey {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			keys[e.IsClient][e.Label] = seen{e.Length, bytes.Clone(e.Secret)}
+		}
+		ccfg.Trace, scfg.Trace = tr, tr
+		r := runPair(t, ccfg, scfg, 0, 0)
+		if r.clientErr != nil || r.serverErr != nil {
+			t.Fatal(r.clientErr, r.serverErr)
+		}
+		mu.Lock()
+		for client, got := range keys {
+			if len(got) != len(wantLen) {
+				t.Errorf("client=%v: %d key events, want %d: %v", client, len(got), len(wantLen), got)
+			}
+			for label, n := range wantLen {
+				k, ok := got[label]
+				switch {
+				case !ok:
+					t.Errorf("client=%v: no %q event", client, label)
+				case k.length != n:
+					t.Errorf("client=%v: %q Length %d, want %d", client, label, k.length, n)
+				case client && optIn && len(k.secret) != n:
+					t.Errorf("opted-in client: %q Secret has %d bytes, want %d", label, len(k.secret), n)
+				case !(client && optIn) && k.secret != nil:
+					t.Errorf("client=%v TraceSecrets=%v: %q carries its value %x", client, optIn, label, k.secret)
+				}
+			}
+		}
+		mu.Unlock()
 	}
 }
 

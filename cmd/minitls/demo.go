@@ -203,6 +203,9 @@ func (s *demoSession) connect(suites []uint16, srvRand, cliRand io.Reader, clock
 		Rand:       srvRand,
 		Time:       clock,
 		Trace:      s.record,
+		// The demo prints the key schedule: its trace opts in to the
+		// secrets (serve's does not).
+		TraceSecrets: true,
 	}
 	if s.srvCfg != nil {
 		// The resumed connection: same server (its ticket keys), own trace.
@@ -228,6 +231,7 @@ func (s *demoSession) connect(suites []uint16, srvRand, cliRand io.Reader, clock
 		Rand:         cliRand,
 		Time:         clock,
 		Trace:        s.record,
+		TraceSecrets: true,
 
 		ClientSessionCache: s.sessions,
 	}
