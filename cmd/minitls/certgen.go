@@ -176,7 +176,8 @@ func certgenRun(args []string, stdout, stderr io.Writer) error {
 	var existing []string
 	for i, n := range names {
 		paths[i] = filepath.Join(*dir, n)
-		if _, err := os.Stat(paths[i]); err == nil {
+		// Lstat: a symlink at the path exists too, even a dangling one.
+		if _, err := os.Lstat(paths[i]); err == nil {
 			existing = append(existing, paths[i])
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return err
@@ -204,11 +205,7 @@ func certgenRun(args []string, stdout, stderr io.Writer) error {
 		if strings.HasSuffix(p, ".key") {
 			mode = 0o600
 		}
-		if err := os.WriteFile(p, files[i], mode); err != nil {
-			return fmt.Errorf("writing %s: %w", p, err)
-		}
-		// WriteFile keeps the mode of a file that existed (-force).
-		if err := os.Chmod(p, mode); err != nil {
+		if err := certgenWriteFile(p, files[i], mode); err != nil {
 			return err
 		}
 	}
@@ -220,6 +217,52 @@ func certgenRun(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, "next:")
 	fmt.Fprintf(stdout, "  minitls serve -cert %s -key %s\n", paths[2], paths[3])
 	fmt.Fprintf(stdout, "  minitls get -cafile %s https://%s:8443/\n", paths[0], certgenURLHost(hosts[0]))
+	return nil
+}
+
+// certgenWriteFile puts data at path with exactly mode, even under -force:
+// it writes a new file, created with O_EXCL (so never a file or a symlink
+// someone else put there) and mode from its first byte, then renames it
+// over path. Rewriting in place would keep an existing file's looser mode
+// and follow a symlink at path to wherever it points; rename replaces the
+// directory entry itself, so a private key is never readable by others,
+// not even for a moment, and lands where it was asked to.
+func certgenWriteFile(path string, data []byte, mode os.FileMode) error {
+	dir, base := filepath.Split(path)
+	var f *os.File
+	var tmp string
+	for i := 0; ; i++ {
+		var suffix [6]byte
+		if _, err := rand.Read(suffix[:]); err != nil {
+			return err
+		}
+		tmp = filepath.Join(dir, fmt.Sprintf(".%s.%x.tmp", base, suffix))
+		var err error
+		f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fs.ErrExist) || i == 9 {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+	}
+	err := f.Chmod(mode) // the umask may have narrowed a .pem's 0644
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
 	return nil
 }
 
