@@ -45,9 +45,15 @@ var (
 	ErrUnsupportedHash = errors.New("minitls/cipher/rsa: unsupported hash function or wrong digest length")
 
 	// ErrUnsupportedPadding means the caller asked for a scheme this package
-	// does not implement (RSASSA-PSS, RSAES-OAEP): only PKCS#1 v1.5 exists.
-	// spec: rfc8017#8.1
-	ErrUnsupportedPadding = errors.New("minitls/cipher/rsa: only PKCS#1 v1.5 padding is supported (no PSS, no OAEP)")
+	// does not implement: RSAES-OAEP. Encryption is PKCS#1 v1.5 only.
+	// spec: rfc8017#7.1
+	ErrUnsupportedPadding = errors.New("minitls/cipher/rsa: only PKCS#1 v1.5 encryption is supported (no OAEP)")
+
+	// ErrSaltLength means PSSOptions.SaltLength is negative and not
+	// PSSSaltLengthEqualsHash: give a length in bytes, PSSSaltLengthAuto or
+	// PSSSaltLengthEqualsHash.
+	// spec: rfc8017#9.1
+	ErrSaltLength = errors.New("minitls/cipher/rsa: invalid PSS salt length")
 
 	// ErrFault means a private-key operation produced a result that does not
 	// survive the check with the public exponent: a hardware or memory fault,

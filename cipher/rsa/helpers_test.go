@@ -107,6 +107,8 @@ type wpGroup struct {
 	Type       string   `json:"type"`
 	KeySize    int      `json:"keySize"`
 	Sha        string   `json:"sha"`
+	MgfSha     string   `json:"mgfSha"` // PSS: the hash inside MGF1
+	SLen       int      `json:"sLen"`   // PSS: the salt length
 	PrivateKey *wpKey   `json:"privateKey"`
 	PublicKey  *wpKey   `json:"publicKey"`
 	Tests      []wpTest `json:"tests"`

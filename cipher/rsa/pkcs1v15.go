@@ -259,17 +259,21 @@ type PKCS1v15DecryptOptions struct {
 	SessionKeyLen int
 }
 
-// Sign implements crypto.Signer with RSASSA-PKCS1-v1_5: opts.HashFunc() names
-// the hash that produced digest. PSS options (crypto/rsa.PSSOptions) are
-// refused with ErrUnsupportedPadding rather than silently ignored.
+// Sign implements crypto.Signer. With PSS options (*PSSOptions, or
+// crypto/rsa.PSSOptions, read the same way) it signs with RSASSA-PSS
+// (SignPSS); with any other opts, with RSASSA-PKCS1-v1_5. In both,
+// opts.HashFunc() names the hash that produced digest.
 //
-// spec: rfc8017#8.2.1
+// spec: rfc8017#8.1.1, rfc8017#8.2.1
 func (priv *PrivateKey) Sign(random io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	if pss, isPSS := pssOptionsOf(opts); isPSS {
+		if pss == nil {
+			return nil, fmt.Errorf("%w: nil PSS options name no hash", ErrUnsupportedHash)
+		}
+		return SignPSS(random, priv, pss.Hash, digest, pss)
+	}
 	if opts == nil {
 		return nil, ErrUnsupportedHash
-	}
-	if isStdType(opts, "PSSOptions") {
-		return nil, ErrUnsupportedPadding
 	}
 	return SignPKCS1v15(random, priv, opts.HashFunc(), digest)
 }
@@ -314,7 +318,7 @@ func (priv *PrivateKey) Decrypt(random io.Reader, ciphertext []byte, opts crypto
 
 // isStdType reports whether v is crypto/rsa.<name> or a pointer to it. This
 // package may not import crypto/rsa, so it recognises its option types by
-// name to refuse (PSS, OAEP) or honour (PKCS#1 v1.5) them.
+// name to honour (PSS, PKCS#1 v1.5) or refuse (OAEP) them.
 func isStdType(v any, name string) bool {
 	t := reflect.TypeOf(v)
 	if t == nil {

@@ -325,8 +325,13 @@ func TestSignerDecrypter(t *testing.T) {
 	if err := rsa.VerifyPKCS1v15(&std.PublicKey, crypto.SHA256, digest, sig); err != nil {
 		t.Errorf("crypto/rsa rejects Sign's signature: %v", err)
 	}
-	if _, err := signer.Sign(rand.Reader, digest, &rsa.PSSOptions{Hash: crypto.SHA256}); !errors.Is(err, ErrUnsupportedPadding) {
-		t.Errorf("PSS options: %v, want ErrUnsupportedPadding", err)
+	// crypto/rsa's PSS options select PSS (TestSignerPSS covers the rest).
+	pssSig, err := signer.Sign(rand.Reader, digest, &rsa.PSSOptions{Hash: crypto.SHA256, SaltLength: rsa.PSSSaltLengthEqualsHash})
+	if err != nil {
+		t.Fatalf("Sign with crypto/rsa.PSSOptions: %v", err)
+	}
+	if err := rsa.VerifyPSS(&std.PublicKey, crypto.SHA256, digest, pssSig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash}); err != nil {
+		t.Errorf("crypto/rsa rejects Sign's PSS signature: %v", err)
 	}
 	if !signer.Public().(*PublicKey).Equal(&priv.PublicKey) || signer.Public().(*PublicKey).Equal(&testKey(t, 3072).PublicKey) {
 		t.Error("Public/Equal broken")
