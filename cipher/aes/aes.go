@@ -105,7 +105,9 @@ func (k KeySizeError) Error() string {
 // maxRounds is Nr for AES-256, the largest key size (fips197#5, Figure 4).
 const maxRounds = 14
 
-// Cipher is an AES key schedule expanded into bitsliced form. It implements
+// Cipher is an AES key schedule, expanded into bitsliced form on the portable
+// path or into the round keys AES instructions read on a hardware path
+// (impl.AESNI, impl.VAES512; see Path). It implements
 // crypto/cipher.Block, and adds EncryptBlocks for modes that encrypt many
 // independent blocks (CTR, and so GCM). A Cipher is read-only after
 // NewCipher and safe for concurrent use.
@@ -152,7 +154,11 @@ func (c *Cipher) init(key []byte) error {
 	var w [4 * (maxRounds + 1)]uint32
 	keyExpansion(key, rounds, &w)
 	if p := impl.Current(); p != impl.Portable {
+		// A hardware path reads its own schedule; the bitsliced round
+		// keys would never be used.
 		c.hw = newSchedule(&w, rounds, p)
+		clear(w[:])
+		return nil
 	}
 
 	// Store each round key bitsliced, once per block lane: a round key is
@@ -179,22 +185,36 @@ func (c *Cipher) BlockSize() int { return BlockSize }
 
 // Encrypt encrypts the first 16 bytes of src into dst. It panics, as
 // crypto/aes does, if either is shorter than a block or if they overlap other
-// than exactly. A single block still costs one four-lane pass; use
-// EncryptBlocks for many blocks.
+// than exactly. On the portable path a single block still costs one
+// four-lane pass; use EncryptBlocks for many blocks.
 //
 // spec: fips197#5.1
-func (c *Cipher) Encrypt(dst, src []byte) { c.oneBlock(dst, src, false) }
+func (c *Cipher) Encrypt(dst, src []byte) {
+	checkBlock(dst, src)
+	if c.hw != nil {
+		c.encryptHW(dst, src)
+		return
+	}
+	c.oneBlock(dst, src, false)
+}
 
 // Decrypt decrypts the first 16 bytes of src into dst with the inverse
 // cipher. It panics like Encrypt.
 //
 // spec: fips197#5.3
-func (c *Cipher) Decrypt(dst, src []byte) { c.oneBlock(dst, src, true) }
-
-// oneBlock runs one block through a four-lane pass of the cipher (decrypt
-// selects InvCipher; the choice is the caller's, never data-dependent).
-func (c *Cipher) oneBlock(dst, src []byte, decrypt bool) {
+func (c *Cipher) Decrypt(dst, src []byte) {
 	checkBlock(dst, src)
+	if c.hw != nil {
+		c.decryptHW(dst, src)
+		return
+	}
+	c.oneBlock(dst, src, true)
+}
+
+// oneBlock runs one block through a four-lane pass of the bitsliced cipher
+// (decrypt selects InvCipher; the choice is the caller's, never
+// data-dependent). The caller has checked the buffers.
+func (c *Cipher) oneBlock(dst, src []byte, decrypt bool) {
 	var buf [4 * BlockSize]byte
 	copy(buf[:], src[:BlockSize])
 	var q [8]uint64
@@ -209,7 +229,8 @@ func (c *Cipher) oneBlock(dst, src []byte, decrypt bool) {
 }
 
 // EncryptBlocks encrypts each 16-byte block of src independently (as ECB
-// would) into dst, four blocks per bitsliced pass. It is the multi-block
+// would) into dst: four blocks per bitsliced pass on the portable path, 8
+// (AES-NI) or 16 (VAES) blocks in flight on a hardware path. It is the multi-block
 // entry point for CTR mode: the caller puts counter blocks in src and XORs
 // dst into its data. len(src) must be a multiple of 16 and dst at least as
 // long; dst and src may be the same buffer but must not otherwise overlap.
@@ -226,6 +247,12 @@ func (c *Cipher) EncryptBlocks(dst, src []byte) {
 	dst = dst[:len(src)]
 	if inexactOverlap(dst, src) {
 		panic("minitls/cipher/aes: invalid buffer overlap")
+	}
+	if c.hw != nil {
+		if len(src) > 0 {
+			c.encryptBlocksHW(dst, src)
+		}
+		return
 	}
 	var q [8]uint64
 	for len(src) >= 4*BlockSize {

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"minitls/internal/impl"
 )
 
 func mustHex(t testing.TB, s string) []byte {
@@ -22,7 +24,13 @@ func mustHex(t testing.TB, s string) []byte {
 	return b
 }
 
-func mustCipher(t testing.TB, key []byte) *Cipher {
+// tb is the part of testing.TB the helpers need; *rapid.T has it too.
+type tb interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
+func mustCipher(t tb, key []byte) *Cipher {
 	t.Helper()
 	b, err := NewCipher(key)
 	if err != nil {
@@ -33,6 +41,27 @@ func mustCipher(t testing.TB, key []byte) *Cipher {
 		t.Fatalf("NewCipher returned %T, want *Cipher", b)
 	}
 	return c
+}
+
+// mustCipherOn makes a cipher on path p (forced only while NewCipher runs,
+// so the choice never leaks into other tests) and checks that it runs there.
+func mustCipherOn(t tb, p impl.Path, key []byte) *Cipher {
+	t.Helper()
+	defer impl.Force(p)()
+	c := mustCipher(t, key)
+	if c.Path() != p {
+		t.Fatalf("NewCipher with %v forced made a cipher on %v", p, c.Path())
+	}
+	return c
+}
+
+// forEachPath runs f as a sub-test for every path this CPU and build
+// support (portable, then each hardware path), named after the path.
+func forEachPath(t *testing.T, f func(t *testing.T, p impl.Path)) {
+	t.Helper()
+	for _, p := range impl.Supported() {
+		t.Run(p.String(), func(t *testing.T) { f(t, p) })
+	}
 }
 
 // fips197AppendixC are the example vectors of FIPS 197 Appendix C (C.1, C.2,
@@ -49,9 +78,13 @@ var fips197AppendixC = []struct {
 }
 
 func TestFIPS197AppendixC(t *testing.T) {
+	forEachPath(t, func(t *testing.T, p impl.Path) { testFIPS197AppendixC(t, p) })
+}
+
+func testFIPS197AppendixC(t *testing.T, p impl.Path) {
 	for _, tc := range fips197AppendixC {
 		t.Run(tc.name, func(t *testing.T) {
-			c := mustCipher(t, mustHex(t, tc.key))
+			c := mustCipherOn(t, p, mustHex(t, tc.key))
 			pt, ct := mustHex(t, tc.plaintext), mustHex(t, tc.ciphertext)
 
 			got := make([]byte, BlockSize)
@@ -63,13 +96,18 @@ func TestFIPS197AppendixC(t *testing.T) {
 			if !bytes.Equal(got, pt) {
 				t.Errorf("Decrypt = %x, want %x", got, pt)
 			}
-			// The same block in every lane position of a multi-block pass.
-			src := bytes.Repeat(pt, 7)
-			want := bytes.Repeat(ct, 7)
-			dst := make([]byte, len(src))
-			c.EncryptBlocks(dst, src)
-			if !bytes.Equal(dst, want) {
-				t.Errorf("EncryptBlocks(7 x plaintext) = %x, want %x", dst, want)
+			// The same block in every lane position of a multi-block pass,
+			// for counts that end in each batch and tail of every path
+			// (4-block bitsliced passes; 8, 4, 1 on AES-NI; 16, 4 and a
+			// masked 1..3 on VAES).
+			for _, n := range []int{1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 19, 20, 23, 24, 31, 32, 33, 35, 36, 40} {
+				src := bytes.Repeat(pt, n)
+				want := bytes.Repeat(ct, n)
+				dst := make([]byte, len(src))
+				c.EncryptBlocks(dst, src)
+				if !bytes.Equal(dst, want) {
+					t.Errorf("EncryptBlocks(%d x plaintext) = %x, want %x", n, dst, want)
+				}
 			}
 		})
 	}
@@ -173,12 +211,16 @@ func TestImplementsBlock(t *testing.T) {
 // TestInPlace checks that dst == src works for every entry point, and that
 // Decrypt undoes Encrypt.
 func TestInPlace(t *testing.T) {
+	forEachPath(t, testInPlace)
+}
+
+func testInPlace(t *testing.T, p impl.Path) {
 	for _, n := range []int{16, 24, 32} {
 		key := make([]byte, n)
 		for i := range key {
 			key[i] = byte(3*i + n)
 		}
-		c := mustCipher(t, key)
+		c := mustCipherOn(t, p, key)
 		ref, _ := stdaes.NewCipher(key)
 
 		buf := []byte("in-place block!!")
@@ -193,7 +235,7 @@ func TestInPlace(t *testing.T) {
 			t.Errorf("AES-%d in-place Decrypt(Encrypt(x)) (-want +got):\n%s", 8*n, diff)
 		}
 
-		multi := make([]byte, 7*16)
+		multi := make([]byte, 39*16)
 		for i := range multi {
 			multi[i] = byte(i * 7)
 		}
@@ -221,7 +263,11 @@ func expectPanic(t *testing.T, name string, f func()) {
 // TestPanics checks the misuse that crypto/aes rejects: short buffers and
 // partially overlapping buffers.
 func TestPanics(t *testing.T) {
-	c := mustCipher(t, make([]byte, 16))
+	forEachPath(t, testPanics)
+}
+
+func testPanics(t *testing.T, p impl.Path) {
+	c := mustCipherOn(t, p, make([]byte, 16))
 	buf := make([]byte, 64)
 	expectPanic(t, "Encrypt short src", func() { c.Encrypt(buf, buf[:15]) })
 	expectPanic(t, "Encrypt short dst", func() { c.Encrypt(buf[:15], buf[16:]) })
@@ -243,7 +289,11 @@ func TestPanics(t *testing.T) {
 
 // TestNoAllocs checks that the per-block entry points do not allocate.
 func TestNoAllocs(t *testing.T) {
-	c := mustCipher(t, make([]byte, 32))
+	forEachPath(t, testNoAllocs)
+}
+
+func testNoAllocs(t *testing.T, p impl.Path) {
+	c := mustCipherOn(t, p, make([]byte, 32))
 	src := make([]byte, 20*16)
 	dst := make([]byte, len(src))
 	for name, f := range map[string]func(){
