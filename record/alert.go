@@ -265,9 +265,11 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // AlertReceivedError reports an alert received from the peer that ends the
-// connection: a fatal alert (or, after too many in a row, warnings — then the
-// Conn returns an *Error instead). RFC 5246 §7.2.2: after a fatal alert both
-// sides close without sending anything more, so AlertFor says not to answer it.
+// connection: a fatal alert, or an error alert sent at warning level (only
+// close_notify, user_canceled and no_renegotiation are survivable warnings;
+// too many of those in a row make the Conn return an *Error instead). RFC
+// 5246 §7.2.2: after a fatal alert both sides close without sending anything
+// more, so AlertFor says not to answer it.
 //
 // spec: rfc5246#7.2.2
 type AlertReceivedError struct {
@@ -279,8 +281,12 @@ type AlertReceivedError struct {
 //
 // spec: rfc5246#7.2.2
 func (e *AlertReceivedError) Error() string {
-	return fmt.Sprintf("record: peer sent %v alert %v (%d): %s", e.Level, e.Description,
+	s := fmt.Sprintf("record: peer sent %v alert %v (%d): %s", e.Level, e.Description,
 		uint8(e.Description), e.Description.Meaning())
+	if e.Level == Warning && e.Description.Level() == Fatal {
+		s += " (an error alert, which ends the connection whatever its level)"
+	}
+	return s
 }
 
 // ErrTruncated is returned by the reading methods when the transport ended

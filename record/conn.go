@@ -21,6 +21,14 @@ const (
 	// MaxConsecutiveEmpty is how many empty application data records in a row
 	// are skipped; the next one is unexpected_message.
 	MaxConsecutiveEmpty = 16
+	// MaxConsecutiveRenegotiationRequests is how many renegotiation requests
+	// (see SetRenegotiationRequest) are refused after the handshake, or
+	// ignored during it (a HelloRequest at a client), with no application
+	// data between them; the next one is unexpected_message. Each costs a
+	// no_renegotiation alert or a loop of the handshake, so a peer may not
+	// ask forever (rfc5246#7.4.1.1: "the server MAY ... close the
+	// connection" when the client does not renegotiate).
+	MaxConsecutiveRenegotiationRequests = 4
 )
 
 // Conn is the record layer of one TLS connection over a byte stream (usually a
@@ -35,8 +43,12 @@ const (
 // Reading, for every method that reads:
 //   - close_notify (either level) → io.EOF, then io.EOF forever (rfc5246#7.2.1);
 //   - a fatal alert → *AlertReceivedError, forever (rfc5246#7.2.2);
-//   - a warning alert is ignored, up to MaxConsecutiveWarnings in a row; more
-//     is unexpected_message;
+//   - a warning user_canceled or no_renegotiation is ignored, up to
+//     MaxConsecutiveWarnings in a row; more is unexpected_message;
+//   - any other alert at warning level is an error alert all the same
+//     (rfc5246#7.2.2 calls them fatal; rfc8446#6 says to treat them as
+//     errors whatever their level, and unknown ones too) →
+//     *AlertReceivedError, forever;
 //   - the transport ending without close_notify → ErrTruncated;
 //   - any protocol violation → an *Error with the alert to send, forever.
 //
@@ -68,6 +80,9 @@ type halfIn struct {
 	warnings     int    // consecutive warning alerts
 	empties      int    // consecutive empty application data records
 	wire         []byte // copy of a protected fragment for the tracer
+
+	renegotiationType int // the handshake type that asks us to renegotiate; -1: unset (SetRenegotiationRequest)
+	renegotiations    int // renegotiation requests since the last application data
 }
 
 // NewConn returns the record layer over rw, writing records with version
@@ -79,6 +94,7 @@ func NewConn(rw io.ReadWriter) *Conn {
 	c := &Conn{}
 	c.in.rd = NewReader(rw)
 	c.in.maxHandshake = DefaultMaxHandshakeSize
+	c.in.renegotiationType = -1
 	c.out.w = rw
 	c.version.Store(VersionTLS12)
 	return c
@@ -191,15 +207,18 @@ func (c *Conn) readRecordLocked() (ContentType, []byte, error) {
 }
 
 // handleAlertLocked acts on a received alert: close_notify ends reading with
-// io.EOF, a fatal alert with *AlertReceivedError, a warning is counted and
-// skipped.
+// io.EOF; a fatal alert, or a warning whose description is an error alert,
+// with *AlertReceivedError; a warning user_canceled or no_renegotiation is
+// counted and skipped.
 //
 // spec: rfc5246#7.2
+// spec: rfc8446#6
 func (in *halfIn) handleAlertLocked(fragment []byte) error {
 	// An alert may not split a handshake message any more than other records;
-	// but a fatal alert or close_notify says more than unexpected_message
-	// would, so those are reported as what they are.
-	ending := len(fragment) == 2 && (fragment[0] == byte(Fatal) || fragment[1] == byte(CloseNotify))
+	// but an alert that ends the connection says more than
+	// unexpected_message would, so those are reported as what they are.
+	ending := len(fragment) == 2 && (fragment[0] == byte(Fatal) || fragment[1] == byte(CloseNotify) ||
+		AlertDescription(fragment[1]).Level() == Fatal)
 	if len(in.hs) > 0 && !ending {
 		return in.fail(NewError(UnexpectedMessage, "read alert",
 			fmt.Errorf("%w: alert in the middle of a handshake message", ErrUnexpectedRecord)))
@@ -211,7 +230,11 @@ func (in *halfIn) handleAlertLocked(fragment []byte) error {
 	switch {
 	case desc == CloseNotify:
 		return in.fail(io.EOF)
-	case level == Fatal:
+	case level == Fatal, desc.Level() == Fatal:
+		// A warning level does not make an error alert survivable: only
+		// close_notify, user_canceled and no_renegotiation may be warnings
+		// (rfc5246#7.2.1, #7.2.2; rfc8446#6: "MUST be treated as error alerts
+		// when received regardless of the AlertLevel in the message").
 		return in.fail(&AlertReceivedError{Level: level, Description: desc})
 	}
 	in.warnings++
@@ -225,10 +248,14 @@ func (in *halfIn) handleAlertLocked(fragment []byte) error {
 // ReadChangeCipherSpec reads the peer's ChangeCipherSpec, which must be the very
 // next record and must not arrive while part of a handshake message is
 // buffered (else unexpected_message), and must be the single byte 1 (else
-// decode_error). Then the pending read Protection becomes active and the read
+// unexpected_message too: RFC 5246 §7.1 defines the message as that one
+// byte, and RFC 8446 §5 states the rule for a TLS 1.2-style ChangeCipherSpec:
+// any other value "MUST abort the handshake with an unexpected_message
+// alert"). Then the pending read Protection becomes active and the read
 // sequence number restarts at zero.
 //
 // spec: rfc5246#7.1
+// spec: rfc8446#5
 // spec: rfc5246#6.1
 func (c *Conn) ReadChangeCipherSpec() error {
 	in := &c.in
@@ -254,8 +281,8 @@ func (c *Conn) ReadChangeCipherSpec() error {
 			fmt.Errorf("%w: %v record where change_cipher_spec was expected", ErrUnexpectedRecord, typ)))
 	}
 	if len(pt) != 1 || pt[0] != 1 {
-		return in.fail(NewError(DecodeError, "read change_cipher_spec",
-			fmt.Errorf("change_cipher_spec fragment of %d bytes is not the single byte 1", len(pt))))
+		return in.fail(NewError(UnexpectedMessage, "read change_cipher_spec",
+			fmt.Errorf("%w: change_cipher_spec body %x is not the single byte 01", ErrUnexpectedRecord, pt[:min(len(pt), 8)])))
 	}
 	in.active, in.pending, in.seq = in.pending, nil, 0
 	in.rd.SetProtected(true)
@@ -275,13 +302,17 @@ var ErrRenegotiation = errors.New("peer tried to renegotiate, which minitls does
 
 // ReadApplicationData reads application data into b, at most what one record
 // carried. Empty records are skipped (up to MaxConsecutiveEmpty in a row).
-// After the peer's close_notify it returns io.EOF. A handshake message after the
-// handshake (renegotiation) is returned as a non-permanent *Error with alert
-// no_renegotiation wrapping ErrRenegotiation. A ChangeCipherSpec, or application
-// data in the middle of a handshake message, is unexpected_message.
+// After the peer's close_notify it returns io.EOF. A renegotiation request
+// after the handshake (a HelloRequest at a client, a ClientHello at a server:
+// SetRenegotiationRequest) is returned as a non-permanent *Error with alert
+// no_renegotiation wrapping ErrRenegotiation, up to
+// MaxConsecutiveRenegotiationRequests without application data between them.
+// Any other handshake message, a ChangeCipherSpec, or application data in the
+// middle of a handshake message, is unexpected_message.
 //
 // spec: rfc5246#10
 // spec: rfc5246#6.2.1
+// spec: rfc5246#7.4.1.1
 func (c *Conn) ReadApplicationData(b []byte) (int, error) {
 	in := &c.in
 	in.mu.Lock()
@@ -294,13 +325,16 @@ func (c *Conn) ReadApplicationData(b []byte) (int, error) {
 	}
 	for len(in.appData) == 0 {
 		if len(in.hs) > 0 {
-			msg, ok, err := in.nextMessageLocked()
+			msg, ok, err := in.nextMessageLocked(in.renegotiationTypesLocked())
 			if err != nil {
 				return 0, in.fail(err)
 			}
 			if ok {
+				if err := in.countRenegotiationRequestLocked(); err != nil {
+					return 0, err
+				}
 				return 0, NewError(NoRenegotiation, "read application data",
-					fmt.Errorf("%w (handshake message type %d, %d bytes)", ErrRenegotiation, msg[0], len(msg)))
+					fmt.Errorf("%w (%s, %d bytes)", ErrRenegotiation, handshakeTypeName(msg[0]), len(msg)))
 			}
 		}
 		typ, pt, err := c.readRecordLocked()
@@ -320,7 +354,7 @@ func (c *Conn) ReadApplicationData(b []byte) (int, error) {
 				}
 				continue
 			}
-			in.empties = 0
+			in.empties, in.renegotiations = 0, 0
 			in.appData = pt
 		case Handshake:
 			in.empties = 0

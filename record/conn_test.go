@@ -383,8 +383,10 @@ func TestReadAlerts(t *testing.T) {
 		{"warning inside a handshake message", "hs", recs(hs(hello[:10]), warn), UnexpectedMessage, nil},
 		{"ccs while a message is incomplete", "ccs", recs(hs(hello[:10]), ccs), UnexpectedMessage, nil},
 		{"handshake in place of ccs", "ccs", hs(hello), UnexpectedMessage, ErrUnexpectedRecord},
-		{"ccs payload 2", "ccs", rawRecord(ChangeCipherSpec, VersionTLS12, []byte{2}), DecodeError, nil},
-		{"ccs payload of 2 bytes", "ccs", rawRecord(ChangeCipherSpec, VersionTLS12, []byte{1, 1}), DecodeError, nil},
+		// rfc8446#5: a change_cipher_spec other than the single byte 0x01 is unexpected_message.
+		{"ccs payload 2", "ccs", rawRecord(ChangeCipherSpec, VersionTLS12, []byte{2}), UnexpectedMessage, ErrUnexpectedRecord},
+		{"ccs payload 0", "ccs", rawRecord(ChangeCipherSpec, VersionTLS12, []byte{0}), UnexpectedMessage, ErrUnexpectedRecord},
+		{"ccs payload of 2 bytes", "ccs", rawRecord(ChangeCipherSpec, VersionTLS12, []byte{1, 1}), UnexpectedMessage, ErrUnexpectedRecord},
 		{"ccs in application data", "app", ccs, UnexpectedMessage, nil},
 		{"alert of 1 byte", "hs", rawRecord(Alert, VersionTLS12, []byte{2}), DecodeError, ErrMalformedAlert},
 		{"alert of 3 bytes", "hs", rawRecord(Alert, VersionTLS12, []byte{2, 40, 0}), DecodeError, ErrMalformedAlert},
@@ -452,8 +454,11 @@ func TestFatalAlertReceived(t *testing.T) {
 func TestMessageSizeBounds(t *testing.T) {
 	for _, l := range handshakeLimits {
 		max := l.max
-		if max < 0 {
+		if l.local {
 			max = DefaultMaxHandshakeSize
+		}
+		if got, ok := MaxHandshakeBody(l.typ); !ok || got != l.max {
+			t.Errorf("MaxHandshakeBody(%s) = %d, %v; the table says %d", l.name, got, ok, l.max)
 		}
 		over := []byte{l.typ, byte((max + 1) >> 16), byte((max + 1) >> 8), byte(max + 1)}
 		c := readerConn(rawRecord(Handshake, VersionTLS12, over))

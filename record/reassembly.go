@@ -3,12 +3,16 @@ package record
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Handshake message types the record layer accepts, with the largest body each
-// can have by its RFC definition. The bound of a message is checked from its
-// 4-byte header, before any memory is set aside for its body, so a peer that
-// announces a 16 MiB message gets decode_error instead of our memory.
+// can have by its RFC definition. This table is the one place minitls states
+// these bounds: the record layer checks each message's 4-byte header against
+// it before any memory is set aside for the body (so a peer that announces a
+// 16 MiB message gets decode_error instead of our memory), and package
+// handshake's parsers read their bound from it too (MaxHandshakeBody), so the
+// two layers cannot disagree on what a valid message is.
 //
 //	struct {
 //	    HandshakeType msg_type;    /* 1 byte  */
@@ -24,26 +28,29 @@ import (
 var handshakeLimits = [...]struct {
 	typ        uint8
 	name       string
-	max        int    // largest body; -1: the configurable bound (SetMaxHandshakeSize)
+	max        int    // largest body the grammar allows
+	local      bool   // also bounded by SetMaxHandshakeSize, since the grammar allows up to 16 MiB
 	spec       string // where the struct is defined
 	derivation string
 }{
-	{0, "hello_request", 0, "rfc5246#7.4.1.1", "struct { } HelloRequest"},
-	{1, "client_hello", 131396, "rfc5246#7.4.1.2",
+	{0, "hello_request", 0, false, "rfc5246#7.4.1.1", "struct { } HelloRequest"},
+	{1, "client_hello", 131396, false, "rfc5246#7.4.1.2",
 		"version 2 + random 32 + session_id 1+32 + cipher_suites 2+(2^16-2) + compression_methods 1+(2^8-1) + extensions 2+(2^16-1)"},
-	{2, "server_hello", 65607, "rfc5246#7.4.1.3",
+	{2, "server_hello", 65607, false, "rfc5246#7.4.1.3",
 		"version 2 + random 32 + session_id 1+32 + cipher_suite 2 + compression_method 1 + extensions 2+(2^16-1)"},
-	{4, "new_session_ticket", 65541, "rfc5077#3.3", "ticket_lifetime_hint 4 + ticket 2+(2^16-1)"},
-	{11, "certificate", -1, "rfc5246#7.4.2", "certificate_list 3+(2^24-1): bounded by SetMaxHandshakeSize"},
-	{12, "server_key_exchange", 262150, "rfc5246#7.4.3",
+	{4, "new_session_ticket", 65541, false, "rfc5077#3.3", "ticket_lifetime_hint 4 + ticket 2+(2^16-1)"},
+	{11, "certificate", maxUint24, true, "rfc5246#7.4.2",
+		"certificate_list 3+(2^24-1), more than the uint24 length can state: 2^24-1, and SetMaxHandshakeSize"},
+	{12, "server_key_exchange", 262150, false, "rfc5246#7.4.3",
 		"DH: dh_p, dh_g, dh_Ys 3*(2+(2^16-1)) + digitally-signed 2+2+(2^16-1)"},
-	{13, "certificate_request", 131329, "rfc5246#7.4.4",
+	{13, "certificate_request", 131329, false, "rfc5246#7.4.4",
 		"certificate_types 1+(2^8-1) + supported_signature_algorithms 2+(2^16-2) + certificate_authorities 2+(2^16-1)"},
-	{14, "server_hello_done", 0, "rfc5246#7.4.5", "struct { } ServerHelloDone"},
-	{15, "certificate_verify", 65539, "rfc5246#7.4.8", "digitally-signed: algorithm 2 + signature 2+(2^16-1)"},
-	{16, "client_key_exchange", 65537, "rfc5246#7.4.7", "EncryptedPreMasterSecret or dh_Yc: 2+(2^16-1)"},
-	{20, "finished", 12, "rfc5246#7.4.9", "verify_data[verify_data_length], 12 for every TLS 1.2 suite"},
-	{22, "certificate_status", -1, "rfc6066#8", "status_type 1 + OCSPResponse 3+(2^24-1): bounded by SetMaxHandshakeSize"},
+	{14, "server_hello_done", 0, false, "rfc5246#7.4.5", "struct { } ServerHelloDone"},
+	{15, "certificate_verify", 65539, false, "rfc5246#7.4.8", "digitally-signed: algorithm 2 + signature 2+(2^16-1)"},
+	{16, "client_key_exchange", 65537, false, "rfc5246#7.4.7", "EncryptedPreMasterSecret or dh_Yc: 2+(2^16-1)"},
+	{20, "finished", 12, false, "rfc5246#7.4.9", "verify_data[verify_data_length], 12 for every TLS 1.2 suite"},
+	{22, "certificate_status", maxUint24, true, "rfc6066#8",
+		"status_type 1 + OCSPResponse 3+(2^24-1), more than the uint24 length can state: 2^24-1, and SetMaxHandshakeSize"},
 }
 
 // DefaultMaxHandshakeSize is the default bound on the body of a Certificate (and
@@ -65,56 +72,102 @@ var (
 	ErrHandshakeTooLong     = errors.New("handshake message longer than its type allows")
 )
 
-// handshakeLimit returns the bound of a type (-2 if unknown), its name, and
-// whether the bound is the configurable one.
-func handshakeLimit(typ uint8, configured int) (max int, name string, local bool) {
-	for _, l := range handshakeLimits {
-		if l.typ == typ {
-			if l.max < 0 {
-				return configured, l.name, true
-			}
-			return l.max, l.name, false
-		}
-	}
-	return -2, "", false
-}
-
-// checkHandshakeHeader checks the 4-byte header at the start of hdr against
-// the table: unknown type → unexpected_message, length over the bound →
-// decode_error ("the length of the message was incorrect", rfc5246#7.2.2). It
-// returns the body length.
+// MaxHandshakeBody returns the largest body a handshake message of type typ
+// can have by the RFC's grammar (the table above), and false for a type the
+// table does not list. For Certificate and CertificateStatus that is 2^24-1,
+// the most a handshake header can state; a Conn bounds those two further by
+// SetMaxHandshakeSize before buffering them. Package handshake's parsers take
+// their bound from here.
 //
 // spec: rfc5246#7.4
-func checkHandshakeHeader(hdr []byte, configured int) (int, error) {
+func MaxHandshakeBody(typ uint8) (int, bool) {
+	i := handshakeLimitIndex(typ)
+	if i < 0 {
+		return 0, false
+	}
+	return handshakeLimits[i].max, true
+}
+
+// handshakeLimitIndex returns the row of typ in handshakeLimits, or -1.
+func handshakeLimitIndex(typ uint8) int {
+	for i, l := range handshakeLimits {
+		if l.typ == typ {
+			return i
+		}
+	}
+	return -1
+}
+
+// handshakeTypeName returns the RFC name of a handshake type in the table, or
+// its number.
+func handshakeTypeName(typ uint8) string {
+	if i := handshakeLimitIndex(typ); i >= 0 {
+		return handshakeLimits[i].name
+	}
+	return fmt.Sprintf("handshake_type(%d)", typ)
+}
+
+// checkHandshakeHeader checks the 4-byte header at the start of hdr, in the
+// order that names the real fault first:
+//
+//   - a type the table does not know → unexpected_message;
+//   - a known type that is not one of expected (nil: any type) →
+//     unexpected_message, whatever its length: a message out of order is
+//     out of order even when its length would also be wrong for its type
+//     (rfc5246#7.4: "any other order is an unexpected_message");
+//   - a length over the type's bound → decode_error ("the length of the
+//     message was incorrect", rfc5246#7.2.2).
+//
+// It returns the body length.
+//
+// spec: rfc5246#7.4
+func checkHandshakeHeader(hdr []byte, configured int, expected []uint8) (int, error) {
 	typ := hdr[0]
 	n := int(hdr[1])<<16 | int(hdr[2])<<8 | int(hdr[3])
-	max, name, local := handshakeLimit(typ, configured)
-	if max == -2 {
+	i := handshakeLimitIndex(typ)
+	if i < 0 {
 		return 0, NewError(UnexpectedMessage, "read handshake",
 			fmt.Errorf("%w: %d", ErrUnknownHandshakeType, typ))
 	}
-	if n > max {
-		hint := ""
-		if local {
-			hint = " (a local limit: raise it with SetMaxHandshakeSize if the peer is legitimate)"
+	l := handshakeLimits[i]
+	if expected != nil && !slices.Contains(expected, typ) {
+		names := make([]string, len(expected))
+		for j, e := range expected {
+			names[j] = handshakeTypeName(e)
 		}
+		return 0, NewError(UnexpectedMessage, "read handshake",
+			fmt.Errorf("%w: %s where %v was expected", ErrUnexpectedHandshake, l.name, names))
+	}
+	max, hint := l.max, ""
+	if l.local && configured < max {
+		max = configured
+		hint = " (a local limit: raise it with SetMaxHandshakeSize if the peer is legitimate)"
+	}
+	if n > max {
 		return 0, NewError(DecodeError, "read handshake",
-			fmt.Errorf("%w: %s of %d bytes, at most %d%s", ErrHandshakeTooLong, name, n, max, hint))
+			fmt.Errorf("%w: %s of %d bytes, at most %d%s", ErrHandshakeTooLong, l.name, n, max, hint))
 	}
 	return n, nil
 }
 
+// ErrUnexpectedHandshake is the cause of unexpected_message for a handshake
+// message of a known type that may not come at this point of the handshake.
+//
+// spec: rfc5246#7.4
+var ErrUnexpectedHandshake = errors.New("handshake message out of order")
+
 // nextMessageLocked pops the next whole handshake message off the reassembly
 // buffer into a fresh slice owned by the caller. ok is false if the buffer holds
-// less than a whole message. The header is checked as soon as its 4 bytes are
-// there, before the body is buffered and long before the message is copied.
+// less than a whole message. The header is checked (checkHandshakeHeader, with
+// expected) as soon as its 4 bytes are there, before the body is buffered and
+// long before the message is copied.
 //
 // spec: rfc5246#6.2.1
-func (in *halfIn) nextMessageLocked() (msg []byte, ok bool, err error) {
+func (in *halfIn) nextMessageLocked(expected []uint8) (msg []byte, ok bool, err error) {
 	if len(in.hs) < 4 {
 		return nil, false, nil
 	}
-	n, err := checkHandshakeHeader(in.hs, in.maxHandshake)
+	n, err := checkHandshakeHeader(in.hs, in.maxHandshake, expected)
 	if err != nil {
 		return nil, false, err
 	}
@@ -148,10 +201,28 @@ func (c *Conn) SetMaxHandshakeSize(n int) {
 	c.in.mu.Unlock()
 }
 
-// ReadHandshake returns the next whole handshake message, its 4-byte header
+// ReadHandshake returns the next whole handshake message of any type the table
+// above knows; it is ReadHandshakeOf with no restriction on the type.
+//
+// spec: rfc5246#7.4
+func (c *Conn) ReadHandshake() ([]byte, error) {
+	return c.ReadHandshakeOf()
+}
+
+// ReadHandshakeOf returns the next whole handshake message, its 4-byte header
 // included, reassembled from as many records as the peer split it into, or cut
 // from a record that carried several (rfc5246#6.2.1). The slice is the
 // caller's. The bytes are exactly as received, ready for the transcript hash.
+//
+// expected lists the message types that may come next (none: any known type).
+// A message of another type is unexpected_message as soon as its header
+// arrives, before its length is judged or its body buffered.
+//
+// At a client (SetRenegotiationRequest(0)), a HelloRequest is dropped here
+// rather than returned, whatever expected says: the client "is currently
+// negotiating a session" and ignores it, and it is not part of the transcript
+// (rfc5246#7.4.1.1). Only MaxConsecutiveRenegotiationRequests of them are
+// ignored; the next is unexpected_message.
 //
 // While reading, alerts are handled as described on Conn. Any other record
 // type arriving here — application data, or a ChangeCipherSpec (which must be
@@ -162,7 +233,8 @@ func (c *Conn) SetMaxHandshakeSize(n int) {
 //
 // spec: rfc5246#7.4
 // spec: rfc5246#6.2.1
-func (c *Conn) ReadHandshake() ([]byte, error) {
+// spec: rfc5246#7.4.1.1
+func (c *Conn) ReadHandshakeOf(expected ...uint8) ([]byte, error) {
 	in := &c.in
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -173,10 +245,20 @@ func (c *Conn) ReadHandshake() ([]byte, error) {
 		return nil, in.fail(NewError(UnexpectedMessage, "read handshake",
 			errors.New("application data is waiting to be read where a handshake message was expected")))
 	}
+	ignoreHelloRequest := in.renegotiationType == int(helloRequest)
+	if ignoreHelloRequest && len(expected) > 0 && !slices.Contains(expected, helloRequest) {
+		expected = append(slices.Clip(expected), helloRequest)
+	}
 	for {
-		msg, ok, err := in.nextMessageLocked()
+		msg, ok, err := in.nextMessageLocked(expected)
 		if err != nil {
 			return nil, in.fail(err)
+		}
+		if ok && ignoreHelloRequest && msg[0] == helloRequest {
+			if err := in.countRenegotiationRequestLocked(); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if ok {
 			return msg, nil
@@ -196,6 +278,55 @@ func (c *Conn) ReadHandshake() ([]byte, error) {
 				fmt.Errorf("%w: %v record where a handshake message was expected", ErrUnexpectedRecord, typ)))
 		}
 	}
+}
+
+// The two handshake messages that ask for a new handshake: a server's
+// HelloRequest, a client's ClientHello.
+//
+// spec: rfc5246#7.4.1.1, rfc5246#7.4.1.2
+const (
+	helloRequest uint8 = 0
+	clientHello  uint8 = 1
+)
+
+// SetRenegotiationRequest names the handshake message type that asks this
+// side to renegotiate: hello_request (0) at a client, client_hello (1) at a
+// server (rfc5246#7.4.1.1, #7.4.1.2). After the handshake ReadApplicationData
+// refuses that type with no_renegotiation and any other handshake message is
+// unexpected_message; during it, a client ignores HelloRequests (see
+// ReadHandshakeOf). Until it is called, a Conn takes either type for a
+// renegotiation request and ignores nothing.
+//
+// spec: rfc5246#7.4.1.1
+// spec: rfc5746#4.2
+func (c *Conn) SetRenegotiationRequest(typ uint8) {
+	c.in.mu.Lock()
+	c.in.renegotiationType = int(typ)
+	c.in.mu.Unlock()
+}
+
+// renegotiationTypesLocked returns the handshake types that are a
+// renegotiation request here (see SetRenegotiationRequest).
+func (in *halfIn) renegotiationTypesLocked() []uint8 {
+	if in.renegotiationType < 0 {
+		return []uint8{helloRequest, clientHello}
+	}
+	return []uint8{uint8(in.renegotiationType)}
+}
+
+// countRenegotiationRequestLocked counts one renegotiation request refused or
+// ignored since the last application data, and fails the connection once
+// there are more than MaxConsecutiveRenegotiationRequests.
+//
+// spec: rfc5246#7.4.1.1
+func (in *halfIn) countRenegotiationRequestLocked() error {
+	in.renegotiations++
+	if in.renegotiations > MaxConsecutiveRenegotiationRequests {
+		return in.fail(NewError(UnexpectedMessage, "read handshake",
+			fmt.Errorf("%w: %d renegotiation requests without application data between them; a peer that keeps asking is stalling",
+				ErrUnexpectedHandshake, in.renegotiations)))
+	}
+	return nil
 }
 
 // ErrUnexpectedRecord is the cause of unexpected_message for a record of the
