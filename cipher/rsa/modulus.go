@@ -121,9 +121,26 @@ func (m *modulus) computeRR() nat {
 }
 
 // montMul sets out = a·b·R⁻¹ mod m. All nats have the width n of m, except
-// the scratch space t, which needs 2n limbs (montSqr uses them all; montMul
-// only n). out may alias a or b. It requires b < m and a < R (a need not be
-// reduced); the result is fully reduced (< m).
+// the scratch space t, which needs 2n limbs. out may alias a or b, never t.
+// It requires b < m and a < R (a need not be reduced); the result is fully
+// reduced (< m). It runs on the active path (path.go): assembly where the
+// CPU and m's width allow, else montMulGeneric.
+func (m *modulus) montMul(out, a, b, t nat) {
+	if !montMulAsm(m, out, a, b, t) {
+		m.montMulGeneric(out, a, b, t)
+	}
+}
+
+// montSqr sets out = a²·R⁻¹ mod m for a < m, with t of 2n limbs as scratch,
+// on the active path like montMul.
+func (m *modulus) montSqr(out, a, t nat) {
+	if !montSqrAsm(m, out, a, t) {
+		m.montSqrGeneric(out, a, t)
+	}
+}
+
+// montMulGeneric is montMul in Go, the portable path (and the reference the
+// assembly is tested against).
 //
 // The loop interleaves the two halves of a Montgomery step ("CIOS", coarsely
 // integrated operand scanning). For each limb b[i], in one pass over j:
@@ -136,7 +153,7 @@ func (m *modulus) computeRR() nat {
 // overflow two limbs: (2^W-1)² + 2·(2^W-1) = 2^2W - 1. After n steps
 // T = (a·b + U·m)/R ≡ a·b·R⁻¹ (mod m), and T < (R·m + R·m)/R = 2m, so one
 // conditional subtraction of m finishes the job.
-func (m *modulus) montMul(out, a, b, t nat) {
+func (m *modulus) montMulGeneric(out, a, b, t nat) {
 	mm := m.m
 	n := len(mm)
 	a, b, t = a[:n], b[:n], t[:n]
@@ -188,9 +205,8 @@ func (m *modulus) finalSub(out, t nat, top uint) {
 	out.assign(keepT, t)
 }
 
-// montSqr sets out = a²·R⁻¹ mod m for a < m, with t of 2n limbs as scratch.
-// Squaring is most of an exponentiation, and it can skip almost half of the
-// limb products: in a² = Σ a[i]·a[j]·2^(W(i+j)) every product with i ≠ j
+// montSqrGeneric is montSqr in Go, the portable path. Squaring is most of an
+// exponentiation, and it can skip almost half of the limb products: in a² = Σ a[i]·a[j]·2^(W(i+j)) every product with i ≠ j
 // appears twice. So it
 //
 //  1. adds the products a[i]·a[j] with i < j into T (n(n-1)/2 of them),
@@ -200,7 +216,7 @@ func (m *modulus) finalSub(out, t nat, top uint) {
 // and then runs the Montgomery reduction on the 2n-limb T: for each of the n
 // low limbs, add the multiple u·m that zeroes it; T/R is then ≡ a²·R⁻¹ and
 // below 2m, as in montMul.
-func (m *modulus) montSqr(out, a, t nat) {
+func (m *modulus) montSqrGeneric(out, a, t nat) {
 	mm := m.m
 	n := len(mm)
 	a, t = a[:n], t[:2*n]

@@ -1,0 +1,74 @@
+package rsa
+
+import (
+	"fmt"
+	"sync/atomic"
+)
+
+// RSA's arithmetic runs on one of several implementations ("paths") of the
+// Montgomery multiplication and squaring in modulus.go. They compute the same
+// numbers; only the instructions differ:
+//
+//   - portable: montMulGeneric and montSqrGeneric in Go (math/bits), on every
+//     platform and under the purego build tag.
+//   - mulx-adx: amd64 assembly (nat_adx_amd64.s) with MULX, ADCX and ADOX
+//     (BMI2 + ADX): two carry chains run side by side with no flag saved,
+//     fully unrolled at RSA's widths.
+//
+// The fastest path the CPU supports is chosen at start-up. Widths without
+// assembly (moduli that are not 1024, 1536, 2048, 3072 or 4096 bits long,
+// rounded up to whole limbs) always run the portable code. This file is
+// separate from minitls/internal/impl, which selects AES's paths: the CPU
+// features differ, and so do the names.
+
+// path names one implementation of RSA's Montgomery arithmetic.
+type path uint8
+
+const (
+	pathPortable path = iota // Go code, every platform
+	pathMULXADX              // amd64 MULX/ADCX/ADOX assembly
+)
+
+// String returns the path's name as Implementation reports it.
+func (p path) String() string {
+	switch p {
+	case pathPortable:
+		return "portable"
+	case pathMULXADX:
+		return "mulx-adx"
+	}
+	return fmt.Sprintf("path(%d)", uint8(p))
+}
+
+// supportedPaths lists the paths this CPU and build can run, portable first
+// and the fastest last (set by detectPaths in nat_amd64.go or nat_noasm.go).
+var supportedPaths = detectPaths()
+
+// currentPath is the path montMul and montSqr take now: the fastest one,
+// unless a test has forced another with forcePath.
+var currentPath atomic.Uint32
+
+func init() { currentPath.Store(uint32(supportedPaths[len(supportedPaths)-1])) }
+
+// Implementation returns the name of the path RSA's modular arithmetic runs
+// on: "portable" (Go code) or "mulx-adx" (amd64 MULX/ADCX/ADOX assembly).
+// `minitls bench` prints it beside the RSA figures.
+func Implementation() string { return path(currentPath.Load()).String() }
+
+// activePath returns the path to use now.
+func activePath() path { return path(currentPath.Load()) }
+
+// forcePath makes the arithmetic use p from now on and returns a function
+// that restores the previous choice. It is for tests, which run every
+// supported path in turn; it panics if p cannot run here.
+func forcePath(p path) (restore func()) {
+	ok := false
+	for _, q := range supportedPaths {
+		ok = ok || q == p
+	}
+	if !ok {
+		panic(fmt.Sprintf("minitls/cipher/rsa: path %v is not supported on this CPU or build (supported: %v)", p, supportedPaths))
+	}
+	prev := currentPath.Swap(uint32(p))
+	return func() { currentPath.Store(prev) }
+}

@@ -1,0 +1,192 @@
+package rsa
+
+import (
+	"math/big"
+	"slices"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// forEachPath runs f as a subtest once per path this CPU and build support,
+// with that path forced, and restores the default afterwards.
+func forEachPath(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	for _, p := range supportedPaths {
+		t.Run(p.String(), func(t *testing.T) {
+			defer forcePath(p)()
+			f(t)
+		})
+	}
+}
+
+// TestEveryPath runs the RSA tests that reach the Montgomery arithmetic once
+// per supported path: Wycheproof decryption and signatures, the differential
+// tests against crypto/rsa, key generation and the fault check.
+func TestEveryPath(t *testing.T) {
+	tests := []struct {
+		name string
+		f    func(*testing.T)
+	}{
+		{"WycheproofPKCS1Decrypt", TestWycheproofPKCS1Decrypt},
+		{"WycheproofPKCS1Verify", TestWycheproofPKCS1Verify},
+		{"EncryptDifferential", TestEncryptDifferential},
+		{"SignDifferential", TestSignDifferential},
+		{"SessionKey", TestSessionKey},
+		{"NewPrivateKeyComputesCRT", TestNewPrivateKeyComputesCRT},
+		{"FaultCheck", TestFaultCheck},
+		{"UnbalancedPrimes", TestUnbalancedPrimes},
+		{"ExpMatchesBig", TestExpMatchesBig},
+		{"ByteArithmetic", TestByteArithmetic},
+	}
+	forEachPath(t, func(t *testing.T) {
+		for _, tc := range tests {
+			t.Run(tc.name, tc.f)
+		}
+	})
+}
+
+// asmWidths are the limb counts that have assembly on some path, with their
+// neighbours (which must fall back to the portable code).
+var asmWidths = []int{15, 16, 17, 24, 32, 48, 64}
+
+// drawWideModulus draws an odd modulus of exactly n limbs (on 64-bit
+// platforms; the same bit length on 32-bit ones), whose top limb is nearly
+// full (all ones, or only the top bit), nearly empty (1 or a few bits) or
+// random.
+func drawWideModulus(t *rapid.T, n int) *big.Int {
+	bitLen := n * 64
+	b := rapid.SliceOfN(rapid.Byte(), bitLen/8, bitLen/8).Draw(t, "m")
+	m := new(big.Int).SetBytes(b)
+	top := new(big.Int)
+	switch rapid.IntRange(0, 4).Draw(t, "topKind") {
+	case 0: // top limb all ones
+		top.Lsh(big.NewInt(1), 64).Sub(top, big.NewInt(1))
+	case 1: // top limb 2^63
+		top.Lsh(big.NewInt(1), 63)
+	case 2: // top limb 1
+		top.SetInt64(1)
+	case 3: // top limb of a few bits
+		top.SetUint64(rapid.Uint64Range(1, 255).Draw(t, "topSmall"))
+	default:
+		top.SetUint64(rapid.Uint64Range(1, 1<<64-1).Draw(t, "topRandom"))
+	}
+	if rapid.Bool().Draw(t, "lowAllOnes") {
+		m.Lsh(big.NewInt(1), uint(bitLen-64)).Sub(m, big.NewInt(1))
+	} else {
+		m.Mod(m, new(big.Int).Lsh(big.NewInt(1), uint(bitLen-64))) // the random low limbs
+	}
+	m.Add(m, top.Lsh(top, uint(bitLen-64)))
+	m.SetBit(m, 0, 1)
+	return m
+}
+
+// drawOperand draws x in [0, bound): 0, 1, bound-1, bound-2 or random.
+func drawOperand(t *rapid.T, bound *big.Int, label string) *big.Int {
+	switch rapid.IntRange(0, 5).Draw(t, label+"Kind") {
+	case 0:
+		return big.NewInt(0)
+	case 1:
+		return big.NewInt(1)
+	case 2:
+		return new(big.Int).Sub(bound, big.NewInt(1))
+	case 3:
+		return new(big.Int).Sub(bound, big.NewInt(2))
+	}
+	b := rapid.SliceOfN(rapid.Byte(), len(bound.Bytes())+8, len(bound.Bytes())+8).Draw(t, label)
+	return new(big.Int).Mod(new(big.Int).SetBytes(b), bound)
+}
+
+// TestPathsMontgomeryMatchBig checks montMul and montSqr on every path at the
+// widths with assembly (and their neighbours) against math/big: moduli with
+// the top limb nearly full and nearly empty, operands 0, 1, m-1, and a
+// first factor of montMul up to R-1 (which montMul allows unreduced).
+func TestPathsMontgomeryMatchBig(t *testing.T) {
+	if _W != 64 {
+		t.Log("32-bit limbs: the same numbers run at twice the limb count")
+	}
+	forEachPath(t, func(t *testing.T) {
+		rapid.Check(t, func(t *rapid.T) {
+			n := rapid.SampledFrom(asmWidths).Draw(t, "limbs")
+			m := drawWideModulus(t, n)
+			mod := mustModulus(t, m)
+			w := mod.size()
+			R := new(big.Int).Lsh(big.NewInt(1), uint(w*_W))
+			Rinv := new(big.Int).ModInverse(R, m)
+			a := drawOperand(t, m, "a")
+			if rapid.Bool().Draw(t, "aUnreduced") {
+				a = drawOperand(t, R, "aWide")
+			}
+			b := drawOperand(t, m, "b")
+			want := func(x, y *big.Int) *big.Int {
+				z := new(big.Int).Mul(x, y)
+				return z.Mul(z, Rinv).Mod(z, m)
+			}
+			out, tt := newNat(w), newNat(2*w)
+			mod.montMul(out, natFromBig(t, a, w), natFromBig(t, b, w), tt)
+			diffBig(t, "montMul", out, want(a, b))
+			// out aliasing an operand, as exp does.
+			x := natFromBig(t, a, w)
+			mod.montMul(x, x, natFromBig(t, b, w), tt)
+			diffBig(t, "montMul in place", x, want(a, b))
+			ar := new(big.Int).Mod(a, m)
+			y := natFromBig(t, ar, w)
+			mod.montSqr(y, y, tt)
+			diffBig(t, "montSqr in place", y, want(ar, ar))
+		})
+	})
+}
+
+// TestPathsExpMatchBig checks the private-key exponentiation on every path at
+// the CRT widths against big.Int.Exp, with exponents of the modulus' length.
+func TestPathsExpMatchBig(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		rapid.Check(t, func(t *rapid.T) {
+			n := rapid.SampledFrom([]int{16, 24, 32}).Draw(t, "limbs")
+			m := drawWideModulus(t, n)
+			mod := mustModulus(t, m)
+			x := drawOperand(t, m, "x")
+			e := drawOperand(t, m, "e").FillBytes(make([]byte, n*8))
+			want := new(big.Int).Exp(x, new(big.Int).SetBytes(e), m)
+			diffBig(t, "exp", mod.exp(natFromBig(t, x, mod.size()), e), want)
+			want = new(big.Int).Exp(x, big.NewInt(65537), m)
+			diffBig(t, "expPublic", mod.expPublic(natFromBig(t, x, mod.size()), 65537), want)
+		})
+	})
+}
+
+// TestForcePath checks the switch itself: Implementation names the forced
+// path, the restore function brings back the previous one, and an
+// unsupported path is refused.
+func TestForcePath(t *testing.T) {
+	def := Implementation()
+	if want := supportedPaths[len(supportedPaths)-1].String(); def != want {
+		t.Fatalf("Implementation() = %q by default, want the fastest supported path %q", def, want)
+	}
+	for _, p := range supportedPaths {
+		restore := forcePath(p)
+		if got := Implementation(); got != p.String() {
+			t.Errorf("after forcePath(%v): Implementation() = %q", p, got)
+		}
+		restore()
+		if got := Implementation(); got != def {
+			t.Errorf("after restore: Implementation() = %q, want %q", got, def)
+		}
+	}
+	for _, p := range []path{pathPortable, pathMULXADX} {
+		if slices.Contains(supportedPaths, p) {
+			continue
+		}
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("forcePath(%v) on a CPU without it did not panic", p)
+				}
+			}()
+			forcePath(p)
+		}()
+	}
+	if supportedPaths[0] != pathPortable {
+		t.Errorf("supported paths %v do not start with portable", supportedPaths)
+	}
+}
