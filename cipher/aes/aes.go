@@ -49,6 +49,18 @@
 // describes as "ct64" in BearSSL (src/symcipher/aes_ct64*.c); this is an
 // independent Go rendering of it.
 //
+// # Hardware paths
+//
+// On amd64 CPUs with AES instructions, NewCipher returns a Cipher that runs
+// the rounds on them instead (aes_amd64.s): AESENC performs SubBytes,
+// ShiftRows, MixColumns and AddRoundKey of one round on one block, and VAES
+// does the same on four blocks in a 512-bit register. The key expansion
+// stays the Go code below. Which path runs is chosen at start-up by
+// minitls/internal/impl (the fastest the CPU has; Path and Implementation
+// report it); the purego build tag keeps only the bitsliced code, which
+// remains the reference every path is tested against. Hardware AES is
+// constant-time by design: no tables, no data-dependent timing.
+//
 // # Reading guide
 //
 //   - aes.go: the API (NewCipher, Encrypt, Decrypt, EncryptBlocks).
@@ -58,6 +70,8 @@
 //   - round.go: one function per step: subBytes, shiftRows, mixColumns,
 //     addRoundKey (fips197#5.1.1 to #5.1.4) and their inverses (#5.3).
 //   - bitslice.go: the conversion between blocks and bitsliced words.
+//   - schedule.go, aes_amd64.go, aes_amd64.s: the hardware paths, their
+//     round-key layout and the same Cipher() loop in AESENC instructions.
 //
 // # What is public
 //
