@@ -225,7 +225,12 @@ func (c *Conn) readHandshakeOf(types ...HandshakeType) (Message, error) {
 		}
 		got := HandshakeType(data[0])
 		if got == TypeHelloRequest && c.isClient && len(data) == headerLen {
-			continue // spec: rfc5246#7.4.1.1, as in readHandshake
+			// spec: rfc5246#7.4.1.1, ignored as in readHandshake, and
+			// traced as there.
+			if c.traceEnabled() {
+				c.traceMessage(false, &HelloRequest{Raw: data}, data)
+			}
+			continue
 		}
 		expected := false
 		for _, t := range types {

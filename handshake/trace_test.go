@@ -147,6 +147,39 @@ func TestTraceSecretsOptIn(t *testing.T) {
 	}
 }
 
+// TestTraceHelloRequestIgnored: a client ignores a HelloRequest during its
+// handshake (spec: rfc5246#7.4.1.1) wherever it comes, and traces each one,
+// so a tool can tell what the server asked for: here one before the
+// ServerHello and one before the ServerHelloDone.
+func TestTraceHelloRequestIgnored(t *testing.T) {
+	ccfg, scfg := baseConfigs(t)
+	helloRequest, _ := (&HelloRequest{}).Marshal()
+	scfg.testHookFlight = flightHook(0, func(f [][]byte) [][]byte {
+		last := len(f) - 1 // ServerHelloDone
+		out := append([][]byte{helloRequest}, f[:last]...)
+		return append(out, helloRequest, f[last])
+	})
+	var mu sync.Mutex
+	var received []HandshakeType
+	ccfg.Trace = func(e Event) {
+		if e.Kind == EventMessage && !e.Sent {
+			mu.Lock()
+			received = append(received, e.Message.Type())
+			mu.Unlock()
+		}
+	}
+	r := runPair(t, ccfg, scfg, 0, 0)
+	if r.clientErr != nil || r.serverErr != nil {
+		t.Fatal(r.clientErr, r.serverErr)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []HandshakeType{TypeHelloRequest, TypeServerHello, TypeCertificate, TypeHelloRequest, TypeServerHelloDone, TypeFinished}
+	if d := cmp.Diff(want, received); d != "" {
+		t.Errorf("messages the client traced as received (-want +got):\n%s", d)
+	}
+}
+
 // TestConcurrentReadWrite: one goroutine reads while another writes, on both
 // ends at once (run with -race to check the locking).
 func TestConcurrentReadWrite(t *testing.T) {
