@@ -31,7 +31,7 @@ func init() {
 }
 
 // benchSchema names the layout of the -json output (see benchReport).
-const benchSchema = "minitls-bench/2"
+const benchSchema = "minitls-bench/3"
 
 // benchSettings is how long a run measures. Each operation is calibrated so
 // that one round takes about roundTarget, warmed up by the calibration itself,
@@ -59,9 +59,11 @@ func benchRun(args []string, stdout, stderr io.Writer) error {
 		"Times AES-128 and AES-128-GCM, RSA-2048 and RSA-3072, the TLS 1.2 PRF, the\n"+
 			"record layer, TLS 1.2 handshakes over loopback TCP (full RSA key transport,\n"+
 			"full ECDHE with X25519, resumed by session ticket) and bulk transfer, each\n"+
-			"with minitls and with Go's standard library, in this process. Prints a table\n"+
-			"(ratio = minitls throughput / stdlib throughput) and the lessons the numbers\n"+
-			"teach. A full run takes about a minute; keep the machine otherwise idle.",
+			"with minitls and with Go's standard library, in this process; the AES rows\n"+
+			"run on minitls's fastest path for this CPU and again on its portable Go.\n"+
+			"Prints a table (ratio = minitls throughput / stdlib throughput) and the\n"+
+			"lessons the numbers teach. A full run takes about a minute and a half; keep\n"+
+			"the machine otherwise idle.",
 		stderr)
 	quick := fs.Bool("quick", false, "shorter rounds, 1 MiB bulk transfer: under 20 seconds, noisier")
 	asJSON := fs.Bool("json", false, "write the results as JSON (schema "+benchSchema+") instead of the table")
@@ -122,11 +124,14 @@ func benchRun(args []string, stdout, stderr io.Writer) error {
 
 // benchReport is everything one run measured; -json writes it as is.
 //
-// Schema "minitls-bench/2" (JSON object; /1 had no "tls" and no ECDHE or
-// resumed rows):
+// Schema "minitls-bench/3" (JSON object; /2 had no "aes_path", no "path"
+// and no "-portable" rows; /1 had no "tls" and no ECDHE or resumed rows):
 //
-//	schema             "minitls-bench/2"
+//	schema             "minitls-bench/3"
 //	cpu                CPU model from /proc/cpuinfo "model name", else GOARCH
+//	aes_path           the AES and AES-GCM path minitls uses on this CPU and
+//	                   build (minitls/internal/impl): "vaes-avx512", "aesni"
+//	                   or "portable"; aes_path_description says it for people
 //	go_version, goos, goarch, num_cpu, gomaxprocs
 //	mode               "full" or "quick"
 //	round_target_ms    the time one measured round aims at
@@ -146,7 +151,13 @@ func benchRun(args []string, stdout, stderr io.Writer) error {
 //	                   RSA key transport), "handshake-ecdhe" (full, ECDHE
 //	                   X25519 + RSA-2048 signature), "handshake-resumed"
 //	                   (session ticket), each followed by its "-server-cpu"
-//	                   row, then "bulk-transfer", "bulk-server-cpu"
+//	                   row, then "bulk-transfer", "bulk-server-cpu". When
+//	                   aes_path is a hardware path, each symmetric row but
+//	                   the PRF is followed by the same id + "-portable": the
+//	                   same operation with minitls forced to its portable Go
+//	                   path (stdlib measured again beside it)
+//	  path             symmetric rows only: the path minitls's ciphers were
+//	                   made for (aes_path, or "portable" on "-portable" rows)
 //	  group            "symmetric", "asymmetric" or "connection"
 //	  operation        what a person reads in the table
 //	  unit             "MB/s" (10^6 bytes per second) or "op/s"
@@ -183,22 +194,24 @@ func benchRun(args []string, stdout, stderr io.Writer) error {
 //	  minitls, stdlib  the number for each implementation
 //	  text             the sentence printed under the table
 type benchReport struct {
-	Schema          string        `json:"schema"`
-	CPU             string        `json:"cpu"`
-	GoVersion       string        `json:"go_version"`
-	GOOS            string        `json:"goos"`
-	GOARCH          string        `json:"goarch"`
-	NumCPU          int           `json:"num_cpu"`
-	GOMAXPROCS      int           `json:"gomaxprocs"`
-	Mode            string        `json:"mode"`
-	RoundTargetMS   float64       `json:"round_target_ms"`
-	Rounds          int           `json:"rounds"`
-	BulkBytes       int64         `json:"bulk_bytes"`
-	ServerCPUMethod string        `json:"server_cpu_method"`
-	Started         time.Time     `json:"started"`
-	ElapsedS        float64       `json:"elapsed_s"`
-	Results         []benchRow    `json:"results"`
-	Lessons         []benchLesson `json:"lessons"`
+	Schema             string        `json:"schema"`
+	CPU                string        `json:"cpu"`
+	AESPath            string        `json:"aes_path"`
+	AESPathDescription string        `json:"aes_path_description"`
+	GoVersion          string        `json:"go_version"`
+	GOOS               string        `json:"goos"`
+	GOARCH             string        `json:"goarch"`
+	NumCPU             int           `json:"num_cpu"`
+	GOMAXPROCS         int           `json:"gomaxprocs"`
+	Mode               string        `json:"mode"`
+	RoundTargetMS      float64       `json:"round_target_ms"`
+	Rounds             int           `json:"rounds"`
+	BulkBytes          int64         `json:"bulk_bytes"`
+	ServerCPUMethod    string        `json:"server_cpu_method"`
+	Started            time.Time     `json:"started"`
+	ElapsedS           float64       `json:"elapsed_s"`
+	Results            []benchRow    `json:"results"`
+	Lessons            []benchLesson `json:"lessons"`
 }
 
 // benchRow is one operation, measured with both implementations.
@@ -212,6 +225,8 @@ type benchRow struct {
 	Stdlib     benchFigure `json:"stdlib"`
 	Ratio      float64     `json:"ratio"`
 	Clock      string      `json:"clock"`
+	// Path is the AES/GCM path of minitls's figure (symmetric rows only).
+	Path string `json:"path,omitempty"`
 	// TLS is what a loopback row's connections negotiated (checked on
 	// every measured connection); nil for in-process rows.
 	TLS *benchTLSInfo `json:"tls,omitempty"`
@@ -338,6 +353,26 @@ func benchComputeLessons(rep *benchReport) {
 		})
 	}
 	benchComputeHandshakeLessons(rep, hsCPU)
+	benchComputePathLesson(rep, seal)
+}
+
+// benchComputePathLesson adds what the CPU's AES instructions change: the
+// same AES-128-GCM sealing on minitls's hardware path and on its portable
+// Go path (seal is the hardware path's row). It adds nothing when minitls
+// runs the portable path anyway (no "-portable" rows).
+func benchComputePathLesson(rep *benchReport, seal *benchRow) {
+	portable, aes, aesPortable := rep.row(seal.ID+"-portable"), rep.row("aes128-4blocks"), rep.row("aes128-4blocks-portable")
+	if portable == nil || aes == nil || aesPortable == nil {
+		return
+	}
+	m := portable.Minitls.NsPerOp / seal.Minitls.NsPerOp
+	s := portable.Minitls.NsPerOp / portable.Stdlib.NsPerOp
+	rep.Lessons = append(rep.Lessons, benchLesson{
+		ID: "hardware-over-portable", Unit: "x", From: []string{seal.ID, portable.ID}, Minitls: m, Stdlib: s,
+		Text: fmt.Sprintf("What AES instructions change: minitls seals 16 KiB with AES-128-GCM in %s on its %s path and in %s in portable Go (bitsliced AES, GHASH by integer multiplication), %s× faster (AES-128 on 4 blocks: %s×); Go's standard library, on AES-NI and PCLMULQDQ, is %s× minitls's portable Go. The lessons above use the %s path.",
+			benchDur(seal.Minitls.NsPerOp), seal.Path, benchDur(portable.Minitls.NsPerOp), benchNum(m),
+			benchNum(aesPortable.Minitls.NsPerOp/aes.Minitls.NsPerOp), benchNum(s), seal.Path),
+	})
 }
 
 // benchComputeHandshakeLessons adds what the three kinds of handshake teach,
@@ -375,7 +410,18 @@ func benchComputeHandshakeLessons(rep *benchReport, rsa *benchRow) {
 // benchWriteText prints the report for a person.
 func benchWriteText(w io.Writer, rep *benchReport) {
 	fmt.Fprintf(w, "minitls bench (%s run, %d rounds of ~%s per figure, median)\n", rep.Mode, rep.Rounds, time.Duration(rep.RoundTargetMS*float64(time.Millisecond)))
-	fmt.Fprintf(w, "CPU: %s (%d logical CPUs, GOMAXPROCS %d) · Go %s %s/%s\n\n", rep.CPU, rep.NumCPU, rep.GOMAXPROCS, rep.GoVersion, rep.GOOS, rep.GOARCH)
+	cpu := fmt.Sprintf("CPU: %s (%d logical CPUs, GOMAXPROCS %d) · Go %s %s/%s", rep.CPU, rep.NumCPU, rep.GOMAXPROCS, rep.GoVersion, rep.GOOS, rep.GOARCH)
+	for _, l := range cliWrapWords(cpu, cliWidth) {
+		fmt.Fprintln(w, l)
+	}
+	path := fmt.Sprintf("minitls AES path: %s — %s.", rep.AESPath, rep.AESPathDescription)
+	if rep.AESPath != "portable" {
+		path += " The rows marked portable run the same operation on minitls's portable Go code."
+	}
+	for _, l := range cliWrapWords(path, cliWidth) {
+		fmt.Fprintln(w, l)
+	}
+	fmt.Fprintln(w)
 	width := len("operation")
 	for _, r := range rep.Results {
 		width = max(width, benchRuneLen(r.Operation))

@@ -24,6 +24,7 @@ import (
 	mgcm "minitls/cipher/gcm"
 	mrsa "minitls/cipher/rsa"
 	"minitls/handshake"
+	"minitls/internal/impl"
 	"minitls/record"
 	"minitls/x509lite"
 )
@@ -42,7 +43,11 @@ type benchCase struct {
 	bytes                      int64
 	loopback, serverCPU        bool
 	tls                        *benchTLSInfo // what a loopback case negotiates
-	prepare                    func() (ops [2]benchOp, cleanup func(), err error)
+	// path, when set, is the AES/GCM path minitls's ciphers are made for
+	// in prepare (impl.Force): the symmetric rows run once on the fastest
+	// path and once more on the portable one.
+	path    *impl.Path
+	prepare func() (ops [2]benchOp, cleanup func(), err error)
 }
 
 var benchImplNames = [2]string{"minitls", "stdlib"}
@@ -51,7 +56,7 @@ var benchImplNames = [2]string{"minitls", "stdlib"}
 func benchMeasure(s benchSettings, p *benchProgress) (*benchReport, error) {
 	start := time.Now()
 	rep := &benchReport{
-		Schema: benchSchema, CPU: benchCPUName(), GoVersion: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
+		Schema: benchSchema, CPU: benchCPUName(), AESPath: impl.Current().String(), AESPathDescription: impl.Current().Describe(), GoVersion: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
 		NumCPU: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), Mode: s.mode,
 		RoundTargetMS: float64(s.roundTarget) / float64(time.Millisecond), Rounds: s.rounds, BulkBytes: s.bulkBytes,
 		ServerCPUMethod: benchServerCPUMethod, Started: start.UTC().Truncate(time.Second),
@@ -91,7 +96,14 @@ func benchMeasure(s benchSettings, p *benchProgress) (*benchReport, error) {
 // server's CPU time for the server-CPU rows; they are not locked, since a
 // locked client thread would slow the connection (see bench_net.go).
 func benchMeasureCase(s benchSettings, c benchCase, detail func(string)) (benchRow, error) {
-	ops, cleanup, err := c.prepare()
+	prepare := c.prepare
+	if c.path != nil {
+		prepare = func() ([2]benchOp, func(), error) {
+			defer impl.Force(*c.path)()
+			return c.prepare()
+		}
+	}
+	ops, cleanup, err := prepare()
 	if err != nil {
 		return benchRow{}, err
 	}
@@ -134,6 +146,9 @@ func benchMeasureCase(s benchSettings, c benchCase, detail func(string)) (benchR
 		primary, clock = wall, benchClockWall
 	}
 	row := benchRow{ID: c.id, Group: c.group, Operation: c.operation, Unit: c.unit, BytesPerOp: c.bytes, Clock: clock, TLS: c.tls}
+	if c.path != nil {
+		row.Path = c.path.String()
+	}
 	for i, f := range []*benchFigure{&row.Minitls, &row.Stdlib} {
 		// A time too short for the clock to see (possible only for CPU
 		// times in the test's tiny runs) counts as 1 ns, so every figure
@@ -324,7 +339,22 @@ func benchCases(fx *benchFixture, s benchSettings) []benchCase {
 	}
 
 	var cases []benchCase
-	cases = append(cases, benchCase{
+	// symmetric adds a row timing minitls on the path it uses by default
+	// (the fastest this CPU has) and, when that is a hardware path, the
+	// same operation again on the portable Go path: the pair shows what the
+	// CPU's AES instructions change.
+	fastest, portable := impl.Current(), impl.Portable
+	symmetric := func(c benchCase) {
+		c.path = &fastest
+		cases = append(cases, c)
+		if fastest != impl.Portable {
+			c.id += "-portable"
+			c.operation = "  portable path (bitsliced Go)"
+			c.path = &portable
+			cases = append(cases, c)
+		}
+	}
+	symmetric(benchCase{
 		id: "aes128-4blocks", group: "symmetric", operation: "AES-128 encrypt 4 blocks (EncryptBlocks)", unit: benchUnitMBs, bytes: 64,
 		prepare: func() ([2]benchOp, func(), error) {
 			mb, err := maes.NewCipher(key)
@@ -362,7 +392,7 @@ func benchCases(fx *benchFixture, s benchSettings) []benchCase {
 				id, verb = "gcm-open-"+size.name, "Open"
 			}
 			label := fmt.Sprintf("AES-128-GCM %s %s", verb, benchSpaceUnit(size.name))
-			cases = append(cases, benchCase{
+			symmetric(benchCase{
 				id: id, group: "symmetric", operation: label, unit: benchUnitMBs, bytes: int64(size.n),
 				prepare: func() ([2]benchOp, func(), error) {
 					aeads, err := newAEADs()
@@ -389,7 +419,7 @@ func benchCases(fx *benchFixture, s benchSettings) []benchCase {
 			})
 		}
 	}
-	cases = append(cases, benchCase{
+	symmetric(benchCase{
 		// crypto/tls does not export its record layer, so both columns run
 		// minitls's record layer; the stdlib column plugs in crypto/aes +
 		// cipher.NewGCM, which isolates what the AEAD costs inside a record.

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"minitls/internal/impl"
 )
 
 // These tests run the real `minitls bench` code path, every operation and
@@ -30,21 +32,23 @@ import (
 // benchTestReport mirrors the documented JSON schema (see benchReport),
 // written out again here so that a renamed field breaks the test.
 type benchTestReport struct {
-	Schema          string  `json:"schema"`
-	CPU             string  `json:"cpu"`
-	GoVersion       string  `json:"go_version"`
-	GOOS            string  `json:"goos"`
-	GOARCH          string  `json:"goarch"`
-	NumCPU          int     `json:"num_cpu"`
-	GOMAXPROCS      int     `json:"gomaxprocs"`
-	Mode            string  `json:"mode"`
-	RoundTargetMS   float64 `json:"round_target_ms"`
-	Rounds          int     `json:"rounds"`
-	BulkBytes       int64   `json:"bulk_bytes"`
-	ServerCPUMethod string  `json:"server_cpu_method"`
-	Started         string  `json:"started"`
-	ElapsedS        float64 `json:"elapsed_s"`
-	Results         []struct {
+	Schema             string  `json:"schema"`
+	CPU                string  `json:"cpu"`
+	AESPath            string  `json:"aes_path"`
+	AESPathDescription string  `json:"aes_path_description"`
+	GoVersion          string  `json:"go_version"`
+	GOOS               string  `json:"goos"`
+	GOARCH             string  `json:"goarch"`
+	NumCPU             int     `json:"num_cpu"`
+	GOMAXPROCS         int     `json:"gomaxprocs"`
+	Mode               string  `json:"mode"`
+	RoundTargetMS      float64 `json:"round_target_ms"`
+	Rounds             int     `json:"rounds"`
+	BulkBytes          int64   `json:"bulk_bytes"`
+	ServerCPUMethod    string  `json:"server_cpu_method"`
+	Started            string  `json:"started"`
+	ElapsedS           float64 `json:"elapsed_s"`
+	Results            []struct {
 		ID         string          `json:"id"`
 		Group      string          `json:"group"`
 		Operation  string          `json:"operation"`
@@ -54,6 +58,7 @@ type benchTestReport struct {
 		Stdlib     benchTestFigure `json:"stdlib"`
 		Ratio      float64         `json:"ratio"`
 		Clock      string          `json:"clock"`
+		Path       string          `json:"path"`
 		TLS        *struct {
 			Suite   string `json:"suite"`
 			Curve   string `json:"curve"`
@@ -79,15 +84,48 @@ type benchTestFigure struct {
 	WallRounds  []float64 `json:"wall_rounds_ns_per_op"`
 }
 
-// benchWantIDs are the rows issues 8, 10 and 11 ask for, in table order.
-var benchWantIDs = []string{
+// benchSymmetricIDs are the rows that run on minitls's AES/GCM path, in
+// table order; on a CPU with a hardware path each is followed by its
+// "-portable" twin (issue 15).
+var benchSymmetricIDs = []string{
 	"aes128-4blocks",
 	"gcm-seal-64B", "gcm-seal-1KiB", "gcm-seal-16KiB", "gcm-open-64B", "gcm-open-1KiB", "gcm-open-16KiB",
-	"record-16KiB", "prf-tls12",
+	"record-16KiB",
+}
+
+// benchWantIDs are the rows issues 8, 10, 11 and 15 ask for, in table order.
+var benchWantIDs = append(benchWantSymmetric(), []string{
+	"prf-tls12",
 	"rsa-2048-decrypt", "rsa-2048-encrypt", "rsa-2048-sign", "rsa-2048-verify",
 	"rsa-3072-decrypt", "rsa-3072-encrypt", "rsa-3072-sign", "rsa-3072-verify",
 	"handshake", "handshake-server-cpu", "handshake-ecdhe", "handshake-ecdhe-server-cpu",
 	"handshake-resumed", "handshake-resumed-server-cpu", "bulk-transfer", "bulk-server-cpu",
+}...)
+
+func benchWantSymmetric() []string {
+	var ids []string
+	for _, id := range benchSymmetricIDs {
+		ids = append(ids, id)
+		if impl.Current() != impl.Portable {
+			ids = append(ids, id+"-portable")
+		}
+	}
+	return ids
+}
+
+// benchWantPath is the path a row's minitls figure must say it ran on: the
+// fastest for the symmetric rows, portable for their twins, none for the
+// others.
+func benchWantPath(id string) string {
+	for _, s := range benchSymmetricIDs {
+		switch id {
+		case s:
+			return impl.Current().String()
+		case s + "-portable":
+			return "portable"
+		}
+	}
+	return ""
 }
 
 // benchWantTLS is what each loopback row must say its connections
@@ -133,7 +171,10 @@ func TestBenchJSONAndSVG(t *testing.T) {
 	if dec.More() {
 		t.Fatal("-json output has more than one JSON value")
 	}
-	if rep.Schema != "minitls-bench/2" || rep.GoVersion != runtime.Version() || rep.CPU == "" || rep.GOARCH != runtime.GOARCH {
+	if rep.AESPath != impl.Current().String() || rep.AESPathDescription != impl.Current().Describe() {
+		t.Errorf("aes_path %q (%q), want %v", rep.AESPath, rep.AESPathDescription, impl.Current())
+	}
+	if rep.Schema != "minitls-bench/3" || rep.GoVersion != runtime.Version() || rep.CPU == "" || rep.GOARCH != runtime.GOARCH {
 		t.Errorf("header: schema %q go %q cpu %q arch %q", rep.Schema, rep.GoVersion, rep.CPU, rep.GOARCH)
 	}
 	if rep.Rounds < 3 || rep.Mode != "tiny" || rep.BulkBytes <= 0 || rep.ServerCPUMethod == "" {
@@ -178,6 +219,9 @@ func TestBenchJSONAndSVG(t *testing.T) {
 			t.Errorf("%s: loopback row without a tls object", r.ID)
 		} else if got := [3]string{r.TLS.Suite, r.TLS.Curve, map[bool]string{true: "resumed", false: "full"}[r.TLS.Resumed]}; got != w {
 			t.Errorf("%s: tls %v, want %v", r.ID, got, w)
+		}
+		if r.Path != benchWantPath(r.ID) {
+			t.Errorf("%s: path %q, want %q", r.ID, r.Path, benchWantPath(r.ID))
 		}
 		if r.Operation == "" || r.Group == "" {
 			t.Errorf("%s: operation %q group %q", r.ID, r.Operation, r.Group)
@@ -244,6 +288,14 @@ func TestBenchJSONAndSVG(t *testing.T) {
 			func(i int) float64 { return ns["handshake-ecdhe-server-cpu"][i] / ns["handshake-server-cpu"][i] }},
 		"full-over-resumed-server-cpu": {[]string{"handshake-server-cpu", "handshake-resumed-server-cpu"},
 			func(i int) float64 { return ns["handshake-server-cpu"][i] / ns["handshake-resumed-server-cpu"][i] }},
+	}
+	if impl.Current() != impl.Portable {
+		// minitls: portable time / hardware time; stdlib: portable / stdlib.
+		wants["hardware-over-portable"] = want{[]string{"gcm-seal-16KiB", "gcm-seal-16KiB-portable"},
+			func(i int) float64 {
+				p := ns["gcm-seal-16KiB-portable"]
+				return p[0] / [2]float64{ns["gcm-seal-16KiB"][0], p[1]}[i]
+			}}
 	}
 	seen := map[string]bool{}
 	for _, l := range rep.Lessons {
@@ -384,8 +436,15 @@ func TestBenchText(t *testing.T) {
 	if rows != len(benchWantIDs) {
 		t.Errorf("%d table rows with two figures and a ratio, want %d:\n%s", rows, len(benchWantIDs), stdout)
 	}
-	if n := strings.Count(stdout, "\n  • "); n != 7 || !strings.Contains(stdout, "What the numbers say:") {
-		t.Errorf("%d lessons, want 7:\n%s", n, stdout)
+	lessons := 7
+	if impl.Current() != impl.Portable {
+		lessons++ // hardware-over-portable
+	}
+	if n := strings.Count(stdout, "\n  • "); n != lessons || !strings.Contains(stdout, "What the numbers say:") {
+		t.Errorf("%d lessons, want %d:\n%s", n, lessons, stdout)
+	}
+	if !strings.Contains(stdout, "minitls AES path: "+impl.Current().String()+" — ") {
+		t.Errorf("header does not name the AES path %v:\n%s", impl.Current(), stdout)
 	}
 	for _, l := range lines {
 		if cliTestColumns(l) > cliWidth {
