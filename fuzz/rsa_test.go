@@ -219,49 +219,67 @@ func fuzzDigest(h crypto.Hash, msg []byte) []byte {
 }
 
 // FuzzNat checks minitls's constant-time modular arithmetic against math/big
-// on arbitrary operands: ModMul (Montgomery multiplication), ModExp (fixed
-// 4-bit window exponentiation) and ModReduce (reduction of a wider number),
-// for any odd modulus m > 1; an even modulus, 0 or 1 must give ErrModulus.
-// Operand sizes are capped (modulus 4096 bits, exponent 512 bits) to keep
-// each execution cheap.
+// on arbitrary operands, on every implementation this CPU and build can run
+// (mrsa.Implementations(): the portable Go code and each assembly path):
+// ModMul (Montgomery multiplication), ModExp (fixed 4-bit window
+// exponentiation) and ModReduce (reduction of a wider number), for any odd
+// modulus m > 1; an even modulus, 0 or 1 must give ErrModulus. Operand sizes
+// are capped (modulus 4096 bits, exponent 512 bits) to keep each execution
+// cheap. The seeds include moduli of exactly the widths with assembly (1024,
+// 1536, 2048, 3072 and 4096 bits), with the top limb full and nearly empty.
 func FuzzNat(f *testing.F) {
 	f.Add([]byte{0x0b}, []byte{7}, []byte{9}, []byte{0x03})
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe}, []byte{2}, []byte{0xff, 0x01})
 	f.Add([]byte{0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, []byte{0x12, 0x34}, bytes.Repeat([]byte{0xee}, 40), []byte{})
 	f.Add([]byte{0x10}, []byte{1}, []byte{1}, []byte{1})
+	for _, bits := range []int{1024, 1536, 2048, 3072, 4096} {
+		full := bytes.Repeat([]byte{0xff}, bits/8)                       // top limb all ones, m = 2^bits - 1
+		empty := append([]byte{1}, bytes.Repeat([]byte{0}, bits/8-8)...) // top limb 1
+		empty = append(empty, 0, 0, 0, 0, 0, 0, 0, 0x35)
+		f.Add(full, bytes.Repeat([]byte{0xfe}, bits/8), bytes.Repeat([]byte{0xab}, bits/4), bytes.Repeat([]byte{0xc3}, 64))
+		f.Add(empty, []byte{1}, bytes.Repeat([]byte{0x5a}, bits/8+3), []byte{0x01, 0x00, 0x01})
+	}
 	f.Fuzz(func(t *testing.T, m, a, b, e []byte) {
 		if len(m) > 512 || len(a) > 1024 || len(b) > 1024 || len(e) > 64 {
 			return
 		}
-		M := new(big.Int).SetBytes(m)
-		A, B, E := new(big.Int).SetBytes(a), new(big.Int).SetBytes(b), new(big.Int).SetBytes(e)
-		size := len(M.Bytes())
-		gotMul, err := mrsa.ModMul(a, b, m)
-		if M.Bit(0) == 0 || M.Cmp(big.NewInt(1)) == 0 {
-			if !errors.Is(err, mrsa.ErrModulus) {
-				t.Fatalf("modulus %x: error %v, want ErrModulus", M, err)
-			}
-			return
+		for _, impl := range mrsa.Implementations() {
+			checkNat(t, impl, m, a, b, e)
 		}
-		if err != nil {
-			t.Fatalf("ModMul: %v", err)
-		}
-		check := func(what string, got []byte, want *big.Int) {
-			t.Helper()
-			if w := want.FillBytes(make([]byte, size)); !bytes.Equal(got, w) {
-				t.Fatalf("%s mod %x: minitls %x, math/big %x", what, M, got, w)
-			}
-		}
-		check("a·b", gotMul, new(big.Int).Mod(new(big.Int).Mul(A, B), M))
-		gotExp, err := mrsa.ModExp(a, e, m)
-		if err != nil {
-			t.Fatalf("ModExp: %v", err)
-		}
-		check("a^e", gotExp, new(big.Int).Exp(A, E, M))
-		gotRed, err := mrsa.ModReduce(b, m)
-		if err != nil {
-			t.Fatalf("ModReduce: %v", err)
-		}
-		check("b", gotRed, new(big.Int).Mod(B, M))
 	})
+}
+
+// checkNat is one FuzzNat execution on one implementation.
+func checkNat(t *testing.T, impl string, m, a, b, e []byte) {
+	t.Helper()
+	M := new(big.Int).SetBytes(m)
+	A, B, E := new(big.Int).SetBytes(a), new(big.Int).SetBytes(b), new(big.Int).SetBytes(e)
+	size := len(M.Bytes())
+	gotMul, err := mrsa.ModMulOn(impl, a, b, m)
+	if M.Bit(0) == 0 || M.Cmp(big.NewInt(1)) == 0 {
+		if !errors.Is(err, mrsa.ErrModulus) {
+			t.Fatalf("%s: modulus %x: error %v, want ErrModulus", impl, M, err)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("%s: ModMul: %v", impl, err)
+	}
+	check := func(what string, got []byte, want *big.Int) {
+		t.Helper()
+		if w := want.FillBytes(make([]byte, size)); !bytes.Equal(got, w) {
+			t.Fatalf("%s: %s mod %x: minitls %x, math/big %x", impl, what, M, got, w)
+		}
+	}
+	check("a·b", gotMul, new(big.Int).Mod(new(big.Int).Mul(A, B), M))
+	gotExp, err := mrsa.ModExpOn(impl, a, e, m)
+	if err != nil {
+		t.Fatalf("%s: ModExp: %v", impl, err)
+	}
+	check("a^e", gotExp, new(big.Int).Exp(A, E, M))
+	gotRed, err := mrsa.ModReduceOn(impl, b, m)
+	if err != nil {
+		t.Fatalf("%s: ModReduce: %v", impl, err)
+	}
+	check("b", gotRed, new(big.Int).Mod(B, M))
 }

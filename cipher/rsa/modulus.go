@@ -37,13 +37,29 @@ type modulus struct {
 	m0inv  uint // -m⁻¹ mod 2^W
 	rr     nat  // R² mod m, R = 2^(W·n)
 	one    nat  // R mod m: 1 in Montgomery form
+	// path, if not pathActive, pins this modulus' arithmetic to one path
+	// (the byte-level ModMulOn and friends); RSA keys leave it unset and
+	// follow activePath.
+	path path
+}
+
+// pathNow returns the path m's arithmetic runs on now.
+func (m *modulus) pathNow() path {
+	if m.path != pathActive {
+		return m.path
+	}
+	return activePath()
 }
 
 // newModulus builds a modulus from its big-endian encoding. Leading zero bytes
 // are stripped first, so the width follows the value's byte length: callers
 // pass public values (RSA moduli) or values whose size is fixed by the key
 // size (primes).
-func newModulus(b []byte) (*modulus, error) {
+func newModulus(b []byte) (*modulus, error) { return newModulusOn(b, pathActive) }
+
+// newModulusOn is newModulus with the arithmetic pinned to path p
+// (pathActive: follow activePath).
+func newModulusOn(b []byte, p path) (*modulus, error) {
 	for len(b) > 0 && b[0] == 0 {
 		b = b[1:]
 	}
@@ -51,15 +67,18 @@ func newModulus(b []byte) (*modulus, error) {
 	if err != nil || len(x) == 0 {
 		return nil, ErrModulus
 	}
-	return newModulusFromNat(x)
+	return newModulusFromNatOn(x, p)
 }
 
 // newModulusFromNat builds a modulus from x, whose top limb must be non-zero.
-func newModulusFromNat(x nat) (*modulus, error) {
+func newModulusFromNat(x nat) (*modulus, error) { return newModulusFromNatOn(x, pathActive) }
+
+// newModulusFromNatOn is newModulusFromNat with the arithmetic pinned to p.
+func newModulusFromNatOn(x nat, p path) (*modulus, error) {
 	if len(x) == 0 || x[0]&1 == 0 || x[len(x)-1] == 0 || (len(x) == 1 && x[0] == 1) {
 		return nil, ErrModulus
 	}
-	m := &modulus{m: x, bitLen: x.bitLenVarTime()}
+	m := &modulus{m: x, bitLen: x.bitLenVarTime(), path: p}
 	m.m0inv = minusInverseModW(x[0])
 	m.one = m.computeR()
 	m.rr = m.computeRR()

@@ -48,7 +48,7 @@ func montSqrADX32(out, a, m, t *uint, m0inv uint)
 // width, and reports whether it did. The choice depends only on the path and
 // the width, both public.
 func montMulAsm(m *modulus, out, a, b, t nat) bool {
-	if activePath() != pathMULXADX {
+	if m.pathNow() != pathMULXADX {
 		return false
 	}
 	n := len(m.m)
@@ -76,7 +76,7 @@ func montMulAsm(m *modulus, out, a, b, t nat) bool {
 // dedicated squaring (the public operations' 48 and 64 limbs) square with
 // the multiplication.
 func montSqrAsm(m *modulus, out, a, t nat) bool {
-	if activePath() != pathMULXADX {
+	if m.pathNow() != pathMULXADX {
 		return false
 	}
 	n := len(m.m)

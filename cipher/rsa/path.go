@@ -1,6 +1,7 @@
 package rsa
 
 import (
+	"errors"
 	"fmt"
 	"sync/atomic"
 )
@@ -25,13 +26,16 @@ import (
 type path uint8
 
 const (
-	pathPortable path = iota // Go code, every platform
+	pathActive   path = iota // no choice of its own: whatever activePath says
+	pathPortable             // Go code, every platform
 	pathMULXADX              // amd64 MULX/ADCX/ADOX assembly
 )
 
 // String returns the path's name as Implementation reports it.
 func (p path) String() string {
 	switch p {
+	case pathActive:
+		return "active"
 	case pathPortable:
 		return "portable"
 	case pathMULXADX:
@@ -57,6 +61,29 @@ func Implementation() string { return path(currentPath.Load()).String() }
 
 // activePath returns the path to use now.
 func activePath() path { return path(currentPath.Load()) }
+
+// Implementations returns the names of the paths this CPU and build can run,
+// "portable" first and the fastest, which RSA uses, last.
+func Implementations() []string {
+	names := make([]string, len(supportedPaths))
+	for i, p := range supportedPaths {
+		names[i] = p.String()
+	}
+	return names
+}
+
+// ErrImplementation reports a name that is not one of Implementations().
+var ErrImplementation = errors.New("minitls/cipher/rsa: no such arithmetic implementation on this CPU and build; use one of rsa.Implementations()")
+
+// pathNamed returns the supported path called name.
+func pathNamed(name string) (path, error) {
+	for _, p := range supportedPaths {
+		if p.String() == name {
+			return p, nil
+		}
+	}
+	return 0, fmt.Errorf("%w (asked for %q, have %v)", ErrImplementation, name, Implementations())
+}
 
 // forcePath makes the arithmetic use p from now on and returns a function
 // that restores the previous choice. It is for tests, which run every

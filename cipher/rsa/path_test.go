@@ -1,6 +1,7 @@
 package rsa
 
 import (
+	"errors"
 	"math/big"
 	"slices"
 	"testing"
@@ -188,5 +189,41 @@ func TestForcePath(t *testing.T) {
 	}
 	if supportedPaths[0] != pathPortable {
 		t.Errorf("supported paths %v do not start with portable", supportedPaths)
+	}
+}
+
+// TestByteArithmeticOn checks the exported ...On entry points on every
+// implementation against math/big at the widths with assembly, and that an
+// unknown implementation name is ErrImplementation.
+func TestByteArithmeticOn(t *testing.T) {
+	for _, impl := range Implementations() {
+		t.Run(impl, func(t *testing.T) {
+			rapid.Check(t, func(t *rapid.T) {
+				m := drawWideModulus(t, rapid.SampledFrom(asmWidths).Draw(t, "limbs"))
+				mb := m.Bytes()
+				a := drawOperand(t, m, "a").Bytes()
+				b := rapid.SliceOfN(rapid.Byte(), 0, 2*len(mb)+5).Draw(t, "b")
+				e := rapid.SliceOfN(rapid.Byte(), 0, 24).Draw(t, "e")
+				A, B, E := new(big.Int).SetBytes(a), new(big.Int).SetBytes(b), new(big.Int).SetBytes(e)
+				want := func(x *big.Int) []byte { return x.FillBytes(make([]byte, len(mb))) }
+				got, err := ModMulOn(impl, a, b, mb)
+				if err != nil || !slices.Equal(got, want(new(big.Int).Mod(new(big.Int).Mul(A, B), m))) {
+					t.Fatalf("ModMulOn = %x, %v", got, err)
+				}
+				got, err = ModExpOn(impl, a, e, mb)
+				if err != nil || !slices.Equal(got, want(new(big.Int).Exp(A, E, m))) {
+					t.Fatalf("ModExpOn = %x, %v", got, err)
+				}
+				got, err = ModReduceOn(impl, b, mb)
+				if err != nil || !slices.Equal(got, want(new(big.Int).Mod(B, m))) {
+					t.Fatalf("ModReduceOn = %x, %v", got, err)
+				}
+			})
+		})
+	}
+	for _, name := range []string{"", "avx-9000", "active"} {
+		if _, err := ModMulOn(name, []byte{1}, []byte{1}, []byte{3}); !errors.Is(err, ErrImplementation) {
+			t.Errorf("ModMulOn(%q): %v, want ErrImplementation", name, err)
+		}
 	}
 }
