@@ -139,10 +139,11 @@ func (hs *clientState) sendClientHello() error {
 			return err
 		}
 	}
-	// We can verify PKCS#1 v1.5 signatures with SHA-256/384/512 (and the
-	// chain may use them); spec: rfc5246#7.4.1.4.1.
-	if err := add(ExtSignatureAlgorithms, &SignatureAlgorithms{Schemes: []SignatureScheme{
-		PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512}}); err != nil {
+	// We can verify RSASSA-PSS (rsa_pss_rsae_*) and PKCS#1 v1.5 signatures
+	// with SHA-256/384/512 in the ServerKeyExchange, and PKCS#1 v1.5 in the
+	// chain; PSS first, as crypto/tls lists them.
+	// spec: rfc5246#7.4.1.4.1, rfc8446#4.2.3
+	if err := add(ExtSignatureAlgorithms, &SignatureAlgorithms{Schemes: clientSignatureSchemes}); err != nil {
 		return err
 	}
 	if !c.config.disableEMS {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 
-	"minitls/cipher/rsa"
 	"minitls/x509lite"
 )
 
@@ -29,8 +28,8 @@ type ecdheChoice struct {
 	why    string // when !ok: what was missing, for the error text
 }
 
-// chooseECDHE picks the server's first group that the client lists and the
-// client's first PKCS#1 v1.5 scheme that minitls can sign with. A client
+// chooseECDHE picks the server's first group that the client lists and a
+// signature scheme (chooseSignatureScheme). A client
 // without supported_groups gets no ECDHE (RFC 8422 makes the extension the
 // way to say which curves it has); one without signature_algorithms gets no
 // ECDHE either, since its default is SHA-1, which minitls does not sign
@@ -72,24 +71,48 @@ func chooseECDHE(config *Config, m *ClientHello) (ecdheChoice, error) {
 		return ecdheChoice{why: fmt.Sprintf("the client's groups %v include none of ours %v", groups, config.curves())}, nil
 	}
 	schemes, _ := m.SignatureSchemes()
-	for _, s := range schemes {
-		if signatureHash(s) != 0 {
-			ch.scheme = s
-			break
-		}
-	}
-	if ch.scheme == 0 {
-		return ecdheChoice{why: "the client's signature_algorithms lists no rsa_pkcs1_sha256/384/512"}, nil
+	if ch.scheme = chooseSignatureScheme(config, schemes); ch.scheme == 0 {
+		return ecdheChoice{why: "the client's signature_algorithms lists none of rsa_pss_rsae_sha256/384/512 and rsa_pkcs1_sha256/384/512"}, nil
 	}
 	ch.ok = true
 	return ch, nil
 }
 
+// chooseSignatureScheme picks the scheme the server signs its
+// ServerKeyExchange with, from the client's signature_algorithms: the
+// client's first rsa_pss_rsae_* that every certificate key can sign with,
+// else its first rsa_pkcs1_* (SHA-256/384/512); 0 if there is none. PSS
+// comes first, as in crypto/tls: it is the scheme with a security proof,
+// and the only RSA signature TLS 1.3 keeps for handshake messages.
+//
+// spec: rfc5246#7.4.1.4.1, rfc8446#4.2.3
+func chooseSignatureScheme(config *Config, offered []SignatureScheme) SignatureScheme {
+	fitsAll := func(s SignatureScheme) bool {
+		for _, c := range config.Certificates {
+			if c.PrivateKey != nil && !signatureFits(s, &c.PrivateKey.PublicKey) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, s := range offered {
+		if isPSS(s) && fitsAll(s) {
+			return s
+		}
+	}
+	for _, s := range offered {
+		if !isPSS(s) && signatureHash(s) != 0 {
+			return s
+		}
+	}
+	return 0
+}
+
 // makeServerKeyExchange generates the server's ephemeral key on the chosen
 // group and signs ServerECDHParams with the certificate's private key,
-// with cipher/rsa's PKCS#1 v1.5 signature.
+// with the chosen scheme: RSASSA-PSS or PKCS#1 v1.5 (cipher/rsa).
 //
-// spec: rfc8422#5.4, rfc5246#7.4.3
+// spec: rfc8422#5.4, rfc5246#7.4.3, rfc8446#4.2.3
 func (hs *serverState) makeServerKeyExchange() (*ServerKeyExchange, error) {
 	c := hs.c
 	key, err := generateECDHE(c.config.rand(), hs.ecdhe.curve)
@@ -104,7 +127,7 @@ func (hs *serverState) makeServerKeyExchange() (*ServerKeyExchange, error) {
 	}
 	h := signatureHash(m.SignatureAlgorithm)
 	digest := signedParamsDigest(h, hs.hello.Random[:], hs.serverHello.Random[:], params)
-	if m.Signature, err = rsa.SignPKCS1v15(c.config.rand(), hs.cert.PrivateKey, h, digest); err != nil {
+	if m.Signature, err = signDigest(c.config.rand(), hs.cert.PrivateKey, m.SignatureAlgorithm, digest); err != nil {
 		return nil, fmt.Errorf("%w: signing ServerKeyExchange with the certificate key: %v", ErrConfig, err)
 	}
 	return m, nil
@@ -175,7 +198,7 @@ func (hs *clientState) verifyServerKeyExchange(m *ServerKeyExchange) (serverPara
 		return serverParamsVerified{}, err
 	}
 	digest := signedParamsDigest(h, hs.hello.Random[:], hs.serverHello.Random[:], params)
-	if err := rsa.VerifyPKCS1v15(hs.serverKey, h, digest, m.Signature); err != nil {
+	if err := verifyDigest(hs.serverKey, m.SignatureAlgorithm, digest, m.Signature); err != nil {
 		return serverParamsVerified{}, fmt.Errorf("%w (%v, %v)", ErrBadSignature, m.SignatureAlgorithm, err)
 	}
 	return serverParamsVerified{curve: m.NamedCurve, public: m.PublicKey}, nil

@@ -142,9 +142,9 @@ func TestECDHENegotiation(t *testing.T) {
 		{name: "no supported_groups: RSA fallback", client: func(c *Config) {
 			c.testEditClientHello = func(m *ClientHello) { m.Extensions = dropExt(m.Extensions, ExtSupportedGroups) }
 		}, wantSuite: TLS_RSA_WITH_AES_128_GCM_SHA256},
-		{name: "no usable signature hash: RSA fallback", client: func(c *Config) {
+		{name: "no usable signature scheme (ed25519, ecdsa_secp256r1_sha256): RSA fallback", client: func(c *Config) {
 			c.testEditClientHello = func(m *ClientHello) {
-				m.Extensions = setExt(m.Extensions, Extension{ExtSignatureAlgorithms, []byte{0, 2, 0x08, 0x04}})
+				m.Extensions = setExt(m.Extensions, Extension{ExtSignatureAlgorithms, []byte{0, 4, 0x08, 0x07, 0x04, 0x03}})
 			}
 		}, wantSuite: TLS_RSA_WITH_AES_128_GCM_SHA256},
 		{name: "no shared group, ECDHE only: handshake_failure", client: func(c *Config) {

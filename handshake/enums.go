@@ -216,8 +216,10 @@ func (t ExtensionType) String() string {
 // spec: rfc5246#7.4.1.4.1
 type SignatureScheme uint16
 
-// Signature schemes minitls offers (PKCS#1 v1.5 with RSA, which is what its
-// x509lite verifies) and others named in traces.
+// Signature schemes minitls signs and verifies with RSA keys (PKCS#1 v1.5,
+// which is also what its x509lite verifies in certificates, and RSASSA-PSS
+// with an rsaEncryption key, which RFC 8446 §4.2.3 defines for TLS 1.2 as
+// well) and others named in traces.
 //
 // spec: rfc5246#7.4.1.4.1, rfc8446#4.2.3
 const (
@@ -225,6 +227,9 @@ const (
 	PKCS1WithSHA384 SignatureScheme = 0x0501
 	PKCS1WithSHA512 SignatureScheme = 0x0601
 	PKCS1WithSHA1   SignatureScheme = 0x0201
+	PSSWithSHA256   SignatureScheme = 0x0804 // rsa_pss_rsae_sha256
+	PSSWithSHA384   SignatureScheme = 0x0805 // rsa_pss_rsae_sha384
+	PSSWithSHA512   SignatureScheme = 0x0806 // rsa_pss_rsae_sha512
 )
 
 var signatureSchemeNames = map[SignatureScheme]string{
@@ -236,9 +241,9 @@ var signatureSchemeNames = map[SignatureScheme]string{
 	0x0403:          "ecdsa_secp256r1_sha256",
 	0x0503:          "ecdsa_secp384r1_sha384",
 	0x0603:          "ecdsa_secp521r1_sha512",
-	0x0804:          "rsa_pss_rsae_sha256",
-	0x0805:          "rsa_pss_rsae_sha384",
-	0x0806:          "rsa_pss_rsae_sha512",
+	PSSWithSHA256:   "rsa_pss_rsae_sha256",
+	PSSWithSHA384:   "rsa_pss_rsae_sha384",
+	PSSWithSHA512:   "rsa_pss_rsae_sha512",
 	0x0807:          "ed25519",
 	0x0808:          "ed448",
 	0x0809:          "rsa_pss_pss_sha256",

@@ -3,6 +3,9 @@ package handshake
 import (
 	"crypto"
 	"fmt"
+	"io"
+
+	"minitls/cipher/rsa"
 )
 
 // ecCurveTypeNamed is the only ECCurveType minitls accepts: the curve is
@@ -165,20 +168,77 @@ func signedParamsDigest(h crypto.Hash, clientRandom, serverRandom, params []byte
 	return d.Sum(nil)
 }
 
-// signatureHash returns the hash of a PKCS#1 v1.5 scheme minitls can sign
-// and verify, or 0.
+// signatureHash returns the hash of a scheme minitls can sign and verify
+// with an RSA key (rsa_pkcs1_* and rsa_pss_rsae_* with SHA-256, SHA-384 or
+// SHA-512), or 0.
 //
-// spec: rfc5246#7.4.1.4.1
+// spec: rfc5246#7.4.1.4.1, rfc8446#4.2.3
 func signatureHash(s SignatureScheme) crypto.Hash {
 	switch s {
-	case PKCS1WithSHA256:
+	case PKCS1WithSHA256, PSSWithSHA256:
 		return crypto.SHA256
-	case PKCS1WithSHA384:
+	case PKCS1WithSHA384, PSSWithSHA384:
 		return crypto.SHA384
-	case PKCS1WithSHA512:
+	case PKCS1WithSHA512, PSSWithSHA512:
 		return crypto.SHA512
 	}
 	return 0
+}
+
+// isPSS reports whether s is one of the rsa_pss_rsae_* schemes: RSASSA-PSS
+// with MGF1 over the same hash and a salt as long as the hash.
+//
+// spec: rfc8446#4.2.3
+func isPSS(s SignatureScheme) bool {
+	return s == PSSWithSHA256 || s == PSSWithSHA384 || s == PSSWithSHA512
+}
+
+// clientSignatureSchemes is the client's signature_algorithms, most
+// preferred first: the schemes it can verify, PSS first as in crypto/tls.
+//
+// spec: rfc5246#7.4.1.4.1, rfc8446#4.2.3
+var clientSignatureSchemes = []SignatureScheme{
+	PSSWithSHA256, PSSWithSHA384, PSSWithSHA512,
+	PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512,
+}
+
+// pssOptions are the RSASSA-PSS parameters of rsa_pss_rsae_*: "The length
+// of the Salt MUST be equal to the length of the output of the digest
+// algorithm", and MGF1 uses the same hash.
+//
+// spec: rfc8446#4.2.3
+var pssOptions = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash}
+
+// signatureFits reports whether key can sign with s: PSS needs
+// emLen >= 2·hLen + 2 (rfc8017#9.1.1 step 3 with sLen = hLen), which a
+// 1024-bit key does not give SHA-512. emLen is k, or k - 1 for a modulus
+// of 8m + 1 bits; the smaller one is assumed.
+func signatureFits(s SignatureScheme, key *rsa.PublicKey) bool {
+	if !isPSS(s) {
+		return signatureHash(s) != 0
+	}
+	return key.Size()-1 >= 2*signatureHash(s).Size()+2
+}
+
+// signDigest signs the digest of signed_params with the scheme s.
+//
+// spec: rfc5246#4.7, rfc8446#4.2.3
+func signDigest(random io.Reader, key *rsa.PrivateKey, s SignatureScheme, digest []byte) ([]byte, error) {
+	if isPSS(s) {
+		return rsa.SignPSS(random, key, signatureHash(s), digest, pssOptions)
+	}
+	return rsa.SignPKCS1v15(random, key, signatureHash(s), digest)
+}
+
+// verifyDigest checks a signature over the digest of signed_params with
+// the scheme s.
+//
+// spec: rfc5246#4.7, rfc8446#4.2.3
+func verifyDigest(key *rsa.PublicKey, s SignatureScheme, digest, sig []byte) error {
+	if isPSS(s) {
+		return rsa.VerifyPSS(key, signatureHash(s), digest, sig, pssOptions)
+	}
+	return rsa.VerifyPKCS1v15(key, signatureHash(s), digest, sig)
 }
 
 // ECDHEClientKeyExchange is the ClientKeyExchange of the ECDHE suites: the
