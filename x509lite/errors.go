@@ -37,6 +37,14 @@ var (
 	ErrSignatureAlgorithmMismatch = errors.New("inner and outer signature algorithms differ")
 	// ErrUnsupportedVersion: a version other than v1 or v3.
 	ErrUnsupportedVersion = errors.New("unsupported certificate version")
+	// ErrCriticalNotAllowed: an extension RFC 5280 says conforming CAs
+	// MUST mark non-critical (authorityKeyIdentifier rfc5280#4.2.1.1,
+	// subjectKeyIdentifier rfc5280#4.2.1.2, authorityInfoAccess
+	// rfc5280#4.2.2.1) is marked critical.
+	ErrCriticalNotAllowed = errors.New("marked critical, which RFC 5280 forbids for this extension")
+	// ErrEmptyKeyUsage: a keyUsage extension with no bit set; "at least
+	// one of the bits MUST be set to 1" (rfc5280#4.2.1.3).
+	ErrEmptyKeyUsage = errors.New("keyUsage has no bit set")
 )
 
 // ParseError is returned by ParseCertificate when the certificate is
@@ -112,6 +120,8 @@ const (
 	UnhandledCriticalExtension                          // a critical extension minitls does not implement
 	ChainTooLong                                        // path building gave up: more than maxChainDepth certificates
 	UnsupportedConstraints                              // name or policy constraints, which minitls does not enforce
+	UnsupportedKeySize                                  // an RSA modulus below 2048 or above 8192 bits, or not a whole number of bytes
+	EndEntityIsCA                                       // a serverAuth leaf that asserts cA TRUE or keyCertSign
 )
 
 var invalidReasonNames = map[InvalidReason]string{
@@ -124,6 +134,8 @@ var invalidReasonNames = map[InvalidReason]string{
 	UnhandledCriticalExtension: "unhandled critical extension",
 	ChainTooLong:               "chain too long",
 	UnsupportedConstraints:     "constrained in a way minitls does not enforce",
+	UnsupportedKeySize:         "an RSA key of a size minitls refuses",
+	EndEntityIsCA:              "a CA certificate, which cannot serve as a TLS server's certificate",
 }
 
 // String says what is wrong, for error messages.
@@ -152,7 +164,7 @@ func (e *CertificateInvalidError) Error() string {
 		msg += fmt.Sprintf(" %q", e.Cert.Subject.String())
 	}
 	msg += " is " + e.Reason.String()
-	if e.Reason == BadSignature || e.Reason == IncompatibleUsage || e.Reason == UnhandledCriticalExtension || e.Reason == UnsupportedConstraints {
+	if e.Reason == BadSignature || e.Reason == IncompatibleUsage || e.Reason == UnhandledCriticalExtension || e.Reason == UnsupportedConstraints || e.Reason == UnsupportedKeySize {
 		msg = strings.Replace(msg, " is ", ": ", 1)
 	}
 	if e.Detail != "" {
@@ -177,6 +189,8 @@ var reasonAlerts = map[InvalidReason]uint8{
 	UnhandledCriticalExtension: AlertUnsupportedCertificate, // spec: rfc5246#7.2.2 unsupported_certificate
 	UnsupportedConstraints:     AlertUnsupportedCertificate, // spec: rfc5246#7.2.2 unsupported_certificate
 	ChainTooLong:               AlertCertificateUnknown,     // spec: rfc5246#7.2.2 certificate_unknown
+	UnsupportedKeySize:         AlertUnsupportedCertificate, // spec: rfc5246#7.2.2 unsupported_certificate (a key size outside the profile)
+	EndEntityIsCA:              AlertUnsupportedCertificate, // spec: rfc5246#7.2.2 unsupported_certificate (wrong usage, like IncompatibleUsage)
 }
 
 // Alert returns the TLS alert for the reason, from reasonAlerts

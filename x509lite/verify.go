@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"fmt"
+	"math/bits"
 	"net"
 	"strings"
 	"sync"
@@ -38,8 +39,23 @@ type VerifyOptions struct {
 const maxChainDepth = 8
 
 // maxSignatureChecks bounds the work of path building when a hostile peer
-// sends many intermediates with the same name.
+// sends many intermediates with the same name: one Verify performs at most
+// this many RSA signature verifications, each with a key of at most
+// maxRSABits.
 const maxSignatureChecks = 64
+
+// RSA modulus sizes a verified path accepts, for the leaf, every
+// intermediate and the trust anchor that signs. The floor is the CA/Browser
+// Forum's; the ceiling bounds the CPU a peer can make a client spend on one
+// signature (crypto/tls uses the same 8192), and it is checked before the
+// key is used for anything.
+//
+// spec: CABF BR §6.1.5 ("the modulus size, when encoded, is at least 2048
+// bits, and the modulus size, in bits, is evenly divisible by 8")
+const (
+	minRSABits = 2048
+	maxRSABits = 8192
+)
 
 var (
 	systemOnce  sync.Once
@@ -51,23 +67,47 @@ var (
 // opts.Intermediates, and checks it per the RFC 5280 §6.1 subset minitls
 // implements; it returns the chain, leaf first and root last.
 //
-// Checks, in order: the leaf's validity period at opts.CurrentTime; the host
-// name against subjectAltName only (rfc6125#6.4.4: no Common Name fallback);
-// the leaf's extKeyUsage; then, for every issuer on the path: that it signed
-// the certificate below (RSA PKCS#1 v1.5 over RawTBSCertificate), its
-// validity, that it is a CA (basicConstraints cA; a root without
-// basicConstraints — a v1 root — is accepted as a trust anchor), that
-// keyUsage, when present, includes keyCertSign, that its pathLenConstraint
-// is not exceeded, and that its extKeyUsage, when present, allows the
-// requested usage (as crypto/x509 does). Paths are searched depth-first,
-// trusted roots before intermediates, never revisiting a certificate, at most
-// maxChainDepth long. Certificates with critical extensions minitls does not
-// implement never get here (ParseCertificate refuses them), and a chain
-// with name or policy constraints, critical or not, is refused
-// (UnsupportedConstraints): fail closed.
+// Checks, in order: the leaf's RSA key size (2048 to 8192 bits, a whole
+// number of bytes: UnsupportedKeySize); the leaf's validity period at
+// opts.CurrentTime; the host name against subjectAltName only
+// (rfc6125#6.4.4: no Common Name fallback); the leaf's extKeyUsage; that a
+// leaf used for serverAuth is not a CA (neither basicConstraints cA TRUE
+// nor keyCertSign: EndEntityIsCA); then, for every issuer on the path: its
+// key size, before its key is used; that it signed the certificate below
+// (RSA PKCS#1 v1.5 over RawTBSCertificate); its validity; that it is a CA
+// (basicConstraints cA TRUE; only a v1 root, which has no extensions at
+// all, is trusted without it); that keyUsage, when present, includes
+// keyCertSign; that its pathLenConstraint is not exceeded; and that its
+// extKeyUsage, when present, allows the requested usage (as crypto/x509
+// does). Paths are searched depth-first, trusted roots before
+// intermediates, never revisiting a certificate, at most maxChainDepth long
+// and with at most maxSignatureChecks signature verifications. Certificates
+// with critical extensions minitls does not implement never get here
+// (ParseCertificate refuses them), and a chain with name or policy
+// constraints, critical or not, is refused (UnsupportedConstraints): fail
+// closed.
 //
 // spec: rfc5280#6.1
 func (c *Certificate) Verify(opts VerifyOptions) (chain []*Certificate, err error) {
+	v, err := newVerifier(opts)
+	if err != nil {
+		return nil, err
+	}
+	return v.verify(c)
+}
+
+// verifier is the state of one Verify: the options with their defaults
+// filled in, and the number of signatures checked so far.
+type verifier struct {
+	opts   VerifyOptions
+	now    time.Time
+	usages []ExtKeyUsage
+	checks int // RSA signature verifications done, at most maxSignatureChecks
+}
+
+// newVerifier fills in Verify's defaults: the current time, the system
+// roots, and serverAuth as the usage.
+func newVerifier(opts VerifyOptions) (*verifier, error) {
 	now := opts.CurrentTime
 	if now.IsZero() {
 		now = time.Now()
@@ -79,36 +119,54 @@ func (c *Certificate) Verify(opts VerifyOptions) (chain []*Certificate, err erro
 		}
 		opts.Roots = systemPool
 	}
-	if err := checkValidity(c, now); err != nil {
+	usages := opts.KeyUsages
+	if len(usages) == 0 {
+		usages = []ExtKeyUsage{ExtKeyUsageServerAuth}
+	}
+	return &verifier{opts: opts, now: now, usages: usages}, nil
+}
+
+// verify checks the leaf c on its own, then builds and checks a path from
+// it to a root.
+//
+// spec: rfc5280#6.1
+func (v *verifier) verify(c *Certificate) ([]*Certificate, error) {
+	if err := checkKeySize(c); err != nil {
+		return nil, err
+	}
+	if err := checkValidity(c, v.now); err != nil {
 		return nil, err
 	}
 	if err := checkConstraints(c); err != nil {
 		return nil, err
 	}
-	if opts.DNSName != "" {
-		if err := c.VerifyHostname(opts.DNSName); err != nil {
+	if v.opts.DNSName != "" {
+		if err := c.VerifyHostname(v.opts.DNSName); err != nil {
 			return nil, err
 		}
 	}
-	usages := opts.KeyUsages
-	if len(usages) == 0 {
-		usages = []ExtKeyUsage{ExtKeyUsageServerAuth}
-	}
-	if err := checkExtKeyUsage(c, usages); err != nil {
+	if err := checkExtKeyUsage(c, v.usages); err != nil {
 		return nil, err
 	}
-	if opts.Roots.contains(c) {
+	if v.wants(ExtKeyUsageServerAuth) {
+		if err := checkEndEntity(c); err != nil {
+			return nil, err
+		}
+	}
+	if v.opts.Roots.contains(c) {
 		return []*Certificate{c}, nil
 	}
-	v := &verifier{opts: opts, now: now, usages: usages}
 	return v.build([]*Certificate{c})
 }
 
-type verifier struct {
-	opts   VerifyOptions
-	now    time.Time
-	usages []ExtKeyUsage
-	checks int
+// wants reports whether u is among the requested usages.
+func (v *verifier) wants(u ExtKeyUsage) bool {
+	for _, have := range v.usages {
+		if have == u {
+			return true
+		}
+	}
+	return false
 }
 
 // build extends chain (whose last element still needs an issuer) to a root.
@@ -143,6 +201,11 @@ next:
 			if string(have.Raw) == string(cand.cert.Raw) {
 				continue next // a loop
 			}
+		}
+		// The key is vetted before any arithmetic is done with it.
+		if err := checkKeySize(cand.cert); err != nil {
+			record(err)
+			continue
 		}
 		if v.checks >= maxSignatureChecks {
 			return nil, &CertificateInvalidError{Cert: cur, Reason: ChainTooLong,
@@ -184,14 +247,11 @@ func (v *verifier) checkIssuer(iss *Certificate, chain []*Certificate, root bool
 	if err := checkConstraints(iss); err != nil {
 		return err
 	}
-	// spec: rfc5280#6.1.4 (k): an intermediate must assert cA. A v1 root
-	// has no extensions at all and is trusted as configured.
-	if iss.BasicConstraintsValid && !iss.IsCA || !iss.BasicConstraintsValid && !root {
-		return &CertificateInvalidError{Cert: iss, Reason: NotAuthorizedToSign,
-			Detail: "basicConstraints does not say cA TRUE, so it cannot issue certificates"}
+	if err := checkCA(iss, root); err != nil {
+		return err
 	}
 	// spec: rfc5280#6.1.4 (n)
-	if iss.hasExtension(OIDExtKeyUsage) && iss.KeyUsage&KeyUsageCertSign == 0 {
+	if iss.HasExtension(OIDExtKeyUsage) && iss.KeyUsage&KeyUsageCertSign == 0 {
 		return &CertificateInvalidError{Cert: iss, Reason: NotAuthorizedToSign,
 			Detail: "keyUsage lacks keyCertSign"}
 	}
@@ -201,6 +261,87 @@ func (v *verifier) checkIssuer(iss *Certificate, chain []*Certificate, root bool
 			Detail: fmt.Sprintf("pathLenConstraint %d allows %d intermediate(s) below it, the path has %d", iss.MaxPathLen, iss.MaxPathLen, below)}
 	}
 	return checkExtKeyUsage(iss, v.usages)
+}
+
+// checkCA: an issuer must assert basicConstraints cA TRUE. The one
+// exception is a v1 trust anchor, which has no extensions at all and is
+// trusted as configured; a v3 certificate without basicConstraints is an
+// end entity, even when it sits among the trusted roots.
+//
+// spec: rfc5280#6.1.4 (k), rfc5280#4.2.1.9 ("If the basic constraints
+// extension is not present in a version 3 certificate, or the extension is
+// present but the cA boolean is not asserted, then the certified public key
+// MUST NOT be used to verify certificate signatures.")
+func checkCA(iss *Certificate, root bool) error {
+	switch {
+	case iss.BasicConstraintsValid && iss.IsCA:
+		return nil
+	case iss.BasicConstraintsValid:
+		return &CertificateInvalidError{Cert: iss, Reason: NotAuthorizedToSign,
+			Detail: "basicConstraints does not say cA TRUE, so it cannot issue certificates"}
+	case root && iss.Version == 1:
+		return nil
+	case root:
+		return &CertificateInvalidError{Cert: iss, Reason: NotAuthorizedToSign,
+			Detail: "this trusted root is a v3 certificate without basicConstraints, so it cannot issue certificates (rfc5280#4.2.1.9); only a v1 root may omit it: trust a root that says cA TRUE"}
+	}
+	return &CertificateInvalidError{Cert: iss, Reason: NotAuthorizedToSign,
+		Detail: "it has no basicConstraints extension, so it cannot issue certificates (rfc5280#4.2.1.9)"}
+}
+
+// checkEndEntity: the certificate of a TLS server is an end entity, so it
+// must not be a CA: neither basicConstraints cA TRUE nor keyUsage
+// keyCertSign. A server holding a CA key could otherwise issue itself
+// certificates for any name the CA is trusted for.
+//
+// spec: rfc5280#4.2.1.9, rfc5280#4.2.1.3 ("If the keyCertSign bit is
+// asserted, then the cA bit in the basic constraints extension MUST also be
+// asserted"), CABF BR §7.1.2.7.8 (subscriber basicConstraints: cA MUST be
+// FALSE), CABF BR §7.1.2.7.11 (subscriber keyUsage: keyCertSign MUST NOT
+// be set)
+func checkEndEntity(c *Certificate) error {
+	if c.BasicConstraintsValid && c.IsCA {
+		return &CertificateInvalidError{Cert: c, Reason: EndEntityIsCA,
+			Detail: "basicConstraints says cA TRUE; a server needs an end-entity certificate issued by the CA, not the CA's own certificate"}
+	}
+	if c.KeyUsage&KeyUsageCertSign != 0 {
+		return &CertificateInvalidError{Cert: c, Reason: EndEntityIsCA,
+			Detail: "keyUsage includes keyCertSign; a server needs an end-entity certificate without it"}
+	}
+	return nil
+}
+
+// checkKeySize refuses an RSA modulus below minRSABits, above maxRSABits,
+// or whose bit length is not a multiple of 8. It only counts bits, so it
+// is cheap whatever the peer sent.
+//
+// spec: CABF BR §6.1.5
+func checkKeySize(c *Certificate) error {
+	if c.PublicKey == nil {
+		return &CertificateInvalidError{Cert: c, Reason: UnsupportedKeySize, Detail: "the certificate has no RSA public key"}
+	}
+	size := modulusBits(c.PublicKey.N)
+	var why string
+	switch {
+	case size < minRSABits:
+		why = fmt.Sprintf("the %d-bit RSA key is below the %d-bit minimum (CABF BR §6.1.5): reissue the certificate with a key of at least %d bits", size, minRSABits, minRSABits)
+	case size > maxRSABits:
+		why = fmt.Sprintf("the %d-bit RSA key is above the %d-bit maximum minitls will spend a signature check on: use a key of %d to %d bits", size, maxRSABits, minRSABits, maxRSABits)
+	case size%8 != 0:
+		why = fmt.Sprintf("the RSA modulus has %d bits, not a multiple of 8 (CABF BR §6.1.5): reissue the certificate with a standard key size such as 2048 or 3072", size)
+	default:
+		return nil
+	}
+	return &CertificateInvalidError{Cert: c, Reason: UnsupportedKeySize, Detail: why}
+}
+
+// modulusBits is the bit length of a big-endian magnitude.
+func modulusBits(n []byte) int {
+	n = trimLeadingZeros(n)
+	if len(n) == 0 {
+		return 0
+	}
+	return 8*(len(n)-1) + bits.Len8(n[0])
 }
 
 // constraintExtensions restrict the names or policies below a CA. minitls
@@ -229,7 +370,13 @@ func checkConstraints(c *Certificate) error {
 	return nil
 }
 
-func (c *Certificate) hasExtension(id OID) bool {
+// HasExtension reports whether c carries the extension id. Code that
+// applies an extension's restriction asks this, not whether the parsed
+// field is zero: "keyUsage present" and "no keyUsage bit minitls knows"
+// are different facts.
+//
+// spec: rfc5280#4.2
+func (c *Certificate) HasExtension(id OID) bool {
 	for _, e := range c.Extensions {
 		if e.ID == id {
 			return true
@@ -290,11 +437,15 @@ func checkExtKeyUsage(c *Certificate, usages []ExtKeyUsage) error {
 		Detail: fmt.Sprintf("it allows %s, but %s is needed", strings.Join(have, ", "), strings.Join(want, " or "))}
 }
 
-// CheckSignatureFrom checks that parent's key signed c. It does not check
-// that parent may issue certificates; Verify does.
+// CheckSignatureFrom checks that parent's key signed c. parent's key must
+// be of a size Verify accepts (UnsupportedKeySize otherwise). It does not
+// check that parent may issue certificates; Verify does.
 //
 // spec: rfc5280#6.1.3
 func (c *Certificate) CheckSignatureFrom(parent *Certificate) error {
+	if err := checkKeySize(parent); err != nil {
+		return err
+	}
 	return checkSignature(c, parent)
 }
 

@@ -305,7 +305,7 @@ func TestVerifyPathBuilding(t *testing.T) {
 // TestAlertTable: every InvalidReason has a name and a row in the alert
 // table, and each error type gives the alert RFC 5246 §7.2.2 describes.
 func TestAlertTable(t *testing.T) {
-	for r := Expired; r <= UnsupportedConstraints; r++ {
+	for r := Expired; r <= EndEntityIsCA; r++ {
 		if _, ok := reasonAlerts[r]; !ok {
 			t.Errorf("reason %v has no alert", r)
 		}
@@ -324,6 +324,8 @@ func TestAlertTable(t *testing.T) {
 		{&CertificateInvalidError{Cert: c, Reason: BadSignature}, 42},
 		{&CertificateInvalidError{Cert: c, Reason: IncompatibleUsage}, 43},
 		{&CertificateInvalidError{Cert: c, Reason: ChainTooLong}, 46},
+		{&CertificateInvalidError{Cert: c, Reason: UnsupportedKeySize}, 43},
+		{&CertificateInvalidError{Cert: c, Reason: EndEntityIsCA}, 43},
 		{&HostnameError{Cert: c, Host: "h"}, 42},
 		{&ParseError{Kind: ErrUnsupportedAlgorithm}, 43},
 		{&ParseError{Kind: ErrDuplicateExtension}, 42},

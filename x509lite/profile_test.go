@@ -1,0 +1,501 @@
+package x509lite
+
+import (
+	"crypto"
+	"crypto/rand"
+	stdrsa "crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"errors"
+	"math/big"
+	"sync"
+	"testing"
+	"time"
+
+	"minitls/cipher/rsa"
+)
+
+// This file pins the RFC 5280 / CABF Baseline Requirements profile rules of
+// issue 14. Every chain is issued with x509lite's own CreateCertificate (or
+// built as raw DER where CreateCertificate cannot say it, as for a v1
+// root); crypto/x509's verdict on the same bytes is logged beside ours
+// where the two differ.
+
+// ourTemplate is stdTemplate for CreateCertificate: a CA with keyCertSign
+// and cRLSign, or a serverAuth leaf for "localhost" without
+// basicConstraints.
+func ourTemplate(cn string, ca bool) *Certificate {
+	t := &Certificate{
+		Subject:   NewName(Attr(OIDOrganization, "minitls"), Attr(OIDCommonName, cn)),
+		NotBefore: baseTime.Add(-24 * time.Hour),
+		NotAfter:  baseTime.Add(365 * 24 * time.Hour),
+	}
+	if ca {
+		t.BasicConstraintsValid, t.IsCA, t.MaxPathLen = true, true, -1
+		t.KeyUsage = KeyUsageCertSign | KeyUsageCRLSign
+	} else {
+		t.KeyUsage = KeyUsageDigitalSignature | KeyUsageKeyEncipherment
+		t.ExtKeyUsage = []ExtKeyUsage{ExtKeyUsageServerAuth}
+		t.DNSNames = []string{"localhost"}
+	}
+	return t
+}
+
+// chainPlan describes root → intermediate → leaf before issuing: the
+// templates (for the test to edit), the signing keys, and public keys that
+// replace a certificate's own (a key without its private half: a huge or
+// odd-sized modulus nobody can sign with, set on a certificate whose own
+// key signs nothing, or whose signatures must never be checked).
+type chainPlan struct {
+	root, inter, leaf *Certificate
+	rootKey, interKey *rsa.PrivateKey
+	rootPub, interPub *rsa.PublicKey // nil: the public half of rootKey, interKey
+	leafPub           *rsa.PublicKey // nil: testKeys()[2]
+	rootV1, interV1   bool           // issue as a v1 certificate (raw DER, no extensions)
+}
+
+func newPlan(t testing.TB) *chainPlan {
+	k := testKeys(t)
+	return &chainPlan{
+		root: ourTemplate("minitls test root", true), inter: ourTemplate("minitls test intermediate", true),
+		leaf: ourTemplate("localhost", false), rootKey: k[0].our, interKey: k[1].our, leafPub: &k[2].our.PublicKey,
+	}
+}
+
+// ourChainT is an issued chain, DER.
+type ourChainT struct{ root, inter, leaf []byte }
+
+// issue makes the chain. A certificate is signed through a copy of its
+// issuer carrying the signing key's public half, so a replaced public key
+// (rootPub, interPub) does not stop its private half from signing.
+func (p *chainPlan) issue(t testing.TB) ourChainT {
+	t.Helper()
+	signer := func(c *Certificate, key *rsa.PrivateKey) *Certificate {
+		s := *c
+		s.PublicKey = &key.PublicKey
+		return &s
+	}
+	var c ourChainT
+	var err error
+	rootPub := p.rootPub
+	if rootPub == nil {
+		rootPub = &p.rootKey.PublicKey
+	}
+	if p.rootV1 {
+		c.root = issueV1(t, p.root, p.root.Subject, rootPub, p.rootKey)
+	} else {
+		// A distinct parent with the root's name: the issuer name is the
+		// root's own, and the signature is the root key's.
+		c.root, err = CreateCertificate(rand.Reader, p.root, signer(p.root, p.rootKey), rootPub, p.rootKey)
+		if err != nil {
+			t.Fatalf("issuing the root: %v", err)
+		}
+	}
+	root := mustParse(t, c.root)
+	interPub := p.interPub
+	if interPub == nil {
+		interPub = &p.interKey.PublicKey
+	}
+	if p.interV1 {
+		c.inter = issueV1(t, p.inter, root.Subject, interPub, p.rootKey)
+	} else if c.inter, err = CreateCertificate(rand.Reader, p.inter, signer(root, p.rootKey), interPub, p.rootKey); err != nil {
+		t.Fatalf("issuing the intermediate: %v", err)
+	}
+	if c.leaf, err = CreateCertificate(rand.Reader, p.leaf, signer(mustParse(t, c.inter), p.interKey), p.leafPub, p.interKey); err != nil {
+		t.Fatalf("issuing the leaf: %v", err)
+	}
+	return c
+}
+
+// issueV1 builds a v1 certificate for tmpl's subject, issued by issuer
+// and signed with priv, as raw DER: no version field, no extensions
+// (rfc5280#4.1), which CreateCertificate never makes.
+func issueV1(t testing.TB, tmpl *Certificate, issuer Name, pub *rsa.PublicKey, priv *rsa.PrivateKey) []byte {
+	t.Helper()
+	spki, err := MarshalPKIXPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sigAlg := func(b *DERBuilder) {
+		b.AddSequence(func(b *DERBuilder) { b.AddOID(oidSHA256WithRSA); b.AddNull() })
+	}
+	var tb DERBuilder
+	tb.AddSequence(func(b *DERBuilder) {
+		b.AddUnsignedInteger([]byte{0x01, 0x23})
+		sigAlg(b)
+		marshalName(b, issuer)
+		b.AddSequence(func(b *DERBuilder) { b.AddTime(tmpl.NotBefore); b.AddTime(tmpl.NotAfter) })
+		marshalName(b, tmpl.Subject)
+		b.AddRaw(spki)
+	})
+	tbs, err := tb.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest := sha256.Sum256(tbs)
+	sig, err := rsa.SignPKCS1v15(rand.Reader, priv, crypto.SHA256, digest[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cb DERBuilder
+	cb.AddSequence(func(b *DERBuilder) {
+		b.AddRaw(tbs)
+		sigAlg(b)
+		b.AddBitString(BitString{Bytes: sig, BitLength: 8 * len(sig)})
+	})
+	der, err := cb.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
+// verdict is what both libraries say about one chain.
+type verdict struct {
+	err    error // x509lite: a parse or verification error
+	checks int   // signature verifications x509lite did
+	std    error // crypto/x509
+}
+
+// verifyBoth verifies c (root trusted, intermediate untrusted, leaf for
+// "localhost" at baseTime) with x509lite, counting its signature checks,
+// and with crypto/x509.
+func verifyBoth(t testing.TB, c ourChainT, opts VerifyOptions) verdict {
+	t.Helper()
+	var v verdict
+	v.std = stdVerify(c, opts)
+	roots, inters := NewCertPool(), NewCertPool()
+	var leaf *Certificate
+	for _, p := range []struct {
+		der  []byte
+		pool *CertPool
+		out  **Certificate
+	}{{c.root, roots, nil}, {c.inter, inters, nil}, {c.leaf, nil, &leaf}} {
+		if p.der == nil {
+			continue
+		}
+		cert, err := ParseCertificate(p.der)
+		if err != nil {
+			v.err = err
+			return v
+		}
+		if p.pool != nil {
+			p.pool.AddCert(cert)
+		} else {
+			*p.out = cert
+		}
+	}
+	opts.Roots, opts.Intermediates = roots, inters
+	if opts.DNSName == "" {
+		opts.DNSName = "localhost"
+	}
+	if opts.CurrentTime.IsZero() {
+		opts.CurrentTime = baseTime
+	}
+	vr, err := newVerifier(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, v.err = vr.verify(leaf)
+	v.checks = vr.checks
+	return v
+}
+
+// stdVerify is crypto/x509's verdict on the same chain and options.
+func stdVerify(c ourChainT, opts VerifyOptions) error {
+	roots, inters := x509.NewCertPool(), x509.NewCertPool()
+	root, err := x509.ParseCertificate(c.root)
+	if err != nil {
+		return err
+	}
+	roots.AddCert(root)
+	if c.inter != nil {
+		inter, err := x509.ParseCertificate(c.inter)
+		if err != nil {
+			return err
+		}
+		inters.AddCert(inter)
+	}
+	leaf, err := x509.ParseCertificate(c.leaf)
+	if err != nil {
+		return err
+	}
+	var usages []x509.ExtKeyUsage
+	for _, u := range opts.KeyUsages {
+		usages = append(usages, x509.ExtKeyUsage(u))
+	}
+	host := opts.DNSName
+	if host == "" {
+		host = "localhost"
+	}
+	_, err = leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inters, DNSName: host, CurrentTime: baseTime, KeyUsages: usages})
+	return err
+}
+
+// logVerdicts prints crypto/x509's verdict beside x509lite's when one
+// accepts what the other refuses.
+func logVerdicts(t testing.TB, name string, ours, std error) {
+	t.Helper()
+	if (ours == nil) != (std == nil) {
+		t.Logf("%s: x509lite: %v; crypto/x509: %v", name, verdictString(ours), verdictString(std))
+	}
+}
+
+func verdictString(err error) string {
+	if err == nil {
+		return "accepts"
+	}
+	return "refuses (" + err.Error() + ")"
+}
+
+// wantReason checks that err is a CertificateInvalidError with reason and
+// the alert the table gives it.
+func wantReason(t testing.TB, err error, reason InvalidReason, alert uint8) {
+	t.Helper()
+	var ie *CertificateInvalidError
+	if !errors.As(err, &ie) || ie.Reason != reason {
+		t.Fatalf("err = %v, want CertificateInvalidError %q", err, reason)
+	}
+	if ie.Alert() != alert {
+		t.Fatalf("%v: alert %d, want %d", reason, ie.Alert(), alert)
+	}
+}
+
+// fakeKey is an RSA public key of exactly bits bits with no private half:
+// enough for a certificate whose key is never used to sign.
+func fakeKey(t testing.TB, bits int) *rsa.PublicKey {
+	t.Helper()
+	n := make([]byte, (bits+7)/8)
+	if _, err := rand.Read(n); err != nil {
+		t.Fatal(err)
+	}
+	top := bits % 8
+	if top == 0 {
+		top = 8
+	}
+	n[0] &= byte(1<<top - 1)
+	n[0] |= byte(1 << (top - 1))
+	n[len(n)-1] |= 1
+	if got := modulusBits(n); got != bits {
+		t.Fatalf("fakeKey: %d bits, want %d", got, bits)
+	}
+	return &rsa.PublicKey{N: n, E: 65537}
+}
+
+var (
+	oddKeysOnce sync.Once
+	oddKeys     map[int]*rsa.PrivateKey
+	oddKeysErr  error
+)
+
+// oddSizedKey returns a real key of a size x509lite refuses (1024 or 2052
+// bits), made with crypto/rsa (which still makes them) and converted; the
+// keys are made once per test binary.
+func oddSizedKey(t testing.TB, bits int) *rsa.PrivateKey {
+	t.Helper()
+	oddKeysOnce.Do(func() {
+		oddKeys = map[int]*rsa.PrivateKey{}
+		for _, b := range []int{1024, 2052} {
+			k, err := stdrsa.GenerateKey(rand.Reader, b)
+			if err != nil {
+				oddKeysErr = err
+				return
+			}
+			if oddKeys[b], err = ourKey(k); err != nil {
+				oddKeysErr = err
+				return
+			}
+		}
+	})
+	if oddKeysErr != nil {
+		t.Fatalf("making odd-sized keys: %v", oddKeysErr)
+	}
+	return oddKeys[bits]
+}
+
+// TestKeySizeRules: an RSA key below 2048 bits, above 8192 bits, or whose
+// modulus is not a whole number of bytes is refused (UnsupportedKeySize,
+// unsupported_certificate) wherever it sits in a verified path: the leaf,
+// the intermediate, the trust anchor that signs. 2048 and 8192 bits are
+// accepted. An oversized key is refused before any signature is checked
+// with it: the count of signature verifications stays at what the keys
+// above it needed.
+//
+// spec: CABF BR §6.1.5
+func TestKeySizeRules(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		edit       func(t *testing.T, p *chainPlan)
+		wantErr    bool // UnsupportedKeySize, else accepted
+		wantChecks int  // signature verifications x509lite does
+	}{
+		{"2048-bit keys", func(t *testing.T, p *chainPlan) {}, false, 2},
+		{"8192-bit leaf", func(t *testing.T, p *chainPlan) { p.leafPub = fakeKey(t, 8192) }, false, 2},
+		{"2040-bit leaf", func(t *testing.T, p *chainPlan) { p.leafPub = fakeKey(t, 2040) }, true, 0},
+		{"1024-bit leaf", func(t *testing.T, p *chainPlan) { p.leafPub = &oddSizedKey(t, 1024).PublicKey }, true, 0},
+		{"2052-bit leaf, not a multiple of 8", func(t *testing.T, p *chainPlan) { p.leafPub = fakeKey(t, 2052) }, true, 0},
+		{"8200-bit leaf", func(t *testing.T, p *chainPlan) { p.leafPub = fakeKey(t, 8200) }, true, 0},
+		{"16384-bit leaf", func(t *testing.T, p *chainPlan) { p.leafPub = fakeKey(t, 16384) }, true, 0},
+		{"1024-bit intermediate", func(t *testing.T, p *chainPlan) { p.interKey = oddSizedKey(t, 1024) }, true, 0},
+		{"2052-bit intermediate", func(t *testing.T, p *chainPlan) { p.interKey = oddSizedKey(t, 2052) }, true, 0},
+		{"8200-bit intermediate", func(t *testing.T, p *chainPlan) { p.interPub = fakeKey(t, 8200) }, true, 0},
+		{"1024-bit root", func(t *testing.T, p *chainPlan) { p.rootKey = oddSizedKey(t, 1024) }, true, 1},
+		{"2052-bit root", func(t *testing.T, p *chainPlan) { p.rootKey = oddSizedKey(t, 2052) }, true, 1},
+		{"9000-bit root", func(t *testing.T, p *chainPlan) { p.rootPub = fakeKey(t, 9000) }, true, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newPlan(t)
+			tc.edit(t, p)
+			c := p.issue(t)
+			v := verifyBoth(t, c, VerifyOptions{})
+			logVerdicts(t, tc.name, v.err, v.std)
+			if tc.wantErr {
+				wantReason(t, v.err, UnsupportedKeySize, AlertUnsupportedCertificate)
+			} else if v.err != nil {
+				t.Fatalf("err = %v, want the chain accepted", v.err)
+			}
+			if v.checks != tc.wantChecks {
+				t.Errorf("%d signature checks, want %d", v.checks, tc.wantChecks)
+			}
+		})
+	}
+	// CheckSignatureFrom applies the same rule to the parent's key.
+	p := newPlan(t)
+	p.rootKey = oddSizedKey(t, 1024)
+	c := p.issue(t)
+	err := mustParse(t, c.inter).CheckSignatureFrom(mustParse(t, c.root))
+	wantReason(t, err, UnsupportedKeySize, AlertUnsupportedCertificate)
+}
+
+// TestSignatureCheckBound: a peer that sends a hundred intermediates with
+// the leaf's issuer name, none of which signed it, costs at most
+// maxSignatureChecks RSA verifications; path building then gives up with
+// ChainTooLong (certificate_unknown).
+func TestSignatureCheckBound(t *testing.T) {
+	k := testKeys(t)
+	p := newPlan(t)
+	c := p.issue(t)
+	root := mustParse(t, c.root)
+	signer := *root
+	signer.PublicKey = &k[0].our.PublicKey
+	inters := NewCertPool()
+	const sent = 100
+	for i := 0; i < sent; i++ {
+		tmpl := ourTemplate("minitls test intermediate", true)
+		tmpl.SerialNumber = big.NewInt(int64(i + 1)).Bytes()
+		der, err := CreateCertificate(rand.Reader, tmpl, &signer, &k[3].our.PublicKey, k[0].our)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inters.AddCert(mustParse(t, der))
+	}
+	if inters.Len() != sent {
+		t.Fatalf("pool holds %d certificates, want %d", inters.Len(), sent)
+	}
+	roots := NewCertPool()
+	roots.AddCert(root)
+	vr, err := newVerifier(VerifyOptions{Roots: roots, Intermediates: inters, DNSName: "localhost", CurrentTime: baseTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = vr.verify(mustParse(t, c.leaf))
+	wantReason(t, err, ChainTooLong, AlertCertificateUnknown)
+	if vr.checks != maxSignatureChecks {
+		t.Errorf("%d signature checks, want the bound %d", vr.checks, maxSignatureChecks)
+	}
+}
+
+// TestIssuerNeedsBasicConstraints: a v3 certificate without
+// basicConstraints cannot issue, whether it is an intermediate or a trusted
+// root (NotAuthorizedToSign, bad_certificate); a v1 root, which has no
+// extensions at all, is the one certificate trusted to sign without it.
+//
+// spec: rfc5280#4.2.1.9, rfc5280#6.1.4 (k)
+func TestIssuerNeedsBasicConstraints(t *testing.T) {
+	noBC := func(c *Certificate) { c.BasicConstraintsValid, c.IsCA = false, false }
+	for _, tc := range []struct {
+		name    string
+		edit    func(p *chainPlan)
+		wantErr bool
+	}{
+		{"v3 root and intermediate with cA TRUE", func(p *chainPlan) {}, false},
+		{"v1 root", func(p *chainPlan) { p.rootV1 = true }, false},
+		{"v3 root without basicConstraints", func(p *chainPlan) { noBC(p.root) }, true},
+		{"v3 root with basicConstraints, cA FALSE", func(p *chainPlan) { p.root.IsCA = false }, true},
+		{"v3 intermediate without basicConstraints", func(p *chainPlan) { noBC(p.inter) }, true},
+		{"v1 intermediate", func(p *chainPlan) { p.interV1 = true }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newPlan(t)
+			tc.edit(p)
+			c := p.issue(t)
+			if p.rootV1 || p.interV1 {
+				if v1 := mustParse(t, c.root); p.rootV1 && (v1.Version != 1 || len(v1.Extensions) != 0) {
+					t.Fatalf("the v1 root is version %d with %d extensions", v1.Version, len(v1.Extensions))
+				}
+			}
+			v := verifyBoth(t, c, VerifyOptions{})
+			logVerdicts(t, tc.name, v.err, v.std)
+			if tc.wantErr {
+				wantReason(t, v.err, NotAuthorizedToSign, AlertBadCertificate)
+			} else if v.err != nil {
+				t.Fatalf("err = %v, want the chain accepted", v.err)
+			}
+		})
+	}
+}
+
+// TestServerLeafNotCA: a certificate verified for serverAuth must be an
+// end entity: basicConstraints cA TRUE or keyUsage keyCertSign on it is
+// EndEntityIsCA (unsupported_certificate), also when the CA certificate
+// itself is trusted directly. cA FALSE is fine, and the rule is about
+// serverAuth only.
+//
+// spec: rfc5280#4.2.1.9, CABF BR §7.1.2.7.8, CABF BR §7.1.2.7.11
+func TestServerLeafNotCA(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		edit    func(p *chainPlan)
+		opts    VerifyOptions
+		wantErr bool
+	}{
+		{"leaf with basicConstraints cA FALSE", func(p *chainPlan) { p.leaf.BasicConstraintsValid = true }, VerifyOptions{}, false},
+		{"leaf with cA TRUE", func(p *chainPlan) { p.leaf.BasicConstraintsValid, p.leaf.IsCA = true, true }, VerifyOptions{}, true},
+		{"leaf with keyCertSign", func(p *chainPlan) { p.leaf.KeyUsage |= KeyUsageCertSign }, VerifyOptions{}, true},
+		{"leaf with cA TRUE and keyCertSign, serverAuth asked explicitly", func(p *chainPlan) {
+			p.leaf.BasicConstraintsValid, p.leaf.IsCA = true, true
+			p.leaf.KeyUsage |= KeyUsageCertSign
+		}, VerifyOptions{KeyUsages: []ExtKeyUsage{ExtKeyUsageClientAuth, ExtKeyUsageServerAuth}}, true},
+		{"clientAuth leaf with cA TRUE", func(p *chainPlan) {
+			p.leaf.BasicConstraintsValid, p.leaf.IsCA = true, true
+			p.leaf.ExtKeyUsage = []ExtKeyUsage{ExtKeyUsageClientAuth}
+		}, VerifyOptions{KeyUsages: []ExtKeyUsage{ExtKeyUsageClientAuth}}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newPlan(t)
+			tc.edit(p)
+			c := p.issue(t)
+			v := verifyBoth(t, c, tc.opts)
+			logVerdicts(t, tc.name, v.err, v.std)
+			if tc.wantErr {
+				wantReason(t, v.err, EndEntityIsCA, AlertUnsupportedCertificate)
+			} else if v.err != nil {
+				t.Fatalf("err = %v, want the chain accepted", v.err)
+			}
+		})
+	}
+	// A self-signed CA certificate trusted directly, presented as the
+	// server's certificate.
+	p := newPlan(t)
+	p.root.DNSNames = []string{"localhost"}
+	root := mustParse(t, p.issue(t).root)
+	roots := NewCertPool()
+	roots.AddCert(root)
+	_, err := root.Verify(VerifyOptions{Roots: roots, DNSName: "localhost", CurrentTime: baseTime})
+	wantReason(t, err, EndEntityIsCA, AlertUnsupportedCertificate)
+	stdRoot, _ := x509.ParseCertificate(root.Raw)
+	stdRoots := x509.NewCertPool()
+	stdRoots.AddCert(stdRoot)
+	_, stdErr := stdRoot.Verify(x509.VerifyOptions{Roots: stdRoots, DNSName: "localhost", CurrentTime: baseTime})
+	logVerdicts(t, "CA certificate trusted directly as a server's", err, stdErr)
+}
