@@ -74,6 +74,16 @@ func newConn(conn net.Conn, config *Config, isClient bool) *Conn {
 		config = &Config{}
 	}
 	c := &Conn{conn: conn, rec: record.NewConn(conn), config: config, isClient: isClient, phaseLog: config.phaseLog}
+	// The one message that may ask us for a new handshake: a HelloRequest
+	// sent to a client, a ClientHello sent to a server (rfc5246#7.4.1.1).
+	// The record layer refuses it after the handshake, lets a client see
+	// (and ignore) a bounded number of HelloRequests during it, and makes
+	// any other type out of turn unexpected_message.
+	if isClient {
+		c.rec.SetRenegotiationRequest(uint8(TypeHelloRequest))
+	} else {
+		c.rec.SetRenegotiationRequest(uint8(TypeClientHello))
+	}
 	if config.Trace != nil {
 		c.rec.SetTracer(func(ev record.RecordEvent) {
 			c.trace(Event{Kind: EventRecord, Sent: ev.Sent, Record: ev})
@@ -183,13 +193,15 @@ func checkPeerFinished(m *Finished, want []byte) (finishedVerified, error) {
 
 // readHandshake reads the next handshake message, insists that it is of
 // type want (else unexpected_message), parses it into m and adds its bytes,
-// as received, to the transcript.
+// as received, to the transcript. The record layer checks the type from the
+// message's header, before its length: a message out of order is
+// unexpected_message even when its length is wrong for its type too.
 //
 // spec: rfc5246#7.3, rfc5246#7.4 ("Handshake messages MUST be sent in the
 // order specified; any other order is an unexpected_message.")
 func (c *Conn) readHandshake(want HandshakeType, m Message) error {
 	for {
-		data, err := c.rec.ReadHandshake()
+		data, err := c.rec.ReadHandshakeOf(uint8(want))
 		if err != nil {
 			return err
 		}
@@ -218,8 +230,12 @@ func (c *Conn) readHandshake(want HandshakeType, m Message) error {
 // readHandshakeOf is readHandshake for a step where one of several message
 // types may come next; it returns the parsed message.
 func (c *Conn) readHandshakeOf(types ...HandshakeType) (Message, error) {
+	expect := make([]uint8, len(types))
+	for i, t := range types {
+		expect[i] = uint8(t)
+	}
 	for {
-		data, err := c.rec.ReadHandshake()
+		data, err := c.rec.ReadHandshakeOf(expect...)
 		if err != nil {
 			return nil, err
 		}

@@ -37,8 +37,10 @@ func (e *Error) Unwrap() error { return e.Err }
 // Causes of handshake failures. Each maps to one alert in alertTable.
 var (
 	// ErrUnexpectedMessage: a message of the wrong type for this phase.
+	// It is record.ErrUnexpectedHandshake: the record layer finds most of
+	// them from the message header, before the length is judged.
 	// spec: rfc5246#7.4, rfc5246#7.2.2
-	ErrUnexpectedMessage = errors.New("unexpected handshake message")
+	ErrUnexpectedMessage = record.ErrUnexpectedHandshake
 	// ErrNoCommonCipherSuite: the client offered none of the server's suites.
 	// spec: rfc5246#7.4.1.3
 	ErrNoCommonCipherSuite = errors.New("no cipher suite in common (minitls implements TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_RSA_WITH_AES_128_GCM_SHA256 and TLS_RSA_WITH_AES_256_GCM_SHA384; enable one on the peer)")

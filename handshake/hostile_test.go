@@ -281,7 +281,8 @@ func TestHostileFlights(t *testing.T) {
 		// Server flight 0: ServerHello, Certificate, ServerHelloDone.
 		{name: "ServerHello/truncated", flight: 0, op: truncateMsg(0), want: record.DecodeError},
 		{name: "ServerHello/trailing", flight: 0, op: trailingMsg(0), want: record.DecodeError},
-		{name: "ServerHello/wrong type", flight: 0, op: retypeMsg(0, TypeServerHelloDone), want: record.DecodeError},
+		// Out of order before too long for its type: unexpected_message. spec: rfc5246#7.4
+		{name: "ServerHello/wrong type", flight: 0, op: retypeMsg(0, TypeServerHelloDone), want: record.UnexpectedMessage},
 		{name: "ServerHello/retyped as ClientHello", flight: 0, op: retypeMsg(0, TypeClientHello), want: record.UnexpectedMessage},
 		{name: "ServerHello/duplicated", flight: 0, op: duplicateMsg(0), want: record.UnexpectedMessage},
 		{name: "ServerHello/reordered", flight: 0, op: swapMsgs(0, 1), want: record.UnexpectedMessage},
@@ -325,7 +326,7 @@ func TestHostileFlights(t *testing.T) {
 	}
 	for _, c := range cases {
 		if c.want == 255 {
-			continue // a duplicated last Finished arrives after the handshake: covered by TestRenegotiationRefused
+			continue // a duplicated last Finished arrives after the handshake: covered by TestAfterHandshakeMessages
 		}
 		t.Run(c.name, func(t *testing.T) {
 			ccfg, scfg := baseConfigs(t)

@@ -111,8 +111,9 @@ func handshakeTypeName(typ uint8) string {
 // order that names the real fault first:
 //
 //   - a type the table does not know → unexpected_message;
-//   - a known type that is not one of expected (nil: any type) →
-//     unexpected_message, whatever its length: a message out of order is
+//   - a known type that is not one of expected (nil: any type), nor a
+//     HelloRequest at a client (helloRequestOK) → unexpected_message,
+//     whatever its length: a message out of order is
 //     out of order even when its length would also be wrong for its type
 //     (rfc5246#7.4: "any other order is an unexpected_message");
 //   - a length over the type's bound → decode_error ("the length of the
@@ -121,7 +122,7 @@ func handshakeTypeName(typ uint8) string {
 // It returns the body length.
 //
 // spec: rfc5246#7.4
-func checkHandshakeHeader(hdr []byte, configured int, expected []uint8) (int, error) {
+func checkHandshakeHeader(hdr []byte, configured int, expected []uint8, helloRequestOK bool) (int, error) {
 	typ := hdr[0]
 	n := int(hdr[1])<<16 | int(hdr[2])<<8 | int(hdr[3])
 	i := handshakeLimitIndex(typ)
@@ -130,7 +131,7 @@ func checkHandshakeHeader(hdr []byte, configured int, expected []uint8) (int, er
 			fmt.Errorf("%w: %d", ErrUnknownHandshakeType, typ))
 	}
 	l := handshakeLimits[i]
-	if expected != nil && !slices.Contains(expected, typ) {
+	if expected != nil && !slices.Contains(expected, typ) && !(helloRequestOK && typ == helloRequest) {
 		names := make([]string, len(expected))
 		for j, e := range expected {
 			names[j] = handshakeTypeName(e)
@@ -154,7 +155,7 @@ func checkHandshakeHeader(hdr []byte, configured int, expected []uint8) (int, er
 // message of a known type that may not come at this point of the handshake.
 //
 // spec: rfc5246#7.4
-var ErrUnexpectedHandshake = errors.New("handshake message out of order")
+var ErrUnexpectedHandshake = errors.New("unexpected handshake message")
 
 // nextMessageLocked pops the next whole handshake message off the reassembly
 // buffer into a fresh slice owned by the caller. ok is false if the buffer holds
@@ -167,7 +168,7 @@ func (in *halfIn) nextMessageLocked(expected []uint8) (msg []byte, ok bool, err 
 	if len(in.hs) < 4 {
 		return nil, false, nil
 	}
-	n, err := checkHandshakeHeader(in.hs, in.maxHandshake, expected)
+	n, err := checkHandshakeHeader(in.hs, in.maxHandshake, expected, in.renegotiationType == int(helloRequest))
 	if err != nil {
 		return nil, false, err
 	}
@@ -218,11 +219,11 @@ func (c *Conn) ReadHandshake() ([]byte, error) {
 // A message of another type is unexpected_message as soon as its header
 // arrives, before its length is judged or its body buffered.
 //
-// At a client (SetRenegotiationRequest(0)), a HelloRequest is dropped here
-// rather than returned, whatever expected says: the client "is currently
-// negotiating a session" and ignores it, and it is not part of the transcript
+// At a client (SetRenegotiationRequest(0)), a HelloRequest is returned
+// whatever expected says, for the caller to ignore: the client "is currently
+// negotiating a session", and the message is not part of the transcript
 // (rfc5246#7.4.1.1). Only MaxConsecutiveRenegotiationRequests of them are
-// ignored; the next is unexpected_message.
+// returned; the next is unexpected_message.
 //
 // While reading, alerts are handled as described on Conn. Any other record
 // type arriving here — application data, or a ChangeCipherSpec (which must be
@@ -245,20 +246,19 @@ func (c *Conn) ReadHandshakeOf(expected ...uint8) ([]byte, error) {
 		return nil, in.fail(NewError(UnexpectedMessage, "read handshake",
 			errors.New("application data is waiting to be read where a handshake message was expected")))
 	}
-	ignoreHelloRequest := in.renegotiationType == int(helloRequest)
-	if ignoreHelloRequest && len(expected) > 0 && !slices.Contains(expected, helloRequest) {
-		expected = append(slices.Clip(expected), helloRequest)
+	atClient := in.renegotiationType == int(helloRequest)
+	if len(expected) == 0 {
+		expected = nil // any type
 	}
 	for {
 		msg, ok, err := in.nextMessageLocked(expected)
 		if err != nil {
 			return nil, in.fail(err)
 		}
-		if ok && ignoreHelloRequest && msg[0] == helloRequest {
+		if ok && atClient && msg[0] == helloRequest {
 			if err := in.countRenegotiationRequestLocked(); err != nil {
 				return nil, err
 			}
-			continue
 		}
 		if ok {
 			return msg, nil
@@ -293,8 +293,8 @@ const (
 // side to renegotiate: hello_request (0) at a client, client_hello (1) at a
 // server (rfc5246#7.4.1.1, #7.4.1.2). After the handshake ReadApplicationData
 // refuses that type with no_renegotiation and any other handshake message is
-// unexpected_message; during it, a client ignores HelloRequests (see
-// ReadHandshakeOf). Until it is called, a Conn takes either type for a
+// unexpected_message; during it, a client may receive HelloRequests, which
+// it ignores, a bounded number of times (see ReadHandshakeOf). Until it is called, a Conn takes either type for a
 // renegotiation request and ignores nothing.
 //
 // spec: rfc5246#7.4.1.1
