@@ -31,6 +31,7 @@ import (
 	"unicode/utf8"
 
 	"minitls/handshake"
+	"minitls/internal/impl"
 )
 
 var (
@@ -300,6 +301,11 @@ func cliTestCheckDemo(t *testing.T, out string, prf func() hash.Hash, keyLen int
 	}
 	if !regexp.MustCompile(`One RSA-2048 decryption costs as much as AES-GCM over \d+ KiB\.`).MatchString(out) {
 		t.Errorf("demo lacks the measured lesson")
+	}
+	// The lesson names the AES-GCM path it measured: the one the records
+	// used, minitls's fastest on this CPU (issue 15).
+	if !regexp.MustCompile(`AES path +` + impl.Current().String() + `: `).MatchString(out) {
+		t.Errorf("demo's lesson does not name the AES path %v", impl.Current())
 	}
 	for i, l := range strings.Split(out, "\n") {
 		if n := utf8.RuneCountInString(l); n > 80 {

@@ -39,6 +39,7 @@ import (
 	"minitls/cipher/gcm"
 	"minitls/cipher/rsa"
 	"minitls/handshake"
+	"minitls/internal/impl"
 	"minitls/record"
 	"minitls/x509lite"
 )
@@ -762,7 +763,7 @@ func (s *demoSession) lesson() {
 	for _, r := range s.records(false, true, record.ApplicationData) {
 		resp = append(resp, r.Plaintext...)
 	}
-	gcmTime, err := demoMeasureGCM(s.key(false, "server_write_key"), resp)
+	gcmTime, path, err := demoMeasureGCM(s.key(false, "server_write_key"), resp)
 	if err != nil || len(resp) == 0 {
 		s.line(2, "(could not measure AES-GCM: "+fmt.Sprint(err)+")")
 		return
@@ -771,6 +772,7 @@ func (s *demoSession) lesson() {
 	s.kv(fmt.Sprintf("RSA-%d decrypt", s.bits), fmt.Sprintf("%s in this handshake; %s median of 7 repeats", cliDuration(live), cliDuration(median)))
 	mbps := float64(len(resp)) / gcmTime.Seconds() / 1e6
 	s.kv(fmt.Sprintf("AES-%d-GCM", aesBits), fmt.Sprintf("%s to seal the %d-byte response (%.0f MB/s)", cliDuration(gcmTime), len(resp), mbps))
+	s.kv("AES path", fmt.Sprintf("%s: %s", path, path.Describe()))
 	// The median of the repeats is steadier than the one live decryption,
 	// which also absorbs scheduling delays between the two goroutines.
 	kib := median.Seconds() / gcmTime.Seconds() * float64(len(resp)) / 1024
@@ -780,18 +782,19 @@ func (s *demoSession) lesson() {
 
 // demoMeasureGCM times minitls's AES-GCM sealing data in record-sized
 // pieces under key, repeating until the total is long enough to trust,
-// and returns the time of one pass.
-func demoMeasureGCM(key, data []byte) (time.Duration, error) {
+// and returns the time of one pass and the path it ran on (gcm.PathOf: the
+// one the connection's records used, the fastest this CPU has).
+func demoMeasureGCM(key, data []byte) (time.Duration, impl.Path, error) {
 	if len(key) == 0 {
-		return 0, errors.New("no server_write_key in the trace")
+		return 0, 0, errors.New("no server_write_key in the trace")
 	}
 	block, err := aes.NewCipher(key)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	aead, err := gcm.New(block)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	nonce := make([]byte, aead.NonceSize())
 	out := make([]byte, 0, record.MaxPlaintext+aead.Overhead())
@@ -808,5 +811,5 @@ func demoMeasureGCM(key, data []byte) (time.Duration, error) {
 		pass()
 		n++
 	}
-	return time.Since(start) / time.Duration(n), nil
+	return time.Since(start) / time.Duration(n), gcm.PathOf(aead), nil
 }
