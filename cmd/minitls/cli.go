@@ -111,6 +111,15 @@ var cliSuiteAliases = map[string]handshake.CipherSuite{
 	"ecdhe-rsa-aes256-gcm-sha384":           handshake.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 }
 
+// cliSuiteUsage is the help of a -suite flag: what it does, then the names
+// it takes, wrapped for an 80-column terminal.
+func cliSuiteUsage(what string) string {
+	return what + ":\n" +
+		"aes128 or aes256 selects RSA key transport (TLS_RSA_WITH_AES_*);\n" +
+		"an ECDHE_RSA suite (forward secrecy) goes by its IANA or OpenSSL\n" +
+		"name, e.g. ECDHE-RSA-AES128-GCM-SHA256"
+}
+
 // cliParseSuite turns a -suite flag into Config.CipherSuites; "" means the
 // defaults (nil).
 func cliParseSuite(name string) ([]uint16, error) {

@@ -17,6 +17,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -35,28 +36,31 @@ func init() {
 }
 
 func getRun(args []string, stdout, stderr io.Writer) error {
-	set := newFlagSet("get", "[flags] https://HOST[:PORT]/PATH",
+	set := newFlagSet("get", "[flags] https://HOST[:PORT]/PATH [flags]",
 		"Fetches the URL over minitls (TLS 1.2) and writes the body to stdout.\n"+
 			"The server's certificate is checked against the system's roots, or the\n"+
-			"CA certificates in -cafile (e.g. the ca.pem of 'minitls certgen').", stderr)
+			"CA certificates in -cafile (e.g. the ca.pem of 'minitls certgen').\n"+
+			"Flags may come before or after the URL, as with curl.", stderr)
 	cafile := set.String("cafile", "", "PEM file of the CA certificates to trust instead of the system's")
 	insecure := set.Bool("insecure", false, "do not check the server's certificate (for looking at it only)")
 	verbose := set.Bool("v", false, "describe the handshake and the response on stderr")
 	traceFlag := set.Bool("trace", false, "print every record as annotated hex on stderr")
 	keylog := set.String("keylog", "", "append NSS key log lines to FILE for Wireshark (exposes the keys)")
-	suite := set.String("suite", "", "offer only this suite: aes128 or aes256 (or its IANA/OpenSSL name)")
+	suite := set.String("suite", "", cliSuiteUsage("offer only this suite (default: all four, ECDHE first)"))
 	timeout := set.Duration("timeout", 10*time.Second, "give up after this long (connect, handshake and response)")
 	connect := set.String("connect", "", "dial HOST:PORT but check the URL's host (like curl --connect-to)")
-	if err := parseFlags(set, args); err != nil {
+	operands, err := parseInterspersed(set, args)
+	if err != nil {
 		return err
 	}
-	if set.NArg() != 1 {
+	if len(operands) != 1 {
 		set.Usage()
 		return &exitError{code: 2, err: errors.New("give exactly one https:// URL")}
 	}
-	u, err := url.Parse(set.Arg(0))
+	rawURL := operands[0]
+	u, err := url.Parse(rawURL)
 	if err != nil || u.Scheme != "https" || u.Hostname() == "" {
-		return &exitError{code: 2, err: fmt.Errorf("%q is not an https://HOST[:PORT]/PATH URL", set.Arg(0))}
+		return &exitError{code: 2, err: fmt.Errorf("%q is not an https://HOST[:PORT]/PATH URL", rawURL)}
 	}
 	host := u.Hostname()
 	port := u.Port()
@@ -64,7 +68,7 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 		port = "443"
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		return &exitError{code: 2, err: fmt.Errorf("%q: port %s is not between 1 and 65535", set.Arg(0), port)}
+		return &exitError{code: 2, err: fmt.Errorf("%q: port %s is not between 1 and 65535", rawURL, port)}
 	}
 	addr := net.JoinHostPort(host, port)
 	if *connect != "" {
@@ -96,8 +100,16 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 		cfg.KeyLogWriter = f
 	}
 	st := cliStyle{on: colorEnabled(stderr)}
+	var signals getSignals
+	var printer *tracePrinter
 	if *traceFlag {
-		cfg.Trace = newTracePrinter(stderr, st, true, true).event
+		printer = newTracePrinter(stderr, st, true, true)
+	}
+	cfg.Trace = func(e handshake.Event) {
+		signals.trace(e)
+		if printer != nil {
+			printer.event(e)
+		}
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
@@ -106,7 +118,7 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 	var d net.Dialer
 	raw, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return getExplain(err, addr, host, *timeout)
+		return getExplain(err, addr, host, *timeout, "")
 	}
 	defer raw.Close()
 	if dl, ok := ctx.Deadline(); ok {
@@ -115,7 +127,7 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 	connected := time.Since(start)
 	conn := handshake.Client(raw, cfg)
 	if err := conn.HandshakeContext(ctx); err != nil {
-		return getExplain(err, addr, host, *timeout)
+		return getExplain(err, addr, host, *timeout, signals.cause(err, true))
 	}
 	handshaken := time.Since(start)
 	cs := conn.ConnectionState()
@@ -130,11 +142,11 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 	req.Header.Set("User-Agent", "minitls-get")
 	req.Close = true
 	if err := req.Write(conn); err != nil {
-		return getExplain(err, addr, host, *timeout)
+		return getExplain(err, addr, host, *timeout, signals.cause(err, false))
 	}
 	resp, err := http.ReadResponse(bufio.NewReader(conn), req)
 	if err != nil {
-		return getExplain(err, addr, host, *timeout)
+		return getExplain(err, addr, host, *timeout, signals.cause(err, false))
 	}
 	defer resp.Body.Close()
 	if *verbose {
@@ -147,7 +159,7 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 	}
 	n, err := io.Copy(stdout, resp.Body)
 	if err != nil {
-		return getExplain(err, addr, host, *timeout)
+		return getExplain(err, addr, host, *timeout, signals.cause(err, false))
 	}
 	if *verbose {
 		fmt.Fprintf(stderr, "* %d body bytes in %s in all\n", n, cliDuration(time.Since(start)))
@@ -217,9 +229,67 @@ type getError struct {
 func (e *getError) Error() string { return e.msg }
 func (e *getError) Unwrap() error { return e.err }
 
+// getSignals is what the server's own messages say about a failure that
+// follows them: the trace hook notes them as they arrive.
+type getSignals struct {
+	// certificateRequested: the server sent CertificateRequest; minitls get
+	// has no certificate and answered with an empty Certificate.
+	// spec: rfc5246#7.4.4, rfc5246#7.4.6
+	certificateRequested atomic.Bool
+	// helloRequested: the server sent HelloRequest, asking for a new
+	// handshake; minitls ignores it during a handshake and answers it with
+	// a no_renegotiation warning after one. spec: rfc5246#7.4.1.1
+	helloRequested atomic.Bool
+}
+
+func (g *getSignals) trace(e handshake.Event) {
+	switch {
+	case e.Kind == handshake.EventMessage && !e.Sent:
+		switch e.Message.(type) {
+		case *handshake.CertificateRequest:
+			g.certificateRequested.Store(true)
+		case *handshake.HelloRequest:
+			g.helloRequested.Store(true)
+		}
+	case e.Kind == handshake.EventAlert && e.Sent && e.Alert == record.NoRenegotiation:
+		// After the handshake the record layer takes the HelloRequest;
+		// the refusal is what the trace sees.
+		g.helloRequested.Store(true)
+	}
+}
+
+// cause names what the server wanted when it ended the connection (an
+// alert, or closing it) after a CertificateRequest or a HelloRequest, or
+// returns "" when err is something else: our own refusal of its
+// certificate, a timeout, a failure without either message. A
+// CertificateRequest only explains a failed handshake, not a later error.
+func (g *getSignals) cause(err error, inHandshake bool) string {
+	var received *record.AlertReceivedError
+	how := ""
+	switch {
+	case errors.As(err, &received):
+		how = fmt.Sprintf("sent alert %v", received.Description)
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, record.ErrTruncated) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE):
+		how = "closed the connection"
+	default:
+		return ""
+	}
+	switch {
+	case inHandshake && g.certificateRequested.Load():
+		return "the server requires a client certificate; minitls get does not send one (the server asked with a CertificateRequest, got an empty Certificate and " +
+			how + "): use a client that can present one, e.g. curl --cert"
+	case g.helloRequested.Load():
+		return "the server insisted on renegotiation, which minitls refuses (it sent a HelloRequest, minitls declined to start a new handshake, and the server " +
+			how + "); servers do this to ask for a client certificate mid-connection"
+	}
+	return ""
+}
+
 // getExplain turns a failure into one clear line that names the cause and,
-// where there is one, what to do.
-func getExplain(err error, addr, host string, timeout time.Duration) error {
+// where there is one, what to do. why, when not empty, is a cause already
+// phrased (see getSignals.cause) that takes precedence.
+func getExplain(err error, addr, host string, timeout time.Duration, why string) error {
 	var (
 		unknown  *x509lite.UnknownAuthorityError
 		hostErr  *x509lite.HostnameError
@@ -230,6 +300,8 @@ func getExplain(err error, addr, host string, timeout time.Duration) error {
 	)
 	var msg string
 	switch {
+	case why != "":
+		msg = why
 	case errors.As(err, &unknown):
 		msg = fmt.Sprintf("certificate signed by unknown authority (%s): pass -cafile FILE with the CA that issued it (for 'minitls certgen', its ca.pem)", unknown.Issuer)
 	case errors.As(err, &hostErr):

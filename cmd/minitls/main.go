@@ -115,6 +115,27 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// parseInterspersed parses a subcommand's flags wherever they stand among
+// its operands, as curl does ("get URL -v" is "get -v URL"), and returns the
+// operands in order. After "--" everything is an operand.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var operands []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(operands, rest...), nil
+		}
+		if len(rest) == 0 {
+			return operands, nil
+		}
+		operands = append(operands, rest[0])
+		args = rest[1:]
+	}
+}
+
 // colorEnabled reports whether output to f may use ANSI colour: only when f
 // is a terminal and NO_COLOR (https://no-color.org) is unset.
 func colorEnabled(f io.Writer) bool {

@@ -35,9 +35,17 @@ func init() {
 	})
 }
 
-// serveHandshakeTimeout bounds a handshake, so a client that connects and
-// says nothing does not hold a connection forever.
-const serveHandshakeTimeout = 10 * time.Second
+// serveLimits are the bounds that keep one visitor, or a crowd of idle
+// ones, from holding the server's connections and descriptors forever:
+// each a flag of serve, with defaults of the kind production Go servers
+// use.
+type serveLimits struct {
+	handshake time.Duration // the TLS handshake of a new connection
+	read      time.Duration // reading one request, headers and body
+	write     time.Duration // writing one response
+	idle      time.Duration // a keep-alive connection waiting for its next request
+	maxConns  int           // connections open at once; more wait in the kernel's backlog
+}
 
 // servePagePath is where the handshake page lives when -root serves files.
 const servePagePath = "/.minitls"
@@ -112,44 +120,99 @@ func (in *serveConnInfo) handshakeTime() time.Duration {
 }
 
 // serveListener hands out minitls server connections, each with a Config
-// of its own whose Trace hook records into that connection's info.
+// of its own whose Trace hook records into that connection's info, and at
+// most cap(slots) of them at once: Accept waits for a slot, which a
+// connection gives back when it closes.
 type serveListener struct {
 	net.Listener
-	config *handshake.Config
-	log    *log.Logger
+	config           *handshake.Config
+	log              *log.Logger
+	handshakeTimeout time.Duration
+
+	slots     chan struct{} // one element per open connection
+	done      chan struct{} // closed by Close, so a waiting Accept returns
+	closeOnce sync.Once
+	full      bool // the last Accept found every slot taken (logged once per episode)
 }
 
+func newServeListener(ln net.Listener, cfg *handshake.Config, logger *log.Logger, lim serveLimits) *serveListener {
+	return &serveListener{Listener: ln, config: cfg, log: logger, handshakeTimeout: lim.handshake,
+		slots: make(chan struct{}, lim.maxConns), done: make(chan struct{})}
+}
+
+// Accept waits for a free slot, then for a connection. net/http calls it
+// from one goroutine.
 func (l *serveListener) Accept() (net.Conn, error) {
+	select {
+	case l.slots <- struct{}{}:
+		l.full = false
+	default:
+		if !l.full {
+			l.log.Printf("all %d connection slots in use (-max-conns): new connections wait until one closes", cap(l.slots))
+			l.full = true
+		}
+		select {
+		case l.slots <- struct{}{}:
+		case <-l.done:
+			return nil, net.ErrClosed
+		}
+	}
 	raw, err := l.Listener.Accept()
 	if err != nil {
+		<-l.slots
 		return nil, err
 	}
 	info := &serveConnInfo{remote: raw.RemoteAddr().String()}
+	c := handshake.Server(raw, l.connConfig(info))
+	info.conn = c
+	return &serveConn{Conn: c, info: info, log: l.log, handshakeTimeout: l.handshakeTimeout, slots: l.slots}, nil
+}
+
+// connConfig is the Config of one connection: serve's, with a Trace hook
+// that records into info. That hook sees real traffic, so it never opts
+// in to the secrets of the key schedule.
+func (l *serveListener) connConfig(info *serveConnInfo) *handshake.Config {
 	cfg := l.config.Clone()
 	cfg.Trace = info.trace
-	c := handshake.Server(raw, cfg)
-	info.conn = c
-	return &serveConn{Conn: c, info: info, log: l.log}, nil
+	cfg.TraceSecrets = false
+	return cfg
+}
+
+// Close stops accepting, including an Accept waiting for a slot.
+func (l *serveListener) Close() error {
+	l.closeOnce.Do(func() { close(l.done) })
+	return l.Listener.Close()
 }
 
 // serveConn runs the handshake on first use (in the connection's own
-// goroutine, never in Accept) and logs its outcome once.
+// goroutine, never in Accept) and logs its outcome once; closing it frees
+// its listener slot.
 type serveConn struct {
 	*handshake.Conn
-	info *serveConnInfo
-	log  *log.Logger
-	once sync.Once
-	err  error
+	info             *serveConnInfo
+	log              *log.Logger
+	handshakeTimeout time.Duration
+	once             sync.Once
+	err              error
+	slots            chan struct{}
+	closeOnce        sync.Once
 }
 
 func (c *serveConn) handshake() error {
 	c.once.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), serveHandshakeTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), c.handshakeTimeout)
 		defer cancel()
 		c.err = c.Conn.HandshakeContext(ctx)
 		c.log.Print(serveLogLine(c.info, c.err))
 	})
 	return c.err
+}
+
+// Close closes the connection and gives its slot back, once.
+func (c *serveConn) Close() error {
+	err := c.Conn.Close()
+	c.closeOnce.Do(func() { <-c.slots })
+	return err
 }
 
 func (c *serveConn) Read(b []byte) (int, error) {
@@ -285,18 +348,29 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 			"path shows a page explaining the visitor's own handshake; with -root the\n"+
 			"files of DIR are served and that page is at "+servePagePath+".\n"+
 			"One log line per connection (failed handshakes too, with the alert sent).\n"+
-			"Ctrl-C shuts down gracefully. Make a certificate with 'minitls certgen'.", stderr)
+			"Slow, idle and surplus connections are bounded by the -*-timeout and\n"+
+			"-max-conns flags. Ctrl-C shuts down gracefully. Make a certificate with\n"+
+			"'minitls certgen'.", stderr)
 	addr := set.String("addr", "127.0.0.1:8443", "address to listen on (port 0: any free port)")
 	certFile := set.String("cert", "server.pem", "PEM certificate chain, server certificate first")
 	keyFile := set.String("key", "server.key", "PEM RSA private key of the server certificate")
 	root := set.String("root", "", "serve the files of this directory")
-	suite := set.String("suite", "", "accept only this suite: aes128 or aes256 (default both)")
+	suite := set.String("suite", "", cliSuiteUsage("accept only this suite (default: all four)"))
 	keylog := set.String("keylog", "", "append NSS key log lines to FILE for Wireshark (exposes the keys)")
+	var lim serveLimits
+	set.DurationVar(&lim.handshake, "handshake-timeout", 10*time.Second, "close a connection whose TLS handshake takes longer")
+	set.DurationVar(&lim.read, "read-timeout", 30*time.Second, "close a connection that takes longer to send a request")
+	set.DurationVar(&lim.write, "write-timeout", 60*time.Second, "close a connection that takes longer to take a response")
+	set.DurationVar(&lim.idle, "idle-timeout", 2*time.Minute, "close a keep-alive connection idle this long")
+	set.IntVar(&lim.maxConns, "max-conns", 256, "serve at most N connections at once; more wait")
 	if err := parseFlags(set, args); err != nil {
 		return err
 	}
 	if set.NArg() > 0 {
 		return &exitError{code: 2, err: fmt.Errorf("unexpected argument %q (see -h)", set.Arg(0))}
+	}
+	if err := lim.check(); err != nil {
+		return &exitError{code: 2, err: err}
 	}
 	cert, err := handshake.LoadX509KeyPair(*certFile, *keyFile)
 	if err != nil {
@@ -339,9 +413,11 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 		mux.HandleFunc("/", servePage)
 	}
 	srv := &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 30 * time.Second,
-		ErrorLog:          logger,
+		Handler:      mux,
+		ReadTimeout:  lim.read,
+		WriteTimeout: lim.write,
+		IdleTimeout:  lim.idle,
+		ErrorLog:     logger,
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
 			if sc, ok := c.(*serveConn); ok {
 				return context.WithValue(ctx, serveCtxKey{}, sc.info)
@@ -363,7 +439,7 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(&serveListener{Listener: ln, config: cfg, log: logger}) }()
+	go func() { errc <- srv.Serve(newServeListener(ln, cfg, logger, lim)) }()
 	select {
 	case err := <-errc:
 		return err
@@ -386,4 +462,20 @@ func serveSession(resumed bool) string {
 		return "resumed (RFC 5246 §7.3, RFC 5077): an abbreviated handshake reused an earlier session's master secret, so the server did no RSA or ECDHE work this time"
 	}
 	return "new: a full handshake; your client may resume it on its next connection"
+}
+
+// check refuses limits that would make serve useless.
+func (lim serveLimits) check() error {
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"-handshake-timeout", lim.handshake}, {"-read-timeout", lim.read}, {"-write-timeout", lim.write}, {"-idle-timeout", lim.idle}} {
+		if d.v <= 0 {
+			return fmt.Errorf("%s must be positive, not %v", d.name, d.v)
+		}
+	}
+	if lim.maxConns < 1 {
+		return fmt.Errorf("-max-conns must be at least 1, not %d", lim.maxConns)
+	}
+	return nil
 }
