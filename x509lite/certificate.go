@@ -5,9 +5,10 @@
 // It understands the subset of RFC 5280 that TLS server certificates use —
 // RSA keys, RSA PKCS#1 v1.5 signatures with SHA-256/384/512, and the
 // extensions basicConstraints, keyUsage, extKeyUsage, subjectAltName,
-// subjectKeyIdentifier and authorityKeyIdentifier — and rejects anything
-// else that could change the outcome (an unknown critical extension, another
-// algorithm) instead of guessing. It never imports crypto/x509,
+// subjectKeyIdentifier, authorityKeyIdentifier and authorityInfoAccess — and
+// rejects anything else that could change the outcome (an unknown critical
+// extension, another algorithm, an RSA key outside 2048..8192 bits in a
+// verified path) instead of guessing. It never imports crypto/x509,
 // encoding/asn1, crypto/rsa or math/big; those are test oracles only.
 package x509lite
 
@@ -186,6 +187,16 @@ var (
 	OIDExtBasicConstraints = MustOID("2.5.29.19")
 	OIDExtAuthorityKeyID   = MustOID("2.5.29.35")
 	OIDExtExtendedKeyUsage = MustOID("2.5.29.37")
+	// OIDExtAuthorityInfoAccess is id-pe-authorityInfoAccess (rfc5280#4.2.2.1).
+	OIDExtAuthorityInfoAccess = MustOID("1.3.6.1.5.5.7.1.1")
+)
+
+// accessMethod values of authorityInfoAccess minitls keeps.
+//
+// spec: rfc5280#4.2.2.1
+var (
+	oidAccessOCSP      = MustOID("1.3.6.1.5.5.7.48.1") // id-ad-ocsp
+	oidAccessCAIssuers = MustOID("1.3.6.1.5.5.7.48.2") // id-ad-caIssuers
 )
 
 // Certificate is a parsed X.509 v1 or v3 certificate.
@@ -233,10 +244,18 @@ type Certificate struct {
 	SubjectKeyId   []byte
 	AuthorityKeyId []byte
 
+	// authorityInfoAccess (rfc5280#4.2.2.1): the URIs of id-ad-ocsp and
+	// id-ad-caIssuers access descriptions, in order. minitls never fetches
+	// them; other access methods and non-URI locations are checked and
+	// skipped.
+	OCSPServer            []string
+	IssuingCertificateURL []string
+
 	Extensions []Extension // every extension, in order, including the ones above
 
-	// ExtraExtensions is read only by CreateCertificate: extensions to add
-	// verbatim after the ones it builds. ParseCertificate leaves it nil.
+	// ExtraExtensions is read only by CreateCertificate: extensions written
+	// verbatim, each in place of the one of the same ID it would build from
+	// the fields above, or after them. ParseCertificate leaves it nil.
 	ExtraExtensions []Extension
 }
 
@@ -604,19 +623,39 @@ func (c *Certificate) applyExtension(ext Extension) error {
 				Detail: "critical subjectAltName has no dNSName, iPAddress, rfc822Name or URI entry"}
 		}
 	case OIDExtSubjectKeyID:
+		// spec: rfc5280#4.2.1.2 "Conforming CAs MUST mark this extension
+		// as non-critical."
+		if ext.Critical {
+			return &ParseError{Field: "extensions.subjectKeyIdentifier", Kind: ErrCriticalNotAllowed,
+				Detail: "rfc5280#4.2.1.2: the issuing CA must reissue it without the critical flag"}
+		}
 		r := NewDERReader(ext.Value, "extensions.subjectKeyIdentifier")
 		if c.SubjectKeyId, err = r.ReadOctetString(); err == nil {
 			err = r.Finish()
 		}
 	case OIDExtAuthorityKeyID:
+		// spec: rfc5280#4.2.1.1 "Conforming CAs MUST mark this extension
+		// as non-critical."
+		if ext.Critical {
+			return &ParseError{Field: "extensions.authorityKeyIdentifier", Kind: ErrCriticalNotAllowed,
+				Detail: "rfc5280#4.2.1.1: the issuing CA must reissue it without the critical flag"}
+		}
 		err = c.parseAuthorityKeyID(ext.Value)
+	case OIDExtAuthorityInfoAccess:
+		// spec: rfc5280#4.2.2.1 "Conforming CAs MUST mark this extension
+		// as non-critical."
+		if ext.Critical {
+			return &ParseError{Field: "extensions.authorityInfoAccess", Kind: ErrCriticalNotAllowed,
+				Detail: "rfc5280#4.2.2.1: the issuing CA must reissue it without the critical flag"}
+		}
+		err = c.parseAuthorityInfoAccess(ext.Value)
 	default:
 		// rfc5280#4.2: "A certificate-using system MUST reject the
 		// certificate if it encounters a critical extension it does not
 		// recognize"; non-critical ones may be ignored.
 		if ext.Critical {
 			return &ParseError{Field: "extension " + ext.ID.String(), Kind: ErrUnhandledCriticalExtension,
-				Detail: "minitls implements basicConstraints, keyUsage, extKeyUsage, subjectAltName and key identifiers only"}
+				Detail: "minitls implements basicConstraints, keyUsage, extKeyUsage, subjectAltName, key identifiers and authorityInfoAccess only"}
 		}
 	}
 	return err
@@ -672,6 +711,20 @@ func (c *Certificate) parseKeyUsage(v []byte) error {
 	if bs.BitLength > 16 {
 		return syntaxErr(field, "%d bits (keyUsage defines 9)", bs.BitLength)
 	}
+	// spec: rfc5280#4.2.1.3 "When the keyUsage extension appears in a
+	// certificate, at least one of the bits MUST be set to 1." An empty
+	// one would otherwise read as "no restriction" to code that tests the
+	// bits instead of the extension's presence.
+	empty := true
+	for i := 0; i < bs.BitLength; i++ {
+		if bs.At(i) != 0 {
+			empty = false
+		}
+	}
+	if empty {
+		return &ParseError{Field: field, Kind: ErrEmptyKeyUsage,
+			Detail: "rfc5280#4.2.1.3 requires at least one bit; the issuing CA must list the key's usages or omit the extension"}
+	}
 	for i := 0; i < 9; i++ {
 		if bs.At(i) != 0 {
 			c.KeyUsage |= 1 << uint(i)
@@ -713,10 +766,9 @@ func (c *Certificate) parseExtKeyUsage(v []byte) error {
 }
 
 // parseSubjectAltName: GeneralNames ::= SEQUENCE SIZE (1..MAX) OF
-// GeneralName. dNSName [2] IA5String and iPAddress [7] OCTET STRING (4 or 16
-// bytes) are kept. rfc822Name [1] must be an IA5String and URI [6] a
-// well-formed URI, but neither is kept; the other kinds are skipped. Every entry must be a context-specific
-// tag 0..8.
+// GeneralName. Every entry must pass checkGeneralName; dNSName and iPAddress
+// entries are kept, the other kinds are not (rfc822Name and URI still count
+// as entries a verifier understands, for the critical-SAN rule).
 //
 // spec: rfc5280#4.2.1.6
 func (c *Certificate) parseSubjectAltName(v []byte) (kept int, err error) {
@@ -733,35 +785,119 @@ func (c *Certificate) parseSubjectAltName(v []byte) (kept int, err error) {
 		if err != nil {
 			return 0, err
 		}
-		if tag&0xc0 != classContextSpecific || tag&0x1f > 8 {
-			return 0, syntaxErr(field, "%v is not a GeneralName", tag)
+		if err := checkGeneralName(tag, contents, field); err != nil {
+			return 0, err
 		}
 		switch tag {
-		case ContextSpecific(1), ContextSpecific(2), ContextSpecific(6), ContextSpecific(7):
+		case ContextSpecific(1), ContextSpecific(6):
 			kept++
-		}
-		switch tag {
-		case ContextSpecific(1): // rfc822Name
-			if _, err := decodeString(TagIA5String, contents); err != nil {
-				return 0, syntaxErr(field, "rfc822Name: %v", err)
-			}
-		case ContextSpecific(6): // uniformResourceIdentifier
-			if err := checkURI(contents); err != nil {
-				return 0, syntaxErr(field, "uniformResourceIdentifier: %v", err)
-			}
 		case ContextSpecific(2): // dNSName
-			if _, err := decodeString(TagIA5String, contents); err != nil {
-				return 0, syntaxErr(field, "dNSName: %v", err)
-			}
+			kept++
 			c.DNSNames = append(c.DNSNames, string(contents))
 		case ContextSpecific(7): // iPAddress
-			if len(contents) != net.IPv4len && len(contents) != net.IPv6len {
-				return 0, syntaxErr(field, "iPAddress of %d bytes (want 4 or 16)", len(contents))
-			}
+			kept++
 			c.IPAddresses = append(c.IPAddresses, net.IP(append([]byte(nil), contents...)))
 		}
 	}
 	return kept, nil
+}
+
+// checkGeneralName checks one GeneralName: a context-specific tag 0..8;
+// rfc822Name [1] and dNSName [2] must be IA5Strings, a
+// uniformResourceIdentifier [6] a well-formed URI (checkURI), an iPAddress
+// [7] 4 or 16 bytes. The other kinds (otherName, x400Address,
+// directoryName, ediPartyName, registeredID) are not looked into.
+//
+//	GeneralName ::= CHOICE {
+//	     otherName                 [0]  OtherName,
+//	     rfc822Name                [1]  IA5String,
+//	     dNSName                   [2]  IA5String,
+//	     x400Address               [3]  ORAddress,
+//	     directoryName             [4]  Name,
+//	     ediPartyName              [5]  EDIPartyName,
+//	     uniformResourceIdentifier [6]  IA5String,
+//	     iPAddress                 [7]  OCTET STRING,
+//	     registeredID              [8]  OBJECT IDENTIFIER }
+//
+// spec: rfc5280#4.2.1.6
+func checkGeneralName(tag Tag, contents []byte, field string) error {
+	if tag&0xc0 != classContextSpecific || tag&0x1f > 8 {
+		return syntaxErr(field, "%v is not a GeneralName", tag)
+	}
+	switch tag {
+	case ContextSpecific(1): // rfc822Name
+		if _, err := decodeString(TagIA5String, contents); err != nil {
+			return syntaxErr(field, "rfc822Name: %v", err)
+		}
+	case ContextSpecific(2): // dNSName
+		if _, err := decodeString(TagIA5String, contents); err != nil {
+			return syntaxErr(field, "dNSName: %v", err)
+		}
+	case ContextSpecific(6): // uniformResourceIdentifier
+		if err := checkURI(contents); err != nil {
+			return syntaxErr(field, "uniformResourceIdentifier: %v", err)
+		}
+	case ContextSpecific(7): // iPAddress
+		if len(contents) != net.IPv4len && len(contents) != net.IPv6len {
+			return syntaxErr(field, "iPAddress of %d bytes (want 4 or 16)", len(contents))
+		}
+	}
+	return nil
+}
+
+// parseAuthorityInfoAccess reads where the issuer's certificate and its
+// OCSP responder can be found:
+//
+//	AuthorityInfoAccessSyntax ::= SEQUENCE SIZE (1..MAX) OF AccessDescription
+//	AccessDescription ::= SEQUENCE {
+//	     accessMethod    OBJECT IDENTIFIER,
+//	     accessLocation  GeneralName }
+//
+// Every accessLocation must pass checkGeneralName; the URIs of id-ad-ocsp
+// and id-ad-caIssuers go to OCSPServer and IssuingCertificateURL. A
+// malformed extension is refused rather than skipped: the bytes are signed
+// by the CA, so a broken encoding means a broken certificate.
+//
+// spec: rfc5280#4.2.2.1
+func (c *Certificate) parseAuthorityInfoAccess(v []byte) error {
+	const field = "extensions.authorityInfoAccess"
+	r, err := wholeSequence(v, field)
+	if err != nil {
+		return err
+	}
+	if r.Empty() {
+		return syntaxErr(field, "no AccessDescription (SIZE 1..MAX)")
+	}
+	for !r.Empty() {
+		ad, err := r.ReadSequence(field + ".accessDescription")
+		if err != nil {
+			return err
+		}
+		method, err := ad.ReadOID()
+		if err != nil {
+			return err
+		}
+		tag, location, _, err := ad.ReadElement()
+		if err != nil {
+			return err
+		}
+		if err := ad.Finish(); err != nil {
+			return err
+		}
+		if err := checkGeneralName(tag, location, field+".accessLocation"); err != nil {
+			return err
+		}
+		if tag != ContextSpecific(6) {
+			continue
+		}
+		switch method {
+		case oidAccessOCSP:
+			c.OCSPServer = append(c.OCSPServer, string(location))
+		case oidAccessCAIssuers:
+			c.IssuingCertificateURL = append(c.IssuingCertificateURL, string(location))
+		}
+	}
+	return nil
 }
 
 // checkURI requires an IA5String that parses as a URI whose host, if any,

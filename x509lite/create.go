@@ -58,7 +58,10 @@ func keyID(pub *rsa.PublicKey) []byte {
 // BasicConstraintsValid/IsCA/MaxPathLen/MaxPathLenZero (with crypto/x509's
 // meaning: pathLenConstraint is written when MaxPathLen > 0, or when it is 0
 // and MaxPathLenZero), KeyUsage, ExtKeyUsage, DNSNames, IPAddresses,
-// SubjectKeyId (default: SHA-1 of the public key) and ExtraExtensions.
+// SubjectKeyId (default: SHA-1 of the public key), OCSPServer and
+// IssuingCertificateURL (authorityInfoAccess), and ExtraExtensions, each of
+// which replaces, in place, the extension of the same ID the other fields
+// would produce (as in crypto/x509), or is appended.
 // The issuer name is parent's RawSubject when set (so it matches the
 // parent byte for byte) and the authorityKeyIdentifier is parent's
 // SubjectKeyId. parent == nil or parent == template issues a self-signed
@@ -274,13 +277,57 @@ func buildExtensions(t, parent *Certificate, pub *rsa.PublicKey, selfSigned bool
 			return nil, err
 		}
 	}
-	for _, e := range t.ExtraExtensions {
-		for _, have := range exts {
-			if have.ID == e.ID {
-				return nil, fmt.Errorf("x509lite: CreateCertificate: extension %s given twice", e.ID)
+	if len(t.OCSPServer) > 0 || len(t.IssuingCertificateURL) > 0 {
+		if err := add(OIDExtAuthorityInfoAccess, false, func(b *DERBuilder) { buildAuthorityInfoAccess(b, t) }); err != nil {
+			return nil, err
+		}
+	}
+	return mergeExtraExtensions(exts, t.ExtraExtensions)
+}
+
+// buildAuthorityInfoAccess writes one id-ad-ocsp AccessDescription per
+// OCSPServer URI, then one id-ad-caIssuers per IssuingCertificateURL.
+//
+// spec: rfc5280#4.2.2.1
+func buildAuthorityInfoAccess(b *DERBuilder, t *Certificate) {
+	b.AddSequence(func(b *DERBuilder) {
+		for _, ad := range []struct {
+			method OID
+			uris   []string
+		}{{oidAccessOCSP, t.OCSPServer}, {oidAccessCAIssuers, t.IssuingCertificateURL}} {
+			for _, u := range ad.uris {
+				if err := checkURI([]byte(u)); err != nil {
+					b.fail("authorityInfoAccess URI %q: %v", u, err)
+					return
+				}
+				b.AddSequence(func(b *DERBuilder) {
+					b.AddOID(ad.method)
+					b.AddElement(ContextSpecific(6), []byte(u))
+				})
 			}
 		}
-		exts = append(exts, e)
+	})
+}
+
+// mergeExtraExtensions puts each extra extension in place of the built one
+// with the same ID, or after the built ones; an ID given twice in extra is
+// an error.
+func mergeExtraExtensions(exts, extra []Extension) ([]Extension, error) {
+	for i, e := range extra {
+		for _, prev := range extra[:i] {
+			if prev.ID == e.ID {
+				return nil, fmt.Errorf("x509lite: CreateCertificate: ExtraExtensions has %s twice", e.ID)
+			}
+		}
+		replaced := false
+		for j := range exts {
+			if exts[j].ID == e.ID {
+				exts[j], replaced = e, true
+			}
+		}
+		if !replaced {
+			exts = append(exts, e)
+		}
 	}
 	return exts, nil
 }

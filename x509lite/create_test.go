@@ -212,3 +212,55 @@ func TestCreateChainVerifiedByBoth(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateExtraExtensionsReplace: an ExtraExtensions entry replaces, in
+// place, the extension of the same ID CreateCertificate would build (as in
+// crypto/x509), so a test can issue a certificate with, say, a critical
+// subjectKeyIdentifier; other entries are appended; one ID given twice in
+// ExtraExtensions is an error.
+func TestCreateExtraExtensionsReplace(t *testing.T) {
+	k := testKeys(t)
+	issue := func(extra ...Extension) (*Certificate, error) {
+		tmpl := &Certificate{
+			SerialNumber: []byte{7}, Subject: NewName(Attr(OIDCommonName, "extra")),
+			NotBefore: baseTime, NotAfter: baseTime.Add(time.Hour),
+			KeyUsage: KeyUsageDigitalSignature, DNSNames: []string{"extra.example"}, ExtraExtensions: extra,
+		}
+		der, err := CreateCertificate(rand.Reader, tmpl, tmpl, &k[0].our.PublicKey, k[0].our)
+		if err != nil {
+			return nil, err
+		}
+		return ParseCertificate(der)
+	}
+	plain, err := issue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ski := Extension{ID: OIDExtSubjectKeyID, Value: []byte{0x04, 0x02, 0xab, 0xcd}}
+	ku := Extension{ID: OIDExtKeyUsage, Critical: true, Value: []byte{0x03, 0x02, 0x05, 0x20}} // keyEncipherment
+	other := Extension{ID: MustOID("1.3.6.1.4.1.99999.2"), Value: []byte{0x05, 0x00}}
+	got, err := issue(ski, other, ku)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []Extension
+	for _, e := range plain.Extensions {
+		switch e.ID {
+		case ski.ID:
+			e = ski
+		case ku.ID:
+			e = ku
+		}
+		want = append(want, e)
+	}
+	want = append(want, other)
+	if diff := cmp.Diff(want, got.Extensions); diff != "" {
+		t.Errorf("extensions (-want +got):\n%s", diff)
+	}
+	if !bytes.Equal(got.SubjectKeyId, []byte{0xab, 0xcd}) || got.KeyUsage != KeyUsageKeyEncipherment {
+		t.Errorf("replaced values not in effect: SubjectKeyId %x, KeyUsage %#x", got.SubjectKeyId, got.KeyUsage)
+	}
+	if _, err := issue(other, other); err == nil {
+		t.Error("the same ExtraExtensions ID twice was accepted")
+	}
+}

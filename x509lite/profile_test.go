@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
+
 	"minitls/cipher/rsa"
 )
 
@@ -498,4 +501,207 @@ func TestServerLeafNotCA(t *testing.T) {
 	stdRoots.AddCert(stdRoot)
 	_, stdErr := stdRoot.Verify(x509.VerifyOptions{Roots: stdRoots, DNSName: "localhost", CurrentTime: baseTime})
 	logVerdicts(t, "CA certificate trusted directly as a server's", err, stdErr)
+}
+
+// issueLeafWith issues the plan's chain with exts as the leaf's
+// ExtraExtensions (each replacing the extension of the same ID that
+// CreateCertificate would build) and returns the leaf's DER.
+func issueLeafWith(t testing.TB, exts ...Extension) []byte {
+	t.Helper()
+	p := newPlan(t)
+	p.leaf.ExtraExtensions = exts
+	return p.issue(t).leaf
+}
+
+// derOf builds a DER value with f.
+func derOf(t testing.TB, f func(b *DERBuilder)) []byte {
+	t.Helper()
+	var b DERBuilder
+	f(&b)
+	der, err := b.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
+// accessDescription builds one AccessDescription with a URI location.
+func accessDescription(method OID, uri string) func(b *DERBuilder) {
+	return func(b *DERBuilder) {
+		b.AddSequence(func(b *DERBuilder) {
+			b.AddOID(method)
+			b.AddElement(ContextSpecific(6), []byte(uri))
+		})
+	}
+}
+
+// TestExtensionProfile: the parse-time rules of issue 14, each on a leaf
+// issued by CreateCertificate with one extension replaced.
+// authorityKeyIdentifier, subjectKeyIdentifier and authorityInfoAccess
+// marked critical are ErrCriticalNotAllowed (rfc5280#4.2.1.1, 4.2.1.2,
+// 4.2.2.1); a keyUsage with no bit set is ErrEmptyKeyUsage
+// (rfc5280#4.2.1.3); a malformed authorityInfoAccess is a SyntaxError
+// (ErrMalformed). All are bad_certificate.
+func TestExtensionProfile(t *testing.T) {
+	k := testKeys(t)
+	aki := derOf(t, func(b *DERBuilder) {
+		b.AddSequence(func(b *DERBuilder) { b.AddElement(ContextSpecific(0), keyID(&k[1].our.PublicKey)) })
+	})
+	ski := derOf(t, func(b *DERBuilder) { b.AddOctetString(keyID(&k[2].our.PublicKey)) })
+	aia := derOf(t, func(b *DERBuilder) {
+		b.AddSequence(accessDescription(oidAccessCAIssuers, "http://ca.example/ca.der"))
+	})
+	aiaOf := func(f func(b *DERBuilder)) []byte { return derOf(t, func(b *DERBuilder) { b.AddSequence(f) }) }
+	malformedAIA := map[string][]byte{
+		"not a SEQUENCE":                 {0x04, 0x00},
+		"no AccessDescription":           {0x30, 0x00},
+		"trailing byte":                  append(append([]byte(nil), aia...), 0),
+		"AccessDescription not SEQUENCE": aiaOf(func(b *DERBuilder) { b.AddOID(oidAccessOCSP) }),
+		"no accessLocation": aiaOf(func(b *DERBuilder) {
+			b.AddSequence(func(b *DERBuilder) { b.AddOID(oidAccessOCSP) })
+		}),
+		"accessMethod not an OID": aiaOf(func(b *DERBuilder) {
+			b.AddSequence(func(b *DERBuilder) { b.AddNull(); b.AddElement(ContextSpecific(6), []byte("http://ocsp.example")) })
+		}),
+		"accessLocation not a GeneralName": aiaOf(func(b *DERBuilder) {
+			b.AddSequence(func(b *DERBuilder) { b.AddOID(oidAccessOCSP); b.AddString(TagIA5String, "http://ocsp.example") })
+		}),
+		"second accessLocation": aiaOf(func(b *DERBuilder) {
+			b.AddSequence(func(b *DERBuilder) {
+				b.AddOID(oidAccessOCSP)
+				b.AddElement(ContextSpecific(6), []byte("http://ocsp.example"))
+				b.AddElement(ContextSpecific(6), []byte("http://ocsp2.example"))
+			})
+		}),
+		"URI with an empty host label": aiaOf(accessDescription(oidAccessOCSP, "http://ocsp..example/")),
+		"URI not IA5":                  aiaOf(accessDescription(oidAccessCAIssuers, "http://ca.example/\xff")),
+		"iPAddress of 5 bytes": aiaOf(func(b *DERBuilder) {
+			b.AddSequence(func(b *DERBuilder) { b.AddOID(oidAccessOCSP); b.AddElement(ContextSpecific(7), []byte{10, 0, 0, 1, 2}) })
+		}),
+	}
+	type parseCase struct {
+		name string
+		ext  Extension
+		kind error
+	}
+	cases := []parseCase{
+		{"critical authorityKeyIdentifier", Extension{ID: OIDExtAuthorityKeyID, Critical: true, Value: aki}, ErrCriticalNotAllowed},
+		{"critical subjectKeyIdentifier", Extension{ID: OIDExtSubjectKeyID, Critical: true, Value: ski}, ErrCriticalNotAllowed},
+		{"critical authorityInfoAccess", Extension{ID: OIDExtAuthorityInfoAccess, Critical: true, Value: aia}, ErrCriticalNotAllowed},
+		{"empty keyUsage", Extension{ID: OIDExtKeyUsage, Critical: true, Value: []byte{0x03, 0x01, 0x00}}, ErrEmptyKeyUsage},
+		{"empty keyUsage, non-critical", Extension{ID: OIDExtKeyUsage, Value: []byte{0x03, 0x01, 0x00}}, ErrEmptyKeyUsage},
+	}
+	for name, v := range malformedAIA {
+		cases = append(cases, parseCase{"authorityInfoAccess: " + name, Extension{ID: OIDExtAuthorityInfoAccess, Value: v}, ErrMalformed})
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			der := issueLeafWith(t, tc.ext)
+			_, err := ParseCertificate(der)
+			_, stdErr := x509.ParseCertificate(der)
+			logVerdicts(t, tc.name, err, stdErr)
+			if !errors.Is(err, tc.kind) {
+				t.Fatalf("err = %v, want %v", err, tc.kind)
+			}
+			if a, ok := err.(interface{ Alert() uint8 }); !ok || a.Alert() != AlertBadCertificate {
+				t.Fatalf("error %T %v: want bad_certificate", err, err)
+			}
+		})
+	}
+	// The same extensions non-critical, and a keyUsage whose only bit is
+	// one RFC 5280 does not name (bit 9), parse; the latter reads as
+	// present with no known usage, which is what the handshake must see.
+	der := issueLeafWith(t, Extension{ID: OIDExtAuthorityKeyID, Value: aki}, Extension{ID: OIDExtSubjectKeyID, Value: ski},
+		Extension{ID: OIDExtAuthorityInfoAccess, Value: aia}, Extension{ID: OIDExtKeyUsage, Critical: true, Value: []byte{0x03, 0x03, 0x06, 0x00, 0x40}})
+	c, err := ParseCertificate(der)
+	if err != nil {
+		t.Fatalf("non-critical key identifiers and AIA, keyUsage bit 9: %v", err)
+	}
+	if !c.HasExtension(OIDExtKeyUsage) || c.KeyUsage != 0 {
+		t.Errorf("keyUsage bit 9 only: present %v, KeyUsage %#x; want present, 0", c.HasExtension(OIDExtKeyUsage), c.KeyUsage)
+	}
+	if c.HasExtension(OIDExtBasicConstraints) {
+		t.Errorf("HasExtension(basicConstraints) on a leaf without it")
+	}
+}
+
+// TestAuthorityInfoAccess: authorityInfoAccess written by CreateCertificate
+// from rapid-drawn OCSPServer and IssuingCertificateURL lists reads back
+// the same in x509lite and in crypto/x509, and crypto/x509's own encoding
+// reads the same in x509lite. Access methods other than id-ad-ocsp and
+// id-ad-caIssuers, and locations that are not URIs, are checked and
+// skipped, as crypto/x509 skips them. A URI CreateCertificate could not
+// write well-formed is an error.
+//
+// spec: rfc5280#4.2.2.1
+func TestAuthorityInfoAccess(t *testing.T) {
+	k := testKeys(t)
+	genURIs := func(rt *rapid.T, label string) []string {
+		var uris []string
+		for i := rapid.IntRange(0, 3).Draw(rt, label+"N"); i > 0; i-- {
+			uris = append(uris, rapid.SampledFrom([]string{"http", "https", "ldap"}).Draw(rt, label+"Scheme")+"://"+
+				genDNSName(rt, label+"Host")+"/"+rapid.StringMatching(`[a-z0-9./-]{0,12}`).Draw(rt, label+"Path"))
+		}
+		return uris
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		tmpl := ourTemplate("localhost", false)
+		tmpl.OCSPServer = genURIs(rt, "ocsp")
+		tmpl.IssuingCertificateURL = genURIs(rt, "caIssuers")
+		der, err := CreateCertificate(rand.Reader, tmpl, tmpl, &k[2].our.PublicKey, k[2].our)
+		if err != nil {
+			rt.Fatal(err)
+		}
+		ours, err := ParseCertificate(der)
+		if err != nil {
+			rt.Fatal(err)
+		}
+		std, err := x509.ParseCertificate(der)
+		if err != nil {
+			rt.Fatalf("crypto/x509 rejects our authorityInfoAccess: %v", err)
+		}
+		if diff := cmp.Diff([][]string{std.OCSPServer, std.IssuingCertificateURL}, [][]string{ours.OCSPServer, ours.IssuingCertificateURL}); diff != "" {
+			rt.Fatalf("crypto/x509 vs x509lite (-std +ours):\n%s", diff)
+		}
+		if diff := cmp.Diff([][]string{tmpl.OCSPServer, tmpl.IssuingCertificateURL}, [][]string{ours.OCSPServer, ours.IssuingCertificateURL}); diff != "" {
+			rt.Fatalf("template vs parsed (-template +parsed):\n%s", diff)
+		}
+	})
+
+	stdT := stdTemplate("localhost", false)
+	stdT.OCSPServer = []string{"http://ocsp.example.com", "http://ocsp2.example.com/x"}
+	stdT.IssuingCertificateURL = []string{"http://ca.example.com/ca.crt"}
+	std, stdDER := stdIssue(t, stdT, stdT, &k[0].std.PublicKey, k[0].std)
+	ours := mustParse(t, stdDER)
+	if diff := cmp.Diff([][]string{std.OCSPServer, std.IssuingCertificateURL}, [][]string{ours.OCSPServer, ours.IssuingCertificateURL}); diff != "" {
+		t.Errorf("crypto/x509's authorityInfoAccess (-std +ours):\n%s", diff)
+	}
+
+	// Skipped entries: an unknown access method with a URI, id-ad-ocsp
+	// with a dNSName location.
+	skipped := derOf(t, func(b *DERBuilder) {
+		b.AddSequence(func(b *DERBuilder) {
+			accessDescription(MustOID("1.3.6.1.5.5.7.48.5"), "http://repo.example/")(b)
+			b.AddSequence(func(b *DERBuilder) { b.AddOID(oidAccessOCSP); b.AddElement(ContextSpecific(2), []byte("ocsp.example")) })
+			accessDescription(oidAccessOCSP, "http://ocsp.example/")(b)
+		})
+	})
+	der := issueLeafWith(t, Extension{ID: OIDExtAuthorityInfoAccess, Value: skipped})
+	c := mustParse(t, der)
+	stdC, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([][]string{stdC.OCSPServer, stdC.IssuingCertificateURL}, [][]string{c.OCSPServer, c.IssuingCertificateURL}); diff != "" {
+		t.Errorf("skipped entries (-std +ours):\n%s", diff)
+	}
+	if len(c.OCSPServer) != 1 || len(c.IssuingCertificateURL) != 0 {
+		t.Errorf("OCSPServer %q, IssuingCertificateURL %q; want only the one id-ad-ocsp URI", c.OCSPServer, c.IssuingCertificateURL)
+	}
+
+	bad := ourTemplate("localhost", false)
+	bad.OCSPServer = []string{"http://ocsp..example/"}
+	if _, err := CreateCertificate(rand.Reader, bad, bad, &k[2].our.PublicKey, k[2].our); err == nil {
+		t.Error("CreateCertificate wrote a malformed authorityInfoAccess URI")
+	}
 }
