@@ -349,7 +349,7 @@ func (hs *clientState) verifyServerChain(ders [][]byte) (chainVerified, error) {
 		if err := checkSigningKeyUsage(certs[0]); err != nil {
 			return chainVerified{}, err
 		}
-	} else if ku := certs[0].KeyUsage; ku != 0 && ku&x509lite.KeyUsageKeyEncipherment == 0 {
+	} else if certs[0].HasExtension(x509lite.OIDExtKeyUsage) && certs[0].KeyUsage&x509lite.KeyUsageKeyEncipherment == 0 {
 		// spec: rfc5246#7.4.2 "RSA: ... the keyEncipherment bit MUST be set if
 		// the key usage extension is present." The premaster secret is
 		// encrypted to this key, so it must be allowed to encrypt.

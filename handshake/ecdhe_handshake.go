@@ -229,12 +229,14 @@ func (hs *clientState) sendECDHEClientKeyExchange(_ chainVerified, params server
 
 // checkSigningKeyUsage: with ECDHE_RSA the certificate key signs the
 // ServerKeyExchange, so a key usage extension, when present, must allow
-// digitalSignature (it need not allow keyEncipherment).
+// digitalSignature (it need not allow keyEncipherment). Presence is asked
+// of the certificate: a keyUsage whose only bits are ones minitls does not
+// name still restricts the key.
 //
 // spec: rfc5246#7.4.2 ("ECDHE_RSA ... RSA public key; the certificate MUST
 // allow the key to be used for signing"), rfc5280#4.2.1.3
 func checkSigningKeyUsage(leaf *x509lite.Certificate) error {
-	if ku := leaf.KeyUsage; ku != 0 && ku&x509lite.KeyUsageDigitalSignature == 0 {
+	if leaf.HasExtension(x509lite.OIDExtKeyUsage) && leaf.KeyUsage&x509lite.KeyUsageDigitalSignature == 0 {
 		return fmt.Errorf("%w: the server's certificate does not allow digitalSignature, which ECDHE_RSA needs to sign the ServerKeyExchange", ErrUnsupportedCertificate)
 	}
 	return nil
