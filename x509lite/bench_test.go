@@ -1,6 +1,7 @@
 package x509lite
 
 import (
+	"crypto/rand"
 	"crypto/x509"
 	"testing"
 )
@@ -58,4 +59,48 @@ func BenchmarkVerifyChain(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkVerifyHostileIntermediates is the most a peer can make one
+// Verify cost: a leaf whose issuer name is shared by 100 intermediates with
+// 8192-bit keys (the largest accepted) and the public exponent 2^31-1 (the
+// largest parsed), with a 1024-byte signature so every check runs the full
+// modular exponentiation. Path building stops after maxSignatureChecks.
+func BenchmarkVerifyHostileIntermediates(b *testing.B) {
+	k := testKeys(b)
+	p := newPlan(b)
+	c := p.issue(b)
+	root := mustParse(b, c.root)
+	signer := *root
+	signer.PublicKey = &k[0].our.PublicKey
+	inters := NewCertPool()
+	for i := 0; i < 100; i++ {
+		tmpl := ourTemplate("minitls test intermediate", true)
+		tmpl.SerialNumber = []byte{byte(i + 1)}
+		pub := fakeKey(b, maxRSABits)
+		pub.E = 1<<31 - 1
+		der, err := CreateCertificate(rand.Reader, tmpl, &signer, pub, k[0].our)
+		if err != nil {
+			b.Fatal(err)
+		}
+		inters.AddCert(mustParse(b, der))
+	}
+	leaf := mustParse(b, c.leaf)
+	leaf.Signature = make([]byte, maxRSABits/8)
+	if _, err := rand.Read(leaf.Signature[1:]); err != nil {
+		b.Fatal(err)
+	}
+	roots := NewCertPool()
+	roots.AddCert(root)
+	opts := VerifyOptions{Roots: roots, Intermediates: inters, DNSName: "localhost", CurrentTime: baseTime}
+	b.ReportAllocs()
+	for b.Loop() {
+		v, err := newVerifier(opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := v.verify(leaf); err == nil || v.checks != maxSignatureChecks {
+			b.Fatalf("err = %v after %d checks, want a refusal after %d", err, v.checks, maxSignatureChecks)
+		}
+	}
 }
