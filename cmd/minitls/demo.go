@@ -84,8 +84,11 @@ type demoSession struct {
 	tcpTime  time.Duration
 	request  []byte
 	respLine string
-	body     []byte
-	state    handshake.ConnectionState
+	// serverName is the client's Config.ServerName: the name its
+	// certificate check matched, and so the one the demo's checks use.
+	serverName string
+	body       []byte
+	state      handshake.ConnectionState
 
 	// -resume (demo_resume.go): the client's session cache, and the
 	// server's Config, shared by the full and the resumed connection.
@@ -236,6 +239,7 @@ func (s *demoSession) connect(suites []uint16, srvRand, cliRand io.Reader, clock
 
 		ClientSessionCache: s.sessions,
 	}
+	s.serverName = cliCfg.ServerName
 	if s.keylog != "" {
 		f, err := os.OpenFile(s.keylog, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 		if err != nil {
@@ -536,8 +540,17 @@ func (s *demoSession) rawLen(sent bool, t handshake.HandshakeType) int {
 }
 
 // certChecks runs, one by one and by name, the checks x509lite's Verify
-// made inside the handshake, so each can be seen to pass.
+// made inside the handshake, for the name the client asked for
+// (s.serverName), so each can be seen to pass, and gives the verdict those
+// checks make: trusted only if every one passed.
 func (s *demoSession) certChecks(leaf *x509lite.Certificate, rest [][]byte) {
+	var failed []string
+	check := func(ok bool, name, detail string) {
+		s.check(ok, name, detail)
+		if !ok {
+			failed = append(failed, name)
+		}
+	}
 	inter := x509lite.NewCertPool()
 	for _, der := range rest {
 		if c, err := x509lite.ParseCertificate(der); err == nil {
@@ -549,31 +562,39 @@ func (s *demoSession) certChecks(leaf *x509lite.Certificate, rest [][]byte) {
 	var issuer *x509lite.Certificate
 	if err == nil && len(chain) > 1 {
 		issuer = chain[1]
-		s.check(true, "chain", fmt.Sprintf("server certificate ← %s, a root the client trusts", issuer.Subject))
+		check(true, "chain", fmt.Sprintf("server certificate ← %s, a root the client trusts", issuer.Subject))
 	} else {
-		s.check(false, "chain", fmt.Sprintf("no path to a trusted root: %v", err))
+		check(false, "chain", fmt.Sprintf("no path to a trusted root: %v", err))
 	}
 	if issuer != nil {
 		sigErr := leaf.CheckSignatureFrom(issuer)
-		s.check(sigErr == nil, "signature", "the CA's public key verifies the sha256WithRSAEncryption signature over the certificate")
-		s.check(issuer.IsCA && issuer.KeyUsage&x509lite.KeyUsageCertSign != 0, "issuer is a CA",
+		check(sigErr == nil, "signature", "the CA's public key verifies the sha256WithRSAEncryption signature over the certificate")
+		check(issuer.IsCA && issuer.KeyUsage&x509lite.KeyUsageCertSign != 0, "issuer is a CA",
 			"basicConstraints cA=true and keyUsage keyCertSign")
 	}
 	inDates := !s.now.Before(leaf.NotBefore) && !s.now.After(leaf.NotAfter)
-	s.check(inDates, "validity", "now ("+s.now.UTC().Format("2006-01-02 15:04 UTC")+") is within its dates")
-	nameErr := leaf.VerifyHostname("localhost")
-	s.check(nameErr == nil, "name", `"localhost", the name the client asked for, is in subjectAltName`)
+	check(inDates, "validity", "now ("+s.now.UTC().Format("2006-01-02 15:04 UTC")+") is within its dates")
+	nameErr := leaf.VerifyHostname(s.serverName)
+	nameIs := "is"
+	if nameErr != nil {
+		nameIs = "is not"
+	}
+	check(nameErr == nil, "name", fmt.Sprintf("%q, the name the client asked for, %s in subjectAltName", s.serverName, nameIs))
 	serverAuth := false
 	for _, u := range leaf.ExtKeyUsage {
 		serverAuth = serverAuth || u == x509lite.ExtKeyUsageServerAuth
 	}
-	s.check(serverAuth, "purpose", "extKeyUsage includes serverAuth (TLS server)")
+	check(serverAuth, "purpose", "extKeyUsage includes serverAuth (TLS server)")
 	if s.isECDHE() {
-		s.check(leaf.KeyUsage&x509lite.KeyUsageDigitalSignature != 0, "key usage",
+		check(leaf.KeyUsage&x509lite.KeyUsageDigitalSignature != 0, "key usage",
 			"digitalSignature: this key may sign the ServerKeyExchange")
 	} else {
-		s.check(leaf.KeyUsage&x509lite.KeyUsageKeyEncipherment != 0, "key usage",
+		check(leaf.KeyUsage&x509lite.KeyUsageKeyEncipherment != 0, "key usage",
 			"keyEncipherment: this key may receive an encrypted premaster secret")
+	}
+	if len(failed) > 0 {
+		s.para(2, fmt.Sprintf("Verdict: NOT trusted: %s failed. A client making these checks sends an alert (unknown_ca, bad_certificate, certificate_expired, ...) and stops here.", strings.Join(failed, ", ")))
+		return
 	}
 	s.para(2, "Verdict: trusted. The handshake made the same checks (x509lite's Verify) before going on; had one failed, the client would have sent an alert and stopped here.")
 }
