@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -49,6 +50,16 @@ func fromStdPrivate(t testing.TB, k *rsa.PrivateKey) *PrivateKey {
 		t.Fatalf("NewPrivateKey(std key): %v", err)
 	}
 	return priv
+}
+
+// generateKeyForTests is GenerateKey that also makes 1024-bit keys, which
+// are quick to generate and too weak for anything but tests. It lives in a
+// test file, so no program can call it.
+func generateKeyForTests(random io.Reader, bits int) (*PrivateKey, error) {
+	if bits == 1024 {
+		return generateKey(random, bits)
+	}
+	return GenerateKey(random, bits)
 }
 
 // testdataDir finds ../shared/testdata beside the repository root (the

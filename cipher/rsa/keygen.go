@@ -12,8 +12,9 @@ import (
 const publicExponent = 65537
 
 // GenerateKey generates a bits-bit RSA key with e = 65537. bits must be 2048,
-// 3072 or 4096; 1024 is also accepted so tests can run quickly, but a 1024-bit
-// key is too weak for real use.
+// 3072 or 4096. A 1024-bit key is refused with ErrKeySize: it offers about
+// 80 bits of security, which NIST SP 800-131A stopped allowing for
+// signatures in 2013 (tests that want a quick key use an unexported hook).
 //
 // Each prime is drawn at random with its top two bits set (so p·q has exactly
 // bits bits) and its low bit set, passed through trial division by the small
@@ -21,11 +22,10 @@ const publicExponent = 65537
 // its size (see millerRabinRounds). The pair must satisfy gcd(e, p-1) =
 // gcd(e, q-1) = 1 and |p - q| > 2^(bits/2 - 100) (FIPS 186-5 §A.1.3).
 //
-// Not constant time: candidate rejection (trial division, the early exits of
-// Miller–Rabin, the |p - q| check) and the computation of d use
-// variable-time code and hardware division. That reveals how many candidates
-// were tried, which says nothing useful about the primes finally kept. Each
-// Miller–Rabin exponentiation itself is the constant-time one.
+// Not constant time: the package documentation lists every step whose time
+// depends on the primes (candidate rejection, the early exits of
+// Miller–Rabin, the |p - q| check, the inverse of e). Each Miller–Rabin
+// exponentiation itself is the constant-time one.
 //
 // d is e⁻¹ mod (p-1)(q-1). RFC 8017 asks for e·d ≡ 1 mod λ(n); since λ(n)
 // divides (p-1)(q-1), this d satisfies that too (it may be larger than the
@@ -34,10 +34,18 @@ const publicExponent = 65537
 // spec: fips186-5#A.1.3
 func GenerateKey(random io.Reader, bits int) (*PrivateKey, error) {
 	switch bits {
-	case 1024, 2048, 3072, 4096:
+	case 2048, 3072, 4096:
+	case 1024:
+		return nil, fmt.Errorf("%w: a 1024-bit key is too weak for use (about 80-bit security); generate 2048, 3072 or 4096 bits", ErrKeySize)
 	default:
-		return nil, fmt.Errorf("%w: GenerateKey supports 2048, 3072 and 4096 bits (and 1024 for tests), not %d", ErrKeySize, bits)
+		return nil, fmt.Errorf("%w: GenerateKey supports 2048, 3072 and 4096 bits, not %d", ErrKeySize, bits)
 	}
+	return generateKey(random, bits)
+}
+
+// generateKey is GenerateKey without the size policy: bits is 1024, 2048,
+// 3072 or 4096 (the tests reach 1024 through generateKeyForTests).
+func generateKey(random io.Reader, bits int) (*PrivateKey, error) {
 	if random == nil {
 		random = rand.Reader
 	}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -472,15 +473,16 @@ func TestBlindingApplied(t *testing.T) {
 }
 
 // TestGenerateKey generates keys and checks them with crypto/rsa's Validate,
-// with a round trip through crypto/rsa. 2048 bits always; 3072 and 4096 only
-// without -short (they take several seconds).
+// with a round trip through crypto/rsa. 1024 (through the test-only hook) and
+// 2048 bits always; 3072 and 4096 only without -short (they take several
+// seconds).
 func TestGenerateKey(t *testing.T) {
 	sizes := []int{1024, 2048, 3072, 4096}
 	if testing.Short() {
 		sizes = sizes[:2]
 	}
 	for _, bits := range sizes {
-		priv, err := GenerateKey(rand.Reader, bits)
+		priv, err := generateKeyForTests(rand.Reader, bits)
 		if err != nil {
 			t.Fatalf("GenerateKey(%d): %v", bits, err)
 		}
@@ -509,6 +511,31 @@ func TestGenerateKey(t *testing.T) {
 		t.Errorf("GenerateKey(1000): %v, want ErrKeySize", err)
 	}
 }
+
+// TestGenerateKeyRefuses1024: the exported GenerateKey refuses 1024 bits
+// with ErrKeySize and says why and what to use; only the test hook makes
+// such keys. No randomness is read before the refusal.
+func TestGenerateKeyRefuses1024(t *testing.T) {
+	for _, bits := range []int{512, 1024, 1536, 8192} {
+		k, err := GenerateKey(failingReader{}, bits)
+		if k != nil || !errors.Is(err, ErrKeySize) {
+			t.Errorf("GenerateKey(%d) = %v, %v; want ErrKeySize", bits, k != nil, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), "2048, 3072") {
+			t.Errorf("GenerateKey(%d): %q does not say which sizes to use", bits, err)
+		}
+	}
+	if _, err := GenerateKey(failingReader{}, 1024); err == nil || !strings.Contains(err.Error(), "too weak") {
+		t.Errorf("GenerateKey(1024): %v; want it to say the key is too weak", err)
+	}
+}
+
+// failingReader fails every read: a GenerateKey that refuses a size must
+// not have started drawing primes.
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) { return 0, errors.New("no randomness expected") }
 
 // TestMillerRabin checks the primality test against known primes and
 // composites, including Carmichael numbers and a strong pseudoprime to
