@@ -37,7 +37,7 @@
 // Gueron and Kounavis, "Intel Carry-Less Multiplication Instruction and its
 // Usage for Computing the GCM Mode", as BoringSSL's and Go's AES-GCM use it.
 //
-// # Register roles (every function)
+// # Register roles (both Seal and Open)
 //
 //	Z0-Z3     four registers of four blocks: counter blocks, then AES state,
 //	          then ciphertext; scratch for GHASH products
@@ -45,15 +45,16 @@
 //	Z8, Z9,   GHASH sums of products: low (LO), middle (MI) and high (HI)
 //	Z11       halves; Z10 scratch
 //	Z12       the GHASH accumulator Y in lane 0 (X12), other lanes zero
-//	Z13       STEP: 4 in the counter word of each lane
+//	Z13       CIPH_K(J0) in lane 0 (X13), for the tag (sp800-38d#7.1 step 6)
 //	Z14       CTR: the next four counter blocks, byte-reflected, so the
 //	          32-bit counter of sp800-38d#6.2 is dword 0 of each lane
 //	Z15       POLY: 0xc2000000000000000000000000000001 in every lane
 //	Z16-Z29   round keys 0..13 broadcast to all lanes (Z16+r is round key r)
 //	Z30       round key Nr, the last one, broadcast
 //	Z31       BSWAP: the byte-reversal shuffle for every lane
-//	AX        *vaes512GCM; R9 = Nr; R8 = the powers of H to multiply by
-//	SI, DI    source and destination; R10 bytes left; BX *acc; R11 *cb
+//	K1-K4     byte masks of the four 64-byte chunks of a tail
+//	AX        *vaes512GCM; R9 = Nr; R8 = &powers (H^16 first); R11 = &J0
+//	SI, DI    source and destination; R10 bytes left
 
 #include "textflag.h"
 #include "go_asm.h"
@@ -61,7 +62,6 @@
 #define BSWAP Z31
 #define POLY Z15
 #define CTR Z14
-#define STEP Z13
 #define ACC Z12
 
 // bswapMask reverses the 16 bytes of a lane (VPSHUFB takes byte i of the
@@ -77,22 +77,29 @@ DATA gfPoly<>+0(SB)/8, $0x0000000000000001
 DATA gfPoly<>+8(SB)/8, $0xc200000000000000
 GLOBL gfPoly<>(SB), RODATA|NOPTR, $16
 
-// laneOffsets adds 0, 1, 2, 3 to the counter word of lanes 0..3, turning
-// four copies of one counter block into four consecutive ones.
-DATA laneOffsets<>+0(SB)/8, $0
+// laneOffsets adds 1, 2, 3, 4 to the counter word of lanes 0..3, turning
+// four copies of J0 into inc32(J0) and the three counter blocks after it.
+DATA laneOffsets<>+0(SB)/8, $1
 DATA laneOffsets<>+8(SB)/8, $0
-DATA laneOffsets<>+16(SB)/8, $1
+DATA laneOffsets<>+16(SB)/8, $2
 DATA laneOffsets<>+24(SB)/8, $0
-DATA laneOffsets<>+32(SB)/8, $2
+DATA laneOffsets<>+32(SB)/8, $3
 DATA laneOffsets<>+40(SB)/8, $0
-DATA laneOffsets<>+48(SB)/8, $3
+DATA laneOffsets<>+48(SB)/8, $4
 DATA laneOffsets<>+56(SB)/8, $0
 GLOBL laneOffsets<>(SB), RODATA|NOPTR, $64
 
-// laneStep is 4 in the counter word: one register's worth of inc32.
+// laneStep is 4 in the counter word of every lane: one register's worth
+// of inc32.
 DATA laneStep<>+0(SB)/8, $4
 DATA laneStep<>+8(SB)/8, $0
-GLOBL laneStep<>(SB), RODATA|NOPTR, $16
+DATA laneStep<>+16(SB)/8, $4
+DATA laneStep<>+24(SB)/8, $0
+DATA laneStep<>+32(SB)/8, $4
+DATA laneStep<>+40(SB)/8, $0
+DATA laneStep<>+48(SB)/8, $4
+DATA laneStep<>+56(SB)/8, $0
+GLOBL laneStep<>(SB), RODATA|NOPTR, $64
 
 // LOAD_ROUND_KEYS broadcasts round keys 0..13 into Z16..Z29 and round key
 // Nr into Z30 (fips197#5.2: the key schedule w, four words per round).
@@ -116,40 +123,26 @@ GLOBL laneStep<>(SB), RODATA|NOPTR, $16
 	SHLQ            $4, CX;                       \
 	VBROADCASTI32X4 vaes512GCM_keys(AX)(CX*1), Z30
 
-// LOAD_COUNTER reads the counter block at p into CTR as four consecutive
-// counter blocks (p, inc32(p), ...), byte-reflected so that inc32
-// (sp800-38d#6.2) is a 32-bit VPADDD on dword 0 of each lane: VPADDD wraps
-// modulo 2^32 and leaves the other 96 bits alone, exactly as inc32 does.
+// LOAD_COUNTER reads J0 at p into CTR as the four counter blocks
+// inc32(J0) .. inc32^4(J0), byte-reflected so that inc32 (sp800-38d#6.2) is
+// a 32-bit VPADDD on dword 0 of each lane: VPADDD wraps modulo 2^32 and
+// leaves the other 96 bits alone, exactly as inc32 does.
 #define LOAD_COUNTER(p) \
-	VBROADCASTI32X4 laneStep<>(SB), STEP;  \
-	VBROADCASTI32X4 (p), CTR;              \
-	VPSHUFB         BSWAP, CTR, CTR;       \
+	VBROADCASTI32X4 (p), CTR;        \
+	VPSHUFB         BSWAP, CTR, CTR; \
 	VPADDD          laneOffsets<>(SB), CTR, CTR
-
-// ADVANCE_COUNTER adds ceil(R10/16), the number of counter blocks a call
-// of R10 bytes uses, to the 32-bit big-endian counter of the block at p
-// (sp800-38d#6.2 inc32, applied that many times).
-#define ADVANCE_COUNTER(p) \
-	MOVL   12(p), DX; \
-	BSWAPL DX;        \
-	MOVQ   R10, CX;   \
-	ADDQ   $15, CX;   \
-	SHRQ   $4, CX;    \
-	ADDL   CX, DX;    \
-	BSWAPL DX;        \
-	MOVL   DX, 12(p)
 
 // COUNTERS_4 sets Z0..Z3 to the next sixteen counter blocks CB_i, in the
 // byte order AES reads, and advances CTR by 16 (sp800-38d#6.5 step 5:
 // CB_i = inc32(CB_{i-1})).
 #define COUNTERS_4 \
-	VPADDD  STEP, CTR, Z1;  \
-	VPADDD  STEP, Z1, Z2;   \
-	VPADDD  STEP, Z2, Z3;   \
-	VPSHUFB BSWAP, CTR, Z0; \
-	VPADDD  STEP, Z3, CTR;  \
-	VPSHUFB BSWAP, Z1, Z1;  \
-	VPSHUFB BSWAP, Z2, Z2;  \
+	VPADDD  laneStep<>(SB), CTR, Z1; \
+	VPADDD  laneStep<>(SB), Z1, Z2;  \
+	VPADDD  laneStep<>(SB), Z2, Z3;  \
+	VPSHUFB BSWAP, CTR, Z0;          \
+	VPADDD  laneStep<>(SB), Z3, CTR; \
+	VPSHUFB BSWAP, Z1, Z1;           \
+	VPSHUFB BSWAP, Z2, Z2;           \
 	VPSHUFB BSWAP, Z3, Z3
 
 // AES_ROUND_4 is one round of fips197#5.1 on sixteen blocks: VAESENC does
@@ -286,26 +279,70 @@ l:                           \
 	SUBQ       $64, DX;  \
 	CHUNK_MASK(K4)
 
-// TAIL_POWERS points R8 at H^n, n = ceil(R10/16) the number of blocks left
+
+// TAIL_POWERS points DX at H^n, n = ceil(R10/16) the number of blocks left
 // (the last partial block padded with zeros, sp800-38d#7.1 step 5's 0^u):
 // &powers[16-n], so the n blocks take H^n..H^1 and the lanes past the end
-// (zero data) take the zero blocks after H^1.
+// of the data (zeros) take whatever follows, at most the zero blocks after
+// H^1.
 #define TAIL_POWERS \
-	MOVQ R10, DX;                            \
-	ADDQ $15, DX;                            \
-	ANDQ $-16, DX;                           \
-	LEAQ vaes512GCM_powers+256(AX), R8;      \
-	SUBQ DX, R8
+	MOVQ R10, CX;                       \
+	ADDQ $15, CX;                       \
+	ANDQ $-16, CX;                      \
+	LEAQ vaes512GCM_powers+256(AX), DX; \
+	SUBQ CX, DX
 
-// LOAD_ACC reads Y from *BX (the standard's byte order) into X12, reflected.
-#define LOAD_ACC \
-	VMOVDQU (BX), X12; \
-	VPSHUFB X31, X12, X12
+// GHASH_TAIL is GHASH_16 for the last n < 16 blocks (R10 bytes) with the
+// powers from p: only the registers that hold data are multiplied (R10 is
+// public), the rest of the last one is zero. reduce is a label.
+#define GHASH_TAIL(p, reduce) \
+	VPCLMULQDQ       $0x00, 0(p), Z4, Z8;  \
+	VPCLMULQDQ       $0x01, 0(p), Z4, Z9;  \
+	VPCLMULQDQ       $0x10, 0(p), Z4, Z10; \
+	VPCLMULQDQ       $0x11, 0(p), Z4, Z11; \
+	VPXORD           Z10, Z9, Z9;          \
+	CMPQ             R10, $64;             \
+	JBE              reduce;               \
+	MUL_ACCUMULATE_4(Z5, 64(p));           \
+	CMPQ             R10, $128;            \
+	JBE              reduce;               \
+	MUL_ACCUMULATE_4(Z6, 128(p));          \
+	CMPQ             R10, $192;            \
+	JBE              reduce;               \
+	MUL_ACCUMULATE_4(Z7, 192(p));          \
+reduce:                                    \
+	GHASH_REDUCE
 
-// STORE_ACC writes Y back to *BX in the standard's byte order.
-#define STORE_ACC \
-	VPSHUFB X31, X12, X0; \
-	VMOVDQU X0, (BX)
+// GHASH_BYTES continues GHASH (sp800-38d#6.4) in X12 over the R10 bytes at
+// SI followed by zeros up to a whole block (the A || 0^v and C || 0^u of
+// sp800-38d#7.1 step 5): sixteen blocks per iteration, then the tail with
+// masked loads, which fill the missing bytes and lanes with zeros. The
+// parameters are labels unique within the function.
+#define GHASH_BYTES(loop, tail, reduce, done) \
+loop:                           \
+	CMPQ       R10, $256;       \
+	JB         tail;            \
+	VMOVDQU64  0(SI), Z0;       \
+	VMOVDQU64  64(SI), Z1;      \
+	VMOVDQU64  128(SI), Z2;     \
+	VMOVDQU64  192(SI), Z3;     \
+	BSWAP_4;                    \
+	GHASH_16(R8);               \
+	ADDQ       $256, SI;        \
+	SUBQ       $256, R10;       \
+	JMP        loop;            \
+tail:                           \
+	TESTQ      R10, R10;        \
+	JZ         done;            \
+	TAIL_MASKS;                 \
+	TAIL_POWERS;                \
+	VMOVDQU8.Z 0(SI), K1, Z0;   \
+	VMOVDQU8.Z 64(SI), K2, Z1;  \
+	VMOVDQU8.Z 128(SI), K3, Z2; \
+	VMOVDQU8.Z 192(SI), K4, Z3; \
+	BSWAP_4;                    \
+	GHASH_TAIL(DX, reduce);     \
+done:
 
 // GF_MUL_XMM sets d = a * b in GF(2^128) for single blocks in X registers
 // (b multiplied by x beforehand, as the powers are): the four partial
@@ -324,6 +361,68 @@ l:                           \
 	VPSHUFD    $0x4e, X5, X5;   \
 	VPXOR      X5, X7, X7;      \
 	VPXOR      X6, X7, d
+
+// GHASH_LENGTHS is the last block of sp800-38d#7.1 step 5: X12 =
+// (X12 xor [len(A)]_64 || [len(C)]_64) * H, the lengths a and c in bytes
+// turned into bits. Byte-reflected, len(C) is the low quadword and len(A)
+// the high one.
+#define GHASH_LENGTHS(a, c) \
+	MOVQ    c, CX;          \
+	SHLQ    $3, CX;         \
+	MOVQ    a, DX;          \
+	SHLQ    $3, DX;         \
+	VMOVQ   CX, X0;         \
+	VPINSRQ $1, DX, X0, X0; \
+	VPXOR   X0, X12, X12;   \
+	GF_MUL_XMM(X12, vaes512GCM_powers+240(AX), X12)
+
+// AES_1 is fips197#5.1 Cipher on the one block in x (an X register), with
+// the low lanes of the round-key registers. l is a label.
+#define AES_1(x, l) \
+	VPXORD      X16, x, x; \
+	VAESENC     X17, x, x; \
+	VAESENC     X18, x, x; \
+	VAESENC     X19, x, x; \
+	VAESENC     X20, x, x; \
+	VAESENC     X21, x, x; \
+	VAESENC     X22, x, x; \
+	VAESENC     X23, x, x; \
+	VAESENC     X24, x, x; \
+	VAESENC     X25, x, x; \
+	CMPQ        R9, $12;   \
+	JB          l;         \
+	VAESENC     X26, x, x; \
+	VAESENC     X27, x, x; \
+	JE          l;         \
+	VAESENC     X28, x, x; \
+	VAESENC     X29, x, x; \
+l:                         \
+	VAESENCLAST X30, x, x
+
+// SETUP loads what Seal and Open both need: the round keys, the constants,
+// &powers, CIPH_K(J0) into X13 (sp800-38d#7.1 step 6, started first: it
+// depends on nothing else, so its rounds overlap the hashing that
+// follows), the first four counter blocks (step 3: GCTR starts at
+// inc32(J0)), and Y_0 = 0^128 (sp800-38d#6.4 step 2). l is a label.
+#define SETUP(l) \
+	MOVQ            gcm+0(FP), AX;             \
+	MOVQ            j0+8(FP), R11;             \
+	MOVQ            vaes512GCM_rounds(AX), R9; \
+	LOAD_ROUND_KEYS;                           \
+	VBROADCASTI32X4 bswapMask<>(SB), BSWAP;    \
+	VBROADCASTI32X4 gfPoly<>(SB), POLY;        \
+	LEAQ            vaes512GCM_powers(AX), R8; \
+	VMOVDQU         (R11), X13;                \
+	AES_1(X13, l);                             \
+	LOAD_COUNTER(R11);                         \
+	VPXOR           X12, X12, X12
+
+// TAG sets X12 = GHASH result S, back in the standard's byte order, xor
+// CIPH_K(J0): T = MSB_128(GCTR_K(J0, S)) (sp800-38d#7.1 step 6).
+#define TAG \
+	VPSHUFB X31, X12, X12; \
+	VPXOR   X13, X12, X12
+
 
 // func vaes512Init(gcm *vaes512GCM)
 //
@@ -390,151 +489,29 @@ initPowers:
 	VZEROUPPER
 	RET
 
-// func vaes512GHASH(gcm *vaes512GCM, acc *[16]byte, data []byte)
+// func vaes512Seal(gcm *vaes512GCM, j0 *[16]byte, dst, plaintext, additionalData []byte)
 //
-// sp800-38d#6.4 GHASH over data || 0^v, continuing from *acc.
-TEXT ·vaes512GHASH(SB), NOSPLIT, $0-40
-	MOVQ gcm+0(FP), AX
-	MOVQ acc+8(FP), BX
-	MOVQ data_base+16(FP), SI
-	MOVQ data_len+24(FP), R10
-	TESTQ R10, R10
-	JZ    ghashEmpty
+// sp800-38d#7.1 (Algorithm 4) steps 3 to 7: dst[:len(plaintext)] = C =
+// GCTR_K(inc32(J0), P) and dst[len(plaintext):][:16] = T, with GCTR and
+// GHASH fused, sixteen blocks per iteration.
+TEXT ·vaes512Seal(SB), NOSPLIT, $0-88
+	SETUP(sealJ0)
 
-	VBROADCASTI32X4 bswapMask<>(SB), BSWAP
-	VBROADCASTI32X4 gfPoly<>(SB), POLY
-	LEAQ            vaes512GCM_powers(AX), R8
-	LOAD_ACC
+	// Step 5, first part: GHASH over A || 0^v.
+	MOVQ additionalData_base+64(FP), SI
+	MOVQ additionalData_len+72(FP), R10
+	GHASH_BYTES(sealAADLoop, sealAADTail, sealAADReduce, sealAADDone)
 
-ghashLoop:
-	// Sixteen whole blocks X_1..X_16 at a time.
-	CMPQ      R10, $256
-	JB        ghashTail
-	VMOVDQU64 0(SI), Z0
-	VMOVDQU64 64(SI), Z1
-	VMOVDQU64 128(SI), Z2
-	VMOVDQU64 192(SI), Z3
-	BSWAP_4
-	GHASH_16(R8)
-	ADDQ      $256, SI
-	SUBQ      $256, R10
-	JMP       ghashLoop
-
-ghashTail:
-	// The last n < 16 blocks, the last possibly partial: masked loads
-	// fill the missing bytes (the 0^v padding) and lanes with zeros.
-	TESTQ R10, R10
-	JZ    ghashDone
-	TAIL_MASKS
-	TAIL_POWERS
-	VMOVDQU8.Z 0(SI), K1, Z0
-	VMOVDQU8.Z 64(SI), K2, Z1
-	VMOVDQU8.Z 128(SI), K3, Z2
-	VMOVDQU8.Z 192(SI), K4, Z3
-	BSWAP_4
-	GHASH_16(R8)
-
-ghashDone:
-	STORE_ACC
-	VZEROUPPER
-
-ghashEmpty:
-	RET
-
-// func vaes512CTR(gcm *vaes512GCM, cb *[16]byte, dst, src []byte)
-//
-// sp800-38d#6.5 GCTR: dst = src xor CIPH_K(CB_1) || CIPH_K(CB_2) || ...
-// with CB_1 = *cb; *cb is advanced past the blocks used.
-TEXT ·vaes512CTR(SB), NOSPLIT, $0-64
-	MOVQ gcm+0(FP), AX
-	MOVQ cb+8(FP), R11
 	MOVQ dst_base+16(FP), DI
-	MOVQ src_base+40(FP), SI
-	MOVQ src_len+48(FP), R10
-	TESTQ R10, R10
-	JZ    ctrEmpty
-
-	MOVQ            vaes512GCM_rounds(AX), R9
-	LOAD_ROUND_KEYS
-	VBROADCASTI32X4 bswapMask<>(SB), BSWAP
-	LOAD_COUNTER(R11)
-	ADVANCE_COUNTER(R11)
-
-ctrLoop:
-	// Steps 5 and 6 on sixteen blocks: Y_i = X_i xor CIPH_K(CB_i).
-	CMPQ      R10, $256
-	JB        ctrTail
-	COUNTERS_4
-	AES_4(ctrLoopLast)
-	VPXORD    0(SI), Z0, Z0
-	VPXORD    64(SI), Z1, Z1
-	VPXORD    128(SI), Z2, Z2
-	VPXORD    192(SI), Z3, Z3
-	VMOVDQU64 Z0, 0(DI)
-	VMOVDQU64 Z1, 64(DI)
-	VMOVDQU64 Z2, 128(DI)
-	VMOVDQU64 Z3, 192(DI)
-	ADDQ      $256, SI
-	ADDQ      $256, DI
-	SUBQ      $256, R10
-	JMP       ctrLoop
-
-ctrTail:
-	// Steps 5 to 7 on the last n < 16 blocks, the last possibly partial
-	// (step 7: Y*_n = X*_n xor MSB_len(X*_n)(CIPH_K(CB_n))): masked loads
-	// and stores touch only the bytes that exist.
-	TESTQ R10, R10
-	JZ    ctrDone
-	TAIL_MASKS
-	COUNTERS_4
-	AES_4(ctrTailLast)
-	VMOVDQU8.Z 0(SI), K1, Z4
-	VMOVDQU8.Z 64(SI), K2, Z5
-	VMOVDQU8.Z 128(SI), K3, Z6
-	VMOVDQU8.Z 192(SI), K4, Z7
-	VPXORD     Z4, Z0, Z0
-	VPXORD     Z5, Z1, Z1
-	VPXORD     Z6, Z2, Z2
-	VPXORD     Z7, Z3, Z3
-	VMOVDQU8   Z0, K1, 0(DI)
-	VMOVDQU8   Z1, K2, 64(DI)
-	VMOVDQU8   Z2, K3, 128(DI)
-	VMOVDQU8   Z3, K4, 192(DI)
-
-ctrDone:
-	VZEROUPPER
-
-ctrEmpty:
-	RET
-
-// func vaes512Seal(gcm *vaes512GCM, acc *[16]byte, cb *[16]byte, dst, src []byte)
-//
-// sp800-38d#7.1 steps 3 and 5 fused: C = GCTR_K(*cb, P) into dst, and
-// GHASH over C || 0^u continuing from *acc, sixteen blocks per iteration.
-TEXT ·vaes512Seal(SB), NOSPLIT, $0-72
-	MOVQ gcm+0(FP), AX
-	MOVQ acc+8(FP), BX
-	MOVQ cb+16(FP), R11
-	MOVQ dst_base+24(FP), DI
-	MOVQ src_base+48(FP), SI
-	MOVQ src_len+56(FP), R10
-	TESTQ R10, R10
-	JZ    sealEmpty
-
-	MOVQ            vaes512GCM_rounds(AX), R9
-	LOAD_ROUND_KEYS
-	VBROADCASTI32X4 bswapMask<>(SB), BSWAP
-	VBROADCASTI32X4 gfPoly<>(SB), POLY
-	LEAQ            vaes512GCM_powers(AX), R8
-	LOAD_COUNTER(R11)
-	ADVANCE_COUNTER(R11)
-	LOAD_ACC
+	MOVQ plaintext_base+40(FP), SI
+	MOVQ plaintext_len+48(FP), R10
 
 sealLoop:
-	CMPQ      R10, $256
-	JB        sealTail
+	CMPQ R10, $256
+	JB   sealTail
 
-	// sp800-38d#6.5 steps 5 and 6: sixteen blocks of C = P xor CIPH_K(CB_i).
+	// Step 3 (sp800-38d#6.5 steps 5 and 6) on sixteen blocks:
+	// C_i = P_i xor CIPH_K(CB_i).
 	COUNTERS_4
 	AES_4(sealLoopLast)
 	VPXORD    0(SI), Z0, Z0
@@ -546,7 +523,7 @@ sealLoop:
 	VMOVDQU64 Z2, 128(DI)
 	VMOVDQU64 Z3, 192(DI)
 
-	// sp800-38d#6.4 on the sixteen ciphertext blocks just made. The
+	// Step 5 on the sixteen ciphertext blocks just made. The
 	// multiplications depend only on this batch and Y, not on the next
 	// batch's AES rounds, so the CPU overlaps the two.
 	BSWAP_4
@@ -557,10 +534,12 @@ sealLoop:
 	JMP  sealLoop
 
 sealTail:
-	// The last n < 16 blocks: GCTR with masked loads and stores, then the
-	// ciphertext's missing bytes zeroed (the 0^u padding) before GHASH.
+	// The last n < 16 blocks (sp800-38d#6.5 step 7 for a partial last
+	// one): GCTR with masked loads and stores, which touch only the bytes
+	// that exist, then the ciphertext's missing bytes zeroed (the 0^u
+	// padding of step 5) before GHASH.
 	TESTQ R10, R10
-	JZ    sealDone
+	JZ    sealLengths
 	TAIL_MASKS
 	TAIL_POWERS
 	COUNTERS_4
@@ -582,11 +561,96 @@ sealTail:
 	VMOVDQU8   Z2, K3, 128(DI)
 	VMOVDQU8   Z3, K4, 192(DI)
 	BSWAP_4
-	GHASH_16(R8)
+	GHASH_TAIL(DX, sealTailReduce)
 
-sealDone:
-	STORE_ACC
+sealLengths:
+	// Step 5, last block; step 6: T; step 7: C || T.
+	GHASH_LENGTHS(additionalData_len+72(FP), plaintext_len+48(FP))
+	TAG
+	MOVQ    dst_base+16(FP), DI
+	ADDQ    plaintext_len+48(FP), DI
+	VMOVDQU X12, (DI)
 	VZEROUPPER
+	RET
 
-sealEmpty:
+// func vaes512Open(gcm *vaes512GCM, j0 *[16]byte, dst, ciphertext []byte, tag *[16]byte, additionalData []byte) bool
+//
+// sp800-38d#7.2 (Algorithm 5): steps 6 to 8 (S, T', compare) first, then
+// step 4 (P = GCTR_K(inc32(J0), C)) into dst only if the tags matched.
+// Reports whether they did; on a mismatch dst is not written.
+TEXT ·vaes512Open(SB), NOSPLIT, $0-97
+	SETUP(openJ0)
+
+	// Step 6: S = GHASH_H(A || 0^v || C || 0^u || [len(A)]_64 || [len(C)]_64).
+	MOVQ additionalData_base+72(FP), SI
+	MOVQ additionalData_len+80(FP), R10
+	GHASH_BYTES(openAADLoop, openAADTail, openAADReduce, openAADDone)
+	MOVQ ciphertext_base+40(FP), SI
+	MOVQ ciphertext_len+48(FP), R10
+	GHASH_BYTES(openCTLoop, openCTTail, openCTReduce, openCTDone)
+	GHASH_LENGTHS(additionalData_len+80(FP), ciphertext_len+48(FP))
+
+	// Step 7: T' = MSB_128(GCTR_K(J0, S)). Step 8: T' = T? All 16 bytes
+	// are compared (xor, then one test of the whole difference), so the
+	// time says nothing about where they differ.
+	TAG
+	MOVQ    tag+64(FP), BX
+	VMOVDQU (BX), X0
+	VPXOR   X0, X12, X12
+	VPTEST  X12, X12
+	JNZ     openFail
+
+	MOVQ dst_base+16(FP), DI
+	MOVQ ciphertext_base+40(FP), SI
+	MOVQ ciphertext_len+48(FP), R10
+
+openLoop:
+	// Step 4 (sp800-38d#6.5 steps 5 and 6) on sixteen blocks:
+	// P_i = C_i xor CIPH_K(CB_i).
+	CMPQ      R10, $256
+	JB        openTail
+	COUNTERS_4
+	AES_4(openLoopLast)
+	VPXORD    0(SI), Z0, Z0
+	VPXORD    64(SI), Z1, Z1
+	VPXORD    128(SI), Z2, Z2
+	VPXORD    192(SI), Z3, Z3
+	VMOVDQU64 Z0, 0(DI)
+	VMOVDQU64 Z1, 64(DI)
+	VMOVDQU64 Z2, 128(DI)
+	VMOVDQU64 Z3, 192(DI)
+	ADDQ      $256, SI
+	ADDQ      $256, DI
+	SUBQ      $256, R10
+	JMP       openLoop
+
+openTail:
+	// The last n < 16 blocks, the last possibly partial (sp800-38d#6.5
+	// step 7): masked loads and stores touch only the bytes that exist.
+	TESTQ R10, R10
+	JZ    openDone
+	TAIL_MASKS
+	COUNTERS_4
+	AES_4(openTailLast)
+	VMOVDQU8.Z 0(SI), K1, Z4
+	VMOVDQU8.Z 64(SI), K2, Z5
+	VMOVDQU8.Z 128(SI), K3, Z6
+	VMOVDQU8.Z 192(SI), K4, Z7
+	VPXORD     Z4, Z0, Z0
+	VPXORD     Z5, Z1, Z1
+	VPXORD     Z6, Z2, Z2
+	VPXORD     Z7, Z3, Z3
+	VMOVDQU8   Z0, K1, 0(DI)
+	VMOVDQU8   Z1, K2, 64(DI)
+	VMOVDQU8   Z2, K3, 128(DI)
+	VMOVDQU8   Z3, K4, 192(DI)
+
+openDone:
+	MOVB $1, ret+96(FP)
+	VZEROUPPER
+	RET
+
+openFail:
+	MOVB $0, ret+96(FP)
+	VZEROUPPER
 	RET
