@@ -72,7 +72,9 @@ func TestECDHEOpenSSLServer(t *testing.T) {
 
 // TestECDHEOpenSSLClient: `openssl s_client -tls1_2 -groups <g>` against the
 // minitls server, both ECDHE suites, both groups; s_client reports the
-// suite and the ephemeral key it verified.
+// suite, the ephemeral key it verified, and an RSA-PSS signature (its
+// default signature_algorithms lists rsa_pss_rsae_* before rsa_pkcs1_*,
+// and the server prefers PSS anyway).
 func TestECDHEOpenSSLClient(t *testing.T) {
 	openssl := needBinary(t, "openssl")
 	f := testFixture(t)
@@ -96,7 +98,8 @@ func TestECDHEOpenSSLClient(t *testing.T) {
 					t.Fatalf("s_client: %v\n%s", err, out)
 				}
 				for _, want := range []string{"hello from minitls, you said ping", "Verify return code: 0 (ok)",
-					"Cipher is " + opensslCiphers[suite], tempKey[curve], "Extended master secret: yes"} {
+					"Cipher is " + opensslCiphers[suite], tempKey[curve], "Extended master secret: yes",
+					"Peer signature type: RSA-PSS"} {
 					if !bytes.Contains(out, []byte(want)) {
 						t.Errorf("s_client output lacks %q:\n%s", want, out)
 					}
@@ -132,6 +135,98 @@ func TestECDHECurl(t *testing.T) {
 			if !strings.Contains(stderr.String(), "ECDHE-RSA-AES128-GCM-SHA256") {
 				t.Errorf("curl did not negotiate ECDHE:\n%s", stderr.String())
 			}
+		})
+	}
+}
+
+// TestPSSOpenSSLClient: `openssl s_client -sigalgs rsa_pss_rsae_<h>`, a
+// client that accepts only RSASSA-PSS, completes an ECDHE handshake with the
+// minitls server, which signs its ServerKeyExchange with that scheme;
+// s_client reports the peer's signature type and digest.
+func TestPSSOpenSSLClient(t *testing.T) {
+	openssl := needBinary(t, "openssl")
+	f := testFixture(t)
+	for _, c := range []struct {
+		sigalg, digest string
+		scheme         SignatureScheme
+	}{
+		{"rsa_pss_rsae_sha256", "SHA256", PSSWithSHA256},
+		{"rsa_pss_rsae_sha384", "SHA384", PSSWithSHA384},
+		{"rsa_pss_rsae_sha512", "SHA512", PSSWithSHA512},
+	} {
+		t.Run(c.sigalg, func(t *testing.T) {
+			var sent SignatureScheme
+			addr, result := serveOnce(t, &Config{Certificates: []Certificate{f.cert}, Trace: skeScheme(&sent)})
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, openssl, "s_client", "-connect", addr, "-tls1_2", "-sigalgs", c.sigalg,
+				"-CAfile", testdataPath(t, "ca.pem"), "-servername", "localhost", "-verify_return_error", "-ign_eof")
+			cmd.Stdin = strings.NewReader("ping\n")
+			out, err := cmd.CombinedOutput()
+			if serr := <-result; serr != nil {
+				t.Errorf("minitls server: %v", serr)
+			}
+			if err != nil {
+				t.Fatalf("s_client: %v\n%s", err, out)
+			}
+			for _, want := range []string{"hello from minitls, you said ping", "Verify return code: 0 (ok)",
+				"Cipher is ECDHE-RSA-AES128-GCM-SHA256", "Peer signature type: RSA-PSS", "Peer signing digest: " + c.digest} {
+				if !bytes.Contains(out, []byte(want)) {
+					t.Errorf("s_client output lacks %q:\n%s", want, out)
+				}
+			}
+			if sent != c.scheme {
+				t.Errorf("minitls signed with %v, want %v", sent, c.scheme)
+			}
+		})
+	}
+}
+
+// TestPSSOpenSSLServer: the minitls client against `openssl s_server
+// -sigalgs rsa_pss_rsae_<h>`, a server that signs only with RSASSA-PSS:
+// the client verifies the PSS-signed ServerKeyExchange and fetches the
+// status page.
+func TestPSSOpenSSLServer(t *testing.T) {
+	openssl := needBinary(t, "openssl")
+	f := testFixture(t)
+	for _, c := range []struct {
+		sigalg string
+		scheme SignatureScheme
+	}{
+		{"rsa_pss_rsae_sha256", PSSWithSHA256},
+		{"rsa_pss_rsae_sha512", PSSWithSHA512},
+	} {
+		t.Run(c.sigalg, func(t *testing.T) {
+			port := freePort(t)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, openssl, "s_server", "-accept", fmt.Sprint(port), "-tls1_2",
+				"-cert", testdataPath(t, "server.pem"), "-key", testdataPath(t, "server-key.pem"),
+				"-sigalgs", c.sigalg, "-www", "-naccept", "1")
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() { cancel(); cmd.Wait() }()
+			raw := dialSServer(t, port, &out)
+			var got SignatureScheme
+			conn := Client(raw, &Config{RootCAs: f.roots, ServerName: "localhost", Trace: skeScheme(&got)})
+			if err := conn.Handshake(); err != nil {
+				t.Fatalf("handshake with openssl s_server -sigalgs %s: %v\n%s", c.sigalg, err, out.String())
+			}
+			if got != c.scheme {
+				t.Errorf("s_server signed with %v, want %v", got, c.scheme)
+			}
+			io.WriteString(conn, "GET / HTTP/1.0\r\n\r\n")
+			body, err := io.ReadAll(conn)
+			if err != nil {
+				t.Fatalf("status page: %v (%q)", err, body)
+			}
+			if !bytes.Contains(body, []byte("HTTP/1.0 200 ok")) {
+				t.Errorf("status page:\n%s", body)
+			}
+			conn.Close()
 		})
 	}
 }
