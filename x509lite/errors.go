@@ -134,7 +134,7 @@ var invalidReasonNames = map[InvalidReason]string{
 	UnhandledCriticalExtension: "unhandled critical extension",
 	ChainTooLong:               "chain too long",
 	UnsupportedConstraints:     "constrained in a way minitls does not enforce",
-	UnsupportedKeySize:         "an RSA key of a size minitls refuses",
+	UnsupportedKeySize:         "RSA key size refused",
 	EndEntityIsCA:              "a CA certificate, which cannot serve as a TLS server's certificate",
 }
 

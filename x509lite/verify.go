@@ -30,7 +30,9 @@ type VerifyOptions struct {
 	// CurrentTime is the time validity is checked at; zero means time.Now().
 	CurrentTime time.Time
 	// KeyUsages lists acceptable extended key usages; empty means
-	// ExtKeyUsageServerAuth, and ExtKeyUsageAny accepts any.
+	// ExtKeyUsageServerAuth, and ExtKeyUsageAny accepts any. When
+	// ExtKeyUsageServerAuth is listed, the leaf must also be an end entity
+	// (EndEntityIsCA otherwise).
 	KeyUsages []ExtKeyUsage
 }
 
