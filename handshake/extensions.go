@@ -34,36 +34,57 @@ const (
 // of the same type", spec: rfc5246#7.4.1.4). The bodies of the extensions
 // minitls understands are parsed here too, so a malformed body is rejected
 // while reading the hello and never reaches the state machine.
+//
+// The block may hold up to 16383 (empty) extensions, so the loop allocates
+// nothing per extension: the result is sized by a first count, duplicates
+// are found in a bitmap of all 2^16 types on the stack, and each body is
+// read through a reader held by value.
 func parseExtensions(r *reader, role helloRole) []Extension {
 	list := r.vector(2, 0, 1<<16-1, "extensions")
-	exts := []Extension{}
-	var seen map[ExtensionType]bool
+	exts := make([]Extension, 0, countExtensions(list.s[list.off:list.end]))
+	var seen [1 << 16 / 64]uint64
 	for !list.empty() {
 		t := ExtensionType(list.u16("extension_type"))
-		list.note(t)
-		data := list.vector(2, 0, 1<<16-1, "extension_data")
+		if list.rec != nil {
+			list.note(t)
+		}
+		data := list.vectorValue(2, 0, 1<<16-1, "extension_data")
 		if list.failed() {
 			break
 		}
-		if seen == nil {
-			seen = make(map[ExtensionType]bool)
-		}
-		if seen[t] {
+		if word, bit := t/64, uint64(1)<<(t%64); seen[word]&bit != 0 {
 			list.fail("duplicate extension %v", t)
 			break
+		} else {
+			seen[word] |= bit
 		}
-		seen[t] = true
 		start := data.off
-		parseExtensionBody(data, t, role)
+		parseExtensionBody(&data, t, role)
 		if data.failed() {
 			break
 		}
-		if err := data.finish(t.String()); err != nil {
+		if !data.empty() {
+			data.finish(t.String())
 			break
 		}
 		exts = append(exts, Extension{Type: t, Data: r.s[start:data.end:data.end]})
 	}
 	return exts
+}
+
+// countExtensions counts the entries of an extensions block, stopping at
+// the first that does not fit; parseExtensions then checks each.
+func countExtensions(block []byte) int {
+	n := 0
+	for len(block) >= 4 {
+		l := 4 + (int(block[2])<<8 | int(block[3]))
+		if l > len(block) {
+			break
+		}
+		block = block[l:]
+		n++
+	}
+	return n
 }
 
 // parseExtensionBody checks the body of an extension minitls understands.
@@ -283,7 +304,9 @@ func (s *SignatureAlgorithms) parse(r *reader) {
 	}
 	for !list.empty() {
 		v := SignatureScheme(list.u16("signature_scheme"))
-		list.note(v)
+		if list.rec != nil { // boxing v for note costs an allocation per scheme
+			list.note(v)
+		}
 		s.Schemes = append(s.Schemes, v)
 	}
 	list.finish("supported_signature_algorithms")

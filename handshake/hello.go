@@ -84,7 +84,9 @@ func (m *ClientHello) parse(data []byte, rec *[]Field) error {
 		m.CipherSuites = make([]CipherSuite, 0, suites.remaining()/2)
 		for !suites.empty() {
 			s := CipherSuite(suites.u16("cipher_suite"))
-			suites.note(s)
+			if suites.rec != nil { // boxing s for note costs an allocation per suite
+				suites.note(s)
+			}
 			m.CipherSuites = append(m.CipherSuites, s)
 		}
 		m.CompressionMethods = r.opaque(1, 1, 255, "compression_methods")

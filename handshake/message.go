@@ -1,5 +1,7 @@
 package handshake
 
+import "minitls/record"
+
 // Message is implemented by every handshake message type. Marshal and
 // Unmarshal work on whole messages including the 4-byte header; Fields
 // explains every byte of the marshalled (or, for a received message, the
@@ -18,15 +20,6 @@ type Message interface {
 	Unmarshal(data []byte) error
 	Fields() []Field
 }
-
-// maxMessageBody caps the body of every handshake message minitls will
-// buffer except Certificate. A ClientHello of a modern browser is about
-// 2 KB; 64 KiB leaves ample room while bounding memory.
-const maxMessageBody = 1 << 16
-
-// maxCertificateBody caps a Certificate message (a chain of a few
-// certificates of a few KB each; OpenSSL's default limit is 100 KiB).
-const maxCertificateBody = 1 << 18
 
 // headerLen is the size of the msg_type + uint24 length header.
 const headerLen = 4
@@ -89,8 +82,18 @@ func marshalMessage(t HandshakeType, body func(*builder)) ([]byte, error) {
 }
 
 // parseMessage checks the header of data (type t, a length that matches
-// exactly) and runs body over a reader of exactly the body bytes. rec, when
-// non-nil, collects the fields for the trace.
+// exactly and is within the bound of t's grammar) and runs body over a
+// reader of exactly the body bytes. rec, when non-nil, collects the fields
+// for the trace.
+//
+// The bound comes from the record layer's table (record.MaxHandshakeBody),
+// the one place minitls derives it from the RFC's structs, so a message the
+// record layer reassembles is never refused here for its size, nor the
+// other way round. (The record layer also caps Certificate at
+// record.DefaultMaxHandshakeSize before buffering it; that cap bounds
+// memory, not the grammar, and is not repeated here.)
+//
+// spec: rfc5246#7.4
 func parseMessage(data []byte, t HandshakeType, what string, rec *[]Field, body func(*reader)) error {
 	r := newReader(data, what)
 	r.rec = rec
@@ -99,10 +102,7 @@ func parseMessage(data []byte, t HandshakeType, what string, rec *[]Field, body 
 	if !r.failed() && typ != t {
 		r.fail("msg_type is %v, want %v", typ, t)
 	}
-	limit := maxMessageBody
-	if t == TypeCertificate {
-		limit = maxCertificateBody
-	}
+	limit, _ := record.MaxHandshakeBody(uint8(t))
 	b := r.sub(int(r.u24("length")), 0, limit, "body")
 	if !r.failed() {
 		body(b)

@@ -155,13 +155,33 @@ func (r *reader) bytes(n int, name string) []byte {
 // length must lie in [min, max] (the RFC's <floor..ceiling>); the bounds are
 // enforced here so every caller states them.
 func (r *reader) vector(prefixWidth int, min, max int, name string) *reader {
-	n := int(r.uint(prefixWidth, name+" length"))
-	return r.sub(n, min, max, name)
+	c := r.vectorValue(prefixWidth, min, max, name)
+	return &c
+}
+
+// vectorValue is vector returning the child reader by value, so that a loop
+// over thousands of small vectors (the extensions of a hello) does not
+// allocate a reader for each.
+func (r *reader) vectorValue(prefixWidth int, min, max int, name string) reader {
+	lengthName := name
+	if r.rec != nil || r.end-r.off < prefixWidth {
+		// The field's name is only needed to record it or to say why
+		// the read failed; building it costs an allocation per vector.
+		lengthName = name + " length"
+	}
+	n := int(r.uint(prefixWidth, lengthName))
+	return r.subValue(n, min, max, name)
 }
 
 // sub returns a child reader over the next n bytes, whose length was just
 // read from a prefix; n must lie in [min, max].
 func (r *reader) sub(n, min, max int, name string) *reader {
+	c := r.subValue(n, min, max, name)
+	return &c
+}
+
+// subValue is sub returning the child reader by value.
+func (r *reader) subValue(n, min, max int, name string) reader {
 	if !r.failed() {
 		if n < min || n > max {
 			r.fail("%s: length %d outside <%d..%d>", name, n, min, max)
@@ -170,9 +190,9 @@ func (r *reader) sub(n, min, max int, name string) *reader {
 		}
 	}
 	if r.failed() {
-		return &reader{s: r.s, off: r.off, end: r.off, err: r.err, rec: r.rec, what: r.what}
+		return reader{s: r.s, off: r.off, end: r.off, err: r.err, rec: r.rec, what: r.what}
 	}
-	c := &reader{s: r.s, off: r.off, end: r.off + n, err: r.err, rec: r.rec, what: r.what}
+	c := reader{s: r.s, off: r.off, end: r.off + n, err: r.err, rec: r.rec, what: r.what}
 	r.off += n
 	return c
 }

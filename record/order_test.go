@@ -221,3 +221,21 @@ func TestWarningErrorAlerts(t *testing.T) {
 		t.Fatalf("warning handshake_failure inside a message: %v", err)
 	}
 }
+
+// TestLargeMessageBufferReleased: once a message larger than two records
+// has been returned, the reassembly buffer does not keep its size for the
+// life of the connection.
+func TestLargeMessageBufferReleased(t *testing.T) {
+	big := hsMsg(1, pseudoBytes(3, 100000))
+	var wire bytes.Buffer
+	if err := writerConn(&wire).WriteHandshake(big); err != nil {
+		t.Fatal(err)
+	}
+	c := readerConn(wire.Bytes())
+	if got, err := c.ReadHandshake(); err != nil || !bytes.Equal(got, big) {
+		t.Fatalf("%d-byte message: %v", len(big), err)
+	}
+	if n := cap(c.in.hs); n > 2*MaxPlaintext {
+		t.Fatalf("the reassembly buffer keeps %d bytes after the message was returned", n)
+	}
+}

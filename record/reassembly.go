@@ -182,6 +182,11 @@ func (in *halfIn) nextMessageLocked(expected []uint8) (msg []byte, ok bool, err 
 	copy(msg, in.hs)
 	rest := copy(in.hs, in.hs[4+n:])
 	in.hs = in.hs[:rest]
+	if rest == 0 && cap(in.hs) > 2*MaxPlaintext {
+		// A large message (a 128 KiB ClientHello, a long chain) does not
+		// keep its buffer for the life of the connection.
+		in.hs = nil
+	}
 	return msg, true, nil
 }
 
