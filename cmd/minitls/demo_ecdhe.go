@@ -72,17 +72,36 @@ func demoIsECDHE(s handshake.CipherSuite) bool {
 // isECDHE reports whether the demo connection used an ECDHE suite.
 func (s *demoSession) isECDHE() bool { return demoIsECDHE(handshake.CipherSuite(s.state.CipherSuite)) }
 
-// demoSigHash maps a PKCS#1 v1.5 signature scheme to its hash.
-func demoSigHash(sc handshake.SignatureScheme) crypto.Hash {
+// demoSigHash maps an RSA signature scheme to its hash and says whether it
+// is RSASSA-PSS (rsa_pss_rsae_*, which servers prefer when the client
+// offers it) or RSASSA-PKCS1-v1_5 (rsa_pkcs1_*).
+//
+// spec: rfc8446#4.2.3, rfc5246#7.4.1.4.1
+func demoSigHash(sc handshake.SignatureScheme) (h crypto.Hash, pss bool) {
 	switch sc {
 	case handshake.PKCS1WithSHA256:
-		return crypto.SHA256
+		return crypto.SHA256, false
 	case handshake.PKCS1WithSHA384:
-		return crypto.SHA384
+		return crypto.SHA384, false
 	case handshake.PKCS1WithSHA512:
-		return crypto.SHA512
+		return crypto.SHA512, false
+	case handshake.PSSWithSHA256:
+		return crypto.SHA256, true
+	case handshake.PSSWithSHA384:
+		return crypto.SHA384, true
+	case handshake.PSSWithSHA512:
+		return crypto.SHA512, true
 	}
-	return 0
+	return 0, false
+}
+
+// demoVerifySig checks an RSA signature of either kind over digest; a PSS
+// salt is as long as the hash in TLS (spec: rfc8446#4.2.3).
+func demoVerifySig(pub *rsa.PublicKey, h crypto.Hash, pss bool, digest, sig []byte) error {
+	if pss {
+		return rsa.VerifyPSS(pub, h, digest, sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
+	}
+	return rsa.VerifyPKCS1v15(pub, h, digest, sig)
 }
 
 // step3ECDHE tells the ECDHE key exchange, then the key derivation shared
@@ -110,7 +129,7 @@ func (s *demoSession) step3ECDHE() {
 
 	s.line(2, "The client checks the signature before it sends anything keyed:")
 	leaf, err := x509lite.ParseCertificate(cm.Certificates[0])
-	h := demoSigHash(ske.SignatureAlgorithm)
+	h, pss := demoSigHash(ske.SignatureAlgorithm)
 	params, perr := ske.Params()
 	if err != nil || h == 0 || perr != nil {
 		s.check(false, "signature", "cannot check it here")
@@ -123,12 +142,16 @@ func (s *demoSession) step3ECDHE() {
 		d.Write(p)
 		return d.Sum(nil)
 	}
-	sigOK := rsa.VerifyPKCS1v15(leaf.PublicKey, h, digest(params), ske.Signature) == nil
+	sigOK := demoVerifySig(leaf.PublicKey, h, pss, digest(params), ske.Signature) == nil
+	kind := "RSASSA-PKCS1-v1_5"
+	if pss {
+		kind = "RSASSA-PSS (salted, a hash-long salt)"
+	}
 	s.check(true, "signed data", fmt.Sprintf("%v(client random + server random + curve and public value), %d bytes in", h, 64+len(params)))
-	s.check(sigOK, "signature", fmt.Sprintf("RSASSA-PKCS1-v1_5 verifies with the certificate's RSA-%d key", 8*len(leaf.PublicKey.N)))
+	s.check(sigOK, "signature", fmt.Sprintf("%s verifies with the certificate's RSA-%d key", kind, 8*len(leaf.PublicKey.N)))
 	tampered := bytes.Clone(params)
 	tampered[len(tampered)-1] ^= 1
-	forged := rsa.VerifyPKCS1v15(leaf.PublicKey, h, digest(tampered), ske.Signature) != nil
+	forged := demoVerifySig(leaf.PublicKey, h, pss, digest(tampered), ske.Signature) != nil
 	s.check(forged, "tamper test", "one flipped bit in the public value and the signature fails: a man in the middle cannot slip in his own key")
 
 	s.line(2, s.st.cyan("→")+fmt.Sprintf(" ClientKeyExchange: %d bytes, the client's own fresh public value", s.rawLen(true, handshake.TypeClientKeyExchange)))
@@ -156,7 +179,18 @@ func (s *demoSession) lessonECDHE() {
 		return times[len(times)/2]
 	}
 	digest := sha256.Sum256([]byte("demo"))
-	sign := median(func() { _, _ = rsa.SignPKCS1v15(rand.Reader, s.pki.leafKey, crypto.SHA256, digest[:]) })
+	// The signature the server made: RSASSA-PSS or PKCS#1 v1.5, as it chose.
+	pss := false
+	if ske, ok := s.msgOf(true, false, handshake.TypeServerKeyExchange).(*handshake.ServerKeyExchange); ok {
+		_, pss = demoSigHash(ske.SignatureAlgorithm)
+	}
+	sign := median(func() {
+		if pss {
+			_, _ = rsa.SignPSS(rand.Reader, s.pki.leafKey, crypto.SHA256, digest[:], &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
+		} else {
+			_, _ = rsa.SignPKCS1v15(rand.Reader, s.pki.leafKey, crypto.SHA256, digest[:])
+		}
+	})
 	ct, err := rsa.EncryptPKCS1v15(rand.Reader, &s.pki.leafKey.PublicKey, make([]byte, 48))
 	if err != nil {
 		s.line(2, "(could not measure RSA: "+err.Error()+")")

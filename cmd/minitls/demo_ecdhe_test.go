@@ -38,7 +38,9 @@ func TestDemoECDHE(t *testing.T) {
 	for _, want := range []string{
 		"Step 3  Key exchange: ephemeral ECDH, signed with the server's RSA key",
 		"← ServerKeyExchange: 300 bytes", "curve             x25519 (named_curve 29)",
-		"signature         rsa_pkcs1_sha256, 256 bytes", "RSASSA-PKCS1-v1_5 verifies",
+		// The client offers rsa_pss_rsae_* first, and the server takes it
+		// (rfc8446#4.2.3); the demo checks that signature itself.
+		"signature         rsa_pss_rsae_sha256, 256 bytes", "RSASSA-PSS (salted, a hash-long salt) verifies",
 		"tamper test", "→ ClientKeyExchange: 37 bytes", "32 bytes, ✓ the same on both sides",
 		"(The server sent these four messages together", "digitalSignature: this key may sign",
 		"suite chosen      TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "decrypts to",
