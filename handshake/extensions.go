@@ -283,9 +283,9 @@ func (l *ServerNameList) Marshal() ([]byte, error) {
 // SignatureAlgorithms is the body of the signature_algorithms extension: the
 // client's supported {hash, signature} pairs, most preferred first. With
 // ECDHE_RSA the server signs its ServerKeyExchange with the first
-// rsa_pkcs1_sha256/384/512 pair in this list (no such pair: no ECDHE, see
-// chooseECDHE); with RSA key transport the server signs nothing in the
-// handshake. OpenSSL's s_server refuses a ClientHello without it, so the
+// rsa_pss_rsae_sha256/384/512 in this list, else the first
+// rsa_pkcs1_sha256/384/512 (neither: no ECDHE, see chooseSignatureScheme);
+// with RSA key transport the server signs nothing in the handshake. OpenSSL's s_server refuses a ClientHello without it, so the
 // minitls client always sends it.
 //
 //	SignatureAndHashAlgorithm
