@@ -82,57 +82,67 @@ func (g *aesniGCM) setPower(i int, e fieldElement) {
 	binary.LittleEndian.PutUint64(k[8:], lo^hi)
 }
 
-// zeroBlock is the source for CIPH_K(J0): GCTR of zeros is the key stream.
-var zeroBlock [BlockSize]byte
-
 // start returns the counter block inc32(J0) and CIPH_K(J0), the tag mask
 // (sp800-38d#7.1 steps 2 and 6), J0 = IV || 0^31 || 1.
 func (g *aesniGCM) start(nonce *[NonceSize]byte, cb, mask *[BlockSize]byte) {
 	copy(cb[:NonceSize], nonce[:])
 	binary.BigEndian.PutUint32(cb[NonceSize:], 1)
-	aesniCTR(&g.ks.Enc[0], g.ks.Rounds, cb, &mask[0], &zeroBlock[0], 1)
+	aesniEncryptBlock(&g.ks.Enc[0], g.ks.Rounds, &mask[0], &cb[0])
+	binary.BigEndian.PutUint32(cb[NonceSize:], 2)
 }
 
 // ghash absorbs data into y, the last partial block zero-padded
-// (sp800-38d#7.1 step 5: A || 0^v and C || 0^u).
+// (sp800-38d#7.1 step 5: A || 0^v). Whole 128-byte batches are hashed
+// where they are; what is left (under 128 bytes) is copied into a buffer
+// with the padding, so that the assembly never reads past the slice and
+// the rest costs one call.
 func (g *aesniGCM) ghash(y *[BlockSize]byte, data []byte) {
-	full := len(data) / BlockSize
-	if full > 0 {
-		aesniGHASH(&g.tbl, y, &data[0], full)
+	g.ghashWithLengths(y, data, false, 0, 0)
+}
+
+// ghashWithLengths is ghash, and when lengths is set it also absorbs the
+// final block [len(A)]64 || [len(C)]64 (sp800-38d#7.1 step 5) in the same
+// call as the data's last blocks.
+func (g *aesniGCM) ghashWithLengths(y *[BlockSize]byte, data []byte, lengths bool, aadLen, ctLen int) {
+	head := len(data) &^ (aesniBatch - 1)
+	if head > 0 {
+		aesniGHASH(&g.tbl, y, &data[0], head/BlockSize)
 	}
-	if rest := data[full*BlockSize:]; len(rest) > 0 {
-		var last [BlockSize]byte
-		copy(last[:], rest)
-		aesniGHASH(&g.tbl, y, &last[0], 1)
+	var buf [aesniBatch + BlockSize]byte
+	rest := copy(buf[:], data[head:])
+	blocks := (rest + BlockSize - 1) / BlockSize
+	if lengths {
+		binary.BigEndian.PutUint64(buf[16*blocks:], uint64(aadLen)*8)
+		binary.BigEndian.PutUint64(buf[16*blocks+8:], uint64(ctLen)*8)
+		blocks++
+	}
+	if blocks > 0 {
+		aesniGHASH(&g.tbl, y, &buf[0], blocks)
 	}
 }
 
-// ctr is GCTR from *cb over src into dst (same length), the last partial
-// block through a buffer so the assembly never reads or writes past the
-// slices.
+// ctr is GCTR from *cb over src into dst (same length): whole 128-byte
+// batches where they are, the rest (under 128 bytes) through a buffer so
+// the assembly never reads or writes past the slices.
 func (g *aesniGCM) ctr(cb *[BlockSize]byte, dst, src []byte) {
-	full := len(src) / BlockSize
-	if full > 0 {
-		aesniCTR(&g.ks.Enc[0], g.ks.Rounds, cb, &dst[0], &src[0], full)
+	head := len(src) &^ (aesniBatch - 1)
+	if head > 0 {
+		aesniCTR(&g.ks.Enc[0], g.ks.Rounds, cb, &dst[0], &src[0], head/BlockSize)
 	}
-	if n := full * BlockSize; n < len(src) {
-		var last [BlockSize]byte
-		copy(last[:], src[n:])
-		aesniCTR(&g.ks.Enc[0], g.ks.Rounds, cb, &last[0], &last[0], 1)
-		copy(dst[n:], last[:])
-		clear(last[:])
+	if head < len(src) {
+		var buf [aesniBatch]byte
+		rest := copy(buf[:], src[head:])
+		aesniCTR(&g.ks.Enc[0], g.ks.Rounds, cb, &buf[0], &buf[0], (rest+BlockSize-1)/BlockSize)
+		copy(dst[head:], buf[:rest])
+		clear(buf[:])
 	}
 }
 
-// finish absorbs the length block [len(A)]64 || [len(C)]64 into y and
-// writes T = GHASH xor CIPH_K(J0) into tag (sp800-38d#7.1 steps 5 and 6).
-func (g *aesniGCM) finish(tag []byte, y, mask *[BlockSize]byte, aadLen, ctLen int) {
-	var lens [BlockSize]byte
-	binary.BigEndian.PutUint64(lens[0:], uint64(aadLen)*8)
-	binary.BigEndian.PutUint64(lens[8:], uint64(ctLen)*8)
-	aesniGHASH(&g.tbl, y, &lens[0], 1)
-	for i := range BlockSize { // y is byte-reversed
-		tag[i] = y[BlockSize-1-i] ^ mask[i]
+// finalTag writes T = GHASH xor CIPH_K(J0) (sp800-38d#7.1 step 6); y is
+// byte-reversed.
+func finalTag(t []byte, y, mask *[BlockSize]byte) {
+	for i := range BlockSize {
+		t[i] = y[BlockSize-1-i] ^ mask[i]
 	}
 }
 
@@ -154,8 +164,8 @@ func (g *aesniGCM) seal(out []byte, nonce *[NonceSize]byte, plaintext, additiona
 	}
 	done := batches * aesniBatch
 	g.ctr(&cb, ct[done:], plaintext[done:])
-	g.ghash(&y, ct[unhashed:])
-	g.finish(out[n:], &y, &mask, len(additionalData), n)
+	g.ghashWithLengths(&y, ct[unhashed:], true, len(additionalData), n)
+	finalTag(out[n:], &y, &mask)
 	clear(mask[:])
 }
 
@@ -166,9 +176,9 @@ func (g *aesniGCM) open(out []byte, nonce *[NonceSize]byte, ciphertext, tag, add
 	var cb, mask, y [BlockSize]byte
 	g.start(nonce, &cb, &mask)
 	g.ghash(&y, additionalData)
-	g.ghash(&y, ciphertext)
+	g.ghashWithLengths(&y, ciphertext, true, len(additionalData), len(ciphertext))
 	var want [TagSize]byte
-	g.finish(want[:], &y, &mask, len(additionalData), len(ciphertext))
+	finalTag(want[:], &y, &mask)
 	clear(mask[:])
 	if subtle.ConstantTimeCompare(want[:], tag) != 1 {
 		return false

@@ -121,6 +121,165 @@ GLOBL gcmPoly<>(SB), (NOPTR+RODATA), $16
 	PXOR X10, X9; \
 	MOVOU X9, X15
 
+// Register use in the counter-mode code:
+//   AX            round keys (aeskey.Schedule.Enc)
+//   CX            Nr, the number of rounds (10, 12 or 14)
+//   R12           the last round key, AX + 16*Nr
+//   DX            the counter block in memory (IV || counter, big-endian)
+//   R8            the next unused counter (host order); R9 a temporary
+//   R11           the last 32-bit word of round key 0 (for the slots)
+//   0..127(SP)    eight counter-block slots (see INIT_COUNTERS8)
+//   X0..X7        eight counter blocks in flight
+//   X8            the round key of the current round
+
+// COUNTER puts counter block CB_{i+j} = IV || [ctr + j]32 into register x
+// and adds round key 0 (sp800-38d#6.5 step 5 with inc32, fips197#5.1.4
+// AddRoundKey). X8 holds round key 0.
+#define COUNTER(j, x) \
+	MOVL R8, R9; \
+	ADDL $j, R9; \
+	BSWAPL R9; \
+	MOVOU (DX), x; \
+	PINSRD $3, R9, x; \
+	PXOR X8, x
+
+// ROUND8 is one AES round (fips197#5.1: SubBytes, ShiftRows, MixColumns,
+// AddRoundKey) on all eight blocks, with round key rk.
+#define ROUND8(rk) \
+	MOVOU rk, X8; \
+	AESENC X8, X0; \
+	AESENC X8, X1; \
+	AESENC X8, X2; \
+	AESENC X8, X3; \
+	AESENC X8, X4; \
+	AESENC X8, X5; \
+	AESENC X8, X6; \
+	AESENC X8, X7
+
+// LAST8 is the final round (no MixColumns) on all eight blocks.
+#define LAST8 \
+	MOVOU (R12), X8; \
+	AESENCLAST X8, X0; \
+	AESENCLAST X8, X1; \
+	AESENCLAST X8, X2; \
+	AESENCLAST X8, X3; \
+	AESENCLAST X8, X4; \
+	AESENCLAST X8, X5; \
+	AESENCLAST X8, X6; \
+	AESENCLAST X8, X7
+
+// XOR_STORE(x, off) writes dst block = src block xor key stream block x
+// (sp800-38d#6.5 step 6: Y_i = X_i xor CIPH_K(CB_i)). Clobbers X8.
+#define XOR_STORE(x, off) \
+	MOVOU off(SI), X8; \
+	PXOR X8, x; \
+	MOVOU x, off(DI)
+
+// The eight counter blocks of a batch are built on the stack (the
+// functions' 128-byte frame), already xored with round key 0: slot j at
+// 16*j(SP) holds CB xor RK_0, and only its last 32-bit word, the counter,
+// changes from batch to batch. INIT_COUNTERS8 writes the slots for the
+// counter in R8 and keeps the last word of round key 0 in R11.
+#define INIT_COUNTERS8 \
+	MOVOU (DX), X0; \
+	MOVOU (AX), X8; \
+	PXOR X8, X0; \
+	MOVL 12(AX), R11; \
+	INIT_SLOT(0, 0); \
+	INIT_SLOT(1, 16); \
+	INIT_SLOT(2, 32); \
+	INIT_SLOT(3, 48); \
+	INIT_SLOT(4, 64); \
+	INIT_SLOT(5, 80); \
+	INIT_SLOT(6, 96); \
+	INIT_SLOT(7, 112)
+
+// INIT_SLOT(j, off) writes slot j whole (so that the first batch's wide
+// loads are not held up by a narrower store): X0's IV part xor round key 0
+// with [R8 + j]32 xor round key 0's last word.
+#define INIT_SLOT(j, off) \
+	MOVL R8, R9; \
+	ADDL $j, R9; \
+	BSWAPL R9; \
+	XORL R11, R9; \
+	PINSRD $3, R9, X0; \
+	MOVOU X0, off(SP)
+
+// PATCH(j, off) writes [R8 + j]32 (big-endian, inc32 applied j times,
+// sp800-38d#6.2) xor round key 0's last word into the slot at off(SP).
+#define PATCH(j, off) \
+	MOVL R8, R9; \
+	ADDL $j, R9; \
+	BSWAPL R9; \
+	XORL R11, R9; \
+	MOVL R9, off(SP)
+
+#define PATCH_COUNTERS8 \
+	PATCH(0, 12); \
+	PATCH(1, 28); \
+	PATCH(2, 44); \
+	PATCH(3, 60); \
+	PATCH(4, 76); \
+	PATCH(5, 92); \
+	PATCH(6, 108); \
+	PATCH(7, 124)
+
+// WIPE_SLOTS zeroes the counter slots and X0..X8 before returning: the
+// slots hold counter blocks xor round key 0, which for AES-128 is the key.
+#define WIPE_SLOTS \
+	PXOR X0, X0; \
+	MOVOU X0, 0(SP); \
+	MOVOU X0, 16(SP); \
+	MOVOU X0, 32(SP); \
+	MOVOU X0, 48(SP); \
+	MOVOU X0, 64(SP); \
+	MOVOU X0, 80(SP); \
+	MOVOU X0, 96(SP); \
+	MOVOU X0, 112(SP); \
+	PXOR X1, X1; \
+	PXOR X2, X2; \
+	PXOR X3, X3; \
+	PXOR X4, X4; \
+	PXOR X5, X5; \
+	PXOR X6, X6; \
+	PXOR X7, X7; \
+	PXOR X8, X8
+
+// COUNTERS8 loads the batch's eight counter blocks, with AddRoundKey of
+// round 0 already done (fips197#5.1.4), into X0..X7, advances R8 by eight
+// and patches the slots for the next batch, a whole batch before they are
+// read (so the small stores never stall the wide loads).
+#define COUNTERS8 \
+	MOVOU 0(SP), X0; \
+	MOVOU 16(SP), X1; \
+	MOVOU 32(SP), X2; \
+	MOVOU 48(SP), X3; \
+	MOVOU 64(SP), X4; \
+	MOVOU 80(SP), X5; \
+	MOVOU 96(SP), X6; \
+	MOVOU 112(SP), X7; \
+	ADDL $8, R8; \
+	PATCH_COUNTERS8
+
+// XOR_STORE8 finishes a batch: 128 bytes of dst from src and X0..X7.
+#define XOR_STORE8 \
+	XOR_STORE(X0, 0); \
+	XOR_STORE(X1, 16); \
+	XOR_STORE(X2, 32); \
+	XOR_STORE(X3, 48); \
+	XOR_STORE(X4, 64); \
+	XOR_STORE(X5, 80); \
+	XOR_STORE(X6, 96); \
+	XOR_STORE(X7, 112)
+
+// HASH_ROUND8 is ROUND8 with the GHASH of one earlier ciphertext block
+// interleaved: the AES units and the carry-less multiplier work in
+// parallel. h and k are that block's table entries.
+#define HASH_ROUND8(rk, x, h, k) \
+	ROUND8(rk); \
+	LOAD_X(x); \
+	MUL_ADD(h, k)
+
 // func aesniEncryptBlock(rk *byte, rounds int, dst, src *byte)
 //
 // dst = CIPH_K(src), one block: Cipher() of fips197#5.1. Used once per key,
@@ -223,90 +382,13 @@ ghashDone:
 	MOVOU X15, (R11)
 	RET
 
-// Register use in the counter-mode code:
-//   AX            round keys (aeskey.Schedule.Enc)
-//   CX            Nr, the number of rounds (10, 12 or 14)
-//   R12           the last round key, AX + 16*Nr
-//   DX            the counter block in memory (IV || counter, big-endian)
-//   R8            the counter (host order); R9 a temporary
-//   X0..X7        eight counter blocks in flight
-//   X8            the round key of the current round
-
-// COUNTER puts counter block CB_{i+j} = IV || [ctr + j]32 into register x
-// and adds round key 0 (sp800-38d#6.5 step 5 with inc32, fips197#5.1.4
-// AddRoundKey). X8 holds round key 0.
-#define COUNTER(j, x) \
-	MOVL R8, R9; \
-	ADDL $j, R9; \
-	BSWAPL R9; \
-	MOVOU (DX), x; \
-	PINSRD $3, R9, x; \
-	PXOR X8, x
-
-// ROUND8 is one AES round (fips197#5.1: SubBytes, ShiftRows, MixColumns,
-// AddRoundKey) on all eight blocks, with round key rk.
-#define ROUND8(rk) \
-	MOVOU rk, X8; \
-	AESENC X8, X0; \
-	AESENC X8, X1; \
-	AESENC X8, X2; \
-	AESENC X8, X3; \
-	AESENC X8, X4; \
-	AESENC X8, X5; \
-	AESENC X8, X6; \
-	AESENC X8, X7
-
-// LAST8 is the final round (no MixColumns) on all eight blocks.
-#define LAST8 \
-	MOVOU (R12), X8; \
-	AESENCLAST X8, X0; \
-	AESENCLAST X8, X1; \
-	AESENCLAST X8, X2; \
-	AESENCLAST X8, X3; \
-	AESENCLAST X8, X4; \
-	AESENCLAST X8, X5; \
-	AESENCLAST X8, X6; \
-	AESENCLAST X8, X7
-
-// XOR_STORE(x, off) writes dst block = src block xor key stream block x
-// (sp800-38d#6.5 step 6: Y_i = X_i xor CIPH_K(CB_i)). Clobbers X8.
-#define XOR_STORE(x, off) \
-	MOVOU off(SI), X8; \
-	PXOR X8, x; \
-	MOVOU x, off(DI)
-
-// COUNTERS8 builds the next eight counter blocks with round key 0 added
-// and advances the counter by eight.
-#define COUNTERS8 \
-	MOVOU (AX), X8; \
-	COUNTER(0, X0); \
-	COUNTER(1, X1); \
-	COUNTER(2, X2); \
-	COUNTER(3, X3); \
-	COUNTER(4, X4); \
-	COUNTER(5, X5); \
-	COUNTER(6, X6); \
-	COUNTER(7, X7); \
-	ADDL $8, R8
-
-// XOR_STORE8 finishes a batch: 128 bytes of dst from src and X0..X7.
-#define XOR_STORE8 \
-	XOR_STORE(X0, 0); \
-	XOR_STORE(X1, 16); \
-	XOR_STORE(X2, 32); \
-	XOR_STORE(X3, 48); \
-	XOR_STORE(X4, 64); \
-	XOR_STORE(X5, 80); \
-	XOR_STORE(X6, 96); \
-	XOR_STORE(X7, 112)
-
 // func aesniCTR(rk *byte, rounds int, ctr *[16]byte, dst, src *byte, blocks int)
 //
 // GCTR (sp800-38d#6.5) over whole blocks: dst_i = src_i xor CIPH_K(CB_i)
 // for blocks blocks, CB_1 = *ctr; *ctr is left at the next unused counter
-// block. Eight blocks in flight, then one at a time. dst and src overlap
+// block. Eight blocks in flight, the last one to seven too. dst and src overlap
 // exactly or not at all.
-TEXT ·aesniCTR(SB), NOSPLIT, $0-48
+TEXT ·aesniCTR(SB), NOSPLIT, $128-48
 	MOVQ rk+0(FP), AX
 	MOVQ rounds+8(FP), CX
 	MOVQ ctr+16(FP), DX
@@ -318,10 +400,13 @@ TEXT ·aesniCTR(SB), NOSPLIT, $0-48
 	ADDQ AX, R12
 	MOVL 12(DX), R8
 	BSWAPL R8
+	CMPQ BX, $8
+	JB ctrTail
+	INIT_COUNTERS8
 
 ctrBatch:
 	CMPQ BX, $8
-	JB ctrSingle
+	JB ctrTail
 	COUNTERS8
 	ROUND8(16(AX))
 	ROUND8(32(AX))
@@ -349,49 +434,67 @@ ctrBatchLast:
 	SUBQ $8, BX
 	JMP ctrBatch
 
-ctrSingle:
+ctrTail:
 	TESTQ BX, BX
 	JZ ctrDone
-	// One block: CB = IV || ctr, Cipher() round by round.
+	// One to seven blocks left: encrypt eight counter blocks side by side
+	// (as fast as one alone: the rounds' latency, not their number, is the
+	// cost) and use only the first BX; the others are never stored.
 	MOVOU (AX), X8
 	COUNTER(0, X0)
-	INCL R8
-	LEAQ 16(AX), R10
+	COUNTER(1, X1)
+	COUNTER(2, X2)
+	COUNTER(3, X3)
+	COUNTER(4, X4)
+	COUNTER(5, X5)
+	COUNTER(6, X6)
+	COUNTER(7, X7)
+	ADDL BX, R8
+	ROUND8(16(AX))
+	ROUND8(32(AX))
+	ROUND8(48(AX))
+	ROUND8(64(AX))
+	ROUND8(80(AX))
+	ROUND8(96(AX))
+	ROUND8(112(AX))
+	ROUND8(128(AX))
+	ROUND8(144(AX))
+	CMPQ CX, $10
+	JEQ ctrTailLast
+	ROUND8(160(AX))
+	ROUND8(176(AX))
+	CMPQ CX, $12
+	JEQ ctrTailLast
+	ROUND8(192(AX))
+	ROUND8(208(AX))
 
-ctrSingleRound:
-	MOVOU (R10), X8
-	AESENC X8, X0
-	ADDQ $16, R10
-	CMPQ R10, R12
-	JNE ctrSingleRound
-	MOVOU (R12), X8
-	AESENCLAST X8, X0
+ctrTailLast:
+	LAST8
 	XOR_STORE(X0, 0)
-	ADDQ $16, SI
-	ADDQ $16, DI
-	DECQ BX
-	JMP ctrSingle
+	CMPQ BX, $1
+	JEQ ctrDone
+	XOR_STORE(X1, 16)
+	CMPQ BX, $2
+	JEQ ctrDone
+	XOR_STORE(X2, 32)
+	CMPQ BX, $3
+	JEQ ctrDone
+	XOR_STORE(X3, 48)
+	CMPQ BX, $4
+	JEQ ctrDone
+	XOR_STORE(X4, 64)
+	CMPQ BX, $5
+	JEQ ctrDone
+	XOR_STORE(X5, 80)
+	CMPQ BX, $6
+	JEQ ctrDone
+	XOR_STORE(X6, 96)
 
 ctrDone:
 	BSWAPL R8
 	MOVL R8, 12(DX)
-	PXOR X0, X0
-	PXOR X1, X1
-	PXOR X2, X2
-	PXOR X3, X3
-	PXOR X4, X4
-	PXOR X5, X5
-	PXOR X6, X6
-	PXOR X7, X7
+	WIPE_SLOTS
 	RET
-
-// HASH_ROUND8 is ROUND8 with the GHASH of one earlier ciphertext block
-// interleaved: the AES units and the carry-less multiplier work in
-// parallel. h and k are that block's table entries.
-#define HASH_ROUND8(rk, x, h, k) \
-	ROUND8(rk); \
-	LOAD_X(x); \
-	MUL_ADD(h, k)
 
 // func aesniSeal(rk *byte, rounds int, tbl *[16][16]byte, y *[16]byte, ctr *[16]byte, dst, src *byte, batches int)
 //
@@ -400,7 +503,7 @@ ctrDone:
 // (already in dst) is multiplied by H^8..H^1, one block per round, and
 // reduced once. The last batch's ciphertext is left for the caller to hash
 // (with the tail that follows it). *ctr and *y are updated.
-TEXT ·aesniSeal(SB), NOSPLIT, $0-64
+TEXT ·aesniSeal(SB), NOSPLIT, $128-64
 	MOVQ rk+0(FP), AX
 	MOVQ rounds+8(FP), CX
 	MOVQ tbl+16(FP), R10
@@ -416,6 +519,7 @@ TEXT ·aesniSeal(SB), NOSPLIT, $0-64
 	BSWAPL R8
 	MOVOU bswapMask<>(SB), X14
 	MOVOU (R11), X15
+	INIT_COUNTERS8
 
 	// Batch 0: counter mode only, nothing to hash yet.
 	COUNTERS8
@@ -488,13 +592,7 @@ sealBatchLast:
 sealDone:
 	BSWAPL R8
 	MOVL R8, 12(DX)
+	MOVQ y+24(FP), R11
 	MOVOU X15, (R11)
-	PXOR X0, X0
-	PXOR X1, X1
-	PXOR X2, X2
-	PXOR X3, X3
-	PXOR X4, X4
-	PXOR X5, X5
-	PXOR X6, X6
-	PXOR X7, X7
+	WIPE_SLOTS
 	RET
