@@ -11,6 +11,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -56,28 +57,35 @@ func serveTestVisit(ctx context.Context, addr, caFile string) (*tls.Conn, error)
 	return tc, nil
 }
 
-// serveTestClosedWithin waits until the server ends c (EOF or a reset),
-// failing if c is still open after limit; it returns how long it took.
-func serveTestClosedWithin(t *testing.T, c net.Conn, since time.Time, limit time.Duration) time.Duration {
-	t.Helper()
-	c.SetReadDeadline(since.Add(limit))
-	_, err := c.Read(make([]byte, 1))
-	waited := time.Since(since)
-	var ne net.Error
-	if err == nil || (errors.As(err, &ne) && ne.Timeout()) {
-		t.Errorf("connection still open %v after it went idle (read: %v)", waited.Round(time.Millisecond), err)
-	}
-	return waited
+// serveTestClose is when the server closed a connection: after this long,
+// or not within the limit (open).
+type serveTestClose struct {
+	after time.Duration
+	open  bool
+}
+
+// serveTestWatchClose reads c in the background until the server ends it
+// (EOF or a reset) or since+limit passes, and reports which came first.
+func serveTestWatchClose(c net.Conn, since time.Time, limit time.Duration) <-chan serveTestClose {
+	res := make(chan serveTestClose, 1)
+	go func() {
+		c.SetReadDeadline(since.Add(limit))
+		_, err := io.Copy(io.Discard, c) // nil at EOF
+		var ne net.Error
+		res <- serveTestClose{after: time.Since(since), open: errors.As(err, &ne) && ne.Timeout()}
+	}()
+	return res
 }
 
 // TestServeIdleTimeout: clients that finish a request and go quiet are
-// closed once -idle-timeout has passed, while a new visitor is served in
+// closed once -idle-timeout has passed, while new visitors are served in
 // the meantime; a client that connects and never starts its handshake is
 // closed after -handshake-timeout.
 func TestServeIdleTimeout(t *testing.T) {
 	dir := cliTestPKI(t)
 	ca := filepath.Join(dir, "ca.pem")
 	const idle, hsTimeout = 800 * time.Millisecond, 600 * time.Millisecond
+	const limit = 8 * time.Second // far beyond both: without them, never
 	srv := cliTestServe(t, dir, "-idle-timeout", idle.String(), "-handshake-timeout", hsTimeout.String())
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -87,7 +95,7 @@ func TestServeIdleTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer silent.Close()
-	silentSince := time.Now()
+	silentClosed := serveTestWatchClose(silent, time.Now(), limit)
 	var idleConns []*tls.Conn
 	for range 5 {
 		c, err := serveTestVisit(ctx, srv.addr, ca)
@@ -98,22 +106,37 @@ func TestServeIdleTimeout(t *testing.T) {
 		idleConns = append(idleConns, c)
 	}
 	idleSince := time.Now()
+	var idleClosed []<-chan serveTestClose
+	for _, c := range idleConns {
+		idleClosed = append(idleClosed, serveTestWatchClose(c, idleSince, limit))
+	}
 
-	// While they idle, a new visitor is served.
+	// While they idle, new visitors are served: one in process at once,
+	// then minitls get.
+	visitor, err := serveTestVisit(ctx, srv.addr, ca)
+	if err != nil {
+		t.Fatalf("a new visitor while 5 connections idle: %v", err)
+	}
+	visitor.Close()
 	r := cliTestRun(t, nil, "get", "-cafile", ca, "https://localhost:"+srv.port+"/")
 	if r.code != 0 || !strings.Contains(r.stdout, "Hello from minitls") {
-		t.Fatalf("a new visitor while 5 connections idle: exit %d, %q", r.code, r.stderr)
+		t.Fatalf("get while 5 connections idle: exit %d, %q", r.code, r.stderr)
 	}
 
-	const slack = 2 * time.Second
-	for i, c := range idleConns {
-		if waited := serveTestClosedWithin(t, c, idleSince, idle+slack); waited < idle-100*time.Millisecond {
-			t.Errorf("idle connection %d closed after %v, before the idle timeout %v", i, waited, idle)
+	check := func(what string, res <-chan serveTestClose, timeout time.Duration) {
+		switch c := <-res; {
+		case c.open:
+			t.Errorf("%s still open %v after it went quiet (timeout %v)", what, limit, timeout)
+		case c.after < timeout-100*time.Millisecond:
+			t.Errorf("%s closed after %v, before its timeout %v", what, c.after, timeout)
+		case c.after > timeout+3*time.Second:
+			t.Errorf("%s closed only after %v (timeout %v)", what, c.after, timeout)
 		}
 	}
-	if waited := serveTestClosedWithin(t, silent, silentSince, hsTimeout+slack); waited < hsTimeout-100*time.Millisecond {
-		t.Errorf("silent connection closed after %v, before the handshake timeout %v", waited, hsTimeout)
+	for i, res := range idleClosed {
+		check(fmt.Sprintf("idle connection %d", i), res, idle)
 	}
+	check("silent connection", silentClosed, hsTimeout)
 	srv.waitLog(t, "handshake failed", 1) // the silent one, logged
 }
 
