@@ -3,9 +3,11 @@ package handshake
 import (
 	"errors"
 	"io"
+	"net"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"minitls/record"
 )
@@ -193,5 +195,93 @@ func TestAfterHandshakeMessages(t *testing.T) {
 				t.Errorf("alerts sent %v, want %v", alerts, want)
 			}
 		})
+	}
+}
+
+// injectingConn writes extra bytes just before its nth Write.
+type injectingConn struct {
+	net.Conn
+	mu     sync.Mutex
+	writes int
+	nth    int
+	extra  []byte
+}
+
+func (c *injectingConn) Write(b []byte) (int, error) {
+	c.mu.Lock()
+	c.writes++
+	if c.writes == c.nth {
+		if _, err := c.Conn.Write(c.extra); err != nil {
+			c.mu.Unlock()
+			return 0, err
+		}
+	}
+	c.mu.Unlock()
+	return c.Conn.Write(b)
+}
+
+// TestWarningErrorAlertsInHandshake: an alert that RFC 5246 §7.2.2 calls
+// fatal ends the handshake even when it arrives at warning level, on
+// either side, and is not answered (rfc8446#6: error alerts are errors
+// "regardless of the AlertLevel"); the warnings that may be survived
+// (user_canceled, no_renegotiation) are, and the handshake completes.
+func TestWarningErrorAlertsInHandshake(t *testing.T) {
+	for _, fromServer := range []bool{true, false} {
+		for _, d := range []record.AlertDescription{record.BadRecordMAC, record.DecryptError, record.HandshakeFailure,
+			record.UnexpectedMessage, record.UnrecognizedName, 0xee, record.UserCanceled, record.NoRenegotiation} {
+			side := "client sends"
+			if fromServer {
+				side = "server sends"
+			}
+			t.Run(side+" warning "+d.String(), func(t *testing.T) {
+				ccfg, scfg := baseConfigs(t)
+				cc, sc := tcpPair(t)
+				deadline := time.Now().Add(5 * time.Second)
+				cc.SetDeadline(deadline)
+				sc.SetDeadline(deadline)
+				alert := []byte{byte(record.Alert), 3, 3, 0, 2, byte(record.Warning), byte(d)}
+				var cconn, sconn net.Conn = cc, sc
+				if fromServer {
+					sconn = &injectingConn{Conn: sc, nth: 1, extra: alert} // before the ServerHello flight
+				} else {
+					cconn = &injectingConn{Conn: cc, nth: 2, extra: alert} // before ClientKeyExchange
+				}
+				client, server := Client(cconn, ccfg), Server(sconn, scfg)
+				done := make(chan error, 1)
+				go func() {
+					err := server.Handshake()
+					if err != nil {
+						sc.Close() // the client waits for nothing more
+					}
+					done <- err
+				}()
+				clientErr := client.Handshake()
+				if clientErr != nil {
+					cc.Close()
+				}
+				serverErr := <-done
+				victimErr, senderErr := serverErr, clientErr
+				if fromServer {
+					victimErr, senderErr = clientErr, serverErr
+				}
+				if d == record.UserCanceled || d == record.NoRenegotiation {
+					if clientErr != nil || serverErr != nil {
+						t.Fatalf("client %v, server %v; a %v warning is survived", clientErr, serverErr, d)
+					}
+					return
+				}
+				var are *record.AlertReceivedError
+				var he *Error
+				if !errors.As(victimErr, &are) || are.Description != d || are.Level != record.Warning {
+					t.Fatalf("receiver: %v, want the warning %v received as an error alert", victimErr, d)
+				}
+				if !errors.As(victimErr, &he) || he.Sent {
+					t.Fatalf("receiver answered the alert: %v", victimErr)
+				}
+				if senderErr == nil {
+					t.Fatalf("the sender of the alert completed its handshake")
+				}
+			})
+		}
 	}
 }
