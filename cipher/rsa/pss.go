@@ -190,8 +190,9 @@ func emsaPSSEncode(p pssParams, mHash, salt []byte, emBits int) ([]byte, error) 
 // spec: rfc8017#9.1.2
 func emsaPSSVerify(p pssParams, mHash, em []byte, emBits int) error {
 	emLen := (emBits + 7) / 8
-	// 3. emLen < hLen + sLen + 2 (sLen at least 0).
-	if len(em) != emLen || emLen < p.hLen+max(p.sLen, 0)+2 {
+	// 3. emLen < hLen + sLen + 2 (sLen at least 0; compared without
+	// overflow for any sLen the caller passes).
+	if len(em) != emLen || emLen < p.hLen+2 || p.sLen > emLen-p.hLen-2 {
 		return ErrVerification
 	}
 	// 4. The rightmost octet must be 0xbc.
@@ -267,11 +268,15 @@ func SignPSS(random io.Reader, priv *PrivateKey, hash crypto.Hash, digest []byte
 		random = rand.Reader
 	}
 	// 1. EMSA-PSS encoding, with a fresh salt (step 4 of rfc8017#9.1.1).
+	// The salt must fit before it is allocated (step 3).
+	emBits := N.bitLen - 1
+	if emLen := (emBits + 7) / 8; p.sLen > emLen-p.hLen-2 {
+		return nil, fmt.Errorf("%w: a %d-byte PSS salt does not fit a %d-bit key with a %d-byte hash (at most %d bytes)", ErrMessageTooLong, p.sLen, N.bitLen, p.hLen, max(emLen-p.hLen-2, 0))
+	}
 	salt := make([]byte, p.sLen)
 	if _, err := io.ReadFull(random, salt); err != nil {
 		return nil, fmt.Errorf("minitls/cipher/rsa: reading PSS salt randomness: %w", err)
 	}
-	emBits := N.bitLen - 1
 	em, err := emsaPSSEncode(p, digest, salt, emBits)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"io"
+	"math"
 	"math/big"
 	"slices"
 	"sync"
@@ -290,9 +291,19 @@ func TestPSSErrors(t *testing.T) {
 			t.Errorf("VerifyPSS, %s: %v, want %v", c.name, err, c.want)
 		}
 	}
-	// emLen = 256 < hLen + sLen + 2 = 32 + 223 + 2.
-	if _, err := SignPSS(rand.Reader, priv, crypto.SHA256, d256, &PSSOptions{SaltLength: 223}); !errors.Is(err, ErrMessageTooLong) {
-		t.Errorf("salt too long for the key: %v, want ErrMessageTooLong", err)
+	// emLen = 256 < hLen + sLen + 2 = 32 + 223 + 2; and salt lengths that
+	// would overflow the sum or exhaust memory if allocated first.
+	valid, err := SignPSS(rand.Reader, priv, crypto.SHA256, d256, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sLen := range []int{223, 1 << 40, math.MaxInt - 1, math.MaxInt} {
+		if _, err := SignPSS(rand.Reader, priv, crypto.SHA256, d256, &PSSOptions{SaltLength: sLen}); !errors.Is(err, ErrMessageTooLong) {
+			t.Errorf("SignPSS, %d-byte salt: %v, want ErrMessageTooLong", sLen, err)
+		}
+		if err := VerifyPSS(pub, crypto.SHA256, d256, valid, &PSSOptions{SaltLength: sLen}); !errors.Is(err, ErrVerification) {
+			t.Errorf("VerifyPSS, %d-byte salt: %v, want ErrVerification", sLen, err)
+		}
 	}
 	if _, err := SignPSS(io.LimitReader(rand.Reader, 8), priv, crypto.SHA256, d256, nil); err == nil {
 		t.Error("SignPSS with a random source that runs dry succeeded")
