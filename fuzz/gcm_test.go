@@ -64,7 +64,7 @@ func FuzzGCM(f *testing.F) {
 }
 
 // newGCMOnPath returns minitls GCM over minitls/cipher/aes made with path p
-// forced.
+// forced, and fails unless it runs on p.
 func newGCMOnPath(t *testing.T, p impl.Path, key []byte) cipher.AEAD {
 	t.Helper()
 	restore := impl.Force(p)
@@ -76,6 +76,9 @@ func newGCMOnPath(t *testing.T, p impl.Path, key []byte) cipher.AEAD {
 	ours, err := gcm.New(ob)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := gcm.PathOf(ours); got != p {
+		t.Fatalf("gcm.New with %v forced runs on %v", p, got)
 	}
 	return ours
 }

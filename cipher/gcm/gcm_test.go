@@ -288,3 +288,15 @@ func TestInc32Wraps(t *testing.T) {
 		t.Errorf("inc32(IV || ffffffff) = %x, want %x", got, want)
 	}
 }
+
+// TestPathOfIsForcedPath: on every path the CPU supports, forced in turn,
+// gcm.New over minitls/cipher/aes runs on that path (its own assembly, not
+// the portable GHASH over the path's AES), and GCM over any other
+// cipher.Block is the portable code.
+func TestPathOfIsForcedPath(t *testing.T) {
+	for _, impl := range blockImpls {
+		if got := PathOf(newAEAD(t, impl, make([]byte, 16))); got != impl.path {
+			t.Errorf("%s: PathOf = %v, want %v", impl.name, got, impl.path)
+		}
+	}
+}
