@@ -28,9 +28,9 @@ type vaes512GCM struct {
 	// powers holds H^16, H^15, ..., H^1 (highest first, the order a batch
 	// consumes them) in the form the multiplication in the assembly wants:
 	// bytes reversed (so a block is a 128-bit little-endian integer whose
-	// top bit is the coefficient of x^0) and multiplied by x once (which
-	// absorbs the one-bit shift of a carry-less product of bit-reflected
-	// operands). After them come 3 zero blocks: a message tail of n < 16
+	// top bit is the coefficient of x^0) and multiplied by x^-1 (which
+	// cancels the factor x that a carry-less product of bit-reflected
+	// operands picks up, see the assembly's header). After them come 3 zero blocks: a message tail of n < 16
 	// blocks is hashed with the n powers starting at H^n, reading whole
 	// registers (four blocks) from there, so the last register's lanes past
 	// H^1 (which multiply zero data) read these.

@@ -25,15 +25,16 @@
 // byte 0 (x^0) to the least significant bit of byte 15 (x^127). VPSHUFB
 // with bswapMask reverses the 16 bytes of each lane, which makes the lane a
 // little-endian 128-bit integer whose bit 127 is x^0 and bit 0 is x^127:
-// the polynomial with its bit order reflected. Carry-less multiplication of
-// two reflected 128-bit values yields their reflected product shifted right
-// by one bit; the powers of H are stored already multiplied by x (see
-// vaes512Init), which cancels that shift, so a product needs only the
-// reduction modulo x^128 + x^7 + x^2 + x + 1. In this representation the
-// reduction is a "Montgomery-style" fold of the low half into the high half,
-// twice, each fold one carry-less multiplication by the 64-bit constant
-// 0xc200000000000000 (x^63 + x^62 + x^57, the reflected x^7 + x^2 + x + 1
-// shifted into place) plus a swap of the halves. This is the technique of
+// the polynomial with its bit order reflected. A carry-less product of two
+// reflected 128-bit values has 255 bits, one position lower than a 256-bit
+// reflection of the product would put them: read as a reflected 256-bit
+// value it is the product times x. The powers of H are therefore stored
+// times x^-1 (see vaes512Init), which cancels that factor. What is left is
+// the reduction modulo x^128 + x^7 + x^2 + x + 1 of the 256-bit value, whose
+// low 128 bits hold the high-degree coefficients x^128..x^255. It is done in
+// two folds of 64 bits, each one carry-less multiplication by the 64-bit
+// constant 0xc200000000000000 (gfPoly's high quadword: bits 63, 62 and 57,
+// the reflected x^0 + x^1 + x^6) plus a swap of the halves. This is the technique of
 // Gueron and Kounavis, "Intel Carry-Less Multiplication Instruction and its
 // Usage for Computing the GCM Mode", as BoringSSL's and Go's AES-GCM use it.
 //
@@ -70,9 +71,10 @@ DATA bswapMask<>+0(SB)/8, $0x08090a0b0c0d0e0f
 DATA bswapMask<>+8(SB)/8, $0x0001020304050607
 GLOBL bswapMask<>(SB), RODATA|NOPTR, $16
 
-// gfPoly is 1 in the low quadword and x^63 + x^62 + x^57 in the high one:
-// the reduction constant of the reflected representation (the low 1 is
-// the x^0 term that the doubling of H needs; the folds use the high half).
+// gfPoly is x^-1 = x^127 + x^6 + x + 1 (from x^128 = x^7 + x^2 + x + 1),
+// reflected: bits 0, 121, 126 and 127. vaes512Init adds it when H*x^-1
+// shifts out x^0; its high quadword, 0xc200000000000000, is the constant
+// the reduction folds multiply by.
 DATA gfPoly<>+0(SB)/8, $0x0000000000000001
 DATA gfPoly<>+8(SB)/8, $0xc200000000000000
 GLOBL gfPoly<>(SB), RODATA|NOPTR, $16
@@ -218,7 +220,7 @@ l:                           \
 
 // GHASH_REDUCE reduces the 256-bit lane sums HI:MI:LO modulo
 // x^128 + x^7 + x^2 + x + 1 in two folds and adds the four lanes.
-// Fold 1: the low 64 bits of LO times x^63+x^62+x^57, plus LO with its
+// Fold 1: the low 64 bits of LO times 0xc200000000000000, plus LO with its
 // halves swapped, go into MI. Fold 2: the same with MI into HI. HI is then
 // the reduced product of each lane (sp800-38d#6.3, the "R" of Algorithm 1
 // done 64 bits at a time). Reduction is linear, so adding the lanes after
@@ -345,7 +347,7 @@ tail:                           \
 done:
 
 // GF_MUL_XMM sets d = a * b in GF(2^128) for single blocks in X registers
-// (b multiplied by x beforehand, as the powers are): the four partial
+// (b multiplied by x^-1 beforehand, as the powers are): the four partial
 // products and the two folds of GHASH_REDUCE. Clobbers X4-X7; POLY in X15.
 #define GF_MUL_XMM(a, b, d) \
 	VPCLMULQDQ $0x00, b, a, X4; \
@@ -427,7 +429,7 @@ l:                         \
 // func vaes512Init(gcm *vaes512GCM)
 //
 // H = CIPH_K(0^128) (sp800-38d#7.1 step 1), then H^1..H^16 into powers,
-// highest first, each byte-reflected and multiplied by x.
+// highest first, each byte-reflected and multiplied by x^-1.
 TEXT ·vaes512Init(SB), NOSPLIT, $0-8
 	MOVQ gcm+0(FP), AX
 	MOVQ vaes512GCM_rounds(AX), R9
@@ -461,10 +463,12 @@ initLast:
 	VMOVDQU bswapMask<>(SB), X1
 	VPSHUFB X1, X0, X0
 
-	// H*x in the reflected representation: shift the 128-bit value left by
-	// one (dword shifts, with each dword's top bit carried into the next),
-	// and if the bit shifted out (x^127's coefficient, bit 127) was set,
-	// reduce: add x^128 mod the field polynomial, gfPoly's 0xc2...01.
+	// H*x^-1: in the reflected representation a shift left by one bit
+	// moves every coefficient to the next lower power of x, which divides
+	// by x (dword shifts, each dword's top bit carried into the next one).
+	// The bit shifted out of the top was x^0's coefficient; x^0 * x^-1 is
+	// x^-1, so if it was set, gfPoly is added (a mask from its sign bit,
+	// no branch).
 	VMOVDQU gfPoly<>(SB), X15
 	VPSHUFD $0xff, X0, X1
 	VPSRAD  $31, X1, X1
