@@ -49,7 +49,9 @@ const (
 type PSSOptions struct {
 	// SaltLength is the salt length in bytes, or PSSSaltLengthAuto or
 	// PSSSaltLengthEqualsHash. Negative values other than
-	// PSSSaltLengthEqualsHash are ErrSaltLength.
+	// PSSSaltLengthEqualsHash are ErrSaltLength. As in crypto/rsa, 0 means
+	// PSSSaltLengthAuto, so a verifier accepts an empty salt (which RFC 8017
+	// allows) only together with every other length.
 	SaltLength int
 
 	// Hash is the hash that produced the digest; Sign uses it (through
