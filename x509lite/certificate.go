@@ -262,9 +262,11 @@ type Certificate struct {
 // maxCertificateSize bounds what ParseCertificate will look at.
 const maxCertificateSize = 64 << 10
 
-// maxModulusBytes: moduli above 16384 bits are refused (no CA issues them,
-// and they would make verification needlessly slow).
-const maxModulusBytes = 2048
+// maxModulusBytes: moduli above 8192 bits (maxRSABits) are refused as
+// they are parsed, so a peer's oversized key is gone before any signature
+// is checked or any premaster secret encrypted with it, whether or not the
+// chain is then verified (crypto/tls refuses them in every mode too).
+const maxModulusBytes = maxRSABits / 8
 
 // ParseCertificate parses one DER certificate. The result aliases der.
 //
@@ -483,7 +485,9 @@ func parseSignatureAlgorithm(contents []byte, anchor bool) (SignatureAlgorithm, 
 //	RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
 //
 // The parameters MUST be NULL (rfc3279#2.3.1). The modulus must be positive
-// and at most 16384 bits; the exponent positive, odd and below 2^31.
+// and at most 8192 bits (ErrKeySize); the exponent positive, odd and below
+// 2^31. The 2048-bit floor is Verify's (checkKeySize): a trust store may
+// hold old roots that are never used.
 //
 // spec: rfc3279#2.3.1
 func parseSubjectPublicKeyInfo(contents []byte) (*rsa.PublicKey, error) {
@@ -533,7 +537,8 @@ func parseRSAPublicKey(der []byte, field string) (*rsa.PublicKey, error) {
 		return nil, syntaxErr(field, "zero RSA modulus")
 	}
 	if len(n) > maxModulusBytes {
-		return nil, &ParseError{Field: field, Kind: ErrUnsupportedAlgorithm, Detail: fmt.Sprintf("%d-byte RSA modulus exceeds %d bytes", len(n), maxModulusBytes)}
+		return nil, &ParseError{Field: field, Kind: ErrKeySize,
+			Detail: fmt.Sprintf("the %d-bit RSA modulus is above the %d-bit maximum minitls will spend a signature check on: use a key of %d to %d bits", modulusBits(n), maxRSABits, minRSABits, maxRSABits)}
 	}
 	eMag, err := k.ReadUnsignedInteger()
 	if err != nil {

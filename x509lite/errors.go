@@ -42,6 +42,11 @@ var (
 	// subjectKeyIdentifier rfc5280#4.2.1.2, authorityInfoAccess
 	// rfc5280#4.2.2.1) is marked critical.
 	ErrCriticalNotAllowed = errors.New("marked critical, which RFC 5280 forbids for this extension")
+	// ErrKeySize: an RSA modulus above 8192 bits, refused as it is parsed
+	// so that no signature is ever checked with it. Smaller keys that a
+	// verified path refuses (below 2048 bits, or not a whole number of
+	// bytes) parse, and Verify refuses them as UnsupportedKeySize.
+	ErrKeySize = errors.New("RSA key size refused")
 	// ErrEmptyKeyUsage: a keyUsage extension with no bit set; "at least
 	// one of the bits MUST be set to 1" (rfc5280#4.2.1.3).
 	ErrEmptyKeyUsage = errors.New("keyUsage has no bit set")
@@ -76,7 +81,7 @@ func (e *ParseError) Unwrap() error { return e.Kind }
 //
 // spec: rfc5246#7.2.2
 func (e *ParseError) Alert() uint8 {
-	if e.Kind == ErrUnsupportedAlgorithm || e.Kind == ErrUnhandledCriticalExtension || e.Kind == ErrUnsupportedVersion {
+	if e.Kind == ErrUnsupportedAlgorithm || e.Kind == ErrUnhandledCriticalExtension || e.Kind == ErrUnsupportedVersion || e.Kind == ErrKeySize {
 		return AlertUnsupportedCertificate
 	}
 	return AlertBadCertificate

@@ -68,43 +68,44 @@ func newPlan(t testing.TB) *chainPlan {
 // ourChainT is an issued chain, DER.
 type ourChainT struct{ root, inter, leaf []byte }
 
-// issue makes the chain. A certificate is signed through a copy of its
-// issuer carrying the signing key's public half, so a replaced public key
-// (rootPub, interPub) does not stop its private half from signing.
+// issue makes the chain. Each certificate is signed through its issuer's
+// template carrying the signing key's public half and the key identifier
+// CreateCertificate gave the issuer, so a replaced public key (rootPub,
+// interPub, even one ParseCertificate refuses) does not stop its private
+// half from signing.
 func (p *chainPlan) issue(t testing.TB) ourChainT {
 	t.Helper()
-	signer := func(c *Certificate, key *rsa.PrivateKey) *Certificate {
-		s := *c
+	signer := func(tmpl *Certificate, pub *rsa.PublicKey, key *rsa.PrivateKey, v1 bool) *Certificate {
+		s := *tmpl
 		s.PublicKey = &key.PublicKey
+		if s.SubjectKeyId == nil && !v1 {
+			s.SubjectKeyId = keyID(pub)
+		}
 		return &s
 	}
-	var c ourChainT
-	var err error
-	rootPub := p.rootPub
+	rootPub, interPub := p.rootPub, p.interPub
 	if rootPub == nil {
 		rootPub = &p.rootKey.PublicKey
 	}
-	if p.rootV1 {
-		c.root = issueV1(t, p.root, p.root.Subject, rootPub, p.rootKey)
-	} else {
-		// A distinct parent with the root's name: the issuer name is the
-		// root's own, and the signature is the root key's.
-		c.root, err = CreateCertificate(rand.Reader, p.root, signer(p.root, p.rootKey), rootPub, p.rootKey)
-		if err != nil {
-			t.Fatalf("issuing the root: %v", err)
-		}
-	}
-	root := mustParse(t, c.root)
-	interPub := p.interPub
 	if interPub == nil {
 		interPub = &p.interKey.PublicKey
 	}
+	var c ourChainT
+	var err error
+	rootSigner := signer(p.root, rootPub, p.rootKey, p.rootV1)
+	if p.rootV1 {
+		c.root = issueV1(t, p.root, p.root.Subject, rootPub, p.rootKey)
+	} else if c.root, err = CreateCertificate(rand.Reader, p.root, rootSigner, rootPub, p.rootKey); err != nil {
+		// rootSigner is a distinct parent with the root's name and key:
+		// the certificate is self-issued, signed by the root key.
+		t.Fatalf("issuing the root: %v", err)
+	}
 	if p.interV1 {
-		c.inter = issueV1(t, p.inter, root.Subject, interPub, p.rootKey)
-	} else if c.inter, err = CreateCertificate(rand.Reader, p.inter, signer(root, p.rootKey), interPub, p.rootKey); err != nil {
+		c.inter = issueV1(t, p.inter, p.root.Subject, interPub, p.rootKey)
+	} else if c.inter, err = CreateCertificate(rand.Reader, p.inter, rootSigner, interPub, p.rootKey); err != nil {
 		t.Fatalf("issuing the intermediate: %v", err)
 	}
-	if c.leaf, err = CreateCertificate(rand.Reader, p.leaf, signer(mustParse(t, c.inter), p.interKey), p.leafPub, p.interKey); err != nil {
+	if c.leaf, err = CreateCertificate(rand.Reader, p.leaf, signer(p.inter, interPub, p.interKey, p.interV1), p.leafPub, p.interKey); err != nil {
 		t.Fatalf("issuing the leaf: %v", err)
 	}
 	return c
@@ -316,35 +317,41 @@ func oddSizedKey(t testing.TB, bits int) *rsa.PrivateKey {
 	return oddKeys[bits]
 }
 
-// TestKeySizeRules: an RSA key below 2048 bits, above 8192 bits, or whose
-// modulus is not a whole number of bytes is refused (UnsupportedKeySize,
+// TestKeySizeRules: an RSA key below 2048 bits, or whose modulus is not a
+// whole number of bytes, is refused (UnsupportedKeySize,
 // unsupported_certificate) wherever it sits in a verified path: the leaf,
-// the intermediate, the trust anchor that signs. 2048 and 8192 bits are
-// accepted. An oversized key is refused before any signature is checked
-// with it: the count of signature verifications stays at what the keys
-// above it needed.
+// the intermediate, the trust anchor that signs. A key above 8192 bits is
+// refused as the certificate is parsed (ErrKeySize, also
+// unsupported_certificate), so no signature is ever checked with it. 2048
+// and 8192 bits are accepted. wantChecks counts the signature
+// verifications x509lite did: a refused key is never used for one.
 //
 // spec: CABF BR §6.1.5
 func TestKeySizeRules(t *testing.T) {
+	const (
+		accept = iota
+		refuse // CertificateInvalidError UnsupportedKeySize
+		parse  // ParseError ErrKeySize
+	)
 	for _, tc := range []struct {
 		name       string
 		edit       func(t *testing.T, p *chainPlan)
-		wantErr    bool // UnsupportedKeySize, else accepted
-		wantChecks int  // signature verifications x509lite does
+		want       int
+		wantChecks int
 	}{
-		{"2048-bit keys", func(t *testing.T, p *chainPlan) {}, false, 2},
-		{"8192-bit leaf", func(t *testing.T, p *chainPlan) { p.leafPub = fakeKey(t, 8192) }, false, 2},
-		{"2040-bit leaf", func(t *testing.T, p *chainPlan) { p.leafPub = fakeKey(t, 2040) }, true, 0},
-		{"1024-bit leaf", func(t *testing.T, p *chainPlan) { p.leafPub = &oddSizedKey(t, 1024).PublicKey }, true, 0},
-		{"2052-bit leaf, not a multiple of 8", func(t *testing.T, p *chainPlan) { p.leafPub = fakeKey(t, 2052) }, true, 0},
-		{"8200-bit leaf", func(t *testing.T, p *chainPlan) { p.leafPub = fakeKey(t, 8200) }, true, 0},
-		{"16384-bit leaf", func(t *testing.T, p *chainPlan) { p.leafPub = fakeKey(t, 16384) }, true, 0},
-		{"1024-bit intermediate", func(t *testing.T, p *chainPlan) { p.interKey = oddSizedKey(t, 1024) }, true, 0},
-		{"2052-bit intermediate", func(t *testing.T, p *chainPlan) { p.interKey = oddSizedKey(t, 2052) }, true, 0},
-		{"8200-bit intermediate", func(t *testing.T, p *chainPlan) { p.interPub = fakeKey(t, 8200) }, true, 0},
-		{"1024-bit root", func(t *testing.T, p *chainPlan) { p.rootKey = oddSizedKey(t, 1024) }, true, 1},
-		{"2052-bit root", func(t *testing.T, p *chainPlan) { p.rootKey = oddSizedKey(t, 2052) }, true, 1},
-		{"9000-bit root", func(t *testing.T, p *chainPlan) { p.rootPub = fakeKey(t, 9000) }, true, 1},
+		{"2048-bit keys", func(t *testing.T, p *chainPlan) {}, accept, 2},
+		{"8192-bit leaf", func(t *testing.T, p *chainPlan) { p.leafPub = fakeKey(t, 8192) }, accept, 2},
+		{"2040-bit leaf", func(t *testing.T, p *chainPlan) { p.leafPub = fakeKey(t, 2040) }, refuse, 0},
+		{"1024-bit leaf", func(t *testing.T, p *chainPlan) { p.leafPub = &oddSizedKey(t, 1024).PublicKey }, refuse, 0},
+		{"2052-bit leaf, not a multiple of 8", func(t *testing.T, p *chainPlan) { p.leafPub = fakeKey(t, 2052) }, refuse, 0},
+		{"8200-bit leaf", func(t *testing.T, p *chainPlan) { p.leafPub = fakeKey(t, 8200) }, parse, 0},
+		{"16384-bit leaf", func(t *testing.T, p *chainPlan) { p.leafPub = fakeKey(t, 16384) }, parse, 0},
+		{"1024-bit intermediate", func(t *testing.T, p *chainPlan) { p.interKey = oddSizedKey(t, 1024) }, refuse, 0},
+		{"2052-bit intermediate", func(t *testing.T, p *chainPlan) { p.interKey = oddSizedKey(t, 2052) }, refuse, 0},
+		{"8200-bit intermediate", func(t *testing.T, p *chainPlan) { p.interPub = fakeKey(t, 8200) }, parse, 0},
+		{"1024-bit root", func(t *testing.T, p *chainPlan) { p.rootKey = oddSizedKey(t, 1024) }, refuse, 1},
+		{"2052-bit root", func(t *testing.T, p *chainPlan) { p.rootKey = oddSizedKey(t, 2052) }, refuse, 1},
+		{"9000-bit root", func(t *testing.T, p *chainPlan) { p.rootPub = fakeKey(t, 9000) }, parse, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := newPlan(t)
@@ -352,10 +359,18 @@ func TestKeySizeRules(t *testing.T) {
 			c := p.issue(t)
 			v := verifyBoth(t, c, VerifyOptions{})
 			logVerdicts(t, tc.name, v.err, v.std)
-			if tc.wantErr {
+			switch tc.want {
+			case accept:
+				if v.err != nil {
+					t.Fatalf("err = %v, want the chain accepted", v.err)
+				}
+			case refuse:
 				wantReason(t, v.err, UnsupportedKeySize, AlertUnsupportedCertificate)
-			} else if v.err != nil {
-				t.Fatalf("err = %v, want the chain accepted", v.err)
+			case parse:
+				var pe *ParseError
+				if !errors.As(v.err, &pe) || !errors.Is(v.err, ErrKeySize) || pe.Alert() != AlertUnsupportedCertificate {
+					t.Fatalf("err = %v, want ParseError ErrKeySize (unsupported_certificate)", v.err)
+				}
 			}
 			if v.checks != tc.wantChecks {
 				t.Errorf("%d signature checks, want %d", v.checks, tc.wantChecks)
@@ -368,6 +383,43 @@ func TestKeySizeRules(t *testing.T) {
 	c := p.issue(t)
 	err := mustParse(t, c.inter).CheckSignatureFrom(mustParse(t, c.root))
 	wantReason(t, err, UnsupportedKeySize, AlertUnsupportedCertificate)
+}
+
+// TestOversizedKeyNoSignatureCheck: Verify itself refuses a key above 8192
+// bits before any signature is checked with it, for a Certificate that did
+// not come from ParseCertificate (its fields are exported): on the leaf,
+// on the intermediate that would check the leaf's signature, and through
+// CheckSignatureFrom.
+func TestOversizedKeyNoSignatureCheck(t *testing.T) {
+	c := newPlan(t).issue(t)
+	big := fakeKey(t, 8200)
+	for _, tc := range []struct {
+		name string
+		edit func(leaf, inter *Certificate)
+	}{
+		{"leaf", func(leaf, inter *Certificate) { leaf.PublicKey = big }},
+		{"intermediate", func(leaf, inter *Certificate) { inter.PublicKey = big }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root, inter, leaf := mustParse(t, c.root), mustParse(t, c.inter), mustParse(t, c.leaf)
+			tc.edit(leaf, inter)
+			roots, inters := NewCertPool(), NewCertPool()
+			roots.AddCert(root)
+			inters.AddCert(inter)
+			vr, err := newVerifier(VerifyOptions{Roots: roots, Intermediates: inters, DNSName: "localhost", CurrentTime: baseTime})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = vr.verify(leaf)
+			wantReason(t, err, UnsupportedKeySize, AlertUnsupportedCertificate)
+			if vr.checks != 0 {
+				t.Errorf("%d signature checks before the refusal, want 0", vr.checks)
+			}
+		})
+	}
+	inter, leaf := mustParse(t, c.inter), mustParse(t, c.leaf)
+	inter.PublicKey = big
+	wantReason(t, leaf.CheckSignatureFrom(inter), UnsupportedKeySize, AlertUnsupportedCertificate)
 }
 
 // TestSignatureCheckBound: a peer that sends a hundred intermediates with
