@@ -369,7 +369,7 @@ func benchComputePathLesson(rep *benchReport, seal *benchRow) {
 	s := portable.Minitls.NsPerOp / portable.Stdlib.NsPerOp
 	rep.Lessons = append(rep.Lessons, benchLesson{
 		ID: "hardware-over-portable", Unit: "x", From: []string{seal.ID, portable.ID}, Minitls: m, Stdlib: s,
-		Text: fmt.Sprintf("What AES instructions change: minitls seals 16 KiB with AES-128-GCM in %s on its %s path and in %s in portable Go (bitsliced AES, GHASH by integer multiplication), %s× faster (AES-128 on 4 blocks: %s×); Go's standard library, on AES-NI and PCLMULQDQ, is %s× minitls's portable Go. The lessons above use the %s path.",
+		Text: fmt.Sprintf("What AES instructions change: minitls seals 16 KiB with AES-128-GCM in %s on its %s path and in %s in portable Go (bitsliced AES, GHASH by integer multiplication), %s× faster (AES-128 on 4 blocks: %s×); Go's standard library, on the CPU's AES and carry-less multiply instructions, is %s× minitls's portable Go. The lessons above use the %s path.",
 			benchDur(seal.Minitls.NsPerOp), seal.Path, benchDur(portable.Minitls.NsPerOp), benchNum(m),
 			benchNum(aesPortable.Minitls.NsPerOp/aes.Minitls.NsPerOp), benchNum(s), seal.Path),
 	})
