@@ -1,6 +1,7 @@
 package handshake
 
 import (
+	"fmt"
 	"strconv"
 )
 
@@ -215,53 +216,119 @@ func findExtension(exts []Extension, t ExtensionType) ([]byte, bool) {
 //	    ServerName server_name_list<1..2^16-1>
 //	} ServerNameList;
 //
+// Only host_name is defined. Entries of other name types are accepted and
+// ignored, as RFC 6066 §3 provides for ("all future data structures
+// associated with new NameTypes MUST begin with a 16-bit length field", so
+// they can be skipped); they are kept in Others so that a parsed list
+// marshals back to the bytes received. The list may hold one name of each
+// type ("MUST NOT contain more than one name of the same name_type"): two
+// host_names, or two entries of one other type, are decode_error.
+//
 // spec: rfc6066#3
 type ServerNameList struct {
-	// HostName is the DNS name (ASCII, no trailing dot). Names of other
-	// types are not defined by any RFC and are rejected.
+	// HostName is the DNS name (ASCII, no trailing dot), or "" when the
+	// list holds entries of other types only.
 	HostName string
+	// Others are the entries of name types other than host_name, in wire
+	// order.
+	Others []ServerName
+	// HostNameIndex is the position of the host_name entry among all the
+	// entries of the list (0: first); 0 when Others is empty.
+	HostNameIndex int
 }
+
+// ServerName is an entry of a server_name list whose name_type no RFC
+// defines: its type and its name, read as the 16-bit-length vector every
+// future name type begins with.
+//
+// spec: rfc6066#3
+type ServerName struct {
+	NameType uint8
+	Name     []byte
+}
+
+// nameTypeHostName is NameType host_name(0). spec: rfc6066#3
+const nameTypeHostName = 0
 
 func (l *ServerNameList) parse(r *reader) {
 	list := r.vector(2, 1, 1<<16-1, "server_name_list")
-	for !list.empty() {
+	var seen [256]bool
+	for i := 0; !list.empty(); i++ {
 		t := list.u8("name_type")
-		list.note(label("host_name(0)"))
-		if t != 0 {
-			list.fail("server_name: unknown name_type %d", t)
-			return
-		}
-		name := list.opaque(2, 1, 1<<16-1, "host_name")
-		if list.failed() {
-			return
-		}
-		list.note(quoted(name))
-		if l.HostName != "" {
+		if seen[t] {
 			// spec: rfc6066#3 "The ServerNameList MUST NOT contain more
 			// than one name of the same name_type."
-			list.fail("server_name: more than one host_name")
+			if t == nameTypeHostName {
+				list.fail("server_name: more than one host_name")
+			} else {
+				list.fail("server_name: more than one name of name_type %d", t)
+			}
 			return
 		}
-		for _, c := range name {
-			if c <= 0x20 || c >= 0x7f {
-				r.failErr(&ParseError{What: "server_name", Reason: "host_name is not printable ASCII", Illegal: true})
+		seen[t] = true
+		if t != nameTypeHostName {
+			list.note(label(fmt.Sprintf("unknown(%d), ignored", t)))
+			name := list.opaque(2, 0, 1<<16-1, "name")
+			if list.failed() {
 				return
 			}
+			l.Others = append(l.Others, ServerName{NameType: t, Name: name})
+			continue
 		}
-		if name[len(name)-1] == '.' {
-			// spec: rfc6066#3 "The hostname is represented ... without a trailing dot."
-			r.failErr(&ParseError{What: "server_name", Reason: "host_name ends with a dot", Illegal: true})
+		list.note(label("host_name(0)"))
+		if !l.parseHostName(list, r) {
 			return
 		}
-		l.HostName = string(name)
+		l.HostNameIndex = i
 	}
 	list.finish("server_name_list")
 }
 
+// parseHostName reads the HostName of a host_name entry from list into l;
+// a name that is not a host name is illegal_parameter, reported on r.
+func (l *ServerNameList) parseHostName(list, r *reader) bool {
+	name := list.opaque(2, 1, 1<<16-1, "host_name")
+	if list.failed() {
+		return false
+	}
+	list.note(quoted(name))
+	for _, c := range name {
+		if c <= 0x20 || c >= 0x7f {
+			r.failErr(&ParseError{What: "server_name", Reason: "host_name is not printable ASCII", Illegal: true})
+			return false
+		}
+	}
+	if name[len(name)-1] == '.' {
+		// spec: rfc6066#3 "The hostname is represented ... without a trailing dot."
+		r.failErr(&ParseError{What: "server_name", Reason: "host_name ends with a dot", Illegal: true})
+		return false
+	}
+	l.HostName = string(name)
+	return true
+}
+
 func (l *ServerNameList) marshal(b *builder) {
+	if l.HostNameIndex < 0 || l.HostNameIndex > len(l.Others) || (l.HostName == "" && l.HostNameIndex != 0) {
+		b.fail("server_name", fmt.Sprintf("HostNameIndex %d with %d other names", l.HostNameIndex, len(l.Others)))
+		return
+	}
 	b.vector(2, 1, 1<<16-1, "server_name_list", func(b *builder) {
-		b.u8(0)
-		b.opaque(2, 1, 1<<16-1, "host_name", []byte(l.HostName))
+		for i := 0; i <= len(l.Others); i++ {
+			if i == l.HostNameIndex && l.HostName != "" {
+				b.u8(nameTypeHostName)
+				b.opaque(2, 1, 1<<16-1, "host_name", []byte(l.HostName))
+			}
+			if i == len(l.Others) {
+				break
+			}
+			o := l.Others[i]
+			if o.NameType == nameTypeHostName {
+				b.fail("server_name", "an entry of Others has name_type host_name; set HostName")
+				return
+			}
+			b.u8(o.NameType)
+			b.opaque(2, 0, 1<<16-1, "name", o.Name)
+		}
 	})
 }
 
