@@ -41,6 +41,9 @@ type modulus struct {
 	// (the byte-level ModMulOn and friends); RSA keys leave it unset and
 	// follow activePath.
 	path path
+	// r52 is m in radix 2^52 for the avx512-ifma path's exponentiation, or
+	// nil where that path cannot run (set by initAsm, nat_amd64.go).
+	r52 *radix52Modulus
 }
 
 // pathNow returns the path m's arithmetic runs on now.
@@ -82,6 +85,7 @@ func newModulusFromNatOn(x nat, p path) (*modulus, error) {
 	m.m0inv = minusInverseModW(x[0])
 	m.one = m.computeR()
 	m.rr = m.computeRR()
+	initAsm(m)
 	return m, nil
 }
 
@@ -348,6 +352,9 @@ func (m *modulus) reduce(x nat) nat {
 // on the exponent. Compared with bit-by-bit square-and-multiply it needs about
 // a quarter of the multiplications.
 func (m *modulus) exp(x nat, e []byte) nat {
+	if z := expAsm(m, x, e); z != nil {
+		return z
+	}
 	n := m.size()
 	// One allocation for everything: 16 table entries, the accumulator, the
 	// selected entry and montMul scratch.
@@ -387,6 +394,17 @@ func (m *modulus) exp(x nat, e []byte) nat {
 	// Leave Montgomery form: montMul(acc, 1) = acc·R⁻¹.
 	m.montMul(acc, acc, sel.setUint(1), t)
 	return acc.clone()
+}
+
+// expPair returns x^e mod m and x2^e2 mod m2: the two halves of an RSA-CRT
+// private operation. Where the active path can, it runs them interleaved,
+// each multiplication of one beside the same multiplication of the other
+// (the avx512-ifma path's x2 code); else it runs exp twice.
+func expPair(m *modulus, x nat, e []byte, m2 *modulus, x2 nat, e2 []byte) (nat, nat) {
+	if z, z2 := expPairAsm(m, x, e, m2, x2, e2); z != nil {
+		return z, z2
+	}
+	return m.exp(x, e), m2.exp(x2, e2)
 }
 
 // expPublic returns x^e mod m for x < m and a public exponent e, with plain

@@ -5,11 +5,16 @@ package rsa
 import "golang.org/x/sys/cpu"
 
 // detectPaths reads the CPU's feature flags: the mulx-adx path needs BMI2
-// (MULX) and ADX (ADCX, ADOX).
+// (MULX) and ADX (ADCX, ADOX); the avx512-ifma path needs those too (for
+// the multiplications outside exp) and AVX-512 F, VL and IFMA.
 func detectPaths() []path {
 	paths := []path{pathPortable}
-	if cpu.X86.HasBMI2 && cpu.X86.HasADX {
+	x := cpu.X86
+	if x.HasBMI2 && x.HasADX {
 		paths = append(paths, pathMULXADX)
+		if x.HasAVX512F && x.HasAVX512VL && x.HasAVX512IFMA {
+			paths = append(paths, pathIFMA)
+		}
 	}
 	return paths
 }
@@ -48,7 +53,7 @@ func montSqrADX32(out, a, m, t *uint, m0inv uint)
 // width, and reports whether it did. The choice depends only on the path and
 // the width, both public.
 func montMulAsm(m *modulus, out, a, b, t nat) bool {
-	if m.pathNow() != pathMULXADX {
+	if m.pathNow() < pathMULXADX {
 		return false
 	}
 	n := len(m.m)
@@ -76,7 +81,7 @@ func montMulAsm(m *modulus, out, a, b, t nat) bool {
 // dedicated squaring (the public operations' 48 and 64 limbs) square with
 // the multiplication.
 func montSqrAsm(m *modulus, out, a, t nat) bool {
-	if m.pathNow() != pathMULXADX {
+	if m.pathNow() < pathMULXADX {
 		return false
 	}
 	n := len(m.m)

@@ -15,6 +15,11 @@ import (
 //   - mulx-adx: amd64 assembly (nat_adx_amd64.s) with MULX, ADCX and ADOX
 //     (BMI2 + ADX): two carry chains run side by side with no flag saved,
 //     fully unrolled at RSA's widths.
+//   - avx512-ifma: the private-key exponentiation at the CRT widths of
+//     RSA-2048/3072/4096 runs in radix 2^52 on AVX-512 IFMA (VPMADD52LUQ,
+//     VPMADD52HUQ: eight 52-bit products per instruction, nat_ifma_amd64.s),
+//     converting into and out of radix 2^52 once per exponentiation; every
+//     other multiplication takes the mulx-adx code.
 //
 // The fastest path the CPU supports is chosen at start-up. Widths without
 // assembly (moduli that are not 1024, 1536, 2048, 3072 or 4096 bits long,
@@ -29,6 +34,7 @@ const (
 	pathActive   path = iota // no choice of its own: whatever activePath says
 	pathPortable             // Go code, every platform
 	pathMULXADX              // amd64 MULX/ADCX/ADOX assembly
+	pathIFMA                 // amd64 AVX-512 IFMA exponentiation, MULX/ADX for the rest
 )
 
 // String returns the path's name as Implementation reports it.
@@ -40,6 +46,8 @@ func (p path) String() string {
 		return "portable"
 	case pathMULXADX:
 		return "mulx-adx"
+	case pathIFMA:
+		return "avx512-ifma"
 	}
 	return fmt.Sprintf("path(%d)", uint8(p))
 }
@@ -55,7 +63,9 @@ var currentPath atomic.Uint32
 func init() { currentPath.Store(uint32(supportedPaths[len(supportedPaths)-1])) }
 
 // Implementation returns the name of the path RSA's modular arithmetic runs
-// on: "portable" (Go code) or "mulx-adx" (amd64 MULX/ADCX/ADOX assembly).
+// on: "portable" (Go code), "mulx-adx" (amd64 MULX/ADCX/ADOX assembly) or
+// "avx512-ifma" (AVX-512 IFMA for private-key exponentiations, MULX/ADX for
+// the rest).
 // `minitls bench` prints it beside the RSA figures.
 func Implementation() string { return path(currentPath.Load()).String() }
 

@@ -174,7 +174,7 @@ func TestForcePath(t *testing.T) {
 			t.Errorf("after restore: Implementation() = %q, want %q", got, def)
 		}
 	}
-	for _, p := range []path{pathPortable, pathMULXADX} {
+	for _, p := range []path{pathPortable, pathMULXADX, pathIFMA} {
 		if slices.Contains(supportedPaths, p) {
 			continue
 		}
@@ -226,4 +226,72 @@ func TestByteArithmeticOn(t *testing.T) {
 			t.Errorf("ModMulOn(%q): %v, want ErrImplementation", name, err)
 		}
 	}
+}
+
+// TestPathsExpPairMatchBig checks expPair, the two CRT exponentiations run
+// side by side, on every path against big.Int.Exp: moduli of the same width
+// (interleaved where the path can) and of different widths or exponent
+// lengths (one after the other).
+func TestPathsExpPairMatchBig(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		rapid.Check(t, func(t *rapid.T) {
+			n := rapid.SampledFrom([]int{16, 24, 32}).Draw(t, "limbs")
+			n2 := n
+			if rapid.IntRange(0, 3).Draw(t, "otherWidth") == 0 {
+				n2 = rapid.SampledFrom([]int{15, 16, 24, 32}).Draw(t, "limbs2")
+			}
+			m, m2 := drawWideModulus(t, n), drawWideModulus(t, n2)
+			mod, mod2 := mustModulus(t, m), mustModulus(t, m2)
+			x, x2 := drawOperand(t, m, "x"), drawOperand(t, m2, "x2")
+			e := drawOperand(t, m, "e").FillBytes(make([]byte, n*8))
+			e2 := drawOperand(t, m2, "e2").FillBytes(make([]byte, n2*8))
+			z, z2 := expPair(mod, natFromBig(t, x, mod.size()), e, mod2, natFromBig(t, x2, mod2.size()), e2)
+			diffBig(t, "expPair first", z, new(big.Int).Exp(x, new(big.Int).SetBytes(e), m))
+			diffBig(t, "expPair second", z2, new(big.Int).Exp(x2, new(big.Int).SetBytes(e2), m2))
+		})
+	})
+}
+
+// TestRadix52 checks the conversions of the avx512-ifma path on every
+// platform: limb j of toRadix52 is bits 52j … 52j+51 of the number (as
+// math/big computes them), fromRadix52 inverts it, and the modulus' 52-bit
+// constants are R52² mod m, R52 mod m and −m⁻¹ mod 2^52.
+func TestRadix52(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.SampledFrom(asmWidths).Draw(t, "limbs")
+		m := drawWideModulus(t, n)
+		mod := mustModulus(t, m)
+		w := mod.size()
+		l := (w*_W + 2 + 51) / 52
+		x := drawOperand(t, m, "x")
+		r := &radix52Modulus{l: l, lanes: (l + 7) / 8 * 8}
+		x52 := r.from(natFromBig(t, x, w))
+		mask := new(big.Int).SetUint64(mask52)
+		for j, limb := range x52 {
+			want := new(big.Int).Rsh(x, uint(52*j))
+			if got := new(big.Int).SetUint64(limb); got.Cmp(want.And(want, mask)) != 0 {
+				t.Fatalf("limb %d of %x = %x, want %x", j, x, got, want)
+			}
+		}
+		back := newNat(w)
+		fromRadix52(back, x52)
+		diffBig(t, "fromRadix52(toRadix52(x))", back, x)
+
+		r = newRadix52Modulus(mod, l)
+		R52 := new(big.Int).Lsh(big.NewInt(1), uint(52*l))
+		check := func(what string, got []uint64, want *big.Int) {
+			z := newNat(w)
+			fromRadix52(z, got)
+			diffBig(t, what, z, want)
+		}
+		check("m", r.m, m)
+		check("R52² mod m", r.rr, new(big.Int).Mod(new(big.Int).Mul(R52, R52), m))
+		check("R52 mod m", r.one, new(big.Int).Mod(R52, m))
+		if got := (r.k0 * uint64(m.Uint64())) & mask52; got != mask52 {
+			t.Fatalf("k0·m mod 2^52 = %x, want 2^52 − 1", got)
+		}
+		if newRadix52Modulus(mod, (w*_W+1)/52) != nil {
+			t.Fatalf("newRadix52Modulus accepted limbs without 4m < R52")
+		}
+	})
 }

@@ -342,8 +342,7 @@ func decrypt(random io.Reader, priv *PrivateKey, c []byte) ([]byte, error) {
 	cb := N.modMul(rE, cn)
 
 	// 2. CRT.
-	m1 := P.exp(P.reduce(cb), pre.dp)
-	m2 := Q.exp(Q.reduce(cb), pre.dq)
+	m1, m2 := expPair(P, P.reduce(cb), pre.dp, Q, Q.reduce(cb), pre.dq)
 	P.modSub(m1, P.reduce(m2))  // m1 - m2 mod p (m2 < q may exceed p)
 	h := P.modMul(m1, pre.qInv) // qInv·(m1 - m2) mod p
 	m := mulPlain(Q.m, h).resize(N.size())
