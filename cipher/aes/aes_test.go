@@ -307,3 +307,26 @@ func testNoAllocs(t *testing.T, p impl.Path) {
 		}
 	}
 }
+
+// TestHardwareSkipsBitslicedKeys: a cipher made for a hardware path keeps
+// only the schedule its instructions read (KeySchedule, with the path it was
+// made for); the bitsliced round keys, never used there, are not built. A
+// portable cipher is the other way round.
+func TestHardwareSkipsBitslicedKeys(t *testing.T) {
+	forEachPath(t, func(t *testing.T, p impl.Path) {
+		c := mustCipherOn(t, p, []byte("0123456789abcdef"))
+		bitsliced := c.roundKeys != [maxRounds + 1][8]uint64{}
+		if p == impl.Portable {
+			if !bitsliced || c.KeySchedule() != nil {
+				t.Fatalf("portable cipher: bitsliced keys %v, KeySchedule %v", bitsliced, c.KeySchedule())
+			}
+			return
+		}
+		if bitsliced {
+			t.Error("hardware cipher built bitsliced round keys it never uses")
+		}
+		if ks := c.KeySchedule(); ks == nil || ks.Path != p || ks.Rounds != 10 {
+			t.Fatalf("KeySchedule() = %+v, want a 10-round schedule for %v", ks, p)
+		}
+	})
+}
