@@ -46,6 +46,38 @@
 // finite-field DHE, ECDSA certificates, compressed EC points, CBC suites and
 // SSLv2-compatible hellos.
 //
+// Rules the RFCs leave to the implementation, as minitls applies them:
+//
+//   - Sizes: a message may be as large as its RFC struct allows, and no
+//     larger. The bound of each type is derived once, in package record's
+//     table (record.MaxHandshakeBody): a ClientHello up to 131396 bytes
+//     (rfc5246#7.4.1.2: 2^16-2 bytes of cipher suites, 2^16-1 of
+//     extensions). The record layer checks it from the 4-byte header,
+//     before buffering the body, and the parsers here use the same bound;
+//     only Certificate is capped lower, at 256 KiB, to bound memory. The
+//     largest ClientHello costs a server about 1.4 MiB of heap in all
+//     (TestLargestClientHelloMemory).
+//   - Order: a message of a type that may not come next is
+//     unexpected_message, judged from its header before its length
+//     (rfc5246#7.4), and so is a ChangeCipherSpec other than the byte 01
+//     (rfc8446#5).
+//   - Renegotiation is refused: after the handshake a HelloRequest (at a
+//     client) or a ClientHello (at a server) is answered with the warning
+//     no_renegotiation, any other handshake message is unexpected_message,
+//     and a client ignores HelloRequests during the handshake
+//     (rfc5246#7.4.1.1); at most record.MaxConsecutiveRenegotiationRequests
+//     of them without application data in between.
+//   - Alerts: only close_notify, user_canceled and no_renegotiation are
+//     survived at warning level; any other alert ends the connection
+//     whatever its level (rfc5246#7.2.2, rfc8446#6).
+//   - SNI: server_name entries of types other than host_name are ignored
+//     (rfc6066#3); two host_names, or an empty one, are decode_error.
+//   - An ECDHE ClientHello without signature_algorithms is refused with
+//     handshake_failure (or falls back to RSA key transport when both sides
+//     offer it): without the extension a client accepts only SHA-1
+//     signatures (rfc5246#7.4.1.4.1), and RFC 9155 §3 forbids SHA-1
+//     signatures in TLS 1.2.
+//
 // What is constant time: the premaster secret decryption and selection
 // (server.go), the Finished comparison (prf.go), the ECDH key agreement and
 // its all-zero check (ecdhe.go; crypto/ecdh and x/crypto/curve25519). Public: every length on the

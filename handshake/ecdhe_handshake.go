@@ -70,7 +70,12 @@ func chooseECDHE(config *Config, m *ClientHello) (ecdheChoice, error) {
 	if ch.curve == 0 {
 		return ecdheChoice{why: fmt.Sprintf("the client's groups %v include none of ours %v", groups, config.curves())}, nil
 	}
-	schemes, _ := m.SignatureSchemes()
+	schemes, sent := m.SignatureSchemes()
+	if !sent {
+		// spec: rfc5246#7.4.1.4.1 (absent, the client's default is
+		// {sha1,rsa}), rfc9155#3 (SHA-1 signatures MUST NOT be used)
+		return ecdheChoice{why: "the client sent no signature_algorithms, so the only signature it accepts is SHA-1, which TLS 1.2 may no longer use (RFC 9155)"}, nil
+	}
 	if ch.scheme = chooseSignatureScheme(config, schemes); ch.scheme == 0 {
 		return ecdheChoice{why: "the client's signature_algorithms lists none of rsa_pss_rsae_sha256/384/512 and rsa_pkcs1_sha256/384/512"}, nil
 	}

@@ -30,8 +30,14 @@
 //
 // Not supported, on purpose: compression (RFC 5246 §6.2.2; only the null
 // method exists here), CBC and stream ciphers (only AEAD suites, RFC 5288),
-// SSLv2-compatible hellos, and renegotiation (a handshake message after the
-// handshake is reported to the caller, who refuses it with no_renegotiation).
+// SSLv2-compatible hellos, and renegotiation (a renegotiation request after
+// the handshake is reported to the caller, who refuses it with
+// no_renegotiation; any other handshake message then is unexpected_message;
+// see SetRenegotiationRequest).
+//
+// Handshake message sizes: the table in reassembly.go derives the largest
+// body of each message type from its RFC struct, once for all of minitls
+// (MaxHandshakeBody; package handshake's parsers use it too).
 //
 // spec: rfc5246#6
 package record
