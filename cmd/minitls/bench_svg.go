@@ -78,9 +78,12 @@ func benchWriteSVG(w io.Writer, rep *benchReport) {
 	}
 	// Legend.
 	for i := range benchImplNames {
-		x := labelX + i*170
+		x := labelX + i*300
 		fmt.Fprintf(&b, "<rect x=\"%d\" y=\"60\" width=\"14\" height=\"14\" fill=\"%s\"/>\n", x, colors[i])
 		what := "minitls (this project)"
+		if rep.AESPath != "" {
+			what = fmt.Sprintf("minitls (this project; AES on its %s path)", rep.AESPath)
+		}
 		if i == 1 {
 			what = "stdlib (crypto/aes, crypto/rsa, crypto/tls)"
 		}
@@ -98,10 +101,15 @@ func benchWriteSVG(w io.Writer, rep *benchReport) {
 	fmt.Fprintf(&b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 %d %.1f)\" fill=\"#444\">operation</text>\n",
 		labelX-2, (float64(top)+plotBottom)/2, labelX-2, (float64(top)+plotBottom)/2)
 
-	// Bars.
+	// Bars. An indented row (a server's CPU time, a portable-path twin)
+	// belongs to the row above it, as the table shows.
 	for i, r := range rep.Results {
 		y := ys[i]
-		fmt.Fprintf(&b, "<text x=\"%d\" y=\"%.1f\" dominant-baseline=\"middle\">%s</text>\n", labelX+10, y+barH+1, esc(strings.TrimSpace(r.Operation)))
+		label := r.Operation
+		if strings.HasPrefix(label, "  ") {
+			label = "↳ " + strings.TrimSpace(label)
+		}
+		fmt.Fprintf(&b, "<text x=\"%d\" y=\"%.1f\" dominant-baseline=\"middle\">%s</text>\n", labelX+10, y+barH+1, esc(label))
 		for k, f := range []benchFigure{r.Minitls, r.Stdlib} {
 			by := y + float64(k)*(barH+2)
 			w := math.Max(1, xOf(f.NsPerOp)-plotX0)
