@@ -88,6 +88,7 @@ type x509Fields struct {
 	DNSNames                           []string
 	IPAddresses                        []string
 	SubjectKeyID, AuthorityKeyID       []byte
+	OCSPServer, IssuingCertificateURL  []string
 	SignatureAlgorithm, SubjectCN      string
 }
 
@@ -97,6 +98,7 @@ func x509OurFields(c *x509lite.Certificate) x509Fields {
 		NotBefore: c.NotBefore, NotAfter: c.NotAfter, N: c.PublicKey.N, E: c.PublicKey.E,
 		BasicConstraintsValid: c.BasicConstraintsValid, IsCA: c.IsCA, MaxPathLen: c.MaxPathLen, MaxPathLenZero: c.MaxPathLenZero,
 		KeyUsage: int(c.KeyUsage), DNSNames: c.DNSNames, SubjectKeyID: c.SubjectKeyId, AuthorityKeyID: c.AuthorityKeyId,
+		OCSPServer: c.OCSPServer, IssuingCertificateURL: c.IssuingCertificateURL,
 		SignatureAlgorithm: c.SignatureAlgorithm.String(), SubjectCN: c.Subject.CommonName()}
 	for _, u := range c.ExtKeyUsage {
 		f.ExtKeyUsage = append(f.ExtKeyUsage, int(u))
@@ -129,6 +131,7 @@ func x509StdFields(c *x509.Certificate) (x509Fields, error) {
 		NotBefore: c.NotBefore, NotAfter: c.NotAfter, N: pub.N.Bytes(), E: pub.E,
 		BasicConstraintsValid: c.BasicConstraintsValid, IsCA: c.IsCA, MaxPathLen: c.MaxPathLen, MaxPathLenZero: c.MaxPathLenZero,
 		KeyUsage: int(c.KeyUsage), DNSNames: c.DNSNames, SubjectKeyID: c.SubjectKeyId, AuthorityKeyID: c.AuthorityKeyId,
+		OCSPServer: c.OCSPServer, IssuingCertificateURL: c.IssuingCertificateURL,
 		SignatureAlgorithm: x509StdSigAlgs[c.SignatureAlgorithm], SubjectCN: c.Subject.CommonName}
 	// x509lite names only some extended key usages; crypto/x509 knows more.
 	known := map[x509.ExtKeyUsage]bool{x509.ExtKeyUsageAny: true, x509.ExtKeyUsageServerAuth: true, x509.ExtKeyUsageClientAuth: true,
@@ -153,10 +156,11 @@ func x509StdFields(c *x509.Certificate) (x509Fields, error) {
 
 // x509IgnoredByUs are extensions crypto/x509 parses (and may reject when
 // malformed) but x509lite deliberately skips when non-critical: name
-// constraints, CRL distribution points, authority information access,
-// certificate policies, policy mappings/constraints, inhibitAnyPolicy.
+// constraints, CRL distribution points, certificate policies, policy
+// mappings/constraints, inhibitAnyPolicy. (authorityInfoAccess is not
+// among them: x509lite parses it, more strictly than crypto/x509.)
 var x509IgnoredByUs = map[string]bool{
-	"2.5.29.30": true, "2.5.29.31": true, "1.3.6.1.5.5.7.1.1": true, "2.5.29.32": true,
+	"2.5.29.30": true, "2.5.29.31": true, "2.5.29.32": true,
 	"2.5.29.33": true, "2.5.29.36": true, "2.5.29.54": true,
 }
 
@@ -247,7 +251,8 @@ func FuzzDER(f *testing.F) {
 // certificate carries one of the non-critical extensions x509lite skips but
 // crypto/x509 validates, see x509IgnoredByUs) and every field both read
 // agrees (serial, names as raw bytes, validity, RSA key, basic constraints,
-// key usages, SANs, key identifiers, extension list, signature).
+// key usages, SANs, key identifiers, authorityInfoAccess URIs, extension
+// list, signature).
 //
 // spec: rfc5280#4.1
 func FuzzParseCertificate(f *testing.F) {
