@@ -51,6 +51,11 @@ var widths = []int{20, 30, 40}
 
 var out bytes.Buffer
 
+// lanes returns the array length for L limbs: at least L+1 (the step reads
+// b[i+1] ahead, and b[L] must be a zero pad), rounded up to whole registers.
+// radix52.go's radix52Modulus.lanes must agree.
+func lanes(l int) int { return (l + 8) / 8 * 8 }
+
 func emit(format string, args ...any) { fmt.Fprintf(&out, format+"\n", args...) }
 
 func main() {
@@ -106,10 +111,9 @@ func each(o []op, f func(p op)) {
 // amm emits ammIFMA<L>(out, a, b, m *uint64, k0 uint64) (count 1) or
 // ammIFMA<L>x2(out, a, b, m, k0, out2, a2, b2, m2, k02) (count 2): out =
 // a·b·2^(−52L) mod m, below 2m, for a, b < 2m in L normalised 52-bit limbs.
-// Each array has 8·K entries (K ZMM registers' worth), the lanes from L up
-// being zero. out may alias a or b: out is written only at the end.
+// Each array has lanes(L) entries, the lanes from L up being zero. out may alias a or b: out is written only at the end.
 func amm(l, count int) {
-	k := (l + 7) / 8
+	k := lanes(l) / 8
 	o := ops(k, count)
 	name := fmt.Sprintf("ammIFMA%d", l)
 	if count == 2 {
@@ -132,133 +136,145 @@ func amm(l, count int) {
 		return fmt.Sprintf("%s+%d(FP)", n, p.argOff+8*i)
 	}
 	each(o, func(p op) {
-		emit("	MOVQ %s, %s", args(p, 1), p.a)
-		emit("	MOVQ %s, %s", args(p, 2), p.b)
-		emit("	MOVQ %s, %s", args(p, 3), p.m)
-		emit("	MOVQ %s, %s", args(p, 4), p.k0)
-		emit("	XORQ %s, %s // c = 0", p.c, p.c)
+		emit("\tMOVQ %s, %s", args(p, 1), p.a)
+		emit("\tMOVQ %s, %s", args(p, 2), p.b)
+		emit("\tMOVQ %s, %s", args(p, 3), p.m)
+		emit("\tMOVQ %s, %s", args(p, 4), p.k0)
+		emit("\tXORQ %s, %s // c = 0", p.c, p.c)
 		for i := range k {
-			emit("	VPXORQ %s, %s, %s // A = 0", zmm(p.x+i), zmm(p.x+i), zmm(p.x+i))
+			emit("\tVPXORQ %s, %s, %s // A = 0", zmm(p.x+i), zmm(p.x+i), zmm(p.x+i))
 		}
 	})
-	emit("	MOVQ $0xfffffffffffff, R11 // 2^52 − 1")
-	emit("	VPXORQ Z31, Z31, Z31")
-	emit("	MOVQ $%d, CX", l)
+	emit("\tMOVQ $0xfffffffffffff, R11 // 2^52 − 1")
+	emit("\tVPXORQ Z31, Z31, Z31")
+	emit("\t// T = a·b[0], low halves: what step 0 adds to A before it needs u.")
+	each(o, func(p op) {
+		emit("\tVPBROADCASTQ (%s), %s", p.b, p.zb)
+		for i := range k {
+			emit("\tVPXORQ %s, %s, %s", zmm(p.s+i), zmm(p.s+i), zmm(p.s+i))
+			emit("\tVPMADD52LUQ %d(%s), %s, %s", 64*i, p.a, p.zb, zmm(p.s+i))
+		}
+	})
+	emit("\tMOVQ $%d, CX", l)
 	emit("%sStep:", name)
-	emit("	// Step 2.1 (HAC 14.36): A += a·b[i], low halves, summed apart from A")
-	emit("	// (they do not depend on the previous step) and then added in.")
-	each(o, func(p op) {
-		emit("	VPBROADCASTQ (%s), %s", p.b, p.zb)
-		for i := range k {
-			emit("	VPXORQ %s, %s, %s", zmm(p.s+i), zmm(p.s+i), zmm(p.s+i))
-			emit("	VPMADD52LUQ %d(%s), %s, %s", 64*i, p.a, p.zb, zmm(p.s+i))
-		}
-		for i := range k {
-			emit("	VPADDQ %s, %s, %s", zmm(p.s+i), zmm(p.x+i), zmm(p.x+i))
-		}
-	})
-	emit("	// Step 2.2: u = (A[0] + c)·k0 mod 2^52; then c = (A[0] + c + u·m[0]")
-	emit("	// mod 2^52) / 2^52, the part of lane 0 that the move below drops.")
-	each(o, func(p op) {
-		emit("	VMOVQ %s, %s", "X"+fmt.Sprint(p.x), p.t)
-		emit("	ADDQ %s, %s", p.c, p.t)
-		emit("	MOVQ %s, %s", p.t, p.c)
-		emit("	IMULQ %s, %s", p.k0, p.t)
-		emit("	ANDQ R11, %s", p.t)
-		emit("	VPBROADCASTQ %s, %s", p.t, p.zu)
-		emit("	IMULQ (%s), %s", p.m, p.t)
-		emit("	ANDQ R11, %s", p.t)
-		emit("	ADDQ %s, %s", p.t, p.c)
-		emit("	SHRQ $52, %s", p.c)
-	})
-	emit("	// Step 2.3: A += u·m, low halves.")
+	emit("\t// Step 2.1 (HAC 14.36): A += T, which holds the low halves of a·b[i]")
+	emit("\t// and the high halves left over from step i−1 (see below).")
 	each(o, func(p op) {
 		for i := range k {
-			emit("	VPXORQ %s, %s, %s", zmm(p.s+i), zmm(p.s+i), zmm(p.s+i))
-			emit("	VPMADD52LUQ %d(%s), %s, %s", 64*i, p.m, p.zu, zmm(p.s+i))
-		}
-		for i := range k {
-			emit("	VPADDQ %s, %s, %s", zmm(p.s+i), zmm(p.x+i), zmm(p.x+i))
+			emit("\tVPADDQ %s, %s, %s", zmm(p.s+i), zmm(p.x+i), zmm(p.x+i))
 		}
 	})
-	emit("	// Divide by 2^52: move every lane down one (lane 0 is carried by c).")
+	emit("\t// Step 2.2: u = (A[0] + c)·k0 mod 2^52; then c = (A[0] + c + u·m[0]")
+	emit("\t// mod 2^52) / 2^52, the part of lane 0 that the move below drops.")
+	each(o, func(p op) {
+		emit("\tVMOVQ %s, %s", "X"+fmt.Sprint(p.x), p.t)
+		emit("\tADDQ %s, %s", p.c, p.t)
+		emit("\tMOVQ %s, %s", p.t, p.c)
+		emit("\tIMULQ %s, %s", p.k0, p.t)
+		emit("\tANDQ R11, %s", p.t)
+		emit("\tVPBROADCASTQ %s, %s", p.t, p.zu)
+		emit("\tIMULQ (%s), %s", p.m, p.t)
+		emit("\tANDQ R11, %s", p.t)
+		emit("\tADDQ %s, %s", p.t, p.c)
+		emit("\tSHRQ $52, %s", p.c)
+	})
+	emit("\t// Step 2.3: A += u·m, low halves (into a fresh sum, then added).")
+	each(o, func(p op) {
+		for i := range k {
+			emit("\tVPXORQ %s, %s, %s", zmm(p.s+i), zmm(p.s+i), zmm(p.s+i))
+			emit("\tVPMADD52LUQ %d(%s), %s, %s", 64*i, p.m, p.zu, zmm(p.s+i))
+		}
+		for i := range k {
+			emit("\tVPADDQ %s, %s, %s", zmm(p.s+i), zmm(p.x+i), zmm(p.x+i))
+		}
+	})
+	emit("\t// Divide by 2^52: move every lane down one (lane 0 is carried by c).")
 	each(o, func(p op) {
 		for i := 0; i < k-1; i++ {
-			emit("	VALIGNQ $1, %s, %s, %s", zmm(p.x+i), zmm(p.x+i+1), zmm(p.x+i))
+			emit("\tVALIGNQ $1, %s, %s, %s", zmm(p.x+i), zmm(p.x+i+1), zmm(p.x+i))
 		}
-		emit("	VALIGNQ $1, %s, Z31, %s", zmm(p.x+k-1), zmm(p.x+k-1))
+		emit("\tVALIGNQ $1, %s, Z31, %s", zmm(p.x+k-1), zmm(p.x+k-1))
 	})
-	emit("	// A += the high halves of a·b[i] and u·m: the high half of a product")
-	emit("	// at limb j belongs at limb j+1, which after the move is lane j.")
+	emit("\t// T = the high halves of a·b[i] and u·m (the high half of a product")
+	emit("\t// at limb j belongs at limb j+1, which after the move is lane j) plus")
+	emit("\t// the low halves of a·b[i+1]: step i+1 adds it to A first thing. The")
+	emit("\t// last step reads b[L], a zero pad limb.")
 	each(o, func(p op) {
 		for i := range k {
-			emit("	VPXORQ %s, %s, %s", zmm(p.s+i), zmm(p.s+i), zmm(p.s+i))
-			emit("	VPMADD52HUQ %d(%s), %s, %s", 64*i, p.a, p.zb, zmm(p.s+i))
-			emit("	VPMADD52HUQ %d(%s), %s, %s", 64*i, p.m, p.zu, zmm(p.s+i))
+			emit("\tVPXORQ %s, %s, %s", zmm(p.s+i), zmm(p.s+i), zmm(p.s+i))
+			emit("\tVPMADD52HUQ %d(%s), %s, %s", 64*i, p.a, p.zb, zmm(p.s+i))
 		}
+		emit("\tADDQ $8, %s", p.b)
+		emit("\tVPBROADCASTQ (%s), %s", p.b, p.zb)
 		for i := range k {
-			emit("	VPADDQ %s, %s, %s", zmm(p.s+i), zmm(p.x+i), zmm(p.x+i))
+			emit("\tVPMADD52LUQ %d(%s), %s, %s", 64*i, p.a, p.zb, zmm(p.s+i))
+			emit("\tVPMADD52HUQ %d(%s), %s, %s", 64*i, p.m, p.zu, zmm(p.s+i))
 		}
-		emit("	ADDQ $8, %s", p.b)
 	})
-	emit("	DECQ CX")
-	emit("	JNZ  %sStep", name)
-	emit("	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each: store")
-	emit("	// them and propagate the carries once, lane by lane, into 52-bit limbs,")
-	emit("	// starting with c at lane 0.")
+	emit("\tDECQ CX")
+	emit("\tJNZ  %sStep", name)
+	emit("\t// The high halves of the last step.")
 	each(o, func(p op) {
-		emit("	MOVQ %s, %s", args(p, 0), p.a)
 		for i := range k {
-			emit("	VMOVDQU64 %s, %d(%s)", zmm(p.x+i), 64*i, p.a)
+			emit("\tVPADDQ %s, %s, %s", zmm(p.s+i), zmm(p.x+i), zmm(p.x+i))
 		}
 	})
-	emit("	VZEROUPPER")
+	emit("\t// Step 3: A + c < 2m, but its lanes hold up to 64 bits each: store")
+	emit("\t// them and propagate the carries once, lane by lane, into 52-bit limbs,")
+	emit("\t// starting with c at lane 0.")
+	each(o, func(p op) {
+		emit("\tMOVQ %s, %s", args(p, 0), p.a)
+		for i := range k {
+			emit("\tVMOVDQU64 %s, %d(%s)", zmm(p.x+i), 64*i, p.a)
+		}
+	})
+	emit("\tVZEROUPPER")
 	each(o, func(p op) {
 		for j := range l {
-			emit("	MOVQ %d(%s), %s", 8*j, p.a, p.t)
-			emit("	ADDQ %s, %s", p.c, p.t)
-			emit("	MOVQ %s, %s", p.t, p.c)
-			emit("	SHRQ $52, %s", p.c)
-			emit("	ANDQ R11, %s", p.t)
-			emit("	MOVQ %s, %d(%s)", p.t, 8*j, p.a)
+			emit("\tMOVQ %d(%s), %s", 8*j, p.a, p.t)
+			emit("\tADDQ %s, %s", p.c, p.t)
+			emit("\tMOVQ %s, %s", p.t, p.c)
+			emit("\tSHRQ $52, %s", p.c)
+			emit("\tANDQ R11, %s", p.t)
+			emit("\tMOVQ %s, %d(%s)", p.t, 8*j, p.a)
 		}
 	})
-	emit("	RET")
+	emit("\tRET")
 }
 
 // lookup emits lookupIFMA<L>(out, table *uint64, nibble uint64): out =
-// table[nibble], the window step of exp, for a table of 16 entries of 8·K
-// uint64s each, one after the other. Every entry is loaded in full and
+// table[nibble], the window step of exp, for a table of 16 entries of
+// lanes(L) uint64s each, one after the other. Every entry is loaded in full and
 // blended into out under a mask that is all ones only for the wanted entry
 // (VPCMPEQQ of the entry's index with the nibble, in every lane), so neither
 // the addresses read nor the instructions run depend on the nibble.
 func lookup(l int) {
-	k := (l + 7) / 8
+	k := lanes(l) / 8
 	name := fmt.Sprintf("lookupIFMA%d", l)
 	emit("")
 	emit("// func %s(out, table *uint64, nibble uint64)", name)
 	emit("TEXT ·%s(SB), NOSPLIT, $0-24", name)
-	emit("	MOVQ out+0(FP), DI")
-	emit("	MOVQ table+8(FP), SI")
-	emit("	VPBROADCASTQ nibble+16(FP), Z30")
+	emit("\tMOVQ out+0(FP), DI")
+	emit("\tMOVQ table+8(FP), SI")
+	emit("\tVPBROADCASTQ nibble+16(FP), Z30")
 	for i := range k {
-		emit("	VPXORQ %s, %s, %s", zmm(i), zmm(i), zmm(i))
+		emit("\tVPXORQ %s, %s, %s", zmm(i), zmm(i), zmm(i))
 	}
-	emit("	XORQ AX, AX // the entry's index")
+	emit("\tXORQ AX, AX // the entry's index")
 	emit("%sEntry:", name)
-	emit("	VPBROADCASTQ AX, Z29")
-	emit("	VPCMPEQQ Z29, Z30, K1 // all lanes set iff index == nibble")
+	emit("\tVPBROADCASTQ AX, Z29")
+	emit("\tVPCMPEQQ Z29, Z30, K1 // all lanes set iff index == nibble")
 	for i := range k {
-		emit("	VMOVDQU64 %d(SI), Z%d", 64*i, 8+i)
-		emit("	VPBLENDMQ Z%d, %s, K1, %s", 8+i, zmm(i), zmm(i))
+		emit("\tVMOVDQU64 %d(SI), Z%d", 64*i, 8+i)
+		emit("\tVPBLENDMQ Z%d, %s, K1, %s", 8+i, zmm(i), zmm(i))
 	}
-	emit("	ADDQ $%d, SI", 64*k)
-	emit("	INCQ AX")
-	emit("	CMPQ AX, $16")
-	emit("	JNE  %sEntry", name)
+	emit("\tADDQ $%d, SI", 64*k)
+	emit("\tINCQ AX")
+	emit("\tCMPQ AX, $16")
+	emit("\tJNE  %sEntry", name)
 	for i := range k {
-		emit("	VMOVDQU64 %s, %d(DI)", zmm(i), 64*i)
+		emit("\tVMOVDQU64 %s, %d(DI)", zmm(i), 64*i)
 	}
-	emit("	VZEROUPPER")
-	emit("	RET")
+	emit("\tVZEROUPPER")
+	emit("\tRET")
 }

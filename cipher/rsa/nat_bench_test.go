@@ -41,3 +41,24 @@ func BenchmarkMontMul(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNatExpPair measures the two CRT exponentiations of one RSA
+// private operation (two primes of 1024 or 1536 bits, exponents as long),
+// on each supported path: expPair interleaves them where the path can.
+func BenchmarkNatExpPair(b *testing.B) {
+	for _, bitLen := range []int{1024, 1536} {
+		p, _ := rand.Prime(rand.Reader, bitLen)
+		q, _ := rand.Prime(rand.Reader, bitLen)
+		mp, mq := mustModulus(b, p), mustModulus(b, q)
+		xp := natFromBig(b, new(big.Int).Sub(p, big.NewInt(12345)), mp.size())
+		xq := natFromBig(b, new(big.Int).Sub(q, big.NewInt(12345)), mq.size())
+		ep := new(big.Int).Sub(p, big.NewInt(2)).FillBytes(make([]byte, bitLen/8))
+		eq := new(big.Int).Sub(q, big.NewInt(2)).FillBytes(make([]byte, bitLen/8))
+		for _, path := range supportedPaths {
+			b.Run(path.String()+"/"+itoa(bitLen), func(b *testing.B) {
+				defer forcePath(path)()
+				measure(b, func() error { expPair(mp, xp, ep, mq, xq, eq); return nil })
+			})
+		}
+	}
+}

@@ -12,7 +12,7 @@ import "slices"
 
 // ammIFMA20 and its siblings set out = a·b·2^(−52L) mod m (below 2m) for
 // a, b < 2m in L = 20, 30 or 40 normalised 52-bit limbs; each array holds
-// 24, 32 or 40 uint64s (whole ZMM registers, zero-padded). out may alias a
+// 24, 32 or 48 uint64s (whole ZMM registers, at least one zero pad limb). out may alias a
 // or b.
 //
 //go:noescape
@@ -76,7 +76,7 @@ func (r *radix52Modulus) amm(out, a, b []uint64) {
 }
 
 // lookupIFMA20 and its siblings set out = table[nibble] for a table of 16
-// entries of 24, 32 or 40 uint64s laid end to end, reading every entry (the
+// entries of 24, 32 or 48 uint64s laid end to end, reading every entry (the
 // full masked scan of exp).
 //
 //go:noescape

@@ -16,10 +16,7 @@ TEXT ·ammIFMA20(SB), NOSPLIT, $0-40
 	VPXORQ Z2, Z2, Z2 // A = 0
 	MOVQ $0xfffffffffffff, R11 // 2^52 − 1
 	VPXORQ Z31, Z31, Z31
-	MOVQ $20, CX
-ammIFMA20Step:
-	// Step 2.1 (HAC 14.36): A += a·b[i], low halves, summed apart from A
-	// (they do not depend on the previous step) and then added in.
+	// T = a·b[0], low halves: what step 0 adds to A before it needs u.
 	VPBROADCASTQ (R9), Z6
 	VPXORQ Z3, Z3, Z3
 	VPMADD52LUQ 0(SI), Z6, Z3
@@ -27,6 +24,10 @@ ammIFMA20Step:
 	VPMADD52LUQ 64(SI), Z6, Z4
 	VPXORQ Z5, Z5, Z5
 	VPMADD52LUQ 128(SI), Z6, Z5
+	MOVQ $20, CX
+ammIFMA20Step:
+	// Step 2.1 (HAC 14.36): A += T, which holds the low halves of a·b[i]
+	// and the high halves left over from step i−1 (see below).
 	VPADDQ Z3, Z0, Z0
 	VPADDQ Z4, Z1, Z1
 	VPADDQ Z5, Z2, Z2
@@ -42,7 +43,7 @@ ammIFMA20Step:
 	ANDQ R11, AX
 	ADDQ AX, R12
 	SHRQ $52, R12
-	// Step 2.3: A += u·m, low halves.
+	// Step 2.3: A += u·m, low halves (into a fresh sum, then added).
 	VPXORQ Z3, Z3, Z3
 	VPMADD52LUQ 0(R8), Z7, Z3
 	VPXORQ Z4, Z4, Z4
@@ -56,23 +57,30 @@ ammIFMA20Step:
 	VALIGNQ $1, Z0, Z1, Z0
 	VALIGNQ $1, Z1, Z2, Z1
 	VALIGNQ $1, Z2, Z31, Z2
-	// A += the high halves of a·b[i] and u·m: the high half of a product
-	// at limb j belongs at limb j+1, which after the move is lane j.
+	// T = the high halves of a·b[i] and u·m (the high half of a product
+	// at limb j belongs at limb j+1, which after the move is lane j) plus
+	// the low halves of a·b[i+1]: step i+1 adds it to A first thing. The
+	// last step reads b[L], a zero pad limb.
 	VPXORQ Z3, Z3, Z3
 	VPMADD52HUQ 0(SI), Z6, Z3
-	VPMADD52HUQ 0(R8), Z7, Z3
 	VPXORQ Z4, Z4, Z4
 	VPMADD52HUQ 64(SI), Z6, Z4
-	VPMADD52HUQ 64(R8), Z7, Z4
 	VPXORQ Z5, Z5, Z5
 	VPMADD52HUQ 128(SI), Z6, Z5
+	ADDQ $8, R9
+	VPBROADCASTQ (R9), Z6
+	VPMADD52LUQ 0(SI), Z6, Z3
+	VPMADD52HUQ 0(R8), Z7, Z3
+	VPMADD52LUQ 64(SI), Z6, Z4
+	VPMADD52HUQ 64(R8), Z7, Z4
+	VPMADD52LUQ 128(SI), Z6, Z5
 	VPMADD52HUQ 128(R8), Z7, Z5
+	DECQ CX
+	JNZ  ammIFMA20Step
+	// The high halves of the last step.
 	VPADDQ Z3, Z0, Z0
 	VPADDQ Z4, Z1, Z1
 	VPADDQ Z5, Z2, Z2
-	ADDQ $8, R9
-	DECQ CX
-	JNZ  ammIFMA20Step
 	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each: store
 	// them and propagate the carries once, lane by lane, into 52-bit limbs,
 	// starting with c at lane 0.
@@ -223,10 +231,7 @@ TEXT ·ammIFMA20x2(SB), NOSPLIT, $0-80
 	VPXORQ Z10, Z10, Z10 // A = 0
 	MOVQ $0xfffffffffffff, R11 // 2^52 − 1
 	VPXORQ Z31, Z31, Z31
-	MOVQ $20, CX
-ammIFMA20x2Step:
-	// Step 2.1 (HAC 14.36): A += a·b[i], low halves, summed apart from A
-	// (they do not depend on the previous step) and then added in.
+	// T = a·b[0], low halves: what step 0 adds to A before it needs u.
 	VPBROADCASTQ (R9), Z6
 	VPXORQ Z3, Z3, Z3
 	VPMADD52LUQ 0(SI), Z6, Z3
@@ -234,9 +239,6 @@ ammIFMA20x2Step:
 	VPMADD52LUQ 64(SI), Z6, Z4
 	VPXORQ Z5, Z5, Z5
 	VPMADD52LUQ 128(SI), Z6, Z5
-	VPADDQ Z3, Z0, Z0
-	VPADDQ Z4, Z1, Z1
-	VPADDQ Z5, Z2, Z2
 	VPBROADCASTQ (R14), Z14
 	VPXORQ Z11, Z11, Z11
 	VPMADD52LUQ 0(DI), Z14, Z11
@@ -244,6 +246,13 @@ ammIFMA20x2Step:
 	VPMADD52LUQ 64(DI), Z14, Z12
 	VPXORQ Z13, Z13, Z13
 	VPMADD52LUQ 128(DI), Z14, Z13
+	MOVQ $20, CX
+ammIFMA20x2Step:
+	// Step 2.1 (HAC 14.36): A += T, which holds the low halves of a·b[i]
+	// and the high halves left over from step i−1 (see below).
+	VPADDQ Z3, Z0, Z0
+	VPADDQ Z4, Z1, Z1
+	VPADDQ Z5, Z2, Z2
 	VPADDQ Z11, Z8, Z8
 	VPADDQ Z12, Z9, Z9
 	VPADDQ Z13, Z10, Z10
@@ -269,7 +278,7 @@ ammIFMA20x2Step:
 	ANDQ R11, DX
 	ADDQ DX, R13
 	SHRQ $52, R13
-	// Step 2.3: A += u·m, low halves.
+	// Step 2.3: A += u·m, low halves (into a fresh sum, then added).
 	VPXORQ Z3, Z3, Z3
 	VPMADD52LUQ 0(R8), Z7, Z3
 	VPXORQ Z4, Z4, Z4
@@ -295,36 +304,47 @@ ammIFMA20x2Step:
 	VALIGNQ $1, Z8, Z9, Z8
 	VALIGNQ $1, Z9, Z10, Z9
 	VALIGNQ $1, Z10, Z31, Z10
-	// A += the high halves of a·b[i] and u·m: the high half of a product
-	// at limb j belongs at limb j+1, which after the move is lane j.
+	// T = the high halves of a·b[i] and u·m (the high half of a product
+	// at limb j belongs at limb j+1, which after the move is lane j) plus
+	// the low halves of a·b[i+1]: step i+1 adds it to A first thing. The
+	// last step reads b[L], a zero pad limb.
 	VPXORQ Z3, Z3, Z3
 	VPMADD52HUQ 0(SI), Z6, Z3
-	VPMADD52HUQ 0(R8), Z7, Z3
 	VPXORQ Z4, Z4, Z4
 	VPMADD52HUQ 64(SI), Z6, Z4
-	VPMADD52HUQ 64(R8), Z7, Z4
 	VPXORQ Z5, Z5, Z5
 	VPMADD52HUQ 128(SI), Z6, Z5
+	ADDQ $8, R9
+	VPBROADCASTQ (R9), Z6
+	VPMADD52LUQ 0(SI), Z6, Z3
+	VPMADD52HUQ 0(R8), Z7, Z3
+	VPMADD52LUQ 64(SI), Z6, Z4
+	VPMADD52HUQ 64(R8), Z7, Z4
+	VPMADD52LUQ 128(SI), Z6, Z5
 	VPMADD52HUQ 128(R8), Z7, Z5
+	VPXORQ Z11, Z11, Z11
+	VPMADD52HUQ 0(DI), Z14, Z11
+	VPXORQ Z12, Z12, Z12
+	VPMADD52HUQ 64(DI), Z14, Z12
+	VPXORQ Z13, Z13, Z13
+	VPMADD52HUQ 128(DI), Z14, Z13
+	ADDQ $8, R14
+	VPBROADCASTQ (R14), Z14
+	VPMADD52LUQ 0(DI), Z14, Z11
+	VPMADD52HUQ 0(R15), Z15, Z11
+	VPMADD52LUQ 64(DI), Z14, Z12
+	VPMADD52HUQ 64(R15), Z15, Z12
+	VPMADD52LUQ 128(DI), Z14, Z13
+	VPMADD52HUQ 128(R15), Z15, Z13
+	DECQ CX
+	JNZ  ammIFMA20x2Step
+	// The high halves of the last step.
 	VPADDQ Z3, Z0, Z0
 	VPADDQ Z4, Z1, Z1
 	VPADDQ Z5, Z2, Z2
-	ADDQ $8, R9
-	VPXORQ Z11, Z11, Z11
-	VPMADD52HUQ 0(DI), Z14, Z11
-	VPMADD52HUQ 0(R15), Z15, Z11
-	VPXORQ Z12, Z12, Z12
-	VPMADD52HUQ 64(DI), Z14, Z12
-	VPMADD52HUQ 64(R15), Z15, Z12
-	VPXORQ Z13, Z13, Z13
-	VPMADD52HUQ 128(DI), Z14, Z13
-	VPMADD52HUQ 128(R15), Z15, Z13
 	VPADDQ Z11, Z8, Z8
 	VPADDQ Z12, Z9, Z9
 	VPADDQ Z13, Z10, Z10
-	ADDQ $8, R14
-	DECQ CX
-	JNZ  ammIFMA20x2Step
 	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each: store
 	// them and propagate the carries once, lane by lane, into 52-bit limbs,
 	// starting with c at lane 0.
@@ -620,10 +640,7 @@ TEXT ·ammIFMA30(SB), NOSPLIT, $0-40
 	VPXORQ Z3, Z3, Z3 // A = 0
 	MOVQ $0xfffffffffffff, R11 // 2^52 − 1
 	VPXORQ Z31, Z31, Z31
-	MOVQ $30, CX
-ammIFMA30Step:
-	// Step 2.1 (HAC 14.36): A += a·b[i], low halves, summed apart from A
-	// (they do not depend on the previous step) and then added in.
+	// T = a·b[0], low halves: what step 0 adds to A before it needs u.
 	VPBROADCASTQ (R9), Z8
 	VPXORQ Z4, Z4, Z4
 	VPMADD52LUQ 0(SI), Z8, Z4
@@ -633,6 +650,10 @@ ammIFMA30Step:
 	VPMADD52LUQ 128(SI), Z8, Z6
 	VPXORQ Z7, Z7, Z7
 	VPMADD52LUQ 192(SI), Z8, Z7
+	MOVQ $30, CX
+ammIFMA30Step:
+	// Step 2.1 (HAC 14.36): A += T, which holds the low halves of a·b[i]
+	// and the high halves left over from step i−1 (see below).
 	VPADDQ Z4, Z0, Z0
 	VPADDQ Z5, Z1, Z1
 	VPADDQ Z6, Z2, Z2
@@ -649,7 +670,7 @@ ammIFMA30Step:
 	ANDQ R11, AX
 	ADDQ AX, R12
 	SHRQ $52, R12
-	// Step 2.3: A += u·m, low halves.
+	// Step 2.3: A += u·m, low halves (into a fresh sum, then added).
 	VPXORQ Z4, Z4, Z4
 	VPMADD52LUQ 0(R8), Z9, Z4
 	VPXORQ Z5, Z5, Z5
@@ -667,27 +688,35 @@ ammIFMA30Step:
 	VALIGNQ $1, Z1, Z2, Z1
 	VALIGNQ $1, Z2, Z3, Z2
 	VALIGNQ $1, Z3, Z31, Z3
-	// A += the high halves of a·b[i] and u·m: the high half of a product
-	// at limb j belongs at limb j+1, which after the move is lane j.
+	// T = the high halves of a·b[i] and u·m (the high half of a product
+	// at limb j belongs at limb j+1, which after the move is lane j) plus
+	// the low halves of a·b[i+1]: step i+1 adds it to A first thing. The
+	// last step reads b[L], a zero pad limb.
 	VPXORQ Z4, Z4, Z4
 	VPMADD52HUQ 0(SI), Z8, Z4
-	VPMADD52HUQ 0(R8), Z9, Z4
 	VPXORQ Z5, Z5, Z5
 	VPMADD52HUQ 64(SI), Z8, Z5
-	VPMADD52HUQ 64(R8), Z9, Z5
 	VPXORQ Z6, Z6, Z6
 	VPMADD52HUQ 128(SI), Z8, Z6
-	VPMADD52HUQ 128(R8), Z9, Z6
 	VPXORQ Z7, Z7, Z7
 	VPMADD52HUQ 192(SI), Z8, Z7
+	ADDQ $8, R9
+	VPBROADCASTQ (R9), Z8
+	VPMADD52LUQ 0(SI), Z8, Z4
+	VPMADD52HUQ 0(R8), Z9, Z4
+	VPMADD52LUQ 64(SI), Z8, Z5
+	VPMADD52HUQ 64(R8), Z9, Z5
+	VPMADD52LUQ 128(SI), Z8, Z6
+	VPMADD52HUQ 128(R8), Z9, Z6
+	VPMADD52LUQ 192(SI), Z8, Z7
 	VPMADD52HUQ 192(R8), Z9, Z7
+	DECQ CX
+	JNZ  ammIFMA30Step
+	// The high halves of the last step.
 	VPADDQ Z4, Z0, Z0
 	VPADDQ Z5, Z1, Z1
 	VPADDQ Z6, Z2, Z2
 	VPADDQ Z7, Z3, Z3
-	ADDQ $8, R9
-	DECQ CX
-	JNZ  ammIFMA30Step
 	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each: store
 	// them and propagate the carries once, lane by lane, into 52-bit limbs,
 	// starting with c at lane 0.
@@ -901,10 +930,7 @@ TEXT ·ammIFMA30x2(SB), NOSPLIT, $0-80
 	VPXORQ Z13, Z13, Z13 // A = 0
 	MOVQ $0xfffffffffffff, R11 // 2^52 − 1
 	VPXORQ Z31, Z31, Z31
-	MOVQ $30, CX
-ammIFMA30x2Step:
-	// Step 2.1 (HAC 14.36): A += a·b[i], low halves, summed apart from A
-	// (they do not depend on the previous step) and then added in.
+	// T = a·b[0], low halves: what step 0 adds to A before it needs u.
 	VPBROADCASTQ (R9), Z8
 	VPXORQ Z4, Z4, Z4
 	VPMADD52LUQ 0(SI), Z8, Z4
@@ -914,10 +940,6 @@ ammIFMA30x2Step:
 	VPMADD52LUQ 128(SI), Z8, Z6
 	VPXORQ Z7, Z7, Z7
 	VPMADD52LUQ 192(SI), Z8, Z7
-	VPADDQ Z4, Z0, Z0
-	VPADDQ Z5, Z1, Z1
-	VPADDQ Z6, Z2, Z2
-	VPADDQ Z7, Z3, Z3
 	VPBROADCASTQ (R14), Z18
 	VPXORQ Z14, Z14, Z14
 	VPMADD52LUQ 0(DI), Z18, Z14
@@ -927,6 +949,14 @@ ammIFMA30x2Step:
 	VPMADD52LUQ 128(DI), Z18, Z16
 	VPXORQ Z17, Z17, Z17
 	VPMADD52LUQ 192(DI), Z18, Z17
+	MOVQ $30, CX
+ammIFMA30x2Step:
+	// Step 2.1 (HAC 14.36): A += T, which holds the low halves of a·b[i]
+	// and the high halves left over from step i−1 (see below).
+	VPADDQ Z4, Z0, Z0
+	VPADDQ Z5, Z1, Z1
+	VPADDQ Z6, Z2, Z2
+	VPADDQ Z7, Z3, Z3
 	VPADDQ Z14, Z10, Z10
 	VPADDQ Z15, Z11, Z11
 	VPADDQ Z16, Z12, Z12
@@ -953,7 +983,7 @@ ammIFMA30x2Step:
 	ANDQ R11, DX
 	ADDQ DX, R13
 	SHRQ $52, R13
-	// Step 2.3: A += u·m, low halves.
+	// Step 2.3: A += u·m, low halves (into a fresh sum, then added).
 	VPXORQ Z4, Z4, Z4
 	VPMADD52LUQ 0(R8), Z9, Z4
 	VPXORQ Z5, Z5, Z5
@@ -987,44 +1017,57 @@ ammIFMA30x2Step:
 	VALIGNQ $1, Z11, Z12, Z11
 	VALIGNQ $1, Z12, Z13, Z12
 	VALIGNQ $1, Z13, Z31, Z13
-	// A += the high halves of a·b[i] and u·m: the high half of a product
-	// at limb j belongs at limb j+1, which after the move is lane j.
+	// T = the high halves of a·b[i] and u·m (the high half of a product
+	// at limb j belongs at limb j+1, which after the move is lane j) plus
+	// the low halves of a·b[i+1]: step i+1 adds it to A first thing. The
+	// last step reads b[L], a zero pad limb.
 	VPXORQ Z4, Z4, Z4
 	VPMADD52HUQ 0(SI), Z8, Z4
-	VPMADD52HUQ 0(R8), Z9, Z4
 	VPXORQ Z5, Z5, Z5
 	VPMADD52HUQ 64(SI), Z8, Z5
-	VPMADD52HUQ 64(R8), Z9, Z5
 	VPXORQ Z6, Z6, Z6
 	VPMADD52HUQ 128(SI), Z8, Z6
-	VPMADD52HUQ 128(R8), Z9, Z6
 	VPXORQ Z7, Z7, Z7
 	VPMADD52HUQ 192(SI), Z8, Z7
+	ADDQ $8, R9
+	VPBROADCASTQ (R9), Z8
+	VPMADD52LUQ 0(SI), Z8, Z4
+	VPMADD52HUQ 0(R8), Z9, Z4
+	VPMADD52LUQ 64(SI), Z8, Z5
+	VPMADD52HUQ 64(R8), Z9, Z5
+	VPMADD52LUQ 128(SI), Z8, Z6
+	VPMADD52HUQ 128(R8), Z9, Z6
+	VPMADD52LUQ 192(SI), Z8, Z7
 	VPMADD52HUQ 192(R8), Z9, Z7
+	VPXORQ Z14, Z14, Z14
+	VPMADD52HUQ 0(DI), Z18, Z14
+	VPXORQ Z15, Z15, Z15
+	VPMADD52HUQ 64(DI), Z18, Z15
+	VPXORQ Z16, Z16, Z16
+	VPMADD52HUQ 128(DI), Z18, Z16
+	VPXORQ Z17, Z17, Z17
+	VPMADD52HUQ 192(DI), Z18, Z17
+	ADDQ $8, R14
+	VPBROADCASTQ (R14), Z18
+	VPMADD52LUQ 0(DI), Z18, Z14
+	VPMADD52HUQ 0(R15), Z19, Z14
+	VPMADD52LUQ 64(DI), Z18, Z15
+	VPMADD52HUQ 64(R15), Z19, Z15
+	VPMADD52LUQ 128(DI), Z18, Z16
+	VPMADD52HUQ 128(R15), Z19, Z16
+	VPMADD52LUQ 192(DI), Z18, Z17
+	VPMADD52HUQ 192(R15), Z19, Z17
+	DECQ CX
+	JNZ  ammIFMA30x2Step
+	// The high halves of the last step.
 	VPADDQ Z4, Z0, Z0
 	VPADDQ Z5, Z1, Z1
 	VPADDQ Z6, Z2, Z2
 	VPADDQ Z7, Z3, Z3
-	ADDQ $8, R9
-	VPXORQ Z14, Z14, Z14
-	VPMADD52HUQ 0(DI), Z18, Z14
-	VPMADD52HUQ 0(R15), Z19, Z14
-	VPXORQ Z15, Z15, Z15
-	VPMADD52HUQ 64(DI), Z18, Z15
-	VPMADD52HUQ 64(R15), Z19, Z15
-	VPXORQ Z16, Z16, Z16
-	VPMADD52HUQ 128(DI), Z18, Z16
-	VPMADD52HUQ 128(R15), Z19, Z16
-	VPXORQ Z17, Z17, Z17
-	VPMADD52HUQ 192(DI), Z18, Z17
-	VPMADD52HUQ 192(R15), Z19, Z17
 	VPADDQ Z14, Z10, Z10
 	VPADDQ Z15, Z11, Z11
 	VPADDQ Z16, Z12, Z12
 	VPADDQ Z17, Z13, Z13
-	ADDQ $8, R14
-	DECQ CX
-	JNZ  ammIFMA30x2Step
 	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each: store
 	// them and propagate the carries once, lane by lane, into 52-bit limbs,
 	// starting with c at lane 0.
@@ -1445,28 +1488,33 @@ TEXT ·ammIFMA40(SB), NOSPLIT, $0-40
 	VPXORQ Z2, Z2, Z2 // A = 0
 	VPXORQ Z3, Z3, Z3 // A = 0
 	VPXORQ Z4, Z4, Z4 // A = 0
+	VPXORQ Z5, Z5, Z5 // A = 0
 	MOVQ $0xfffffffffffff, R11 // 2^52 − 1
 	VPXORQ Z31, Z31, Z31
+	// T = a·b[0], low halves: what step 0 adds to A before it needs u.
+	VPBROADCASTQ (R9), Z12
+	VPXORQ Z6, Z6, Z6
+	VPMADD52LUQ 0(SI), Z12, Z6
+	VPXORQ Z7, Z7, Z7
+	VPMADD52LUQ 64(SI), Z12, Z7
+	VPXORQ Z8, Z8, Z8
+	VPMADD52LUQ 128(SI), Z12, Z8
+	VPXORQ Z9, Z9, Z9
+	VPMADD52LUQ 192(SI), Z12, Z9
+	VPXORQ Z10, Z10, Z10
+	VPMADD52LUQ 256(SI), Z12, Z10
+	VPXORQ Z11, Z11, Z11
+	VPMADD52LUQ 320(SI), Z12, Z11
 	MOVQ $40, CX
 ammIFMA40Step:
-	// Step 2.1 (HAC 14.36): A += a·b[i], low halves, summed apart from A
-	// (they do not depend on the previous step) and then added in.
-	VPBROADCASTQ (R9), Z10
-	VPXORQ Z5, Z5, Z5
-	VPMADD52LUQ 0(SI), Z10, Z5
-	VPXORQ Z6, Z6, Z6
-	VPMADD52LUQ 64(SI), Z10, Z6
-	VPXORQ Z7, Z7, Z7
-	VPMADD52LUQ 128(SI), Z10, Z7
-	VPXORQ Z8, Z8, Z8
-	VPMADD52LUQ 192(SI), Z10, Z8
-	VPXORQ Z9, Z9, Z9
-	VPMADD52LUQ 256(SI), Z10, Z9
-	VPADDQ Z5, Z0, Z0
-	VPADDQ Z6, Z1, Z1
-	VPADDQ Z7, Z2, Z2
-	VPADDQ Z8, Z3, Z3
-	VPADDQ Z9, Z4, Z4
+	// Step 2.1 (HAC 14.36): A += T, which holds the low halves of a·b[i]
+	// and the high halves left over from step i−1 (see below).
+	VPADDQ Z6, Z0, Z0
+	VPADDQ Z7, Z1, Z1
+	VPADDQ Z8, Z2, Z2
+	VPADDQ Z9, Z3, Z3
+	VPADDQ Z10, Z4, Z4
+	VPADDQ Z11, Z5, Z5
 	// Step 2.2: u = (A[0] + c)·k0 mod 2^52; then c = (A[0] + c + u·m[0]
 	// mod 2^52) / 2^52, the part of lane 0 that the move below drops.
 	VMOVQ X0, AX
@@ -1474,58 +1522,76 @@ ammIFMA40Step:
 	MOVQ AX, R12
 	IMULQ R10, AX
 	ANDQ R11, AX
-	VPBROADCASTQ AX, Z11
+	VPBROADCASTQ AX, Z13
 	IMULQ (R8), AX
 	ANDQ R11, AX
 	ADDQ AX, R12
 	SHRQ $52, R12
-	// Step 2.3: A += u·m, low halves.
-	VPXORQ Z5, Z5, Z5
-	VPMADD52LUQ 0(R8), Z11, Z5
+	// Step 2.3: A += u·m, low halves (into a fresh sum, then added).
 	VPXORQ Z6, Z6, Z6
-	VPMADD52LUQ 64(R8), Z11, Z6
+	VPMADD52LUQ 0(R8), Z13, Z6
 	VPXORQ Z7, Z7, Z7
-	VPMADD52LUQ 128(R8), Z11, Z7
+	VPMADD52LUQ 64(R8), Z13, Z7
 	VPXORQ Z8, Z8, Z8
-	VPMADD52LUQ 192(R8), Z11, Z8
+	VPMADD52LUQ 128(R8), Z13, Z8
 	VPXORQ Z9, Z9, Z9
-	VPMADD52LUQ 256(R8), Z11, Z9
-	VPADDQ Z5, Z0, Z0
-	VPADDQ Z6, Z1, Z1
-	VPADDQ Z7, Z2, Z2
-	VPADDQ Z8, Z3, Z3
-	VPADDQ Z9, Z4, Z4
+	VPMADD52LUQ 192(R8), Z13, Z9
+	VPXORQ Z10, Z10, Z10
+	VPMADD52LUQ 256(R8), Z13, Z10
+	VPXORQ Z11, Z11, Z11
+	VPMADD52LUQ 320(R8), Z13, Z11
+	VPADDQ Z6, Z0, Z0
+	VPADDQ Z7, Z1, Z1
+	VPADDQ Z8, Z2, Z2
+	VPADDQ Z9, Z3, Z3
+	VPADDQ Z10, Z4, Z4
+	VPADDQ Z11, Z5, Z5
 	// Divide by 2^52: move every lane down one (lane 0 is carried by c).
 	VALIGNQ $1, Z0, Z1, Z0
 	VALIGNQ $1, Z1, Z2, Z1
 	VALIGNQ $1, Z2, Z3, Z2
 	VALIGNQ $1, Z3, Z4, Z3
-	VALIGNQ $1, Z4, Z31, Z4
-	// A += the high halves of a·b[i] and u·m: the high half of a product
-	// at limb j belongs at limb j+1, which after the move is lane j.
-	VPXORQ Z5, Z5, Z5
-	VPMADD52HUQ 0(SI), Z10, Z5
-	VPMADD52HUQ 0(R8), Z11, Z5
+	VALIGNQ $1, Z4, Z5, Z4
+	VALIGNQ $1, Z5, Z31, Z5
+	// T = the high halves of a·b[i] and u·m (the high half of a product
+	// at limb j belongs at limb j+1, which after the move is lane j) plus
+	// the low halves of a·b[i+1]: step i+1 adds it to A first thing. The
+	// last step reads b[L], a zero pad limb.
 	VPXORQ Z6, Z6, Z6
-	VPMADD52HUQ 64(SI), Z10, Z6
-	VPMADD52HUQ 64(R8), Z11, Z6
+	VPMADD52HUQ 0(SI), Z12, Z6
 	VPXORQ Z7, Z7, Z7
-	VPMADD52HUQ 128(SI), Z10, Z7
-	VPMADD52HUQ 128(R8), Z11, Z7
+	VPMADD52HUQ 64(SI), Z12, Z7
 	VPXORQ Z8, Z8, Z8
-	VPMADD52HUQ 192(SI), Z10, Z8
-	VPMADD52HUQ 192(R8), Z11, Z8
+	VPMADD52HUQ 128(SI), Z12, Z8
 	VPXORQ Z9, Z9, Z9
-	VPMADD52HUQ 256(SI), Z10, Z9
-	VPMADD52HUQ 256(R8), Z11, Z9
-	VPADDQ Z5, Z0, Z0
-	VPADDQ Z6, Z1, Z1
-	VPADDQ Z7, Z2, Z2
-	VPADDQ Z8, Z3, Z3
-	VPADDQ Z9, Z4, Z4
+	VPMADD52HUQ 192(SI), Z12, Z9
+	VPXORQ Z10, Z10, Z10
+	VPMADD52HUQ 256(SI), Z12, Z10
+	VPXORQ Z11, Z11, Z11
+	VPMADD52HUQ 320(SI), Z12, Z11
 	ADDQ $8, R9
+	VPBROADCASTQ (R9), Z12
+	VPMADD52LUQ 0(SI), Z12, Z6
+	VPMADD52HUQ 0(R8), Z13, Z6
+	VPMADD52LUQ 64(SI), Z12, Z7
+	VPMADD52HUQ 64(R8), Z13, Z7
+	VPMADD52LUQ 128(SI), Z12, Z8
+	VPMADD52HUQ 128(R8), Z13, Z8
+	VPMADD52LUQ 192(SI), Z12, Z9
+	VPMADD52HUQ 192(R8), Z13, Z9
+	VPMADD52LUQ 256(SI), Z12, Z10
+	VPMADD52HUQ 256(R8), Z13, Z10
+	VPMADD52LUQ 320(SI), Z12, Z11
+	VPMADD52HUQ 320(R8), Z13, Z11
 	DECQ CX
 	JNZ  ammIFMA40Step
+	// The high halves of the last step.
+	VPADDQ Z6, Z0, Z0
+	VPADDQ Z7, Z1, Z1
+	VPADDQ Z8, Z2, Z2
+	VPADDQ Z9, Z3, Z3
+	VPADDQ Z10, Z4, Z4
+	VPADDQ Z11, Z5, Z5
 	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each: store
 	// them and propagate the carries once, lane by lane, into 52-bit limbs,
 	// starting with c at lane 0.
@@ -1535,6 +1601,7 @@ ammIFMA40Step:
 	VMOVDQU64 Z2, 128(SI)
 	VMOVDQU64 Z3, 192(SI)
 	VMOVDQU64 Z4, 256(SI)
+	VMOVDQU64 Z5, 320(SI)
 	VZEROUPPER
 	MOVQ 0(SI), AX
 	ADDQ R12, AX
@@ -1790,54 +1857,63 @@ TEXT ·ammIFMA40x2(SB), NOSPLIT, $0-80
 	VPXORQ Z2, Z2, Z2 // A = 0
 	VPXORQ Z3, Z3, Z3 // A = 0
 	VPXORQ Z4, Z4, Z4 // A = 0
+	VPXORQ Z5, Z5, Z5 // A = 0
 	MOVQ a2+48(FP), DI
 	MOVQ b2+56(FP), R14
 	MOVQ m2+64(FP), R15
 	MOVQ k02+72(FP), BX
 	XORQ R13, R13 // c = 0
-	VPXORQ Z12, Z12, Z12 // A = 0
-	VPXORQ Z13, Z13, Z13 // A = 0
 	VPXORQ Z14, Z14, Z14 // A = 0
 	VPXORQ Z15, Z15, Z15 // A = 0
 	VPXORQ Z16, Z16, Z16 // A = 0
+	VPXORQ Z17, Z17, Z17 // A = 0
+	VPXORQ Z18, Z18, Z18 // A = 0
+	VPXORQ Z19, Z19, Z19 // A = 0
 	MOVQ $0xfffffffffffff, R11 // 2^52 − 1
 	VPXORQ Z31, Z31, Z31
+	// T = a·b[0], low halves: what step 0 adds to A before it needs u.
+	VPBROADCASTQ (R9), Z12
+	VPXORQ Z6, Z6, Z6
+	VPMADD52LUQ 0(SI), Z12, Z6
+	VPXORQ Z7, Z7, Z7
+	VPMADD52LUQ 64(SI), Z12, Z7
+	VPXORQ Z8, Z8, Z8
+	VPMADD52LUQ 128(SI), Z12, Z8
+	VPXORQ Z9, Z9, Z9
+	VPMADD52LUQ 192(SI), Z12, Z9
+	VPXORQ Z10, Z10, Z10
+	VPMADD52LUQ 256(SI), Z12, Z10
+	VPXORQ Z11, Z11, Z11
+	VPMADD52LUQ 320(SI), Z12, Z11
+	VPBROADCASTQ (R14), Z26
+	VPXORQ Z20, Z20, Z20
+	VPMADD52LUQ 0(DI), Z26, Z20
+	VPXORQ Z21, Z21, Z21
+	VPMADD52LUQ 64(DI), Z26, Z21
+	VPXORQ Z22, Z22, Z22
+	VPMADD52LUQ 128(DI), Z26, Z22
+	VPXORQ Z23, Z23, Z23
+	VPMADD52LUQ 192(DI), Z26, Z23
+	VPXORQ Z24, Z24, Z24
+	VPMADD52LUQ 256(DI), Z26, Z24
+	VPXORQ Z25, Z25, Z25
+	VPMADD52LUQ 320(DI), Z26, Z25
 	MOVQ $40, CX
 ammIFMA40x2Step:
-	// Step 2.1 (HAC 14.36): A += a·b[i], low halves, summed apart from A
-	// (they do not depend on the previous step) and then added in.
-	VPBROADCASTQ (R9), Z10
-	VPXORQ Z5, Z5, Z5
-	VPMADD52LUQ 0(SI), Z10, Z5
-	VPXORQ Z6, Z6, Z6
-	VPMADD52LUQ 64(SI), Z10, Z6
-	VPXORQ Z7, Z7, Z7
-	VPMADD52LUQ 128(SI), Z10, Z7
-	VPXORQ Z8, Z8, Z8
-	VPMADD52LUQ 192(SI), Z10, Z8
-	VPXORQ Z9, Z9, Z9
-	VPMADD52LUQ 256(SI), Z10, Z9
-	VPADDQ Z5, Z0, Z0
-	VPADDQ Z6, Z1, Z1
-	VPADDQ Z7, Z2, Z2
-	VPADDQ Z8, Z3, Z3
-	VPADDQ Z9, Z4, Z4
-	VPBROADCASTQ (R14), Z22
-	VPXORQ Z17, Z17, Z17
-	VPMADD52LUQ 0(DI), Z22, Z17
-	VPXORQ Z18, Z18, Z18
-	VPMADD52LUQ 64(DI), Z22, Z18
-	VPXORQ Z19, Z19, Z19
-	VPMADD52LUQ 128(DI), Z22, Z19
-	VPXORQ Z20, Z20, Z20
-	VPMADD52LUQ 192(DI), Z22, Z20
-	VPXORQ Z21, Z21, Z21
-	VPMADD52LUQ 256(DI), Z22, Z21
-	VPADDQ Z17, Z12, Z12
-	VPADDQ Z18, Z13, Z13
-	VPADDQ Z19, Z14, Z14
-	VPADDQ Z20, Z15, Z15
-	VPADDQ Z21, Z16, Z16
+	// Step 2.1 (HAC 14.36): A += T, which holds the low halves of a·b[i]
+	// and the high halves left over from step i−1 (see below).
+	VPADDQ Z6, Z0, Z0
+	VPADDQ Z7, Z1, Z1
+	VPADDQ Z8, Z2, Z2
+	VPADDQ Z9, Z3, Z3
+	VPADDQ Z10, Z4, Z4
+	VPADDQ Z11, Z5, Z5
+	VPADDQ Z20, Z14, Z14
+	VPADDQ Z21, Z15, Z15
+	VPADDQ Z22, Z16, Z16
+	VPADDQ Z23, Z17, Z17
+	VPADDQ Z24, Z18, Z18
+	VPADDQ Z25, Z19, Z19
 	// Step 2.2: u = (A[0] + c)·k0 mod 2^52; then c = (A[0] + c + u·m[0]
 	// mod 2^52) / 2^52, the part of lane 0 that the move below drops.
 	VMOVQ X0, AX
@@ -1845,109 +1921,142 @@ ammIFMA40x2Step:
 	MOVQ AX, R12
 	IMULQ R10, AX
 	ANDQ R11, AX
-	VPBROADCASTQ AX, Z11
+	VPBROADCASTQ AX, Z13
 	IMULQ (R8), AX
 	ANDQ R11, AX
 	ADDQ AX, R12
 	SHRQ $52, R12
-	VMOVQ X12, DX
+	VMOVQ X14, DX
 	ADDQ R13, DX
 	MOVQ DX, R13
 	IMULQ BX, DX
 	ANDQ R11, DX
-	VPBROADCASTQ DX, Z23
+	VPBROADCASTQ DX, Z27
 	IMULQ (R15), DX
 	ANDQ R11, DX
 	ADDQ DX, R13
 	SHRQ $52, R13
-	// Step 2.3: A += u·m, low halves.
-	VPXORQ Z5, Z5, Z5
-	VPMADD52LUQ 0(R8), Z11, Z5
+	// Step 2.3: A += u·m, low halves (into a fresh sum, then added).
 	VPXORQ Z6, Z6, Z6
-	VPMADD52LUQ 64(R8), Z11, Z6
+	VPMADD52LUQ 0(R8), Z13, Z6
 	VPXORQ Z7, Z7, Z7
-	VPMADD52LUQ 128(R8), Z11, Z7
+	VPMADD52LUQ 64(R8), Z13, Z7
 	VPXORQ Z8, Z8, Z8
-	VPMADD52LUQ 192(R8), Z11, Z8
+	VPMADD52LUQ 128(R8), Z13, Z8
 	VPXORQ Z9, Z9, Z9
-	VPMADD52LUQ 256(R8), Z11, Z9
-	VPADDQ Z5, Z0, Z0
-	VPADDQ Z6, Z1, Z1
-	VPADDQ Z7, Z2, Z2
-	VPADDQ Z8, Z3, Z3
-	VPADDQ Z9, Z4, Z4
-	VPXORQ Z17, Z17, Z17
-	VPMADD52LUQ 0(R15), Z23, Z17
-	VPXORQ Z18, Z18, Z18
-	VPMADD52LUQ 64(R15), Z23, Z18
-	VPXORQ Z19, Z19, Z19
-	VPMADD52LUQ 128(R15), Z23, Z19
+	VPMADD52LUQ 192(R8), Z13, Z9
+	VPXORQ Z10, Z10, Z10
+	VPMADD52LUQ 256(R8), Z13, Z10
+	VPXORQ Z11, Z11, Z11
+	VPMADD52LUQ 320(R8), Z13, Z11
+	VPADDQ Z6, Z0, Z0
+	VPADDQ Z7, Z1, Z1
+	VPADDQ Z8, Z2, Z2
+	VPADDQ Z9, Z3, Z3
+	VPADDQ Z10, Z4, Z4
+	VPADDQ Z11, Z5, Z5
 	VPXORQ Z20, Z20, Z20
-	VPMADD52LUQ 192(R15), Z23, Z20
+	VPMADD52LUQ 0(R15), Z27, Z20
 	VPXORQ Z21, Z21, Z21
-	VPMADD52LUQ 256(R15), Z23, Z21
-	VPADDQ Z17, Z12, Z12
-	VPADDQ Z18, Z13, Z13
-	VPADDQ Z19, Z14, Z14
-	VPADDQ Z20, Z15, Z15
-	VPADDQ Z21, Z16, Z16
+	VPMADD52LUQ 64(R15), Z27, Z21
+	VPXORQ Z22, Z22, Z22
+	VPMADD52LUQ 128(R15), Z27, Z22
+	VPXORQ Z23, Z23, Z23
+	VPMADD52LUQ 192(R15), Z27, Z23
+	VPXORQ Z24, Z24, Z24
+	VPMADD52LUQ 256(R15), Z27, Z24
+	VPXORQ Z25, Z25, Z25
+	VPMADD52LUQ 320(R15), Z27, Z25
+	VPADDQ Z20, Z14, Z14
+	VPADDQ Z21, Z15, Z15
+	VPADDQ Z22, Z16, Z16
+	VPADDQ Z23, Z17, Z17
+	VPADDQ Z24, Z18, Z18
+	VPADDQ Z25, Z19, Z19
 	// Divide by 2^52: move every lane down one (lane 0 is carried by c).
 	VALIGNQ $1, Z0, Z1, Z0
 	VALIGNQ $1, Z1, Z2, Z1
 	VALIGNQ $1, Z2, Z3, Z2
 	VALIGNQ $1, Z3, Z4, Z3
-	VALIGNQ $1, Z4, Z31, Z4
-	VALIGNQ $1, Z12, Z13, Z12
-	VALIGNQ $1, Z13, Z14, Z13
+	VALIGNQ $1, Z4, Z5, Z4
+	VALIGNQ $1, Z5, Z31, Z5
 	VALIGNQ $1, Z14, Z15, Z14
 	VALIGNQ $1, Z15, Z16, Z15
-	VALIGNQ $1, Z16, Z31, Z16
-	// A += the high halves of a·b[i] and u·m: the high half of a product
-	// at limb j belongs at limb j+1, which after the move is lane j.
-	VPXORQ Z5, Z5, Z5
-	VPMADD52HUQ 0(SI), Z10, Z5
-	VPMADD52HUQ 0(R8), Z11, Z5
+	VALIGNQ $1, Z16, Z17, Z16
+	VALIGNQ $1, Z17, Z18, Z17
+	VALIGNQ $1, Z18, Z19, Z18
+	VALIGNQ $1, Z19, Z31, Z19
+	// T = the high halves of a·b[i] and u·m (the high half of a product
+	// at limb j belongs at limb j+1, which after the move is lane j) plus
+	// the low halves of a·b[i+1]: step i+1 adds it to A first thing. The
+	// last step reads b[L], a zero pad limb.
 	VPXORQ Z6, Z6, Z6
-	VPMADD52HUQ 64(SI), Z10, Z6
-	VPMADD52HUQ 64(R8), Z11, Z6
+	VPMADD52HUQ 0(SI), Z12, Z6
 	VPXORQ Z7, Z7, Z7
-	VPMADD52HUQ 128(SI), Z10, Z7
-	VPMADD52HUQ 128(R8), Z11, Z7
+	VPMADD52HUQ 64(SI), Z12, Z7
 	VPXORQ Z8, Z8, Z8
-	VPMADD52HUQ 192(SI), Z10, Z8
-	VPMADD52HUQ 192(R8), Z11, Z8
+	VPMADD52HUQ 128(SI), Z12, Z8
 	VPXORQ Z9, Z9, Z9
-	VPMADD52HUQ 256(SI), Z10, Z9
-	VPMADD52HUQ 256(R8), Z11, Z9
-	VPADDQ Z5, Z0, Z0
-	VPADDQ Z6, Z1, Z1
-	VPADDQ Z7, Z2, Z2
-	VPADDQ Z8, Z3, Z3
-	VPADDQ Z9, Z4, Z4
+	VPMADD52HUQ 192(SI), Z12, Z9
+	VPXORQ Z10, Z10, Z10
+	VPMADD52HUQ 256(SI), Z12, Z10
+	VPXORQ Z11, Z11, Z11
+	VPMADD52HUQ 320(SI), Z12, Z11
 	ADDQ $8, R9
-	VPXORQ Z17, Z17, Z17
-	VPMADD52HUQ 0(DI), Z22, Z17
-	VPMADD52HUQ 0(R15), Z23, Z17
-	VPXORQ Z18, Z18, Z18
-	VPMADD52HUQ 64(DI), Z22, Z18
-	VPMADD52HUQ 64(R15), Z23, Z18
-	VPXORQ Z19, Z19, Z19
-	VPMADD52HUQ 128(DI), Z22, Z19
-	VPMADD52HUQ 128(R15), Z23, Z19
+	VPBROADCASTQ (R9), Z12
+	VPMADD52LUQ 0(SI), Z12, Z6
+	VPMADD52HUQ 0(R8), Z13, Z6
+	VPMADD52LUQ 64(SI), Z12, Z7
+	VPMADD52HUQ 64(R8), Z13, Z7
+	VPMADD52LUQ 128(SI), Z12, Z8
+	VPMADD52HUQ 128(R8), Z13, Z8
+	VPMADD52LUQ 192(SI), Z12, Z9
+	VPMADD52HUQ 192(R8), Z13, Z9
+	VPMADD52LUQ 256(SI), Z12, Z10
+	VPMADD52HUQ 256(R8), Z13, Z10
+	VPMADD52LUQ 320(SI), Z12, Z11
+	VPMADD52HUQ 320(R8), Z13, Z11
 	VPXORQ Z20, Z20, Z20
-	VPMADD52HUQ 192(DI), Z22, Z20
-	VPMADD52HUQ 192(R15), Z23, Z20
+	VPMADD52HUQ 0(DI), Z26, Z20
 	VPXORQ Z21, Z21, Z21
-	VPMADD52HUQ 256(DI), Z22, Z21
-	VPMADD52HUQ 256(R15), Z23, Z21
-	VPADDQ Z17, Z12, Z12
-	VPADDQ Z18, Z13, Z13
-	VPADDQ Z19, Z14, Z14
-	VPADDQ Z20, Z15, Z15
-	VPADDQ Z21, Z16, Z16
+	VPMADD52HUQ 64(DI), Z26, Z21
+	VPXORQ Z22, Z22, Z22
+	VPMADD52HUQ 128(DI), Z26, Z22
+	VPXORQ Z23, Z23, Z23
+	VPMADD52HUQ 192(DI), Z26, Z23
+	VPXORQ Z24, Z24, Z24
+	VPMADD52HUQ 256(DI), Z26, Z24
+	VPXORQ Z25, Z25, Z25
+	VPMADD52HUQ 320(DI), Z26, Z25
 	ADDQ $8, R14
+	VPBROADCASTQ (R14), Z26
+	VPMADD52LUQ 0(DI), Z26, Z20
+	VPMADD52HUQ 0(R15), Z27, Z20
+	VPMADD52LUQ 64(DI), Z26, Z21
+	VPMADD52HUQ 64(R15), Z27, Z21
+	VPMADD52LUQ 128(DI), Z26, Z22
+	VPMADD52HUQ 128(R15), Z27, Z22
+	VPMADD52LUQ 192(DI), Z26, Z23
+	VPMADD52HUQ 192(R15), Z27, Z23
+	VPMADD52LUQ 256(DI), Z26, Z24
+	VPMADD52HUQ 256(R15), Z27, Z24
+	VPMADD52LUQ 320(DI), Z26, Z25
+	VPMADD52HUQ 320(R15), Z27, Z25
 	DECQ CX
 	JNZ  ammIFMA40x2Step
+	// The high halves of the last step.
+	VPADDQ Z6, Z0, Z0
+	VPADDQ Z7, Z1, Z1
+	VPADDQ Z8, Z2, Z2
+	VPADDQ Z9, Z3, Z3
+	VPADDQ Z10, Z4, Z4
+	VPADDQ Z11, Z5, Z5
+	VPADDQ Z20, Z14, Z14
+	VPADDQ Z21, Z15, Z15
+	VPADDQ Z22, Z16, Z16
+	VPADDQ Z23, Z17, Z17
+	VPADDQ Z24, Z18, Z18
+	VPADDQ Z25, Z19, Z19
 	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each: store
 	// them and propagate the carries once, lane by lane, into 52-bit limbs,
 	// starting with c at lane 0.
@@ -1957,12 +2066,14 @@ ammIFMA40x2Step:
 	VMOVDQU64 Z2, 128(SI)
 	VMOVDQU64 Z3, 192(SI)
 	VMOVDQU64 Z4, 256(SI)
+	VMOVDQU64 Z5, 320(SI)
 	MOVQ out2+40(FP), DI
-	VMOVDQU64 Z12, 0(DI)
-	VMOVDQU64 Z13, 64(DI)
-	VMOVDQU64 Z14, 128(DI)
-	VMOVDQU64 Z15, 192(DI)
-	VMOVDQU64 Z16, 256(DI)
+	VMOVDQU64 Z14, 0(DI)
+	VMOVDQU64 Z15, 64(DI)
+	VMOVDQU64 Z16, 128(DI)
+	VMOVDQU64 Z17, 192(DI)
+	VMOVDQU64 Z18, 256(DI)
+	VMOVDQU64 Z19, 320(DI)
 	VZEROUPPER
 	MOVQ 0(SI), AX
 	ADDQ R12, AX
@@ -2456,6 +2567,7 @@ TEXT ·lookupIFMA40(SB), NOSPLIT, $0-24
 	VPXORQ Z2, Z2, Z2
 	VPXORQ Z3, Z3, Z3
 	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
 	XORQ AX, AX // the entry's index
 lookupIFMA40Entry:
 	VPBROADCASTQ AX, Z29
@@ -2470,7 +2582,9 @@ lookupIFMA40Entry:
 	VPBLENDMQ Z11, Z3, K1, Z3
 	VMOVDQU64 256(SI), Z12
 	VPBLENDMQ Z12, Z4, K1, Z4
-	ADDQ $320, SI
+	VMOVDQU64 320(SI), Z13
+	VPBLENDMQ Z13, Z5, K1, Z5
+	ADDQ $384, SI
 	INCQ AX
 	CMPQ AX, $16
 	JNE  lookupIFMA40Entry
@@ -2479,5 +2593,6 @@ lookupIFMA40Entry:
 	VMOVDQU64 Z2, 128(DI)
 	VMOVDQU64 Z3, 192(DI)
 	VMOVDQU64 Z4, 256(DI)
+	VMOVDQU64 Z5, 320(DI)
 	VZEROUPPER
 	RET

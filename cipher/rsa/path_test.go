@@ -264,7 +264,7 @@ func TestRadix52(t *testing.T) {
 		w := mod.size()
 		l := (w*_W + 2 + 51) / 52
 		x := drawOperand(t, m, "x")
-		r := &radix52Modulus{l: l, lanes: (l + 7) / 8 * 8}
+		r := &radix52Modulus{l: l, lanes: (l + 8) / 8 * 8}
 		x52 := r.from(natFromBig(t, x, w))
 		mask := new(big.Int).SetUint64(mask52)
 		for j, limb := range x52 {

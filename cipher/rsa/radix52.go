@@ -15,7 +15,7 @@ const mask52 = 1<<52 - 1
 // R52 = 2^(52·l).
 type radix52Modulus struct {
 	l     int      // 52-bit limbs: 52·l ≥ W·n + 2, so that 4m < R52
-	lanes int      // array length: l rounded up to a multiple of 8
+	lanes int      // array length: l+1 (a zero pad limb) rounded up to a multiple of 8
 	m     []uint64 // m in radix 2^52
 	rr    []uint64 // R52² mod m
 	one   []uint64 // R52 mod m: 1 in the 52-bit Montgomery form
@@ -30,7 +30,7 @@ func newRadix52Modulus(m *modulus, l int) *radix52Modulus {
 	if 52*l < _W*n+2 {
 		return nil
 	}
-	r := &radix52Modulus{l: l, lanes: (l + 7) / 8 * 8}
+	r := &radix52Modulus{l: l, lanes: (l + 8) / 8 * 8}
 	r.m = r.from(m.m)
 	low := uint64(m.m[0]) // m mod 2^64
 	if _W == 32 && n > 1 {
