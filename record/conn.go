@@ -83,6 +83,10 @@ type halfIn struct {
 
 	renegotiationType int // the handshake type that asks us to renegotiate; -1: unset (SetRenegotiationRequest)
 	renegotiations    int // renegotiation requests since the last application data
+
+	compatCCS     bool    // TLS 1.3: drop a plaintext ChangeCipherSpec (SetCompatCCS, conn13.go)
+	compatDropped int     // how many were dropped
+	postHandshake []uint8 // TLS 1.3: handshake types ReadApplicationData returns (SetPostHandshake)
 }
 
 // NewConn returns the record layer over rw, writing records with version
@@ -156,7 +160,31 @@ func (c *Conn) readRecordLocked() (ContentType, []byte, error) {
 		t := c.tracerFunc()
 		frag := rec[HeaderLen:]
 		pt := frag
-		if in.active != nil {
+		typ := h.Type
+		if in.compatCCS && h.Type == ChangeCipherSpec {
+			if err := in.dropCompatCCSLocked(frag); err != nil {
+				return 0, nil, err
+			}
+			if t != nil {
+				t(RecordEvent{Type: h.Type, Version: h.Version, Seq: in.seq, Header: rec[:HeaderLen],
+					Fragment: frag, Plaintext: frag, InnerType: h.Type})
+			}
+			continue
+		}
+		if in.active != nil && in.active.tls13 {
+			if t != nil {
+				in.wire = append(in.wire[:0], frag...)
+			}
+			typ, pt, err = c.open13Locked(h, rec)
+			if err != nil {
+				clear(frag)
+				if t != nil {
+					t(RecordEvent{Type: h.Type, Version: h.Version, Seq: in.seq, Protected: true,
+						Header: rec[:HeaderLen], Fragment: in.wire})
+				}
+				return 0, nil, in.fail(err)
+			}
+		} else if in.active != nil {
 			if want := c.versionValue(); h.Version != want {
 				return 0, nil, in.fail(NewError(ProtocolVersion, "read record",
 					fmt.Errorf("%w: protected record with version 0x%04x, negotiated 0x%04x", ErrBadVersion, h.Version, want)))
@@ -193,12 +221,12 @@ func (c *Conn) readRecordLocked() (ContentType, []byte, error) {
 				wire = in.wire
 			}
 			t(RecordEvent{Type: h.Type, Version: h.Version, Seq: in.seq, Protected: in.active != nil,
-				Header: rec[:HeaderLen], Fragment: wire, Plaintext: pt})
+				Header: rec[:HeaderLen], Fragment: wire, Plaintext: pt, InnerType: typ})
 		}
 		in.seq++
-		if h.Type != Alert {
+		if typ != Alert {
 			in.warnings = 0
-			return h.Type, pt, nil
+			return typ, pt, nil
 		}
 		if err := in.handleAlertLocked(pt); err != nil {
 			return 0, nil, err
@@ -324,7 +352,11 @@ func (c *Conn) ReadApplicationData(b []byte) (int, error) {
 		return 0, nil
 	}
 	for len(in.appData) == 0 {
-		if len(in.hs) > 0 {
+		if len(in.hs) > 0 && in.postHandshake != nil {
+			if ok, err := in.postHandshakeLocked(); ok {
+				return 0, err
+			}
+		} else if len(in.hs) > 0 {
 			msg, ok, err := in.nextMessageLocked(in.renegotiationTypesLocked())
 			if err != nil {
 				return 0, in.fail(err)

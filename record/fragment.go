@@ -52,7 +52,9 @@ func (c *Conn) appendRecordLocked(typ ContentType, payload []byte) error {
 	}
 	vers := c.versionValue()
 	start := len(o.buf)
-	if o.active != nil {
+	if o.active != nil && o.active.tls13 {
+		o.buf = o.active.seal13(o.buf, o.seq, typ, payload)
+	} else if o.active != nil {
 		o.buf = Header{Type: typ, Version: vers, Length: len(payload) + o.active.Overhead()}.Append(o.buf)
 		o.buf = o.active.Seal(o.buf, o.seq, typ, vers, payload)
 	} else {
@@ -61,8 +63,8 @@ func (c *Conn) appendRecordLocked(typ ContentType, payload []byte) error {
 	}
 	if t := c.tracerFunc(); t != nil {
 		rec := o.buf[start:]
-		t(RecordEvent{Sent: true, Type: typ, Version: vers, Seq: o.seq, Protected: o.active != nil,
-			Header: rec[:HeaderLen], Fragment: rec[HeaderLen:], Plaintext: payload})
+		t(RecordEvent{Sent: true, Type: ContentType(rec[0]), Version: vers, Seq: o.seq, Protected: o.active != nil,
+			InnerType: typ, Header: rec[:HeaderLen], Fragment: rec[HeaderLen:], Plaintext: payload})
 	}
 	o.seq++
 	return nil

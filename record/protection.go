@@ -56,6 +56,8 @@ type Protection struct {
 	aead  cipher.AEAD
 	nonce [NonceLen]byte      // salt || explicit, rebuilt for every record
 	ad    [additionalLen]byte // rebuilt for every record
+	tls13 bool                // TLS 1.3 records (protection13.go)
+	iv    [IVLen13]byte       // TLS 1.3 write IV (protection13.go)
 }
 
 // NewProtection returns the protection for one direction. aead must use 12-byte
@@ -80,10 +82,15 @@ func NewProtection(aead cipher.AEAD, salt []byte) (*Protection, error) {
 }
 
 // Overhead returns how many bytes protection adds to a fragment: the explicit
-// nonce and the tag.
+// nonce and the tag (TLS 1.2), or the inner content type and the tag (TLS 1.3).
 //
-// spec: rfc5288#3
-func (p *Protection) Overhead() int { return ExplicitNonceLen + p.aead.Overhead() }
+// spec: rfc5288#3, rfc8446#5.2
+func (p *Protection) Overhead() int {
+	if p.tls13 {
+		return 1 + p.aead.Overhead()
+	}
+	return ExplicitNonceLen + p.aead.Overhead()
+}
 
 // setAD fills the additional data for one record.
 //

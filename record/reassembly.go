@@ -25,14 +25,7 @@ import (
 // sends and this table does not list are unexpected_message.
 //
 // spec: rfc5246#7.4
-var handshakeLimits = [...]struct {
-	typ        uint8
-	name       string
-	max        int    // largest body the grammar allows
-	local      bool   // also bounded by SetMaxHandshakeSize, since the grammar allows up to 16 MiB
-	spec       string // where the struct is defined
-	derivation string
-}{
+var handshakeLimits = [...]handshakeLimit{
 	{0, "hello_request", 0, false, "rfc5246#7.4.1.1", "struct { } HelloRequest"},
 	{1, "client_hello", 131396, false, "rfc5246#7.4.1.2",
 		"version 2 + random 32 + session_id 1+32 + cipher_suites 2+(2^16-2) + compression_methods 1+(2^8-1) + extensions 2+(2^16-1)"},
@@ -51,6 +44,16 @@ var handshakeLimits = [...]struct {
 	{20, "finished", 12, false, "rfc5246#7.4.9", "verify_data[verify_data_length], 12 for every TLS 1.2 suite"},
 	{22, "certificate_status", maxUint24, true, "rfc6066#8",
 		"status_type 1 + OCSPResponse 3+(2^24-1), more than the uint24 length can state: 2^24-1, and SetMaxHandshakeSize"},
+}
+
+// handshakeLimit is one row of handshakeLimits (and of handshakeLimits13).
+type handshakeLimit struct {
+	typ        uint8
+	name       string
+	max        int    // largest body the grammar allows
+	local      bool   // also bounded by SetMaxHandshakeSize, since the grammar allows up to 16 MiB
+	spec       string // where the struct is defined
+	derivation string
 }
 
 // DefaultMaxHandshakeSize is the default bound on the body of a Certificate (and
@@ -88,6 +91,14 @@ func MaxHandshakeBody(typ uint8) (int, bool) {
 	return handshakeLimits[i].max, true
 }
 
+// limit12 returns the row of typ in handshakeLimits.
+func limit12(typ uint8) (handshakeLimit, bool) {
+	if i := handshakeLimitIndex(typ); i >= 0 {
+		return handshakeLimits[i], true
+	}
+	return handshakeLimit{}, false
+}
+
 // handshakeLimitIndex returns the row of typ in handshakeLimits, or -1.
 func handshakeLimitIndex(typ uint8) int {
 	for i, l := range handshakeLimits {
@@ -103,6 +114,9 @@ func handshakeLimitIndex(typ uint8) int {
 func handshakeTypeName(typ uint8) string {
 	if i := handshakeLimitIndex(typ); i >= 0 {
 		return handshakeLimits[i].name
+	}
+	if l, ok := limit13(typ); ok {
+		return l.name
 	}
 	return fmt.Sprintf("handshake_type(%d)", typ)
 }
@@ -122,15 +136,17 @@ func handshakeTypeName(typ uint8) string {
 // It returns the body length.
 //
 // spec: rfc5246#7.4
-func checkHandshakeHeader(hdr []byte, configured int, expected []uint8, helloRequestOK bool) (int, error) {
+func checkHandshakeHeader(hdr []byte, configured int, expected []uint8, helloRequestOK, tls13 bool) (int, error) {
 	typ := hdr[0]
 	n := int(hdr[1])<<16 | int(hdr[2])<<8 | int(hdr[3])
-	i := handshakeLimitIndex(typ)
-	if i < 0 {
+	l, ok := limit12(typ)
+	if tls13 {
+		l, ok = limit13(typ)
+	}
+	if !ok {
 		return 0, NewError(UnexpectedMessage, "read handshake",
 			fmt.Errorf("%w: %d", ErrUnknownHandshakeType, typ))
 	}
-	l := handshakeLimits[i]
 	if expected != nil && !slices.Contains(expected, typ) && !(helloRequestOK && typ == helloRequest) {
 		names := make([]string, len(expected))
 		for j, e := range expected {
@@ -168,7 +184,7 @@ func (in *halfIn) nextMessageLocked(expected []uint8) (msg []byte, ok bool, err 
 	if len(in.hs) < 4 {
 		return nil, false, nil
 	}
-	n, err := checkHandshakeHeader(in.hs, in.maxHandshake, expected, in.renegotiationType == int(helloRequest))
+	n, err := checkHandshakeHeader(in.hs, in.maxHandshake, expected, in.renegotiationType == int(helloRequest) && in.postHandshake == nil, in.postHandshake != nil)
 	if err != nil {
 		return nil, false, err
 	}
@@ -251,7 +267,7 @@ func (c *Conn) ReadHandshakeOf(expected ...uint8) ([]byte, error) {
 		return nil, in.fail(NewError(UnexpectedMessage, "read handshake",
 			errors.New("application data is waiting to be read where a handshake message was expected")))
 	}
-	atClient := in.renegotiationType == int(helloRequest)
+	atClient := in.renegotiationType == int(helloRequest) && in.postHandshake == nil // TLS 1.3 has no HelloRequest
 	if len(expected) == 0 {
 		expected = nil // any type
 	}

@@ -21,6 +21,10 @@ type RecordEvent struct {
 	Header    []byte      // the 5 header bytes as on the wire
 	Fragment  []byte      // the fragment as on the wire (nonce || ciphertext || tag when protected)
 	Plaintext []byte      // the fragment's content in clear
+	// InnerType is the content type of Plaintext: Type, except for a TLS 1.3
+	// protected record, whose header always says application_data while
+	// the real type travels encrypted (rfc8446#5.2, TLSInnerPlaintext).
+	InnerType ContentType
 }
 
 // tracerFunc returns the current tracer or nil. Reading it is the one check a
