@@ -53,7 +53,7 @@ type chainPlan struct {
 	root, inter, leaf *Certificate
 	rootKey, interKey *rsa.PrivateKey
 	rootPub, interPub *rsa.PublicKey // nil: the public half of rootKey, interKey
-	leafPub           *rsa.PublicKey // nil: testKeys()[2]
+	leafPub           *rsa.PublicKey // newPlan: testKeys()[2]
 	rootV1, interV1   bool           // issue as a v1 certificate (raw DER, no extensions)
 }
 
