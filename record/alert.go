@@ -78,6 +78,9 @@ const (
 	UnsupportedExtension   AlertDescription = 110
 	UnrecognizedName       AlertDescription = 112
 	NoApplicationProtocol  AlertDescription = 120
+	MissingExtension       AlertDescription = 109 // spec: rfc8446#6.2
+	UnknownPSKIdentity     AlertDescription = 115 // spec: rfc8446#6.2
+	CertificateRequired    AlertDescription = 116 // spec: rfc8446#6.2
 )
 
 // alertInfo is one row of the description table.
@@ -120,6 +123,9 @@ var alertTable = [...]alertInfo{
 	{UnsupportedExtension, "unsupported_extension", "rfc5246#7.2.2", false, "a ServerHello carried an extension the client did not offer"},
 	{UnrecognizedName, "unrecognized_name", "rfc6066#3", false, "the server does not know the name in server_name"},
 	{NoApplicationProtocol, "no_application_protocol", "rfc7301#3.2", false, "no protocol in the client's ALPN list is supported"},
+	{MissingExtension, "missing_extension", "rfc8446#6.2", false, "a TLS 1.3 handshake message lacks an extension it must carry"},
+	{UnknownPSKIdentity, "unknown_psk_identity", "rfc8446#6.2", false, "the peer knows none of the offered pre-shared keys"},
+	{CertificateRequired, "certificate_required", "rfc8446#6.2", false, "the server requires a client certificate and got none"},
 }
 
 // alertIndex maps a description code to its row in alertTable (+1; 0 = unknown).

@@ -10,7 +10,7 @@ import (
 )
 
 // TestAlertNames checks every code against the name the RFCs give it (typed in
-// from RFC 5246 §7.2, RFC 6066 §3, RFC 7301 §3.2 and RFC 7507 §2).
+// from RFC 5246 §7.2, RFC 6066 §3, RFC 7301 §3.2, RFC 7507 §2 and RFC 8446 §6.2).
 func TestAlertNames(t *testing.T) {
 	rfc := map[uint8]string{
 		0: "close_notify", 10: "unexpected_message", 20: "bad_record_mac", 21: "decryption_failed_RESERVED",
@@ -20,6 +20,7 @@ func TestAlertNames(t *testing.T) {
 		50: "decode_error", 51: "decrypt_error", 60: "export_restriction_RESERVED", 70: "protocol_version",
 		71: "insufficient_security", 80: "internal_error", 86: "inappropriate_fallback", 90: "user_canceled",
 		100: "no_renegotiation", 110: "unsupported_extension", 112: "unrecognized_name", 120: "no_application_protocol",
+		109: "missing_extension", 115: "unknown_psk_identity", 116: "certificate_required",
 	}
 	for code := 0; code < 256; code++ {
 		d := AlertDescription(code)
