@@ -180,7 +180,7 @@ func checkLayout(t *testing.T, p impl.Path, open bool, ours, ref cipher.AEAD, no
 	base := inLen + 2*gcm.TagSize
 	size := 2*base + inLen + gcm.TagSize + aadLen
 	shift %= base
-	layout := func(a cipher.AEAD) (buf, in, dst, aad []byte) {
+	layout := func() (buf, in, dst, aad []byte) {
 		buf = make([]byte, size)
 		for i := range buf {
 			buf[i] = seed[i%len(seed)] ^ byte(i>>8)
@@ -199,8 +199,8 @@ func checkLayout(t *testing.T, p impl.Path, open bool, ours, ref cipher.AEAD, no
 		dst = buf[base+shift : base+shift]
 		return buf, in, dst, aad
 	}
-	run := func(a cipher.AEAD) (buf, out []byte, err error, panicked any) {
-		buf, in, dst, aad := layout(a)
+	run := func(a cipher.AEAD) (buf, out []byte, panicked any, err error) {
+		buf, in, dst, aad := layout()
 		panicked = catch(func() {
 			if open {
 				out, err = a.Open(dst, nonce, in, aad)
@@ -208,10 +208,10 @@ func checkLayout(t *testing.T, p impl.Path, open bool, ours, ref cipher.AEAD, no
 				out = a.Seal(dst, nonce, in, aad)
 			}
 		})
-		return buf, out, err, panicked
+		return buf, out, panicked, err
 	}
-	refBuf, refOut, refErr, refPanic := run(ref)
-	ourBuf, ourOut, ourErr, ourPanic := run(ours)
+	refBuf, refOut, refPanic, refErr := run(ref)
+	ourBuf, ourOut, ourPanic, ourErr := run(ours)
 	what := fmt.Sprintf("%v: open=%v, %d bytes, %d bytes of aad at %d, output shifted %d", p, open, n, aadLen, aadAt, shift)
 	if (refPanic != nil) != (ourPanic != nil) {
 		t.Fatalf("%s: minitls panic %v, crypto/cipher panic %v", what, ourPanic, refPanic)

@@ -138,12 +138,13 @@ func (g *aesniGCM) ctr(cb *[BlockSize]byte, dst, src []byte) {
 	}
 }
 
-// finalTag writes T = GHASH xor CIPH_K(J0) (sp800-38d#7.1 step 6); y is
-// byte-reversed.
+// finalTag writes T = GHASH xor CIPH_K(J0) (sp800-38d#7.1 step 6). y is
+// byte-reversed: its low quadword, read little-endian, is the tag's bytes
+// 8..15 read big-endian.
 func finalTag(t []byte, y, mask *[BlockSize]byte) {
-	for i := range BlockSize {
-		t[i] = y[BlockSize-1-i] ^ mask[i]
-	}
+	_ = t[15]
+	binary.BigEndian.PutUint64(t[0:], binary.LittleEndian.Uint64(y[8:])^binary.BigEndian.Uint64(mask[0:]))
+	binary.BigEndian.PutUint64(t[8:], binary.LittleEndian.Uint64(y[0:])^binary.BigEndian.Uint64(mask[8:]))
 }
 
 // seal is Algorithm 4 of sp800-38d#7.1 (see aead.Seal): counter mode and
