@@ -12,9 +12,10 @@
 // blocks (four registers, 256 bytes) in flight.
 //
 // Constant time: no branch and no memory address depends on the key, the
-// data or the GHASH state. Branches depend only on lengths and on the
-// number of rounds (public); AESENC and VPCLMULQDQ take the same time for
-// every operand. A partial last block is read and written with K-masked
+// data or the GHASH state. Branches depend only on lengths, on the number
+// of rounds (public), and, once, on whether Open's tag matched (the answer
+// Open returns anyway); VAESENC and VPCLMULQDQ take the same time for every
+// operand. A partial last block is read and written with K-masked
 // byte loads and stores, which never touch the bytes past the end of a
 // slice (masked-off bytes cannot fault), so no copy through a buffer is
 // needed.
@@ -280,7 +281,6 @@ l:                           \
 	CHUNK_MASK(K3);      \
 	SUBQ       $64, DX;  \
 	CHUNK_MASK(K4)
-
 
 // TAIL_POWERS points DX at H^n, n = ceil(R10/16) the number of blocks left
 // (the last partial block padded with zeros, sp800-38d#7.1 step 5's 0^u):
