@@ -140,10 +140,14 @@ func (hs *clientState) sendClientHello() error {
 		}
 	}
 	// We can verify RSASSA-PSS (rsa_pss_rsae_*) and PKCS#1 v1.5 signatures
-	// with SHA-256/384/512 in the ServerKeyExchange, and PKCS#1 v1.5 in the
-	// chain; PSS first, as crypto/tls lists them.
+	// with SHA-256/384/512 in the ServerKeyExchange, PSS first, as crypto/tls
+	// lists them; in the chain only PKCS#1 v1.5, which
+	// signature_algorithms_cert says apart.
 	// spec: rfc5246#7.4.1.4.1, rfc8446#4.2.3
 	if err := add(ExtSignatureAlgorithms, &SignatureAlgorithms{Schemes: clientSignatureSchemes}); err != nil {
+		return err
+	}
+	if err := add(ExtSignatureAlgsCert, &SignatureAlgorithms{Schemes: clientCertSignatureSchemes}); err != nil {
 		return err
 	}
 	if !c.config.disableEMS {

@@ -102,7 +102,8 @@ func parseExtensionBody(r *reader, t ExtensionType, role helloRole) {
 		}
 		var l ServerNameList
 		l.parse(r)
-	case ExtSignatureAlgorithms:
+	case ExtSignatureAlgorithms, ExtSignatureAlgsCert:
+		// signature_algorithms_cert has the same body. spec: rfc8446#4.2.3
 		if role == roleClient {
 			var s SignatureAlgorithms
 			s.parse(r)

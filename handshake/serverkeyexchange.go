@@ -202,6 +202,14 @@ var clientSignatureSchemes = []SignatureScheme{
 	PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512,
 }
 
+// clientCertSignatureSchemes is the client's signature_algorithms_cert:
+// the schemes x509lite verifies in certificates, PKCS#1 v1.5 only. Without
+// it, signature_algorithms (which lists PSS) would also say which
+// signatures the client accepts in the server's chain.
+//
+// spec: rfc8446#4.2.3, rfc5246#7.4.2
+var clientCertSignatureSchemes = []SignatureScheme{PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512}
+
 // pssOptions are the RSASSA-PSS parameters of rsa_pss_rsae_*: "The length
 // of the Salt MUST be equal to the length of the output of the digest
 // algorithm", and MGF1 uses the same hash.

@@ -75,13 +75,22 @@ func TestSignatureSchemeNegotiation(t *testing.T) {
 }
 
 // TestClientOffersPSS: the minitls ClientHello lists rsa_pss_rsae_sha256,
-// _sha384, _sha512, then rsa_pkcs1_sha256, _sha384, _sha512.
+// _sha384, _sha512, then rsa_pkcs1_sha256, _sha384, _sha512 in
+// signature_algorithms, and only the rsa_pkcs1_* ones (what x509lite
+// verifies) in signature_algorithms_cert, which the server parses.
 func TestClientOffersPSS(t *testing.T) {
 	ccfg, scfg := ecdheConfigs(t)
-	var offered []SignatureScheme
+	var offered, offeredCert []SignatureScheme
 	scfg.Trace = func(e Event) {
 		if m, ok := e.Message.(*ClientHello); ok && e.Kind == EventMessage {
 			offered, _ = m.SignatureSchemes()
+			if data, ok := m.extension(ExtSignatureAlgsCert); ok {
+				var s SignatureAlgorithms
+				if err := s.Unmarshal(data); err != nil {
+					t.Errorf("signature_algorithms_cert: %v", err)
+				}
+				offeredCert = s.Schemes
+			}
 		}
 	}
 	r := runPair(t, ccfg, scfg, 0, 0)
@@ -91,6 +100,27 @@ func TestClientOffersPSS(t *testing.T) {
 	want := []SignatureScheme{PSSWithSHA256, PSSWithSHA384, PSSWithSHA512, PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512}
 	if !slices.Equal(offered, want) {
 		t.Errorf("signature_algorithms %v, want %v", offered, want)
+	}
+	if want := []SignatureScheme{PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512}; !slices.Equal(offeredCert, want) {
+		t.Errorf("signature_algorithms_cert %v, want %v", offeredCert, want)
+	}
+	// A malformed signature_algorithms_cert is decode_error, like any
+	// extension body minitls parses.
+	hello := ClientHello{Version: VersionTLS12, CipherSuites: []CipherSuite{TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256}, CompressionMethods: []uint8{0},
+		Extensions: []Extension{{Type: ExtSignatureAlgsCert, Data: []byte{0, 3, 4, 1, 5}}}}
+	b, err := hello.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := new(ClientHello).Unmarshal(b); err == nil {
+		t.Error("a signature_algorithms_cert of odd length parsed")
+	}
+	hello.Extensions[0].Data = []byte{0, 2, 4, 1} // control: well formed
+	if b, err = hello.Marshal(); err != nil {
+		t.Fatal(err)
+	}
+	if err := new(ClientHello).Unmarshal(b); err != nil {
+		t.Errorf("a well-formed signature_algorithms_cert: %v", err)
 	}
 }
 
