@@ -407,6 +407,8 @@ TEXT ·aesniCTR(SB), NOSPLIT, $128-48
 ctrBatch:
 	CMPQ BX, $8
 	JB ctrTail
+	// sp800-38d#6.5 steps 4-5: eight counter blocks CB_i, inc32 apart,
+	// with round 0's AddRoundKey; then fips197#5.1 rounds 1..9.
 	COUNTERS8
 	ROUND8(16(AX))
 	ROUND8(32(AX))
@@ -417,6 +419,8 @@ ctrBatch:
 	ROUND8(112(AX))
 	ROUND8(128(AX))
 	ROUND8(144(AX))
+	// Nr = 10 ends here (AES-128); AES-192 adds rounds 10 and 11,
+	// AES-256 also 12 and 13 (fips197#5, Figure 4).
 	CMPQ CX, $10
 	JEQ ctrBatchLast
 	ROUND8(160(AX))
@@ -427,6 +431,8 @@ ctrBatch:
 	ROUND8(208(AX))
 
 ctrBatchLast:
+	// fips197#5.1 final round, then sp800-38d#6.5 step 6:
+	// Y_i = X_i xor CIPH_K(CB_i).
 	LAST8
 	XOR_STORE8
 	ADDQ $128, SI
@@ -459,6 +465,8 @@ ctrTail:
 	ROUND8(112(AX))
 	ROUND8(128(AX))
 	ROUND8(144(AX))
+	// Nr = 10 ends here (AES-128); AES-192 adds rounds 10 and 11,
+	// AES-256 also 12 and 13 (fips197#5, Figure 4).
 	CMPQ CX, $10
 	JEQ ctrTailLast
 	ROUND8(160(AX))
@@ -469,6 +477,8 @@ ctrTail:
 	ROUND8(208(AX))
 
 ctrTailLast:
+	// fips197#5.1 final round; sp800-38d#6.5 step 6 for the first BX
+	// blocks only.
 	LAST8
 	XOR_STORE(X0, 0)
 	CMPQ BX, $1
@@ -522,6 +532,8 @@ TEXT ·aesniSeal(SB), NOSPLIT, $128-64
 	INIT_COUNTERS8
 
 	// Batch 0: counter mode only, nothing to hash yet.
+	// sp800-38d#6.5 steps 4-5: eight counter blocks CB_i, inc32 apart,
+	// with round 0's AddRoundKey; then fips197#5.1 rounds 1..9.
 	COUNTERS8
 	ROUND8(16(AX))
 	ROUND8(32(AX))
@@ -532,6 +544,8 @@ TEXT ·aesniSeal(SB), NOSPLIT, $128-64
 	ROUND8(112(AX))
 	ROUND8(128(AX))
 	ROUND8(144(AX))
+	// Nr = 10 ends here (AES-128); AES-192 adds rounds 10 and 11,
+	// AES-256 also 12 and 13 (fips197#5, Figure 4).
 	CMPQ CX, $10
 	JEQ sealFirstLast
 	ROUND8(160(AX))
@@ -542,6 +556,8 @@ TEXT ·aesniSeal(SB), NOSPLIT, $128-64
 	ROUND8(208(AX))
 
 sealFirstLast:
+	// fips197#5.1 final round, then sp800-38d#6.5 step 6:
+	// Y_i = X_i xor CIPH_K(CB_i).
 	LAST8
 	XOR_STORE8
 	// R13 is the ciphertext batch to hash during the next batch's rounds.
@@ -553,6 +569,7 @@ sealFirstLast:
 sealBatch:
 	TESTQ BX, BX
 	JZ sealDone
+	// sp800-38d#6.5 steps 4-5 for batch b, as above.
 	COUNTERS8
 	ZERO_ACC
 	// Round 1 with block 0 of the previous batch: (Y + C_0) H^8.
@@ -569,6 +586,8 @@ sealBatch:
 	HASH_ROUND8(112(AX), 96(R13), 192(R10), 208(R10))
 	HASH_ROUND8(128(AX), 112(R13), 224(R10), 240(R10))
 	ROUND8(144(AX))
+	// Nr = 10 ends here (AES-128); AES-192 adds rounds 10 and 11,
+	// AES-256 also 12 and 13 (fips197#5, Figure 4).
 	CMPQ CX, $10
 	JEQ sealBatchLast
 	ROUND8(160(AX))
@@ -579,8 +598,9 @@ sealBatch:
 	ROUND8(208(AX))
 
 sealBatchLast:
+	// fips197#5.1 final round; one GHASH reduction for the eight
+	// products; sp800-38d#6.5 step 6: C_i = P_i xor CIPH_K(CB_i).
 	LAST8
-	// One reduction for the eight products.
 	REDUCE
 	XOR_STORE8
 	MOVQ DI, R13
