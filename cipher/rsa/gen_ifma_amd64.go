@@ -81,8 +81,9 @@ type op struct {
 	x, s   int    // first ZMM of X and of S
 	zb, zu string // b[i] and u in every lane
 	a, b   string // pointer to a, pointer to b[i]
-	m, k0  string // pointer to m, and k0
-	t, c   string // scratch, and the carry c
+	m, k0  string // pointer to m, and k0 (in the argument frame)
+	t, t2  string // scratch
+	c      string // the carry c
 	argOff int    // offset of this op's first argument in the frame
 }
 
@@ -92,11 +93,11 @@ func zmm(i int) string { return fmt.Sprintf("Z%d", i) }
 // of K registers each.
 func ops(k, count int) []op {
 	o := []op{{x: 0, s: k, zb: zmm(2 * k), zu: zmm(2*k + 1),
-		a: "SI", b: "R9", m: "R8", k0: "R10", t: "AX", c: "R12", argOff: 0}}
+		a: "SI", b: "R9", m: "R8", k0: "k0+32(FP)", t: "AX", t2: "R10", c: "R12", argOff: 0}}
 	if count == 2 {
 		base := 2*k + 2
 		o = append(o, op{x: base, s: base + k, zb: zmm(base + 2*k), zu: zmm(base + 2*k + 1),
-			a: "DI", b: "R14", m: "R15", k0: "BX", t: "DX", c: "R13", argOff: 40})
+			a: "DI", b: "R14", m: "R15", k0: "k02+72(FP)", t: "DX", t2: "BX", c: "R13", argOff: 40})
 	}
 	return o
 }
@@ -139,7 +140,6 @@ func amm(l, count int) {
 		emit("\tMOVQ %s, %s", args(p, 1), p.a)
 		emit("\tMOVQ %s, %s", args(p, 2), p.b)
 		emit("\tMOVQ %s, %s", args(p, 3), p.m)
-		emit("\tMOVQ %s, %s", args(p, 4), p.k0)
 		emit("\tXORQ %s, %s // c = 0", p.c, p.c)
 		for i := range k {
 			emit("\tVPXORQ %s, %s, %s // A = 0", zmm(p.x+i), zmm(p.x+i), zmm(p.x+i))
@@ -157,17 +157,15 @@ func amm(l, count int) {
 	})
 	emit("\tMOVQ $%d, CX", l)
 	emit("%sStep:", name)
-	emit("\t// Step 2.1 (HAC 14.36): A += T, which holds the low halves of a·b[i]")
-	emit("\t// and the high halves left over from step i−1 (see below).")
-	each(o, func(p op) {
-		for i := range k {
-			emit("\tVPADDQ %s, %s, %s", zmm(p.s+i), zmm(p.x+i), zmm(p.x+i))
-		}
-	})
-	emit("\t// Step 2.2: u = (A[0] + c)·k0 mod 2^52; then c = (A[0] + c + u·m[0]")
-	emit("\t// mod 2^52) / 2^52, the part of lane 0 that the move below drops.")
+	emit("\t// Step 2.1 (HAC 14.36): A += a·b[i] is A + T, T holding the low halves")
+	emit("\t// of a·b[i] and the high halves left over from step i−1 (see below).")
+	emit("\t// Step 2.2: u = (A[0] + T[0] + c)·k0 mod 2^52, from lane 0 alone; then")
+	emit("\t// c = (A[0] + T[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0")
+	emit("\t// that the move below drops.")
 	each(o, func(p op) {
 		emit("\tVMOVQ %s, %s", "X"+fmt.Sprint(p.x), p.t)
+		emit("\tVMOVQ %s, %s", "X"+fmt.Sprint(p.s), p.t2)
+		emit("\tADDQ %s, %s", p.t2, p.t)
 		emit("\tADDQ %s, %s", p.c, p.t)
 		emit("\tMOVQ %s, %s", p.t, p.c)
 		emit("\tIMULQ %s, %s", p.k0, p.t)
@@ -178,10 +176,9 @@ func amm(l, count int) {
 		emit("\tADDQ %s, %s", p.t, p.c)
 		emit("\tSHRQ $52, %s", p.c)
 	})
-	emit("\t// Step 2.3: A += u·m, low halves (into a fresh sum, then added).")
+	emit("\t// Step 2.3: T += u·m, low halves; A += T.")
 	each(o, func(p op) {
 		for i := range k {
-			emit("\tVPXORQ %s, %s, %s", zmm(p.s+i), zmm(p.s+i), zmm(p.s+i))
 			emit("\tVPMADD52LUQ %d(%s), %s, %s", 64*i, p.m, p.zu, zmm(p.s+i))
 		}
 		for i := range k {

@@ -9,7 +9,6 @@ TEXT ·ammIFMA20(SB), NOSPLIT, $0-40
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), R9
 	MOVQ m+24(FP), R8
-	MOVQ k0+32(FP), R10
 	XORQ R12, R12 // c = 0
 	VPXORQ Z0, Z0, Z0 // A = 0
 	VPXORQ Z1, Z1, Z1 // A = 0
@@ -26,29 +25,26 @@ TEXT ·ammIFMA20(SB), NOSPLIT, $0-40
 	VPMADD52LUQ 128(SI), Z6, Z5
 	MOVQ $20, CX
 ammIFMA20Step:
-	// Step 2.1 (HAC 14.36): A += T, which holds the low halves of a·b[i]
-	// and the high halves left over from step i−1 (see below).
-	VPADDQ Z3, Z0, Z0
-	VPADDQ Z4, Z1, Z1
-	VPADDQ Z5, Z2, Z2
-	// Step 2.2: u = (A[0] + c)·k0 mod 2^52; then c = (A[0] + c + u·m[0]
-	// mod 2^52) / 2^52, the part of lane 0 that the move below drops.
+	// Step 2.1 (HAC 14.36): A += a·b[i] is A + T, T holding the low halves
+	// of a·b[i] and the high halves left over from step i−1 (see below).
+	// Step 2.2: u = (A[0] + T[0] + c)·k0 mod 2^52, from lane 0 alone; then
+	// c = (A[0] + T[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0
+	// that the move below drops.
 	VMOVQ X0, AX
+	VMOVQ X3, R10
+	ADDQ R10, AX
 	ADDQ R12, AX
 	MOVQ AX, R12
-	IMULQ R10, AX
+	IMULQ k0+32(FP), AX
 	ANDQ R11, AX
 	VPBROADCASTQ AX, Z7
 	IMULQ (R8), AX
 	ANDQ R11, AX
 	ADDQ AX, R12
 	SHRQ $52, R12
-	// Step 2.3: A += u·m, low halves (into a fresh sum, then added).
-	VPXORQ Z3, Z3, Z3
+	// Step 2.3: T += u·m, low halves; A += T.
 	VPMADD52LUQ 0(R8), Z7, Z3
-	VPXORQ Z4, Z4, Z4
 	VPMADD52LUQ 64(R8), Z7, Z4
-	VPXORQ Z5, Z5, Z5
 	VPMADD52LUQ 128(R8), Z7, Z5
 	VPADDQ Z3, Z0, Z0
 	VPADDQ Z4, Z1, Z1
@@ -216,7 +212,6 @@ TEXT ·ammIFMA20x2(SB), NOSPLIT, $0-80
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), R9
 	MOVQ m+24(FP), R8
-	MOVQ k0+32(FP), R10
 	XORQ R12, R12 // c = 0
 	VPXORQ Z0, Z0, Z0 // A = 0
 	VPXORQ Z1, Z1, Z1 // A = 0
@@ -224,7 +219,6 @@ TEXT ·ammIFMA20x2(SB), NOSPLIT, $0-80
 	MOVQ a2+48(FP), DI
 	MOVQ b2+56(FP), R14
 	MOVQ m2+64(FP), R15
-	MOVQ k02+72(FP), BX
 	XORQ R13, R13 // c = 0
 	VPXORQ Z8, Z8, Z8 // A = 0
 	VPXORQ Z9, Z9, Z9 // A = 0
@@ -248,20 +242,17 @@ TEXT ·ammIFMA20x2(SB), NOSPLIT, $0-80
 	VPMADD52LUQ 128(DI), Z14, Z13
 	MOVQ $20, CX
 ammIFMA20x2Step:
-	// Step 2.1 (HAC 14.36): A += T, which holds the low halves of a·b[i]
-	// and the high halves left over from step i−1 (see below).
-	VPADDQ Z3, Z0, Z0
-	VPADDQ Z4, Z1, Z1
-	VPADDQ Z5, Z2, Z2
-	VPADDQ Z11, Z8, Z8
-	VPADDQ Z12, Z9, Z9
-	VPADDQ Z13, Z10, Z10
-	// Step 2.2: u = (A[0] + c)·k0 mod 2^52; then c = (A[0] + c + u·m[0]
-	// mod 2^52) / 2^52, the part of lane 0 that the move below drops.
+	// Step 2.1 (HAC 14.36): A += a·b[i] is A + T, T holding the low halves
+	// of a·b[i] and the high halves left over from step i−1 (see below).
+	// Step 2.2: u = (A[0] + T[0] + c)·k0 mod 2^52, from lane 0 alone; then
+	// c = (A[0] + T[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0
+	// that the move below drops.
 	VMOVQ X0, AX
+	VMOVQ X3, R10
+	ADDQ R10, AX
 	ADDQ R12, AX
 	MOVQ AX, R12
-	IMULQ R10, AX
+	IMULQ k0+32(FP), AX
 	ANDQ R11, AX
 	VPBROADCASTQ AX, Z7
 	IMULQ (R8), AX
@@ -269,30 +260,26 @@ ammIFMA20x2Step:
 	ADDQ AX, R12
 	SHRQ $52, R12
 	VMOVQ X8, DX
+	VMOVQ X11, BX
+	ADDQ BX, DX
 	ADDQ R13, DX
 	MOVQ DX, R13
-	IMULQ BX, DX
+	IMULQ k02+72(FP), DX
 	ANDQ R11, DX
 	VPBROADCASTQ DX, Z15
 	IMULQ (R15), DX
 	ANDQ R11, DX
 	ADDQ DX, R13
 	SHRQ $52, R13
-	// Step 2.3: A += u·m, low halves (into a fresh sum, then added).
-	VPXORQ Z3, Z3, Z3
+	// Step 2.3: T += u·m, low halves; A += T.
 	VPMADD52LUQ 0(R8), Z7, Z3
-	VPXORQ Z4, Z4, Z4
 	VPMADD52LUQ 64(R8), Z7, Z4
-	VPXORQ Z5, Z5, Z5
 	VPMADD52LUQ 128(R8), Z7, Z5
 	VPADDQ Z3, Z0, Z0
 	VPADDQ Z4, Z1, Z1
 	VPADDQ Z5, Z2, Z2
-	VPXORQ Z11, Z11, Z11
 	VPMADD52LUQ 0(R15), Z15, Z11
-	VPXORQ Z12, Z12, Z12
 	VPMADD52LUQ 64(R15), Z15, Z12
-	VPXORQ Z13, Z13, Z13
 	VPMADD52LUQ 128(R15), Z15, Z13
 	VPADDQ Z11, Z8, Z8
 	VPADDQ Z12, Z9, Z9
@@ -632,7 +619,6 @@ TEXT ·ammIFMA30(SB), NOSPLIT, $0-40
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), R9
 	MOVQ m+24(FP), R8
-	MOVQ k0+32(FP), R10
 	XORQ R12, R12 // c = 0
 	VPXORQ Z0, Z0, Z0 // A = 0
 	VPXORQ Z1, Z1, Z1 // A = 0
@@ -652,32 +638,27 @@ TEXT ·ammIFMA30(SB), NOSPLIT, $0-40
 	VPMADD52LUQ 192(SI), Z8, Z7
 	MOVQ $30, CX
 ammIFMA30Step:
-	// Step 2.1 (HAC 14.36): A += T, which holds the low halves of a·b[i]
-	// and the high halves left over from step i−1 (see below).
-	VPADDQ Z4, Z0, Z0
-	VPADDQ Z5, Z1, Z1
-	VPADDQ Z6, Z2, Z2
-	VPADDQ Z7, Z3, Z3
-	// Step 2.2: u = (A[0] + c)·k0 mod 2^52; then c = (A[0] + c + u·m[0]
-	// mod 2^52) / 2^52, the part of lane 0 that the move below drops.
+	// Step 2.1 (HAC 14.36): A += a·b[i] is A + T, T holding the low halves
+	// of a·b[i] and the high halves left over from step i−1 (see below).
+	// Step 2.2: u = (A[0] + T[0] + c)·k0 mod 2^52, from lane 0 alone; then
+	// c = (A[0] + T[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0
+	// that the move below drops.
 	VMOVQ X0, AX
+	VMOVQ X4, R10
+	ADDQ R10, AX
 	ADDQ R12, AX
 	MOVQ AX, R12
-	IMULQ R10, AX
+	IMULQ k0+32(FP), AX
 	ANDQ R11, AX
 	VPBROADCASTQ AX, Z9
 	IMULQ (R8), AX
 	ANDQ R11, AX
 	ADDQ AX, R12
 	SHRQ $52, R12
-	// Step 2.3: A += u·m, low halves (into a fresh sum, then added).
-	VPXORQ Z4, Z4, Z4
+	// Step 2.3: T += u·m, low halves; A += T.
 	VPMADD52LUQ 0(R8), Z9, Z4
-	VPXORQ Z5, Z5, Z5
 	VPMADD52LUQ 64(R8), Z9, Z5
-	VPXORQ Z6, Z6, Z6
 	VPMADD52LUQ 128(R8), Z9, Z6
-	VPXORQ Z7, Z7, Z7
 	VPMADD52LUQ 192(R8), Z9, Z7
 	VPADDQ Z4, Z0, Z0
 	VPADDQ Z5, Z1, Z1
@@ -913,7 +894,6 @@ TEXT ·ammIFMA30x2(SB), NOSPLIT, $0-80
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), R9
 	MOVQ m+24(FP), R8
-	MOVQ k0+32(FP), R10
 	XORQ R12, R12 // c = 0
 	VPXORQ Z0, Z0, Z0 // A = 0
 	VPXORQ Z1, Z1, Z1 // A = 0
@@ -922,7 +902,6 @@ TEXT ·ammIFMA30x2(SB), NOSPLIT, $0-80
 	MOVQ a2+48(FP), DI
 	MOVQ b2+56(FP), R14
 	MOVQ m2+64(FP), R15
-	MOVQ k02+72(FP), BX
 	XORQ R13, R13 // c = 0
 	VPXORQ Z10, Z10, Z10 // A = 0
 	VPXORQ Z11, Z11, Z11 // A = 0
@@ -951,22 +930,17 @@ TEXT ·ammIFMA30x2(SB), NOSPLIT, $0-80
 	VPMADD52LUQ 192(DI), Z18, Z17
 	MOVQ $30, CX
 ammIFMA30x2Step:
-	// Step 2.1 (HAC 14.36): A += T, which holds the low halves of a·b[i]
-	// and the high halves left over from step i−1 (see below).
-	VPADDQ Z4, Z0, Z0
-	VPADDQ Z5, Z1, Z1
-	VPADDQ Z6, Z2, Z2
-	VPADDQ Z7, Z3, Z3
-	VPADDQ Z14, Z10, Z10
-	VPADDQ Z15, Z11, Z11
-	VPADDQ Z16, Z12, Z12
-	VPADDQ Z17, Z13, Z13
-	// Step 2.2: u = (A[0] + c)·k0 mod 2^52; then c = (A[0] + c + u·m[0]
-	// mod 2^52) / 2^52, the part of lane 0 that the move below drops.
+	// Step 2.1 (HAC 14.36): A += a·b[i] is A + T, T holding the low halves
+	// of a·b[i] and the high halves left over from step i−1 (see below).
+	// Step 2.2: u = (A[0] + T[0] + c)·k0 mod 2^52, from lane 0 alone; then
+	// c = (A[0] + T[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0
+	// that the move below drops.
 	VMOVQ X0, AX
+	VMOVQ X4, R10
+	ADDQ R10, AX
 	ADDQ R12, AX
 	MOVQ AX, R12
-	IMULQ R10, AX
+	IMULQ k0+32(FP), AX
 	ANDQ R11, AX
 	VPBROADCASTQ AX, Z9
 	IMULQ (R8), AX
@@ -974,35 +948,29 @@ ammIFMA30x2Step:
 	ADDQ AX, R12
 	SHRQ $52, R12
 	VMOVQ X10, DX
+	VMOVQ X14, BX
+	ADDQ BX, DX
 	ADDQ R13, DX
 	MOVQ DX, R13
-	IMULQ BX, DX
+	IMULQ k02+72(FP), DX
 	ANDQ R11, DX
 	VPBROADCASTQ DX, Z19
 	IMULQ (R15), DX
 	ANDQ R11, DX
 	ADDQ DX, R13
 	SHRQ $52, R13
-	// Step 2.3: A += u·m, low halves (into a fresh sum, then added).
-	VPXORQ Z4, Z4, Z4
+	// Step 2.3: T += u·m, low halves; A += T.
 	VPMADD52LUQ 0(R8), Z9, Z4
-	VPXORQ Z5, Z5, Z5
 	VPMADD52LUQ 64(R8), Z9, Z5
-	VPXORQ Z6, Z6, Z6
 	VPMADD52LUQ 128(R8), Z9, Z6
-	VPXORQ Z7, Z7, Z7
 	VPMADD52LUQ 192(R8), Z9, Z7
 	VPADDQ Z4, Z0, Z0
 	VPADDQ Z5, Z1, Z1
 	VPADDQ Z6, Z2, Z2
 	VPADDQ Z7, Z3, Z3
-	VPXORQ Z14, Z14, Z14
 	VPMADD52LUQ 0(R15), Z19, Z14
-	VPXORQ Z15, Z15, Z15
 	VPMADD52LUQ 64(R15), Z19, Z15
-	VPXORQ Z16, Z16, Z16
 	VPMADD52LUQ 128(R15), Z19, Z16
-	VPXORQ Z17, Z17, Z17
 	VPMADD52LUQ 192(R15), Z19, Z17
 	VPADDQ Z14, Z10, Z10
 	VPADDQ Z15, Z11, Z11
@@ -1481,7 +1449,6 @@ TEXT ·ammIFMA40(SB), NOSPLIT, $0-40
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), R9
 	MOVQ m+24(FP), R8
-	MOVQ k0+32(FP), R10
 	XORQ R12, R12 // c = 0
 	VPXORQ Z0, Z0, Z0 // A = 0
 	VPXORQ Z1, Z1, Z1 // A = 0
@@ -1507,38 +1474,29 @@ TEXT ·ammIFMA40(SB), NOSPLIT, $0-40
 	VPMADD52LUQ 320(SI), Z12, Z11
 	MOVQ $40, CX
 ammIFMA40Step:
-	// Step 2.1 (HAC 14.36): A += T, which holds the low halves of a·b[i]
-	// and the high halves left over from step i−1 (see below).
-	VPADDQ Z6, Z0, Z0
-	VPADDQ Z7, Z1, Z1
-	VPADDQ Z8, Z2, Z2
-	VPADDQ Z9, Z3, Z3
-	VPADDQ Z10, Z4, Z4
-	VPADDQ Z11, Z5, Z5
-	// Step 2.2: u = (A[0] + c)·k0 mod 2^52; then c = (A[0] + c + u·m[0]
-	// mod 2^52) / 2^52, the part of lane 0 that the move below drops.
+	// Step 2.1 (HAC 14.36): A += a·b[i] is A + T, T holding the low halves
+	// of a·b[i] and the high halves left over from step i−1 (see below).
+	// Step 2.2: u = (A[0] + T[0] + c)·k0 mod 2^52, from lane 0 alone; then
+	// c = (A[0] + T[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0
+	// that the move below drops.
 	VMOVQ X0, AX
+	VMOVQ X6, R10
+	ADDQ R10, AX
 	ADDQ R12, AX
 	MOVQ AX, R12
-	IMULQ R10, AX
+	IMULQ k0+32(FP), AX
 	ANDQ R11, AX
 	VPBROADCASTQ AX, Z13
 	IMULQ (R8), AX
 	ANDQ R11, AX
 	ADDQ AX, R12
 	SHRQ $52, R12
-	// Step 2.3: A += u·m, low halves (into a fresh sum, then added).
-	VPXORQ Z6, Z6, Z6
+	// Step 2.3: T += u·m, low halves; A += T.
 	VPMADD52LUQ 0(R8), Z13, Z6
-	VPXORQ Z7, Z7, Z7
 	VPMADD52LUQ 64(R8), Z13, Z7
-	VPXORQ Z8, Z8, Z8
 	VPMADD52LUQ 128(R8), Z13, Z8
-	VPXORQ Z9, Z9, Z9
 	VPMADD52LUQ 192(R8), Z13, Z9
-	VPXORQ Z10, Z10, Z10
 	VPMADD52LUQ 256(R8), Z13, Z10
-	VPXORQ Z11, Z11, Z11
 	VPMADD52LUQ 320(R8), Z13, Z11
 	VPADDQ Z6, Z0, Z0
 	VPADDQ Z7, Z1, Z1
@@ -1850,7 +1808,6 @@ TEXT ·ammIFMA40x2(SB), NOSPLIT, $0-80
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), R9
 	MOVQ m+24(FP), R8
-	MOVQ k0+32(FP), R10
 	XORQ R12, R12 // c = 0
 	VPXORQ Z0, Z0, Z0 // A = 0
 	VPXORQ Z1, Z1, Z1 // A = 0
@@ -1861,7 +1818,6 @@ TEXT ·ammIFMA40x2(SB), NOSPLIT, $0-80
 	MOVQ a2+48(FP), DI
 	MOVQ b2+56(FP), R14
 	MOVQ m2+64(FP), R15
-	MOVQ k02+72(FP), BX
 	XORQ R13, R13 // c = 0
 	VPXORQ Z14, Z14, Z14 // A = 0
 	VPXORQ Z15, Z15, Z15 // A = 0
@@ -1900,26 +1856,17 @@ TEXT ·ammIFMA40x2(SB), NOSPLIT, $0-80
 	VPMADD52LUQ 320(DI), Z26, Z25
 	MOVQ $40, CX
 ammIFMA40x2Step:
-	// Step 2.1 (HAC 14.36): A += T, which holds the low halves of a·b[i]
-	// and the high halves left over from step i−1 (see below).
-	VPADDQ Z6, Z0, Z0
-	VPADDQ Z7, Z1, Z1
-	VPADDQ Z8, Z2, Z2
-	VPADDQ Z9, Z3, Z3
-	VPADDQ Z10, Z4, Z4
-	VPADDQ Z11, Z5, Z5
-	VPADDQ Z20, Z14, Z14
-	VPADDQ Z21, Z15, Z15
-	VPADDQ Z22, Z16, Z16
-	VPADDQ Z23, Z17, Z17
-	VPADDQ Z24, Z18, Z18
-	VPADDQ Z25, Z19, Z19
-	// Step 2.2: u = (A[0] + c)·k0 mod 2^52; then c = (A[0] + c + u·m[0]
-	// mod 2^52) / 2^52, the part of lane 0 that the move below drops.
+	// Step 2.1 (HAC 14.36): A += a·b[i] is A + T, T holding the low halves
+	// of a·b[i] and the high halves left over from step i−1 (see below).
+	// Step 2.2: u = (A[0] + T[0] + c)·k0 mod 2^52, from lane 0 alone; then
+	// c = (A[0] + T[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0
+	// that the move below drops.
 	VMOVQ X0, AX
+	VMOVQ X6, R10
+	ADDQ R10, AX
 	ADDQ R12, AX
 	MOVQ AX, R12
-	IMULQ R10, AX
+	IMULQ k0+32(FP), AX
 	ANDQ R11, AX
 	VPBROADCASTQ AX, Z13
 	IMULQ (R8), AX
@@ -1927,27 +1874,23 @@ ammIFMA40x2Step:
 	ADDQ AX, R12
 	SHRQ $52, R12
 	VMOVQ X14, DX
+	VMOVQ X20, BX
+	ADDQ BX, DX
 	ADDQ R13, DX
 	MOVQ DX, R13
-	IMULQ BX, DX
+	IMULQ k02+72(FP), DX
 	ANDQ R11, DX
 	VPBROADCASTQ DX, Z27
 	IMULQ (R15), DX
 	ANDQ R11, DX
 	ADDQ DX, R13
 	SHRQ $52, R13
-	// Step 2.3: A += u·m, low halves (into a fresh sum, then added).
-	VPXORQ Z6, Z6, Z6
+	// Step 2.3: T += u·m, low halves; A += T.
 	VPMADD52LUQ 0(R8), Z13, Z6
-	VPXORQ Z7, Z7, Z7
 	VPMADD52LUQ 64(R8), Z13, Z7
-	VPXORQ Z8, Z8, Z8
 	VPMADD52LUQ 128(R8), Z13, Z8
-	VPXORQ Z9, Z9, Z9
 	VPMADD52LUQ 192(R8), Z13, Z9
-	VPXORQ Z10, Z10, Z10
 	VPMADD52LUQ 256(R8), Z13, Z10
-	VPXORQ Z11, Z11, Z11
 	VPMADD52LUQ 320(R8), Z13, Z11
 	VPADDQ Z6, Z0, Z0
 	VPADDQ Z7, Z1, Z1
@@ -1955,17 +1898,11 @@ ammIFMA40x2Step:
 	VPADDQ Z9, Z3, Z3
 	VPADDQ Z10, Z4, Z4
 	VPADDQ Z11, Z5, Z5
-	VPXORQ Z20, Z20, Z20
 	VPMADD52LUQ 0(R15), Z27, Z20
-	VPXORQ Z21, Z21, Z21
 	VPMADD52LUQ 64(R15), Z27, Z21
-	VPXORQ Z22, Z22, Z22
 	VPMADD52LUQ 128(R15), Z27, Z22
-	VPXORQ Z23, Z23, Z23
 	VPMADD52LUQ 192(R15), Z27, Z23
-	VPXORQ Z24, Z24, Z24
 	VPMADD52LUQ 256(R15), Z27, Z24
-	VPXORQ Z25, Z25, Z25
 	VPMADD52LUQ 320(R15), Z27, Z25
 	VPADDQ Z20, Z14, Z14
 	VPADDQ Z21, Z15, Z15
