@@ -84,6 +84,11 @@ func preCounter(nonce *[NonceSize]byte) (j [BlockSize]byte) {
 // seal is sp800-38d#7.1 (Algorithm 4) on the wide path; out holds
 // len(plaintext)+16 bytes.
 func (g *vaes512GCM) seal(out []byte, nonce *[NonceSize]byte, plaintext, additionalData []byte) {
+	// The assembly writes len(plaintext)+16 bytes from &out[0]: make sure
+	// they are there, so that no caller's mistake becomes a stray write.
+	if len(out) != len(plaintext)+TagSize {
+		panic("minitls/cipher/gcm: internal error: seal output is not len(plaintext)+16 bytes")
+	}
 	j0 := preCounter(nonce) // step 2
 	vaes512Seal(g, &j0, out, plaintext, additionalData)
 }
@@ -91,6 +96,9 @@ func (g *vaes512GCM) seal(out []byte, nonce *[NonceSize]byte, plaintext, additio
 // open is sp800-38d#7.2 (Algorithm 5) on the wide path: the tag is computed
 // and compared (steps 5 to 8) before any plaintext is written (step 4).
 func (g *vaes512GCM) open(out []byte, nonce *[NonceSize]byte, ciphertext, tag, additionalData []byte) bool {
+	if len(out) != len(ciphertext) || len(tag) != TagSize {
+		panic("minitls/cipher/gcm: internal error: open output is not len(ciphertext) bytes or the tag not 16")
+	}
 	j0 := preCounter(nonce) // step 3
 	return vaes512Open(g, &j0, out, ciphertext, (*[TagSize]byte)(tag), additionalData)
 }

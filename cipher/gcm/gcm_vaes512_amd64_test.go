@@ -57,3 +57,31 @@ func TestVAES512Powers(t *testing.T) {
 		}
 	}
 }
+
+// TestVAES512RefusesWrongOutputSize: the wide path's seal and open panic,
+// before the assembly runs, when out is not exactly the size they write, so
+// that a mistake in a caller cannot make the assembly write past a slice.
+func TestVAES512RefusesWrongOutputSize(t *testing.T) {
+	for _, bi := range blockImpls {
+		if bi.path != impl.VAES512 {
+			continue
+		}
+		g := newAEAD(t, bi, boundaryKeys[0]).(*hwAEAD).p.(*vaes512GCM)
+		var nonce [NonceSize]byte
+		pt := make([]byte, 40)
+		buf := make([]byte, 100)
+		for _, tc := range []struct {
+			name string
+			run  func()
+		}{
+			{"seal, out 16 bytes short", func() { g.seal(buf[:len(pt)], &nonce, pt, nil) }},
+			{"seal, out 1 byte short", func() { g.seal(buf[:len(pt)+TagSize-1], &nonce, pt, nil) }},
+			{"open, out 1 byte short", func() { g.open(buf[:len(pt)-1], &nonce, pt, make([]byte, TagSize), nil) }},
+			{"open, tag 15 bytes", func() { g.open(buf[:len(pt)], &nonce, pt, make([]byte, TagSize-1), nil) }},
+		} {
+			if catchPanic(tc.run) == nil {
+				t.Errorf("%s: no panic", tc.name)
+			}
+		}
+	}
+}
