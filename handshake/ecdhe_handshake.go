@@ -87,8 +87,11 @@ func chooseECDHE(config *Config, m *ClientHello) (ecdheChoice, error) {
 // ServerKeyExchange with, from the client's signature_algorithms: the
 // client's first rsa_pss_rsae_* that every certificate key can sign with,
 // else its first rsa_pkcs1_* (SHA-256/384/512); 0 if there is none. PSS
-// comes first, as in crypto/tls: it is the scheme with a security proof,
-// and the only RSA signature TLS 1.3 keeps for handshake messages.
+// comes first whatever the client's order: it is the scheme with a
+// security proof, and the only RSA signature TLS 1.3 keeps for handshake
+// messages. (crypto/tls ranks PSS first among its own RSA schemes, but its
+// TLS 1.2 server takes the client's order; since clients, crypto/tls's
+// own included, list PSS first, the two usually agree.)
 //
 // spec: rfc5246#7.4.1.4.1, rfc8446#4.2.3
 func chooseSignatureScheme(config *Config, offered []SignatureScheme) SignatureScheme {

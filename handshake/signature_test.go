@@ -35,10 +35,11 @@ func skeScheme(scheme *SignatureScheme) func(Event) {
 
 // TestSignatureSchemeNegotiation: the server signs its ServerKeyExchange
 // with the client's first rsa_pss_rsae_* scheme when it lists one, even
-// after PKCS#1 v1.5 schemes (PSS is preferred, as in crypto/tls), else with
-// its first rsa_pkcs1_*; a client offering only rsa_pss_rsae_* completes an
-// ECDHE handshake (before PSS it got handshake_failure from an ECDHE-only
-// offer), and the minitls client verifies each of the six schemes.
+// after PKCS#1 v1.5 schemes (PSS is preferred whatever the client's
+// order), else with its first rsa_pkcs1_*; a client offering only
+// rsa_pss_rsae_* completes an ECDHE handshake (before PSS it got
+// handshake_failure from an ECDHE-only offer), and the minitls client
+// verifies each of the six schemes.
 func TestSignatureSchemeNegotiation(t *testing.T) {
 	for _, c := range []struct {
 		name    string

@@ -107,3 +107,37 @@ func BenchmarkRSAGenerateKey(b *testing.B) {
 		measure(b, func() error { _, err := rsa.GenerateKey(rand.Reader, 2048); return err })
 	})
 }
+
+// BenchmarkRSAPaths runs the private-key operations on every arithmetic path
+// this CPU supports (each forced in turn) beside crypto/rsa, in one run, so
+// that the paths' ratios to the standard library can be read off together:
+//
+//	go test -run '^$' -bench BenchmarkRSAPaths -count 6 ./cipher/rsa/
+func BenchmarkRSAPaths(b *testing.B) {
+	digest := hashFor(crypto.SHA256, []byte("benchmark"))
+	for _, bits := range []int{2048, 3072} {
+		priv := testKey(b, bits)
+		std := stdPrivate(b, priv)
+		c, err := EncryptPKCS1v15(rand.Reader, &priv.PublicKey, make([]byte, 48))
+		if err != nil {
+			b.Fatal(err)
+		}
+		key := make([]byte, 48)
+		for _, p := range supportedPaths {
+			b.Run("decrypt/"+p.String()+"/"+itoa(bits), func(b *testing.B) {
+				defer forcePath(p)()
+				measure(b, func() error { return DecryptPKCS1v15SessionKey(rand.Reader, priv, c, key) })
+			})
+			b.Run("sign/"+p.String()+"/"+itoa(bits), func(b *testing.B) {
+				defer forcePath(p)()
+				measure(b, func() error { _, err := SignPKCS1v15(rand.Reader, priv, crypto.SHA256, digest); return err })
+			})
+		}
+		b.Run("decrypt/stdlib/"+itoa(bits), func(b *testing.B) {
+			measure(b, func() error { return stdDecryptPKCS1v15SessionKey(std, c, key) })
+		})
+		b.Run("sign/stdlib/"+itoa(bits), func(b *testing.B) {
+			measure(b, func() error { _, err := rsa.SignPKCS1v15(rand.Reader, std, crypto.SHA256, digest); return err })
+		})
+	}
+}

@@ -24,9 +24,9 @@ import (
 //     decrypts the premaster secret with its RSA key;
 //   - full ECDHE handshakes, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 with
 //     X25519 as the only group: the server signs its ServerKeyExchange with
-//     its RSA key (RSA-PSS, rsa_pss_rsae_sha256, at both: each client lists
-//     it first and each server prefers it; PKCS#1 v1.5 would be the same
-//     private-key operation) and does two X25519 scalar multiplications;
+//     its RSA key (RSA-PSS, rsa_pss_rsae_sha256, with both libraries: each
+//     client lists it first; PKCS#1 v1.5 would be the same private-key
+//     operation) and does two X25519 scalar multiplications;
 //   - resumed handshakes of a TLS_RSA_WITH_AES_128_GCM_SHA256 session by an
 //     RFC 5077 session ticket: the client keeps a session cache (one full
 //     handshake, untimed, fills it) and the server issues tickets; no RSA at
