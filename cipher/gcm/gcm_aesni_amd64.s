@@ -34,6 +34,14 @@
 // batch of eight finds its power, H^(8-j), at offset 32*j, and a run of k < 8
 // blocks starts at offset 32*(8-k).
 //
+// # Why hand-written
+//
+// The file is meant to be read beside the portable code, so it is written by
+// hand (Plan 9 syntax) rather than generated with avo: each macro below is
+// one named step (a round on eight blocks, one block's product, the
+// reduction), and the loops read as the algorithm. go vet checks the
+// argument frames against the declarations in gcm_aesni_amd64.go.
+//
 // # Constant time
 //
 // Every branch below depends only on lengths and the number of rounds;
