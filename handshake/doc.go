@@ -3,7 +3,8 @@
 //
 // It speaks exactly TLS 1.2 (RFC 5246) with AES-GCM (RFC 5288, RFC 5289)
 // and two key exchanges: ephemeral ECDH signed with the RSA certificate key
-// (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 and
+// (RSASSA-PSS, rsa_pss_rsae_sha256/384/512 of RFC 8446 §4.2.3, preferred over
+// PKCS#1 v1.5) (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 and
 // TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, on x25519 or secp256r1, RFC 8422),
 // preferred because it gives forward secrecy, and RSA key transport
 // (TLS_RSA_WITH_AES_128_GCM_SHA256 and TLS_RSA_WITH_AES_256_GCM_SHA384), with the extended master secret (RFC
@@ -22,7 +23,8 @@
 //	extensions.go    the hello extensions
 //	certificate.go   Certificate (CertificateMessage)
 //	serverhellodone.go, keyexchange.go, finished.go
-//	serverkeyexchange.go  ServerKeyExchange and the ECDHE ClientKeyExchange
+//	serverkeyexchange.go  ServerKeyExchange, its signature schemes (PSS,
+//	                 PKCS#1 v1.5), and the ECDHE ClientKeyExchange
 //	ecdhe_extensions.go   supported_groups, ec_point_formats
 //	ecdhe.go         the ECDHE key agreement (x25519, secp256r1) and why
 //	ecdhe_handshake.go  the ECDHE-only steps of client and server
