@@ -2,9 +2,9 @@
 // API: Config, Client, Server, Dial, Listen and Conn.
 //
 // It speaks exactly TLS 1.2 (RFC 5246) with AES-GCM (RFC 5288, RFC 5289)
-// and two key exchanges: ephemeral ECDH signed with the RSA certificate key
-// (RSASSA-PSS, rsa_pss_rsae_sha256/384/512 of RFC 8446 §4.2.3, preferred over
-// PKCS#1 v1.5) (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 and
+// and two key exchanges: ephemeral ECDH signed with the RSA certificate key,
+// by RSASSA-PSS (rsa_pss_rsae_*, RFC 8446 §4.2.3) in preference to PKCS#1
+// v1.5 (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 and
 // TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, on x25519 or secp256r1, RFC 8422),
 // preferred because it gives forward secrecy, and RSA key transport
 // (TLS_RSA_WITH_AES_128_GCM_SHA256 and TLS_RSA_WITH_AES_256_GCM_SHA384), with the extended master secret (RFC
