@@ -251,3 +251,47 @@ func heapAllocated() uint64 {
 	metrics.Read(s)
 	return s[0].Value.Uint64()
 }
+
+// TestLargestServerHello: the client reads a ServerHello up to its grammar
+// maximum (65607 bytes: a 32-byte session_id and a 2^16-1-byte extensions
+// block, over the 64 KiB the parser used to cap it at); this one carries an
+// extension the client did not offer, so the client refuses it for that,
+// with unsupported_extension, not for its size. One byte more is
+// decode_error. Both alerts are asserted on both sides.
+//
+// spec: rfc5246#7.4.1.3, rfc5246#7.4.1.4
+func TestLargestServerHello(t *testing.T) {
+	const maxServerHelloBody = 2 + 32 + 1 + 32 + 2 + 1 + 2 + maxExtensionsBlock
+	if got, _ := record.MaxHandshakeBody(uint8(TypeServerHello)); got != maxServerHelloBody {
+		t.Fatalf("record.MaxHandshakeBody(server_hello) = %d, the grammar says %d", got, maxServerHelloBody)
+	}
+	largest := editMsg(t, 0, func(m *ServerHello) {
+		m.SessionID = bytes.Repeat([]byte{1}, 32)
+		m.Extensions = padTo(m.Extensions, maxExtensionsBlock)
+	})
+	for _, c := range []struct {
+		name string
+		op   func([][]byte) [][]byte
+		want record.AlertDescription
+	}{
+		{"grammar maximum", func(f [][]byte) [][]byte {
+			f = largest(f)
+			if n := len(f[0]) - 4; n != maxServerHelloBody {
+				t.Errorf("ServerHello body of %d bytes, want %d", n, maxServerHelloBody)
+			}
+			return f
+		}, record.UnsupportedExtension},
+		{"one byte over", func(f [][]byte) [][]byte {
+			f = largest(f)
+			f[0] = setLen(append(f[0], 0), maxServerHelloBody+1)
+			return f
+		}, record.DecodeError},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ccfg, scfg := baseConfigs(t)
+			scfg.testHookFlight = flightHook(0, c.op)
+			r := runPair(t, ccfg, scfg, 0, 0)
+			checkAlert(t, r, true, c.want)
+		})
+	}
+}
