@@ -6,6 +6,7 @@ import (
 	stdrsa "crypto/rsa"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -189,35 +190,55 @@ func TestPSSServerKeyExchangeHostile(t *testing.T) {
 			}
 		})
 	}
-	// A PSS signature with a 20-byte salt: valid RSASSA-PSS, but
-	// rsa_pss_rsae_* fixes the salt at the hash length (rfc8446#4.2.3).
-	t.Run("20-byte salt", func(t *testing.T) {
-		ccfg, scfg := ecdheConfigs(t)
-		var clientRandom []byte
-		scfg.Trace = func(e Event) {
-			if m, ok := e.Message.(*ClientHello); ok && e.Kind == EventMessage {
-				clientRandom = bytes.Clone(m.Random[:])
-			}
-		}
-		scfg.testHookFlight = flightHook(0, func(f [][]byte) [][]byte {
-			var sh ServerHello
-			if err := sh.Unmarshal(f[0]); err != nil {
-				t.Error(err)
-				return f
-			}
-			return editSKE(t, ske, func(m *ServerKeyExchange) {
-				params, _ := m.Params()
-				digest := signedParamsDigest(signatureHash(m.SignatureAlgorithm), clientRandom, sh.Random[:], params)
-				sig, err := rsa.SignPSS(rand.Reader, scfg.Certificates[0].PrivateKey, signatureHash(m.SignatureAlgorithm), digest, &rsa.PSSOptions{SaltLength: 20})
-				if err != nil {
-					t.Error(err)
+	// The ServerKeyExchange re-signed with PSS and a salt of sLen bytes: a
+	// 32-byte salt (the SHA-256 length) passes the signature check, which
+	// shows the re-signing itself is right (the handshake then fails at
+	// Finished, since the server hashed the message it first made); a
+	// 20-byte one is valid RSASSA-PSS, but rsa_pss_rsae_* fixes the salt at
+	// the hash length (rfc8446#4.2.3): decrypt_error at ServerKeyExchange.
+	for _, sLen := range []int{32, 20} {
+		t.Run(fmt.Sprintf("%d-byte salt", sLen), func(t *testing.T) {
+			ccfg, scfg := ecdheConfigs(t)
+			var clientRandom []byte
+			scfg.Trace = func(e Event) {
+				if m, ok := e.Message.(*ClientHello); ok && e.Kind == EventMessage {
+					clientRandom = bytes.Clone(m.Random[:])
 				}
-				m.Signature = sig
-			})(f)
+			}
+			scfg.testHookFlight = flightHook(0, func(f [][]byte) [][]byte {
+				var sh ServerHello
+				if err := sh.Unmarshal(f[0]); err != nil {
+					t.Error(err)
+					return f
+				}
+				return editSKE(t, ske, func(m *ServerKeyExchange) {
+					h := signatureHash(m.SignatureAlgorithm)
+					params, _ := m.Params()
+					digest := signedParamsDigest(h, clientRandom, sh.Random[:], params)
+					sig, err := rsa.SignPSS(rand.Reader, scfg.Certificates[0].PrivateKey, h, digest, &rsa.PSSOptions{SaltLength: sLen})
+					if err != nil {
+						t.Error(err)
+					}
+					m.Signature = sig
+				})(f)
+			})
+			r := runPair(t, ccfg, scfg, 0, 0)
+			var he *Error
+			if !errors.As(r.clientErr, &he) {
+				t.Fatalf("client: %v, want an *Error", r.clientErr)
+			}
+			if sLen == 32 {
+				if errors.Is(r.clientErr, ErrBadSignature) || he.Phase == PhaseServerKeyExchange {
+					t.Fatalf("re-signed with a 32-byte salt: %v, want a failure after ServerKeyExchange", r.clientErr)
+				}
+				return
+			}
+			checkAlert(t, r, true, record.DecryptError)
+			if !errors.Is(r.clientErr, ErrBadSignature) || he.Phase != PhaseServerKeyExchange {
+				t.Errorf("client: %v, want ErrBadSignature at ServerKeyExchange", r.clientErr)
+			}
 		})
-		r := runPair(t, ccfg, scfg, 0, 0)
-		checkAlert(t, r, true, record.DecryptError)
-	})
+	}
 }
 
 // TestPSSInteropStd: crypto/tls on both sides of PSS. A crypto/tls server
