@@ -1,0 +1,18 @@
+//go:build amd64 && !purego
+
+package chacha20poly1305
+
+// detectPaths lists the portable path and the assembly paths this CPU has.
+func detectPaths() []path { return []path{pathPortable} }
+
+// xorKeyStream encrypts src into dst from block counter on, on path a.path.
+//
+// spec: rfc8439#2.4
+func (a *aead) xorKeyStream(s *chachaState, dst, src []byte, counter uint32) {
+	s.xorKeyStreamGeneric(dst, src, counter)
+}
+
+// blocks absorbs whole 16-byte Poly1305 chunks on the given path.
+//
+// spec: rfc8439#2.5
+func (p *polyState) blocks(_ path, msg []byte) { p.blocksGeneric(msg) }

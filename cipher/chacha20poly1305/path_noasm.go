@@ -1,0 +1,19 @@
+//go:build !amd64 || purego
+
+package chacha20poly1305
+
+// detectPaths: without amd64 assembly (another GOARCH, or the purego build
+// tag) only the portable Go code runs.
+func detectPaths() []path { return []path{pathPortable} }
+
+// xorKeyStream encrypts src into dst from block counter on, in Go.
+//
+// spec: rfc8439#2.4
+func (a *aead) xorKeyStream(s *chachaState, dst, src []byte, counter uint32) {
+	s.xorKeyStreamGeneric(dst, src, counter)
+}
+
+// blocks absorbs whole 16-byte Poly1305 chunks, in Go.
+//
+// spec: rfc8439#2.5
+func (p *polyState) blocks(_ path, msg []byte) { p.blocksGeneric(msg) }
