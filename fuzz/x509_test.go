@@ -2,6 +2,7 @@ package fuzz
 
 import (
 	"bytes"
+	stdecdsa "crypto/ecdsa"
 	"crypto/rand"
 	stdrsa "crypto/rsa"
 	"crypto/x509"
@@ -95,11 +96,16 @@ type x509Fields struct {
 func x509OurFields(c *x509lite.Certificate) x509Fields {
 	f := x509Fields{Version: c.Version, Serial: c.SerialNumber, Signature: c.Signature, RawTBS: c.RawTBSCertificate,
 		RawSPKI: c.RawSubjectPublicKeyInfo, RawSubject: c.RawSubject, RawIssuer: c.RawIssuer,
-		NotBefore: c.NotBefore, NotAfter: c.NotAfter, N: c.PublicKey.N, E: c.PublicKey.E,
+		NotBefore: c.NotBefore, NotAfter: c.NotAfter,
 		BasicConstraintsValid: c.BasicConstraintsValid, IsCA: c.IsCA, MaxPathLen: c.MaxPathLen, MaxPathLenZero: c.MaxPathLenZero,
 		KeyUsage: int(c.KeyUsage), DNSNames: c.DNSNames, SubjectKeyID: c.SubjectKeyId, AuthorityKeyID: c.AuthorityKeyId,
 		OCSPServer: c.OCSPServer, IssuingCertificateURL: c.IssuingCertificateURL,
 		SignatureAlgorithm: c.SignatureAlgorithm.String(), SubjectCN: c.Subject.CommonName()}
+	if c.PublicKey != nil {
+		f.N, f.E = c.PublicKey.N, c.PublicKey.E
+	} else {
+		f.N = c.ECDSAPublicKey.Bytes() // an ECDSA key: the point stands in for N
+	}
 	for _, u := range c.ExtKeyUsage {
 		f.ExtKeyUsage = append(f.ExtKeyUsage, int(u))
 	}
@@ -116,19 +122,29 @@ func x509OurFields(c *x509lite.Certificate) x509Fields {
 }
 
 var x509StdSigAlgs = map[x509.SignatureAlgorithm]string{
-	x509.SHA256WithRSA: x509lite.SHA256WithRSA.String(),
-	x509.SHA384WithRSA: x509lite.SHA384WithRSA.String(),
-	x509.SHA512WithRSA: x509lite.SHA512WithRSA.String(),
+	x509.SHA256WithRSA:   x509lite.SHA256WithRSA.String(),
+	x509.SHA384WithRSA:   x509lite.SHA384WithRSA.String(),
+	x509.SHA512WithRSA:   x509lite.SHA512WithRSA.String(),
+	x509.ECDSAWithSHA256: x509lite.ECDSAWithSHA256.String(),
+	x509.ECDSAWithSHA384: x509lite.ECDSAWithSHA384.String(),
 }
 
 func x509StdFields(c *x509.Certificate) (x509Fields, error) {
-	pub, ok := c.PublicKey.(*stdrsa.PublicKey)
-	if !ok {
+	var n []byte
+	var e int
+	switch pub := c.PublicKey.(type) {
+	case *stdrsa.PublicKey:
+		n, e = pub.N.Bytes(), pub.E
+	case *stdecdsa.PublicKey:
+		if n, _ = pub.Bytes(); n == nil {
+			return x509Fields{}, fmt.Errorf("crypto/x509 ECDSA key on %v", pub.Curve.Params().Name)
+		}
+	default:
 		return x509Fields{}, fmt.Errorf("crypto/x509 public key is %T", c.PublicKey)
 	}
 	f := x509Fields{Version: c.Version, Serial: c.SerialNumber.Bytes(), Signature: c.Signature, RawTBS: c.RawTBSCertificate,
 		RawSPKI: c.RawSubjectPublicKeyInfo, RawSubject: c.RawSubject, RawIssuer: c.RawIssuer,
-		NotBefore: c.NotBefore, NotAfter: c.NotAfter, N: pub.N.Bytes(), E: pub.E,
+		NotBefore: c.NotBefore, NotAfter: c.NotAfter, N: n, E: e,
 		BasicConstraintsValid: c.BasicConstraintsValid, IsCA: c.IsCA, MaxPathLen: c.MaxPathLen, MaxPathLenZero: c.MaxPathLenZero,
 		KeyUsage: int(c.KeyUsage), DNSNames: c.DNSNames, SubjectKeyID: c.SubjectKeyId, AuthorityKeyID: c.AuthorityKeyId,
 		OCSPServer: c.OCSPServer, IssuingCertificateURL: c.IssuingCertificateURL,

@@ -20,11 +20,12 @@ import (
 	"strings"
 	"time"
 
+	"minitls/cipher/ecdsa"
 	"minitls/cipher/rsa"
 )
 
-// SignatureAlgorithm is the signature algorithm of a certificate. Only RSA
-// PKCS#1 v1.5 with SHA-2 is supported.
+// SignatureAlgorithm is the signature algorithm of a certificate: RSA
+// PKCS#1 v1.5 with SHA-2, or ECDSA with SHA-256/384.
 //
 // spec: rfc4055#5
 type SignatureAlgorithm int
@@ -43,6 +44,10 @@ const (
 	// (rfc5280#6.1.1 (d) takes only its name and key). A SHA-1 signature
 	// on any certificate that must be verified is refused.
 	SHA1WithRSA
+	// ECDSAWithSHA256 and ECDSAWithSHA384 are ecdsa-with-SHA256/384
+	// (rfc5758#3.2), by a P-256 or P-384 issuer key.
+	ECDSAWithSHA256
+	ECDSAWithSHA384
 )
 
 var (
@@ -64,6 +69,10 @@ func (a SignatureAlgorithm) String() string {
 		return "SHA512-RSA"
 	case SHA1WithRSA:
 		return "SHA1-RSA (trust anchors only)"
+	case ECDSAWithSHA256:
+		return "ECDSA-SHA256"
+	case ECDSAWithSHA384:
+		return "ECDSA-SHA384"
 	}
 	return "unknown"
 }
@@ -74,9 +83,9 @@ func (a SignatureAlgorithm) String() string {
 // spec: rfc4055#5
 func (a SignatureAlgorithm) Hash() crypto.Hash {
 	switch a {
-	case SHA256WithRSA:
+	case SHA256WithRSA, ECDSAWithSHA256:
 		return crypto.SHA256
-	case SHA384WithRSA:
+	case SHA384WithRSA, ECDSAWithSHA384:
 		return crypto.SHA384
 	case SHA512WithRSA:
 		return crypto.SHA512
@@ -92,6 +101,10 @@ func (a SignatureAlgorithm) oid() OID {
 		return oidSHA384WithRSA
 	case SHA512WithRSA:
 		return oidSHA512WithRSA
+	case ECDSAWithSHA256:
+		return oidECDSAWithSHA256
+	case ECDSAWithSHA384:
+		return oidECDSAWithSHA384
 	}
 	return ""
 }
@@ -221,7 +234,11 @@ type Certificate struct {
 
 	Issuer, Subject     Name
 	NotBefore, NotAfter time.Time
-	PublicKey           *rsa.PublicKey
+	// PublicKey is the subject's RSA key, nil when it has an ECDSA key.
+	PublicKey *rsa.PublicKey
+	// ECDSAPublicKey is the subject's ECDSA key (P-256 or P-384), nil when
+	// it has an RSA key. Public returns whichever is set.
+	ECDSAPublicKey *ecdsa.PublicKey
 
 	// basicConstraints (rfc5280#4.2.1.9). MaxPathLen is -1 when the
 	// extension is present without pathLenConstraint, and 0 when it is
@@ -415,7 +432,7 @@ func parseCertificate(der []byte, anchor bool) (*Certificate, error) {
 		return nil, err
 	}
 	c.RawSubjectPublicKeyInfo = spki
-	if c.PublicKey, err = parseSubjectPublicKeyInfo(spkiContents); err != nil {
+	if c.PublicKey, c.ECDSAPublicKey, err = parseSubjectPublicKeyInfo(spkiContents); err != nil {
 		return nil, err
 	}
 
@@ -455,6 +472,17 @@ func parseSignatureAlgorithm(contents []byte, anchor bool) (SignatureAlgorithm, 
 	if err != nil {
 		return 0, err
 	}
+	switch oid {
+	case oidECDSAWithSHA256, oidECDSAWithSHA384:
+		// rfc5758#3.2: the parameters MUST be omitted (not even NULL).
+		if !r.Empty() {
+			return 0, &ParseError{Field: "signatureAlgorithm", Kind: ErrUnsupportedAlgorithm, Detail: "ecdsa-with-SHA2 parameters present (rfc5758#3.2 says omit them)"}
+		}
+		if oid == oidECDSAWithSHA384 {
+			return ECDSAWithSHA384, nil
+		}
+		return ECDSAWithSHA256, nil
+	}
 	if !r.Empty() {
 		if err := r.ReadNull(); err != nil {
 			return 0, &ParseError{Field: "signatureAlgorithm", Kind: ErrUnsupportedAlgorithm, Detail: "parameters are not NULL"}
@@ -476,10 +504,11 @@ func parseSignatureAlgorithm(contents []byte, anchor bool) (SignatureAlgorithm, 
 		}
 	}
 	return 0, &ParseError{Field: "signatureAlgorithm", Kind: ErrUnsupportedAlgorithm,
-		Detail: fmt.Sprintf("%s (minitls verifies only sha256/384/512WithRSAEncryption)", oid)}
+		Detail: fmt.Sprintf("%s (minitls verifies only sha256/384/512WithRSAEncryption and ecdsa-with-SHA256/384)", oid)}
 }
 
-// parseSubjectPublicKeyInfo reads an rsaEncryption key:
+// parseSubjectPublicKeyInfo reads an rsaEncryption key or an id-ecPublicKey
+// (parseECPublicKeyInfo) key:
 //
 //	SubjectPublicKeyInfo  ::=  SEQUENCE  { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }
 //	RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
@@ -490,21 +519,34 @@ func parseSignatureAlgorithm(contents []byte, anchor bool) (SignatureAlgorithm, 
 // hold old roots that are never used.
 //
 // spec: rfc3279#2.3.1
-func parseSubjectPublicKeyInfo(contents []byte) (*rsa.PublicKey, error) {
+func parseSubjectPublicKeyInfo(contents []byte) (*rsa.PublicKey, *ecdsa.PublicKey, error) {
 	const field = "tbsCertificate.subjectPublicKeyInfo"
 	r := NewDERReader(contents, field)
 	alg, err := r.ReadSequence(field + ".algorithm")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	oid, err := alg.ReadOID()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if oid == oidECPublicKey {
+		ec, err := parseECPublicKeyInfo(alg, r, field)
+		return nil, ec, err
 	}
 	if oid != oidRSAEncryption {
-		return nil, &ParseError{Field: field, Kind: ErrUnsupportedAlgorithm,
-			Detail: fmt.Sprintf("public key algorithm %s (minitls supports RSA keys only)", oid)}
+		return nil, nil, &ParseError{Field: field, Kind: ErrUnsupportedAlgorithm,
+			Detail: fmt.Sprintf("public key algorithm %s (minitls supports RSA and ECDSA P-256/P-384 keys only)", oid)}
 	}
+	k, err := parseRSAKeyInfo(alg, r, field)
+	return k, nil, err
+}
+
+// parseRSAKeyInfo reads the rest of an rsaEncryption SubjectPublicKeyInfo:
+// the NULL parameters and the RSAPublicKey in the BIT STRING.
+//
+// spec: rfc3279#2.3.1
+func parseRSAKeyInfo(alg, r *DERReader, field string) (*rsa.PublicKey, error) {
 	if err := alg.ReadNull(); err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	mecdsa "minitls/cipher/ecdsa"
 	"minitls/cipher/rsa"
 )
 
@@ -147,11 +148,12 @@ func buildStdChain(t testing.TB, mod func(root, inter, leaf *x509.Certificate)) 
 
 type stdRSAPublicKey = stdrsa.PublicKey
 
-// ecdsaCertDER is a self-signed ECDSA P-256 certificate (unsupported by
-// x509lite).
+// ecdsaCertDER is a self-signed ECDSA P-521 certificate (ecdsa-with-SHA512):
+// a curve and a signature algorithm x509lite refuses (it reads P-256 and
+// P-384 with SHA-256/384).
 func ecdsaCertDER(t testing.TB) []byte {
 	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	k, err := ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,4 +163,30 @@ func ecdsaCertDER(t testing.TB) []byte {
 		t.Fatal(err)
 	}
 	return der
+}
+
+type stdECDSAPublicKey = ecdsa.PublicKey
+
+// ourECDSAPub converts a crypto/ecdsa public key on P-256 or P-384.
+func ourECDSAPub(t testing.TB, pub *stdECDSAPublicKey) *mecdsa.PublicKey {
+	t.Helper()
+	curve := mecdsa.P256()
+	if pub.Curve == elliptic.P384() {
+		curve = mecdsa.P384()
+	}
+	q, err := pub.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := mecdsa.NewPublicKey(curve, q)
+	if err != nil {
+		t.Fatalf("NewPublicKey(%s key from crypto/ecdsa): %v", curve, err)
+	}
+	return k
+}
+
+// stdCurveSupported reports whether c's ECDSA key is on P-256 or P-384.
+func stdCurveSupported(c *x509.Certificate) bool {
+	pub, ok := c.PublicKey.(*ecdsa.PublicKey)
+	return ok && (pub.Curve == elliptic.P256() || pub.Curve == elliptic.P384())
 }

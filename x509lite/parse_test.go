@@ -17,12 +17,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"pgregory.net/rapid"
+
+	"minitls/cipher/rsa"
 )
 
 var stdSigAlgs = map[x509.SignatureAlgorithm]SignatureAlgorithm{
-	x509.SHA256WithRSA: SHA256WithRSA,
-	x509.SHA384WithRSA: SHA384WithRSA,
-	x509.SHA512WithRSA: SHA512WithRSA,
+	x509.SHA256WithRSA:   SHA256WithRSA,
+	x509.SHA384WithRSA:   SHA384WithRSA,
+	x509.SHA512WithRSA:   SHA512WithRSA,
+	x509.ECDSAWithSHA256: ECDSAWithSHA256,
+	x509.ECDSAWithSHA384: ECDSAWithSHA384,
 }
 
 var stdEKUs = map[x509.ExtKeyUsage]ExtKeyUsage{
@@ -77,11 +81,14 @@ func fromStd(t testing.TB, c *x509.Certificate) *Certificate {
 		KeyUsage: KeyUsage(c.KeyUsage), DNSNames: c.DNSNames, IPAddresses: c.IPAddresses,
 		SubjectKeyId: c.SubjectKeyId, AuthorityKeyId: c.AuthorityKeyId,
 	}
-	pub, ok := c.PublicKey.(*stdRSAPublicKey)
-	if !ok {
+	switch pub := c.PublicKey.(type) {
+	case *stdRSAPublicKey:
+		out.PublicKey = ourPub(pub)
+	case *stdECDSAPublicKey:
+		out.ECDSAPublicKey = ourECDSAPub(t, pub)
+	default:
 		t.Fatalf("public key is %T", c.PublicKey)
 	}
-	out.PublicKey = ourPub(pub)
 	for _, u := range c.ExtKeyUsage {
 		m, ok := stdEKUs[u]
 		if !ok {
@@ -102,6 +109,13 @@ var certCmpOpts = []cmp.Option{
 	cmpopts.EquateEmpty(),
 	cmpopts.IgnoreFields(AttributeTypeAndValue{}, "Tag"),
 	cmp.Comparer(func(a, b OID) bool { return a == b }),
+	// An ECDSA certificate has no RSA key: two nil keys are equal.
+	cmp.Comparer(func(a, b *rsa.PublicKey) bool {
+		if a == nil || b == nil {
+			return a == b
+		}
+		return a.Equal(b)
+	}),
 }
 
 // Generators for rapid templates.
@@ -343,7 +357,7 @@ func TestParseRejects(t *testing.T) {
 		t.Fatalf("good URI SAN: %v", err)
 	}
 
-	// Non-RSA key and ECDSA signature: ErrUnsupportedAlgorithm with 43.
+	// A P-521 key and ecdsa-with-SHA512: ErrUnsupportedAlgorithm with 43.
 	_, err = ParseCertificate(ecdsaCertDER(t))
 	var pe *ParseError
 	if !errors.As(err, &pe) || !errors.Is(err, ErrUnsupportedAlgorithm) || pe.Alert() != AlertUnsupportedCertificate {

@@ -35,6 +35,8 @@ func TestSystemCertPool(t *testing.T) {
 	}
 	total, usable := 0, 0
 	supported := map[x509.SignatureAlgorithm]bool{x509.SHA1WithRSA: true, x509.SHA256WithRSA: true, x509.SHA384WithRSA: true, x509.SHA512WithRSA: true}
+	ecdsaSupported := map[x509.SignatureAlgorithm]bool{x509.ECDSAWithSHA256: true, x509.ECDSAWithSHA384: true}
+	ecdsaRoots := 0
 	for {
 		var b *pem.Block
 		b, data = pem.Decode(data)
@@ -53,7 +55,11 @@ func TestSystemCertPool(t *testing.T) {
 				t.Errorf("root %q parsed differently (-crypto/x509 +x509lite):\n%s", std.Subject, diff)
 			}
 		}
-		if std.PublicKeyAlgorithm == x509.RSA && supported[std.SignatureAlgorithm] {
+		usableECDSA := std.PublicKeyAlgorithm == x509.ECDSA && ecdsaSupported[std.SignatureAlgorithm] && stdCurveSupported(std)
+		if usableECDSA {
+			ecdsaRoots++
+		}
+		if std.PublicKeyAlgorithm == x509.RSA && supported[std.SignatureAlgorithm] || usableECDSA {
 			usable++
 			if ours != nil {
 				t.Errorf("RSA root %q not loaded: %v", std.Subject, ours)
@@ -62,7 +68,7 @@ func TestSystemCertPool(t *testing.T) {
 			t.Errorf("root %q (%v, %v) loaded but should be unsupported", std.Subject, std.PublicKeyAlgorithm, std.SignatureAlgorithm)
 		}
 	}
-	t.Logf("system bundle %s: %d certificates, %d loaded, %d skipped (unsupported algorithms)", systemBundles[0], total, pool.Len(), skipped)
+	t.Logf("system bundle %s: %d certificates, %d loaded (%d of them ECDSA), %d skipped (unsupported algorithms)", systemBundles[0], total, pool.Len(), ecdsaRoots, skipped)
 	if pool.Len()+skipped != total || pool.Len() != usable || pool.Len() == 0 {
 		t.Fatalf("loaded %d + skipped %d != %d, or loaded != %d usable", pool.Len(), skipped, total, usable)
 	}

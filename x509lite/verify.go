@@ -314,11 +314,15 @@ func checkEndEntity(c *Certificate) error {
 }
 
 // checkKeySize refuses an RSA modulus below minRSABits, above maxRSABits,
-// or whose bit length is not a multiple of 8. It only counts bits, so it
+// or whose bit length is not a multiple of 8; ECDSA keys (P-256, P-384)
+// pass. It only counts bits, so it
 // is cheap whatever the peer sent.
 //
 // spec: CABF BR §6.1.5
 func checkKeySize(c *Certificate) error {
+	if c.ECDSAPublicKey != nil {
+		return nil // P-256 or P-384, the only curves that parse
+	}
 	if c.PublicKey == nil {
 		return &CertificateInvalidError{Cert: c, Reason: UnsupportedKeySize, Detail: "the certificate has no RSA public key"}
 	}
@@ -452,8 +456,12 @@ func (c *Certificate) CheckSignatureFrom(parent *Certificate) error {
 }
 
 func checkSignature(c, parent *Certificate) error {
+	if c.SignatureAlgorithm.isECDSA() {
+		return checkECDSASignature(c, parent)
+	}
 	if parent.PublicKey == nil {
-		return &CertificateInvalidError{Cert: c, Reason: BadSignature, Detail: "the issuer has no RSA public key"}
+		return &CertificateInvalidError{Cert: c, Reason: BadSignature,
+			Detail: fmt.Sprintf("the %v signature needs an RSA issuer key, but %q has an ECDSA key", c.SignatureAlgorithm, parent.Subject.String())}
 	}
 	var digest []byte
 	switch h := c.SignatureAlgorithm.Hash(); h {

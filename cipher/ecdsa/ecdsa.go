@@ -35,10 +35,13 @@ func (k *PublicKey) Curve() *Curve { return k.curve }
 func (k *PublicKey) Bytes() []byte { return bytes.Clone(k.q) }
 
 // Equal reports whether x is a *PublicKey on the same curve with the same
-// point.
+// point. Two nil keys are equal.
 func (k *PublicKey) Equal(x crypto.PublicKey) bool {
 	o, ok := x.(*PublicKey)
-	return ok && o.curve == k.curve && bytes.Equal(o.q, k.q)
+	if !ok || k == nil || o == nil {
+		return ok && k == o
+	}
+	return o.curve == k.curve && bytes.Equal(o.q, k.q)
 }
 
 // PrivateKey is an ECDSA private key d in [1, n-1], with its public key. It
