@@ -196,7 +196,8 @@ func (c *Conn) readRecordLocked() (ContentType, []byte, error) {
 				pt, err = nil, NewError(BadRecordMAC, "open record",
 					fmt.Errorf("%w: protected fragment of %d bytes is shorter than nonce and tag", ErrBadRecordMAC, len(frag)))
 			} else {
-				pt, err = in.active.Open(frag[ExplicitNonceLen:ExplicitNonceLen], in.seq, h.Type, h.Version, frag)
+				n := in.active.explicitNonceLen()
+				pt, err = in.active.Open(frag[n:n], in.seq, h.Type, h.Version, frag)
 			}
 			if err != nil {
 				clear(frag) // whatever a failed Open left there is not to be seen

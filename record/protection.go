@@ -57,6 +57,7 @@ type Protection struct {
 	nonce [NonceLen]byte      // salt || explicit, rebuilt for every record
 	ad    [additionalLen]byte // rebuilt for every record
 	tls13 bool                // TLS 1.3 records (protection13.go)
+	xorIV bool                // RFC 7905 records: nonce = iv XOR seq, none sent (protection7905.go)
 	iv    [IVLen13]byte       // TLS 1.3 write IV (protection13.go)
 }
 
@@ -89,7 +90,7 @@ func (p *Protection) Overhead() int {
 	if p.tls13 {
 		return 1 + p.aead.Overhead()
 	}
-	return ExplicitNonceLen + p.aead.Overhead()
+	return p.explicitNonceLen() + p.aead.Overhead()
 }
 
 // setAD fills the additional data for one record.
@@ -111,6 +112,9 @@ func (p *Protection) setAD(seq uint64, typ ContentType, version uint16, n int) {
 // spec: rfc5288#3
 // spec: rfc5246#6.2.3.3
 func (p *Protection) Seal(dst []byte, seq uint64, typ ContentType, version uint16, plaintext []byte) []byte {
+	if p.xorIV {
+		return p.seal7905(dst, seq, typ, version, plaintext)
+	}
 	n := len(plaintext)
 	total := ExplicitNonceLen + n + p.aead.Overhead()
 	ret, out := grow(dst, total)
@@ -123,7 +127,8 @@ func (p *Protection) Seal(dst []byte, seq uint64, typ ContentType, version uint1
 
 // Open checks and decrypts the protected fragment of record number seq with the
 // given type and version (from its header), and appends the plaintext to dst.
-// To decrypt in place pass fragment[ExplicitNonceLen:ExplicitNonceLen] as dst.
+// To decrypt in place pass fragment[n:n] as dst, n = ExplicitNonceLen (or 0
+// for the RFC 7905 suites: RecordIVLen says which).
 //
 // The nonce's explicit part is taken from the record, as RFC 5288 requires;
 // the sequence number is our own count, so a replayed or reordered record fails.
@@ -134,6 +139,9 @@ func (p *Protection) Seal(dst []byte, seq uint64, typ ContentType, version uint1
 // spec: rfc5288#3
 // spec: rfc5246#6.2.3.3
 func (p *Protection) Open(dst []byte, seq uint64, typ ContentType, version uint16, fragment []byte) ([]byte, error) {
+	if p.xorIV {
+		return p.open7905(dst, seq, typ, version, fragment)
+	}
 	tagLen := p.aead.Overhead()
 	if len(fragment) < ExplicitNonceLen+tagLen {
 		return nil, NewError(BadRecordMAC, "open record",
