@@ -9,8 +9,8 @@ import (
 
 	"pgregory.net/rapid"
 
-	"minitls/cipher/chacha20poly1305"
 	xchacha "golang.org/x/crypto/chacha20poly1305"
+	"minitls/cipher/chacha20poly1305"
 )
 
 // testIV7905 is a fixed, arbitrary 12-byte write IV.
