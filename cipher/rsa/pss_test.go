@@ -292,12 +292,13 @@ func TestPSSErrors(t *testing.T) {
 		}
 	}
 	// emLen = 256 < hLen + sLen + 2 = 32 + 223 + 2; and salt lengths that
-	// would overflow the sum or exhaust memory if allocated first.
+	// would overflow the sum or exhaust memory if allocated first
+	// (MaxInt >> 20: 8 TiB on 64-bit platforms).
 	valid, err := SignPSS(rand.Reader, priv, crypto.SHA256, d256, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, sLen := range []int{223, 1 << 40, math.MaxInt - 1, math.MaxInt} {
+	for _, sLen := range []int{223, math.MaxInt >> 20, math.MaxInt - 1, math.MaxInt} {
 		if _, err := SignPSS(rand.Reader, priv, crypto.SHA256, d256, &PSSOptions{SaltLength: sLen}); !errors.Is(err, ErrMessageTooLong) {
 			t.Errorf("SignPSS, %d-byte salt: %v, want ErrMessageTooLong", sLen, err)
 		}
