@@ -3,12 +3,11 @@ package x509lite
 import (
 	"crypto"
 	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
 
+	"minitls/cipher/ecdsa"
 	"minitls/cipher/rsa"
 )
 
@@ -45,13 +44,21 @@ func marshalRSAPublicKey(pub *rsa.PublicKey) []byte {
 // identifier here, not for security.
 //
 // spec: rfc5280#4.2.1.2
-func keyID(pub *rsa.PublicKey) []byte {
-	h := sha1.Sum(marshalRSAPublicKey(pub))
+func keyID(pub crypto.PublicKey) []byte {
+	var bits []byte
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		bits = marshalRSAPublicKey(k)
+	case *ecdsa.PublicKey:
+		bits = k.Bytes() // the ECPoint is the BIT STRING's contents
+	}
+	h := sha1.Sum(bits)
 	return h[:]
 }
 
-// CreateCertificate issues a v3 certificate for pub, signed by priv with
-// sha256WithRSAEncryption, and returns its DER encoding.
+// CreateCertificate issues a v3 certificate for the RSA key pub, signed by
+// the RSA key priv with sha256WithRSAEncryption, and returns its DER
+// encoding. CreateCertificateWithKey does the same for RSA and ECDSA keys.
 //
 // From template it takes SerialNumber (16 random bytes when empty),
 // Subject, NotBefore, NotAfter (UTCTime before 2050, GeneralizedTime after),
@@ -71,6 +78,20 @@ func keyID(pub *rsa.PublicKey) []byte {
 //
 // spec: rfc5280#4.1
 func CreateCertificate(random io.Reader, template, parent *Certificate, pub *rsa.PublicKey, priv *rsa.PrivateKey) ([]byte, error) {
+	if pub == nil || priv == nil {
+		return nil, errors.New("x509lite: CreateCertificate needs a template, a public key and a private key")
+	}
+	return CreateCertificateWithKey(random, template, parent, pub, priv)
+}
+
+// CreateCertificateWithKey is CreateCertificate for a subject key pub that
+// is a *rsa.PublicKey or a *ecdsa.PublicKey (P-256, P-384), signed by priv, a
+// *rsa.PrivateKey (sha256WithRSAEncryption) or a *ecdsa.PrivateKey
+// (ecdsa-with-SHA256 on P-256, ecdsa-with-SHA384 on P-384): so an RSA CA
+// can issue ECDSA certificates and the reverse.
+//
+// spec: rfc5280#4.1, rfc5758#3.2
+func CreateCertificateWithKey(random io.Reader, template, parent *Certificate, pub crypto.PublicKey, priv crypto.Signer) ([]byte, error) {
 	if template == nil || pub == nil || priv == nil {
 		return nil, errors.New("x509lite: CreateCertificate needs a template, a public key and a private key")
 	}
@@ -78,12 +99,16 @@ func CreateCertificate(random io.Reader, template, parent *Certificate, pub *rsa
 	if selfSigned {
 		parent = template
 	}
-	signerPub := parent.PublicKey
+	signerPub := parent.Public()
 	if selfSigned {
 		signerPub = pub
 	}
-	if signerPub == nil || signerPub.E != priv.E || subtle.ConstantTimeCompare(trimLeadingZeros(signerPub.N), trimLeadingZeros(priv.N)) != 1 {
+	if !keyBelongs(signerPub, priv) {
 		return nil, errors.New("x509lite: CreateCertificate: the private key does not belong to the issuer (parent) certificate")
+	}
+	sigAlg, err := signatureAlgorithmFor(priv)
+	if err != nil {
+		return nil, err
 	}
 
 	serial := trimLeadingZeros(template.SerialNumber)
@@ -103,22 +128,24 @@ func CreateCertificate(random io.Reader, template, parent *Certificate, pub *rsa
 	if err != nil {
 		return nil, err
 	}
-	spki, err := MarshalPKIXPublicKey(pub)
+	spki, err := marshalAnyPublicKeyInfo(pub)
 	if err != nil {
 		return nil, err
 	}
 
-	sigAlg := func(b *DERBuilder) {
+	addSigAlg := func(b *DERBuilder) {
 		b.AddSequence(func(b *DERBuilder) {
-			b.AddOID(SHA256WithRSA.oid())
-			b.AddNull()
+			b.AddOID(sigAlg.oid())
+			if !sigAlg.isECDSA() {
+				b.AddNull() // rfc4055#5; ECDSA omits the parameters, rfc5758#3.2
+			}
 		})
 	}
 	var tb DERBuilder
 	tb.AddSequence(func(b *DERBuilder) {
 		b.AddConstructed(ContextSpecificConstructed(0), func(b *DERBuilder) { b.AddSmallInt(2) })
 		b.AddUnsignedInteger(serial)
-		sigAlg(b)
+		addSigAlg(b)
 		if len(parent.RawSubject) > 0 && !selfSigned {
 			b.AddRaw(parent.RawSubject)
 		} else {
@@ -150,25 +177,21 @@ func CreateCertificate(random io.Reader, template, parent *Certificate, pub *rsa
 	if err != nil {
 		return nil, err
 	}
-	digest := sha256.Sum256(tbs)
-	sig, err := rsa.SignPKCS1v15(random, priv, crypto.SHA256, digest[:])
+	sig, err := signTBS(random, priv, signerPub, sigAlg, tbs)
 	if err != nil {
-		return nil, fmt.Errorf("x509lite: signing the certificate: %w", err)
-	}
-	if err := rsa.VerifyPKCS1v15(signerPub, crypto.SHA256, digest[:], sig); err != nil {
-		return nil, fmt.Errorf("x509lite: the new signature does not verify (faulty signing key?): %w", err)
+		return nil, err
 	}
 	var cb DERBuilder
 	cb.AddSequence(func(b *DERBuilder) {
 		b.AddRaw(tbs)
-		sigAlg(b)
+		addSigAlg(b)
 		b.AddBitString(BitString{Bytes: sig, BitLength: 8 * len(sig)})
 	})
 	return cb.Bytes()
 }
 
 // buildExtensions encodes the template's extensions in a fixed order.
-func buildExtensions(t, parent *Certificate, pub *rsa.PublicKey, selfSigned bool) ([]Extension, error) {
+func buildExtensions(t, parent *Certificate, pub crypto.PublicKey, selfSigned bool) ([]Extension, error) {
 	var exts []Extension
 	add := func(id OID, critical bool, f func(b *DERBuilder)) error {
 		var b DERBuilder

@@ -5,9 +5,12 @@ import (
 	"crypto"
 	"crypto/sha256"
 	"crypto/sha512"
+	"crypto/subtle"
 	"fmt"
+	"io"
 
 	"minitls/cipher/ecdsa"
+	"minitls/cipher/rsa"
 )
 
 // ECDSA in certificates: keys on the named curves P-256 and P-384, and the
@@ -299,4 +302,67 @@ func marshalECPrivateKey(k *ecdsa.PrivateKey, withParams bool) ([]byte, error) {
 		})
 	})
 	return b.Bytes()
+}
+
+// keyBelongs reports whether priv is the private half of pub (RSA: the same
+// modulus and exponent; ECDSA: the same curve and point).
+func keyBelongs(pub crypto.PublicKey, priv crypto.Signer) bool {
+	switch k := priv.(type) {
+	case *rsa.PrivateKey:
+		p, ok := pub.(*rsa.PublicKey)
+		return ok && p != nil && p.E == k.E && subtle.ConstantTimeCompare(trimLeadingZeros(p.N), trimLeadingZeros(k.N)) == 1
+	case *ecdsa.PrivateKey:
+		p, ok := pub.(*ecdsa.PublicKey)
+		return ok && p != nil && p.Equal(k.Public())
+	}
+	return false
+}
+
+// signatureAlgorithmFor is the algorithm CreateCertificateWithKey signs
+// with: sha256WithRSAEncryption for RSA, ecdsa-with-SHA256/384 by curve.
+func signatureAlgorithmFor(priv crypto.Signer) (SignatureAlgorithm, error) {
+	switch k := priv.(type) {
+	case *rsa.PrivateKey:
+		return SHA256WithRSA, nil
+	case *ecdsa.PrivateKey:
+		return ecdsaSignatureAlgorithm(k.Curve()), nil
+	}
+	return 0, fmt.Errorf("x509lite: CreateCertificate: a %T cannot sign: use a minitls RSA or ECDSA private key", priv)
+}
+
+// signTBS signs the certificate's tbs bytes and checks the signature with
+// signerPub before it is released, which catches a faulty RSA-CRT result
+// (that would leak the key) or a broken ECDSA computation.
+func signTBS(random io.Reader, priv crypto.Signer, signerPub crypto.PublicKey, alg SignatureAlgorithm, tbs []byte) ([]byte, error) {
+	digest := digestTBS(alg.Hash(), tbs)
+	var sig []byte
+	var err error
+	switch k := priv.(type) {
+	case *rsa.PrivateKey:
+		sig, err = rsa.SignPKCS1v15(random, k, alg.Hash(), digest)
+		if err == nil {
+			err = rsa.VerifyPKCS1v15(signerPub.(*rsa.PublicKey), alg.Hash(), digest, sig)
+		}
+	case *ecdsa.PrivateKey:
+		sig, err = ecdsa.SignASN1(random, k, digest)
+		if err == nil && !ecdsa.VerifyASN1(signerPub.(*ecdsa.PublicKey), digest, sig) {
+			err = ecdsa.ErrVerification
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("x509lite: signing the certificate: %w", err)
+	}
+	return sig, nil
+}
+
+// marshalAnyPublicKeyInfo is the SubjectPublicKeyInfo of an RSA or ECDSA
+// key.
+func marshalAnyPublicKeyInfo(pub crypto.PublicKey) ([]byte, error) {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		return MarshalPKIXPublicKey(k)
+	case *ecdsa.PublicKey:
+		return marshalECPublicKeyInfo(k)
+	}
+	return nil, fmt.Errorf("x509lite: CreateCertificate: cannot encode a %T public key: use a minitls RSA or ECDSA key", pub)
 }
