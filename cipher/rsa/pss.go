@@ -161,7 +161,8 @@ func emsaPSSEncode(p pssParams, mHash, salt []byte, emBits int) ([]byte, error) 
 	emLen := (emBits + 7) / 8
 	// 3. emLen < hLen + sLen + 2: the key is too small for this hash and salt.
 	if emLen < p.hLen+len(salt)+2 {
-		return nil, fmt.Errorf("%w: PSS with a %d-byte hash and a %d-byte salt needs a key of at least %d bits", ErrMessageTooLong, p.hLen, len(salt), 8*(p.hLen+len(salt)+2)+1)
+		// emLen >= X bytes needs emBits >= 8(X-1) + 1, so modBits >= 8(X-1) + 2.
+		return nil, fmt.Errorf("%w: PSS with a %d-byte hash and a %d-byte salt needs a key of at least %d bits", ErrMessageTooLong, p.hLen, len(salt), 8*(p.hLen+len(salt)+1)+2)
 	}
 	em := make([]byte, emLen)
 	db := em[:emLen-p.hLen-1]
