@@ -68,6 +68,7 @@ func main() {
 		amm(l, 1)
 		amm(l, 2)
 		lookup(l)
+		normalizeOnly(l)
 	}
 	if err := os.WriteFile("nat_ifma_amd64.s", out.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
@@ -82,7 +83,7 @@ type op struct {
 	zb, zu string // b[i] and u in every lane
 	a, b   string // pointer to a, pointer to b[i]
 	m, k0  string // pointer to m, and k0 (in the argument frame)
-	t, t2  string // scratch
+	t, t2  string // scratch (t2 only in the final normalisation)
 	c      string // the carry c
 	argOff int    // offset of this op's first argument in the frame
 }
@@ -157,15 +158,19 @@ func amm(l, count int) {
 	})
 	emit("\tMOVQ $%d, CX", l)
 	emit("%sStep:", name)
-	emit("\t// Step 2.1 (HAC 14.36): A += a·b[i] is A + T, T holding the low halves")
-	emit("\t// of a·b[i] and the high halves left over from step i−1 (see below).")
-	emit("\t// Step 2.2: u = (A[0] + T[0] + c)·k0 mod 2^52, from lane 0 alone; then")
-	emit("\t// c = (A[0] + T[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0")
-	emit("\t// that the move below drops.")
+	emit("\t// Step 2.1 (HAC 14.36): A += a·b[i] is A += T, T holding the low")
+	emit("\t// halves of a·b[i] and the high halves left over from step i−1 (see")
+	emit("\t// below).")
+	each(o, func(p op) {
+		for i := range k {
+			emit("\tVPADDQ %s, %s, %s", zmm(p.s+i), zmm(p.x+i), zmm(p.x+i))
+		}
+	})
+	emit("\t// Step 2.2: u = (A[0] + c)·k0 mod 2^52, from lane 0 alone; then")
+	emit("\t// c = (A[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0 that the")
+	emit("\t// move below drops.")
 	each(o, func(p op) {
 		emit("\tVMOVQ %s, %s", "X"+fmt.Sprint(p.x), p.t)
-		emit("\tVMOVQ %s, %s", "X"+fmt.Sprint(p.s), p.t2)
-		emit("\tADDQ %s, %s", p.t2, p.t)
 		emit("\tADDQ %s, %s", p.c, p.t)
 		emit("\tMOVQ %s, %s", p.t, p.c)
 		emit("\tIMULQ %s, %s", p.k0, p.t)
@@ -176,13 +181,10 @@ func amm(l, count int) {
 		emit("\tADDQ %s, %s", p.t, p.c)
 		emit("\tSHRQ $52, %s", p.c)
 	})
-	emit("\t// Step 2.3: T += u·m, low halves; A += T.")
+	emit("\t// Step 2.3: A += u·m, low halves.")
 	each(o, func(p op) {
 		for i := range k {
-			emit("\tVPMADD52LUQ %d(%s), %s, %s", 64*i, p.m, p.zu, zmm(p.s+i))
-		}
-		for i := range k {
-			emit("\tVPADDQ %s, %s, %s", zmm(p.s+i), zmm(p.x+i), zmm(p.x+i))
+			emit("\tVPMADD52LUQ %d(%s), %s, %s", 64*i, p.m, p.zu, zmm(p.x+i))
 		}
 	})
 	emit("\t// Divide by 2^52: move every lane down one (lane 0 is carried by c).")
@@ -216,26 +218,20 @@ func amm(l, count int) {
 			emit("\tVPADDQ %s, %s, %s", zmm(p.s+i), zmm(p.x+i), zmm(p.x+i))
 		}
 	})
-	emit("\t// Step 3: A + c < 2m, but its lanes hold up to 64 bits each: store")
-	emit("\t// them and propagate the carries once, lane by lane, into 52-bit limbs,")
-	emit("\t// starting with c at lane 0.")
+	emit("\t// Step 3: A + c < 2m, but its lanes hold up to 64 bits each:")
+	emit("\t// propagate the carries into 52-bit limbs (normalize), and store.")
+	emit("\tMOVQ $0xfffffffffffff, R11")
+	emit("\tVPBROADCASTQ R11, %s // 2^52 − 1 in every lane", zmmMask)
+	emit("\tMOVQ $1, R11")
+	emit("\tVPBROADCASTQ R11, %s // 1 in every lane", zmmOnes)
 	each(o, func(p op) {
+		normalize(p, k)
 		emit("\tMOVQ %s, %s", args(p, 0), p.a)
 		for i := range k {
 			emit("\tVMOVDQU64 %s, %d(%s)", zmm(p.x+i), 64*i, p.a)
 		}
 	})
 	emit("\tVZEROUPPER")
-	each(o, func(p op) {
-		for j := range l {
-			emit("\tMOVQ %d(%s), %s", 8*j, p.a, p.t)
-			emit("\tADDQ %s, %s", p.c, p.t)
-			emit("\tMOVQ %s, %s", p.t, p.c)
-			emit("\tSHRQ $52, %s", p.c)
-			emit("\tANDQ R11, %s", p.t)
-			emit("\tMOVQ %s, %d(%s)", p.t, 8*j, p.a)
-		}
-	})
 	emit("\tRET")
 }
 
@@ -271,6 +267,108 @@ func lookup(l int) {
 	emit("\tJNE  %sEntry", name)
 	for i := range k {
 		emit("\tVMOVDQU64 %s, %d(DI)", zmm(i), 64*i)
+	}
+	emit("\tVZEROUPPER")
+	emit("\tRET")
+}
+
+// Registers of the final normalisation, free by then: the constants 2^52 − 1
+// and 1 in every lane, and a scratch register.
+const (
+	zmmZero = "Z31" // 0, set at the start of every function
+	zmmMask = "Z29"
+	zmmOnes = "Z30"
+	zmmTmp  = "Z28"
+)
+
+// normalize emits the carry propagation that turns A + c (lanes of up to 64
+// bits, c in a general register) into 52-bit limbs, in the vector registers,
+// in constant time:
+//
+//  1. add c to lane 0; every lane keeps its low 52 bits and adds the bits
+//     above them from the lane below (a shift by one lane). Each lane is now
+//     below 2^53: it may still carry 1 into the next lane.
+//  2. those carries ripple like in an adder, so they are found the way a
+//     carry-lookahead adder finds them: with one bit per lane, g = lanes
+//     above 2^52 − 1 (they generate a carry) and p = lanes equal to 2^52 − 1
+//     (they pass an incoming carry on), the lanes that receive a carry are
+//     ((g << 1) + p) ^ p, one integer addition in a general register.
+//  3. add 1 to those lanes (a masked add) and keep every lane's low 52 bits.
+//
+// The scratch set S, and zmmMask, zmmOnes (which the caller has set) and
+// zmmTmp, K2 and K3 are used; so are p's general registers other than p.a.
+// Carries out of the last lane are dropped (A + c < 2m fits).
+func normalize(p op, k int) {
+	x := func(i int) string { return zmm(p.x + i) }
+	c := func(i int) string { return zmm(p.s + i) }
+	emit("\t// normalize 1: A[0] += c; carries out of every lane move up one lane.")
+	emit("\tVMOVQ %s, X%s", p.c, zmmTmp[1:])
+	emit("\tVPADDQ %s, %s, %s", zmmTmp, x(0), x(0))
+	for i := range k {
+		emit("\tVPSRLQ $52, %s, %s", x(i), c(i))
+		emit("\tVPANDQ %s, %s, %s", zmmMask, x(i), x(i))
+	}
+	for i := k - 1; i >= 1; i-- {
+		emit("\tVALIGNQ $7, %s, %s, %s", c(i-1), c(i), c(i))
+	}
+	emit("\tVALIGNQ $7, %s, %s, %s", zmmZero, c(0), c(0))
+	for i := range k {
+		emit("\tVPADDQ %s, %s, %s", c(i), x(i), x(i))
+	}
+	emit("\t// normalize 2: g = lanes > 2^52 − 1, p = lanes = 2^52 − 1, one bit per")
+	emit("\t// lane; the lanes that receive a carry are ((g << 1) + p) ^ p.")
+	g, pp, t := p.t, p.t2, p.b
+	emit("\tXORQ %s, %s", g, g)
+	emit("\tXORQ %s, %s", pp, pp)
+	for i := k - 1; i >= 0; i-- {
+		emit("\tVPCMPUQ $6, %s, %s, K2", zmmMask, x(i))
+		emit("\tVPCMPEQQ %s, %s, K3", zmmMask, x(i))
+		emit("\tKMOVW K2, %s", t)
+		emit("\tSHLQ $8, %s", g)
+		emit("\tORQ %s, %s", t, g)
+		emit("\tKMOVW K3, %s", t)
+		emit("\tSHLQ $8, %s", pp)
+		emit("\tORQ %s, %s", t, pp)
+	}
+	emit("\tSHLQ $1, %s", g)
+	emit("\tADDQ %s, %s", pp, g)
+	emit("\tXORQ %s, %s", pp, g)
+	emit("\t// normalize 3: add those carries, keep 52 bits per lane.")
+	for i := range k {
+		emit("\tKMOVW %s, K2", g)
+		emit("\tVPADDQ %s, %s, K2, %s", zmmOnes, x(i), x(i))
+		emit("\tVPANDQ %s, %s, %s", zmmMask, x(i), x(i))
+		if i < k-1 {
+			emit("\tSHRQ $8, %s", g)
+		}
+	}
+}
+
+// normalizeOnly emits normIFMA<L>(x *uint64, c uint64), which runs
+// normalize on the lanes(L) lanes at x plus c and writes them back: the
+// same emitted code as the end of amm, for TestNormalizeIFMA to reach the
+// carry patterns (lanes of exactly 2^52 − 1, ripples) that random
+// multiplications almost never produce.
+func normalizeOnly(l int) {
+	k := lanes(l) / 8
+	p := ops(k, 1)[0]
+	name := fmt.Sprintf("normIFMA%d", l)
+	emit("")
+	emit("// func %s(x *uint64, c uint64)", name)
+	emit("TEXT ·%s(SB), NOSPLIT, $0-16", name)
+	emit("\tMOVQ x+0(FP), %s", p.a)
+	emit("\tMOVQ c+8(FP), %s", p.c)
+	for i := range k {
+		emit("\tVMOVDQU64 %d(%s), %s", 64*i, p.a, zmm(p.x+i))
+	}
+	emit("\tVPXORQ %s, %s, %s", zmmZero, zmmZero, zmmZero)
+	emit("\tMOVQ $0xfffffffffffff, R11")
+	emit("\tVPBROADCASTQ R11, %s", zmmMask)
+	emit("\tMOVQ $1, R11")
+	emit("\tVPBROADCASTQ R11, %s", zmmOnes)
+	normalize(p, k)
+	for i := range k {
+		emit("\tVMOVDQU64 %s, %d(%s)", zmm(p.x+i), 64*i, p.a)
 	}
 	emit("\tVZEROUPPER")
 	emit("\tRET")

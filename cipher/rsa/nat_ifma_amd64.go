@@ -88,6 +88,19 @@ func lookupIFMA30(out, table *uint64, nibble uint64)
 //go:noescape
 func lookupIFMA40(out, table *uint64, nibble uint64)
 
+// normIFMA20 and its siblings normalise x (24, 32 or 48 lanes of up to 64
+// bits) plus c into 52-bit limbs, dropping what carries out of the last
+// lane: the code that ends every ammIFMA, emitted alone for tests.
+//
+//go:noescape
+func normIFMA20(x *uint64, c uint64)
+
+//go:noescape
+func normIFMA30(x *uint64, c uint64)
+
+//go:noescape
+func normIFMA40(x *uint64, c uint64)
+
 // ammPair runs r.amm(out, a, b) and r2.amm(out2, a2, b2) interleaved in
 // one call; r and r2 have the same width.
 func ammPair(r *radix52Modulus, out, a, b []uint64, r2 *radix52Modulus, out2, a2, b2 []uint64) {

@@ -25,14 +25,16 @@ TEXT ·ammIFMA20(SB), NOSPLIT, $0-40
 	VPMADD52LUQ 128(SI), Z6, Z5
 	MOVQ $20, CX
 ammIFMA20Step:
-	// Step 2.1 (HAC 14.36): A += a·b[i] is A + T, T holding the low halves
-	// of a·b[i] and the high halves left over from step i−1 (see below).
-	// Step 2.2: u = (A[0] + T[0] + c)·k0 mod 2^52, from lane 0 alone; then
-	// c = (A[0] + T[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0
-	// that the move below drops.
+	// Step 2.1 (HAC 14.36): A += a·b[i] is A += T, T holding the low
+	// halves of a·b[i] and the high halves left over from step i−1 (see
+	// below).
+	VPADDQ Z3, Z0, Z0
+	VPADDQ Z4, Z1, Z1
+	VPADDQ Z5, Z2, Z2
+	// Step 2.2: u = (A[0] + c)·k0 mod 2^52, from lane 0 alone; then
+	// c = (A[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0 that the
+	// move below drops.
 	VMOVQ X0, AX
-	VMOVQ X3, R10
-	ADDQ R10, AX
 	ADDQ R12, AX
 	MOVQ AX, R12
 	IMULQ k0+32(FP), AX
@@ -42,13 +44,10 @@ ammIFMA20Step:
 	ANDQ R11, AX
 	ADDQ AX, R12
 	SHRQ $52, R12
-	// Step 2.3: T += u·m, low halves; A += T.
-	VPMADD52LUQ 0(R8), Z7, Z3
-	VPMADD52LUQ 64(R8), Z7, Z4
-	VPMADD52LUQ 128(R8), Z7, Z5
-	VPADDQ Z3, Z0, Z0
-	VPADDQ Z4, Z1, Z1
-	VPADDQ Z5, Z2, Z2
+	// Step 2.3: A += u·m, low halves.
+	VPMADD52LUQ 0(R8), Z7, Z0
+	VPMADD52LUQ 64(R8), Z7, Z1
+	VPMADD52LUQ 128(R8), Z7, Z2
 	// Divide by 2^52: move every lane down one (lane 0 is carried by c).
 	VALIGNQ $1, Z0, Z1, Z0
 	VALIGNQ $1, Z1, Z2, Z1
@@ -77,134 +76,75 @@ ammIFMA20Step:
 	VPADDQ Z3, Z0, Z0
 	VPADDQ Z4, Z1, Z1
 	VPADDQ Z5, Z2, Z2
-	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each: store
-	// them and propagate the carries once, lane by lane, into 52-bit limbs,
-	// starting with c at lane 0.
+	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each:
+	// propagate the carries into 52-bit limbs (normalize), and store.
+	MOVQ $0xfffffffffffff, R11
+	VPBROADCASTQ R11, Z29 // 2^52 − 1 in every lane
+	MOVQ $1, R11
+	VPBROADCASTQ R11, Z30 // 1 in every lane
+	// normalize 1: A[0] += c; carries out of every lane move up one lane.
+	VMOVQ R12, X28
+	VPADDQ Z28, Z0, Z0
+	VPSRLQ $52, Z0, Z3
+	VPANDQ Z29, Z0, Z0
+	VPSRLQ $52, Z1, Z4
+	VPANDQ Z29, Z1, Z1
+	VPSRLQ $52, Z2, Z5
+	VPANDQ Z29, Z2, Z2
+	VALIGNQ $7, Z4, Z5, Z5
+	VALIGNQ $7, Z3, Z4, Z4
+	VALIGNQ $7, Z31, Z3, Z3
+	VPADDQ Z3, Z0, Z0
+	VPADDQ Z4, Z1, Z1
+	VPADDQ Z5, Z2, Z2
+	// normalize 2: g = lanes > 2^52 − 1, p = lanes = 2^52 − 1, one bit per
+	// lane; the lanes that receive a carry are ((g << 1) + p) ^ p.
+	XORQ AX, AX
+	XORQ R10, R10
+	VPCMPUQ $6, Z29, Z2, K2
+	VPCMPEQQ Z29, Z2, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z1, K2
+	VPCMPEQQ Z29, Z1, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z0, K2
+	VPCMPEQQ Z29, Z0, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	SHLQ $1, AX
+	ADDQ R10, AX
+	XORQ R10, AX
+	// normalize 3: add those carries, keep 52 bits per lane.
+	KMOVW AX, K2
+	VPADDQ Z30, Z0, K2, Z0
+	VPANDQ Z29, Z0, Z0
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z1, K2, Z1
+	VPANDQ Z29, Z1, Z1
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z2, K2, Z2
+	VPANDQ Z29, Z2, Z2
 	MOVQ out+0(FP), SI
 	VMOVDQU64 Z0, 0(SI)
 	VMOVDQU64 Z1, 64(SI)
 	VMOVDQU64 Z2, 128(SI)
 	VZEROUPPER
-	MOVQ 0(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 0(SI)
-	MOVQ 8(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 8(SI)
-	MOVQ 16(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 16(SI)
-	MOVQ 24(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 24(SI)
-	MOVQ 32(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 32(SI)
-	MOVQ 40(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 40(SI)
-	MOVQ 48(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 48(SI)
-	MOVQ 56(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 56(SI)
-	MOVQ 64(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 64(SI)
-	MOVQ 72(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 72(SI)
-	MOVQ 80(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 80(SI)
-	MOVQ 88(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 88(SI)
-	MOVQ 96(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 96(SI)
-	MOVQ 104(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 104(SI)
-	MOVQ 112(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 112(SI)
-	MOVQ 120(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 120(SI)
-	MOVQ 128(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 128(SI)
-	MOVQ 136(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 136(SI)
-	MOVQ 144(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 144(SI)
-	MOVQ 152(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 152(SI)
 	RET
 
 // func ammIFMA20x2(out, a, b, m *uint64, k0 uint64, out2, a2, b2, m2 *uint64, k02 uint64)
@@ -242,14 +182,19 @@ TEXT ·ammIFMA20x2(SB), NOSPLIT, $0-80
 	VPMADD52LUQ 128(DI), Z14, Z13
 	MOVQ $20, CX
 ammIFMA20x2Step:
-	// Step 2.1 (HAC 14.36): A += a·b[i] is A + T, T holding the low halves
-	// of a·b[i] and the high halves left over from step i−1 (see below).
-	// Step 2.2: u = (A[0] + T[0] + c)·k0 mod 2^52, from lane 0 alone; then
-	// c = (A[0] + T[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0
-	// that the move below drops.
+	// Step 2.1 (HAC 14.36): A += a·b[i] is A += T, T holding the low
+	// halves of a·b[i] and the high halves left over from step i−1 (see
+	// below).
+	VPADDQ Z3, Z0, Z0
+	VPADDQ Z4, Z1, Z1
+	VPADDQ Z5, Z2, Z2
+	VPADDQ Z11, Z8, Z8
+	VPADDQ Z12, Z9, Z9
+	VPADDQ Z13, Z10, Z10
+	// Step 2.2: u = (A[0] + c)·k0 mod 2^52, from lane 0 alone; then
+	// c = (A[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0 that the
+	// move below drops.
 	VMOVQ X0, AX
-	VMOVQ X3, R10
-	ADDQ R10, AX
 	ADDQ R12, AX
 	MOVQ AX, R12
 	IMULQ k0+32(FP), AX
@@ -260,8 +205,6 @@ ammIFMA20x2Step:
 	ADDQ AX, R12
 	SHRQ $52, R12
 	VMOVQ X8, DX
-	VMOVQ X11, BX
-	ADDQ BX, DX
 	ADDQ R13, DX
 	MOVQ DX, R13
 	IMULQ k02+72(FP), DX
@@ -271,19 +214,13 @@ ammIFMA20x2Step:
 	ANDQ R11, DX
 	ADDQ DX, R13
 	SHRQ $52, R13
-	// Step 2.3: T += u·m, low halves; A += T.
-	VPMADD52LUQ 0(R8), Z7, Z3
-	VPMADD52LUQ 64(R8), Z7, Z4
-	VPMADD52LUQ 128(R8), Z7, Z5
-	VPADDQ Z3, Z0, Z0
-	VPADDQ Z4, Z1, Z1
-	VPADDQ Z5, Z2, Z2
-	VPMADD52LUQ 0(R15), Z15, Z11
-	VPMADD52LUQ 64(R15), Z15, Z12
-	VPMADD52LUQ 128(R15), Z15, Z13
-	VPADDQ Z11, Z8, Z8
-	VPADDQ Z12, Z9, Z9
-	VPADDQ Z13, Z10, Z10
+	// Step 2.3: A += u·m, low halves.
+	VPMADD52LUQ 0(R8), Z7, Z0
+	VPMADD52LUQ 64(R8), Z7, Z1
+	VPMADD52LUQ 128(R8), Z7, Z2
+	VPMADD52LUQ 0(R15), Z15, Z8
+	VPMADD52LUQ 64(R15), Z15, Z9
+	VPMADD52LUQ 128(R15), Z15, Z10
 	// Divide by 2^52: move every lane down one (lane 0 is carried by c).
 	VALIGNQ $1, Z0, Z1, Z0
 	VALIGNQ $1, Z1, Z2, Z1
@@ -332,258 +269,137 @@ ammIFMA20x2Step:
 	VPADDQ Z11, Z8, Z8
 	VPADDQ Z12, Z9, Z9
 	VPADDQ Z13, Z10, Z10
-	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each: store
-	// them and propagate the carries once, lane by lane, into 52-bit limbs,
-	// starting with c at lane 0.
+	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each:
+	// propagate the carries into 52-bit limbs (normalize), and store.
+	MOVQ $0xfffffffffffff, R11
+	VPBROADCASTQ R11, Z29 // 2^52 − 1 in every lane
+	MOVQ $1, R11
+	VPBROADCASTQ R11, Z30 // 1 in every lane
+	// normalize 1: A[0] += c; carries out of every lane move up one lane.
+	VMOVQ R12, X28
+	VPADDQ Z28, Z0, Z0
+	VPSRLQ $52, Z0, Z3
+	VPANDQ Z29, Z0, Z0
+	VPSRLQ $52, Z1, Z4
+	VPANDQ Z29, Z1, Z1
+	VPSRLQ $52, Z2, Z5
+	VPANDQ Z29, Z2, Z2
+	VALIGNQ $7, Z4, Z5, Z5
+	VALIGNQ $7, Z3, Z4, Z4
+	VALIGNQ $7, Z31, Z3, Z3
+	VPADDQ Z3, Z0, Z0
+	VPADDQ Z4, Z1, Z1
+	VPADDQ Z5, Z2, Z2
+	// normalize 2: g = lanes > 2^52 − 1, p = lanes = 2^52 − 1, one bit per
+	// lane; the lanes that receive a carry are ((g << 1) + p) ^ p.
+	XORQ AX, AX
+	XORQ R10, R10
+	VPCMPUQ $6, Z29, Z2, K2
+	VPCMPEQQ Z29, Z2, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z1, K2
+	VPCMPEQQ Z29, Z1, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z0, K2
+	VPCMPEQQ Z29, Z0, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	SHLQ $1, AX
+	ADDQ R10, AX
+	XORQ R10, AX
+	// normalize 3: add those carries, keep 52 bits per lane.
+	KMOVW AX, K2
+	VPADDQ Z30, Z0, K2, Z0
+	VPANDQ Z29, Z0, Z0
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z1, K2, Z1
+	VPANDQ Z29, Z1, Z1
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z2, K2, Z2
+	VPANDQ Z29, Z2, Z2
 	MOVQ out+0(FP), SI
 	VMOVDQU64 Z0, 0(SI)
 	VMOVDQU64 Z1, 64(SI)
 	VMOVDQU64 Z2, 128(SI)
+	// normalize 1: A[0] += c; carries out of every lane move up one lane.
+	VMOVQ R13, X28
+	VPADDQ Z28, Z8, Z8
+	VPSRLQ $52, Z8, Z11
+	VPANDQ Z29, Z8, Z8
+	VPSRLQ $52, Z9, Z12
+	VPANDQ Z29, Z9, Z9
+	VPSRLQ $52, Z10, Z13
+	VPANDQ Z29, Z10, Z10
+	VALIGNQ $7, Z12, Z13, Z13
+	VALIGNQ $7, Z11, Z12, Z12
+	VALIGNQ $7, Z31, Z11, Z11
+	VPADDQ Z11, Z8, Z8
+	VPADDQ Z12, Z9, Z9
+	VPADDQ Z13, Z10, Z10
+	// normalize 2: g = lanes > 2^52 − 1, p = lanes = 2^52 − 1, one bit per
+	// lane; the lanes that receive a carry are ((g << 1) + p) ^ p.
+	XORQ DX, DX
+	XORQ BX, BX
+	VPCMPUQ $6, Z29, Z10, K2
+	VPCMPEQQ Z29, Z10, K3
+	KMOVW K2, R14
+	SHLQ $8, DX
+	ORQ R14, DX
+	KMOVW K3, R14
+	SHLQ $8, BX
+	ORQ R14, BX
+	VPCMPUQ $6, Z29, Z9, K2
+	VPCMPEQQ Z29, Z9, K3
+	KMOVW K2, R14
+	SHLQ $8, DX
+	ORQ R14, DX
+	KMOVW K3, R14
+	SHLQ $8, BX
+	ORQ R14, BX
+	VPCMPUQ $6, Z29, Z8, K2
+	VPCMPEQQ Z29, Z8, K3
+	KMOVW K2, R14
+	SHLQ $8, DX
+	ORQ R14, DX
+	KMOVW K3, R14
+	SHLQ $8, BX
+	ORQ R14, BX
+	SHLQ $1, DX
+	ADDQ BX, DX
+	XORQ BX, DX
+	// normalize 3: add those carries, keep 52 bits per lane.
+	KMOVW DX, K2
+	VPADDQ Z30, Z8, K2, Z8
+	VPANDQ Z29, Z8, Z8
+	SHRQ $8, DX
+	KMOVW DX, K2
+	VPADDQ Z30, Z9, K2, Z9
+	VPANDQ Z29, Z9, Z9
+	SHRQ $8, DX
+	KMOVW DX, K2
+	VPADDQ Z30, Z10, K2, Z10
+	VPANDQ Z29, Z10, Z10
 	MOVQ out2+40(FP), DI
 	VMOVDQU64 Z8, 0(DI)
 	VMOVDQU64 Z9, 64(DI)
 	VMOVDQU64 Z10, 128(DI)
 	VZEROUPPER
-	MOVQ 0(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 0(SI)
-	MOVQ 8(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 8(SI)
-	MOVQ 16(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 16(SI)
-	MOVQ 24(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 24(SI)
-	MOVQ 32(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 32(SI)
-	MOVQ 40(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 40(SI)
-	MOVQ 48(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 48(SI)
-	MOVQ 56(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 56(SI)
-	MOVQ 64(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 64(SI)
-	MOVQ 72(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 72(SI)
-	MOVQ 80(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 80(SI)
-	MOVQ 88(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 88(SI)
-	MOVQ 96(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 96(SI)
-	MOVQ 104(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 104(SI)
-	MOVQ 112(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 112(SI)
-	MOVQ 120(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 120(SI)
-	MOVQ 128(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 128(SI)
-	MOVQ 136(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 136(SI)
-	MOVQ 144(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 144(SI)
-	MOVQ 152(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 152(SI)
-	MOVQ 0(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 0(DI)
-	MOVQ 8(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 8(DI)
-	MOVQ 16(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 16(DI)
-	MOVQ 24(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 24(DI)
-	MOVQ 32(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 32(DI)
-	MOVQ 40(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 40(DI)
-	MOVQ 48(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 48(DI)
-	MOVQ 56(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 56(DI)
-	MOVQ 64(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 64(DI)
-	MOVQ 72(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 72(DI)
-	MOVQ 80(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 80(DI)
-	MOVQ 88(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 88(DI)
-	MOVQ 96(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 96(DI)
-	MOVQ 104(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 104(DI)
-	MOVQ 112(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 112(DI)
-	MOVQ 120(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 120(DI)
-	MOVQ 128(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 128(DI)
-	MOVQ 136(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 136(DI)
-	MOVQ 144(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 144(DI)
-	MOVQ 152(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 152(DI)
 	RET
 
 // func lookupIFMA20(out, table *uint64, nibble uint64)
@@ -614,6 +430,82 @@ lookupIFMA20Entry:
 	VZEROUPPER
 	RET
 
+// func normIFMA20(x *uint64, c uint64)
+TEXT ·normIFMA20(SB), NOSPLIT, $0-16
+	MOVQ x+0(FP), SI
+	MOVQ c+8(FP), R12
+	VMOVDQU64 0(SI), Z0
+	VMOVDQU64 64(SI), Z1
+	VMOVDQU64 128(SI), Z2
+	VPXORQ Z31, Z31, Z31
+	MOVQ $0xfffffffffffff, R11
+	VPBROADCASTQ R11, Z29
+	MOVQ $1, R11
+	VPBROADCASTQ R11, Z30
+	// normalize 1: A[0] += c; carries out of every lane move up one lane.
+	VMOVQ R12, X28
+	VPADDQ Z28, Z0, Z0
+	VPSRLQ $52, Z0, Z3
+	VPANDQ Z29, Z0, Z0
+	VPSRLQ $52, Z1, Z4
+	VPANDQ Z29, Z1, Z1
+	VPSRLQ $52, Z2, Z5
+	VPANDQ Z29, Z2, Z2
+	VALIGNQ $7, Z4, Z5, Z5
+	VALIGNQ $7, Z3, Z4, Z4
+	VALIGNQ $7, Z31, Z3, Z3
+	VPADDQ Z3, Z0, Z0
+	VPADDQ Z4, Z1, Z1
+	VPADDQ Z5, Z2, Z2
+	// normalize 2: g = lanes > 2^52 − 1, p = lanes = 2^52 − 1, one bit per
+	// lane; the lanes that receive a carry are ((g << 1) + p) ^ p.
+	XORQ AX, AX
+	XORQ R10, R10
+	VPCMPUQ $6, Z29, Z2, K2
+	VPCMPEQQ Z29, Z2, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z1, K2
+	VPCMPEQQ Z29, Z1, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z0, K2
+	VPCMPEQQ Z29, Z0, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	SHLQ $1, AX
+	ADDQ R10, AX
+	XORQ R10, AX
+	// normalize 3: add those carries, keep 52 bits per lane.
+	KMOVW AX, K2
+	VPADDQ Z30, Z0, K2, Z0
+	VPANDQ Z29, Z0, Z0
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z1, K2, Z1
+	VPANDQ Z29, Z1, Z1
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z2, K2, Z2
+	VPANDQ Z29, Z2, Z2
+	VMOVDQU64 Z0, 0(SI)
+	VMOVDQU64 Z1, 64(SI)
+	VMOVDQU64 Z2, 128(SI)
+	VZEROUPPER
+	RET
+
 // func ammIFMA30(out, a, b, m *uint64, k0 uint64)
 TEXT ·ammIFMA30(SB), NOSPLIT, $0-40
 	MOVQ a+8(FP), SI
@@ -638,14 +530,17 @@ TEXT ·ammIFMA30(SB), NOSPLIT, $0-40
 	VPMADD52LUQ 192(SI), Z8, Z7
 	MOVQ $30, CX
 ammIFMA30Step:
-	// Step 2.1 (HAC 14.36): A += a·b[i] is A + T, T holding the low halves
-	// of a·b[i] and the high halves left over from step i−1 (see below).
-	// Step 2.2: u = (A[0] + T[0] + c)·k0 mod 2^52, from lane 0 alone; then
-	// c = (A[0] + T[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0
-	// that the move below drops.
+	// Step 2.1 (HAC 14.36): A += a·b[i] is A += T, T holding the low
+	// halves of a·b[i] and the high halves left over from step i−1 (see
+	// below).
+	VPADDQ Z4, Z0, Z0
+	VPADDQ Z5, Z1, Z1
+	VPADDQ Z6, Z2, Z2
+	VPADDQ Z7, Z3, Z3
+	// Step 2.2: u = (A[0] + c)·k0 mod 2^52, from lane 0 alone; then
+	// c = (A[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0 that the
+	// move below drops.
 	VMOVQ X0, AX
-	VMOVQ X4, R10
-	ADDQ R10, AX
 	ADDQ R12, AX
 	MOVQ AX, R12
 	IMULQ k0+32(FP), AX
@@ -655,15 +550,11 @@ ammIFMA30Step:
 	ANDQ R11, AX
 	ADDQ AX, R12
 	SHRQ $52, R12
-	// Step 2.3: T += u·m, low halves; A += T.
-	VPMADD52LUQ 0(R8), Z9, Z4
-	VPMADD52LUQ 64(R8), Z9, Z5
-	VPMADD52LUQ 128(R8), Z9, Z6
-	VPMADD52LUQ 192(R8), Z9, Z7
-	VPADDQ Z4, Z0, Z0
-	VPADDQ Z5, Z1, Z1
-	VPADDQ Z6, Z2, Z2
-	VPADDQ Z7, Z3, Z3
+	// Step 2.3: A += u·m, low halves.
+	VPMADD52LUQ 0(R8), Z9, Z0
+	VPMADD52LUQ 64(R8), Z9, Z1
+	VPMADD52LUQ 128(R8), Z9, Z2
+	VPMADD52LUQ 192(R8), Z9, Z3
 	// Divide by 2^52: move every lane down one (lane 0 is carried by c).
 	VALIGNQ $1, Z0, Z1, Z0
 	VALIGNQ $1, Z1, Z2, Z1
@@ -698,195 +589,92 @@ ammIFMA30Step:
 	VPADDQ Z5, Z1, Z1
 	VPADDQ Z6, Z2, Z2
 	VPADDQ Z7, Z3, Z3
-	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each: store
-	// them and propagate the carries once, lane by lane, into 52-bit limbs,
-	// starting with c at lane 0.
+	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each:
+	// propagate the carries into 52-bit limbs (normalize), and store.
+	MOVQ $0xfffffffffffff, R11
+	VPBROADCASTQ R11, Z29 // 2^52 − 1 in every lane
+	MOVQ $1, R11
+	VPBROADCASTQ R11, Z30 // 1 in every lane
+	// normalize 1: A[0] += c; carries out of every lane move up one lane.
+	VMOVQ R12, X28
+	VPADDQ Z28, Z0, Z0
+	VPSRLQ $52, Z0, Z4
+	VPANDQ Z29, Z0, Z0
+	VPSRLQ $52, Z1, Z5
+	VPANDQ Z29, Z1, Z1
+	VPSRLQ $52, Z2, Z6
+	VPANDQ Z29, Z2, Z2
+	VPSRLQ $52, Z3, Z7
+	VPANDQ Z29, Z3, Z3
+	VALIGNQ $7, Z6, Z7, Z7
+	VALIGNQ $7, Z5, Z6, Z6
+	VALIGNQ $7, Z4, Z5, Z5
+	VALIGNQ $7, Z31, Z4, Z4
+	VPADDQ Z4, Z0, Z0
+	VPADDQ Z5, Z1, Z1
+	VPADDQ Z6, Z2, Z2
+	VPADDQ Z7, Z3, Z3
+	// normalize 2: g = lanes > 2^52 − 1, p = lanes = 2^52 − 1, one bit per
+	// lane; the lanes that receive a carry are ((g << 1) + p) ^ p.
+	XORQ AX, AX
+	XORQ R10, R10
+	VPCMPUQ $6, Z29, Z3, K2
+	VPCMPEQQ Z29, Z3, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z2, K2
+	VPCMPEQQ Z29, Z2, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z1, K2
+	VPCMPEQQ Z29, Z1, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z0, K2
+	VPCMPEQQ Z29, Z0, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	SHLQ $1, AX
+	ADDQ R10, AX
+	XORQ R10, AX
+	// normalize 3: add those carries, keep 52 bits per lane.
+	KMOVW AX, K2
+	VPADDQ Z30, Z0, K2, Z0
+	VPANDQ Z29, Z0, Z0
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z1, K2, Z1
+	VPANDQ Z29, Z1, Z1
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z2, K2, Z2
+	VPANDQ Z29, Z2, Z2
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z3, K2, Z3
+	VPANDQ Z29, Z3, Z3
 	MOVQ out+0(FP), SI
 	VMOVDQU64 Z0, 0(SI)
 	VMOVDQU64 Z1, 64(SI)
 	VMOVDQU64 Z2, 128(SI)
 	VMOVDQU64 Z3, 192(SI)
 	VZEROUPPER
-	MOVQ 0(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 0(SI)
-	MOVQ 8(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 8(SI)
-	MOVQ 16(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 16(SI)
-	MOVQ 24(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 24(SI)
-	MOVQ 32(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 32(SI)
-	MOVQ 40(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 40(SI)
-	MOVQ 48(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 48(SI)
-	MOVQ 56(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 56(SI)
-	MOVQ 64(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 64(SI)
-	MOVQ 72(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 72(SI)
-	MOVQ 80(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 80(SI)
-	MOVQ 88(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 88(SI)
-	MOVQ 96(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 96(SI)
-	MOVQ 104(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 104(SI)
-	MOVQ 112(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 112(SI)
-	MOVQ 120(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 120(SI)
-	MOVQ 128(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 128(SI)
-	MOVQ 136(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 136(SI)
-	MOVQ 144(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 144(SI)
-	MOVQ 152(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 152(SI)
-	MOVQ 160(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 160(SI)
-	MOVQ 168(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 168(SI)
-	MOVQ 176(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 176(SI)
-	MOVQ 184(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 184(SI)
-	MOVQ 192(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 192(SI)
-	MOVQ 200(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 200(SI)
-	MOVQ 208(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 208(SI)
-	MOVQ 216(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 216(SI)
-	MOVQ 224(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 224(SI)
-	MOVQ 232(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 232(SI)
 	RET
 
 // func ammIFMA30x2(out, a, b, m *uint64, k0 uint64, out2, a2, b2, m2 *uint64, k02 uint64)
@@ -930,14 +718,21 @@ TEXT ·ammIFMA30x2(SB), NOSPLIT, $0-80
 	VPMADD52LUQ 192(DI), Z18, Z17
 	MOVQ $30, CX
 ammIFMA30x2Step:
-	// Step 2.1 (HAC 14.36): A += a·b[i] is A + T, T holding the low halves
-	// of a·b[i] and the high halves left over from step i−1 (see below).
-	// Step 2.2: u = (A[0] + T[0] + c)·k0 mod 2^52, from lane 0 alone; then
-	// c = (A[0] + T[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0
-	// that the move below drops.
+	// Step 2.1 (HAC 14.36): A += a·b[i] is A += T, T holding the low
+	// halves of a·b[i] and the high halves left over from step i−1 (see
+	// below).
+	VPADDQ Z4, Z0, Z0
+	VPADDQ Z5, Z1, Z1
+	VPADDQ Z6, Z2, Z2
+	VPADDQ Z7, Z3, Z3
+	VPADDQ Z14, Z10, Z10
+	VPADDQ Z15, Z11, Z11
+	VPADDQ Z16, Z12, Z12
+	VPADDQ Z17, Z13, Z13
+	// Step 2.2: u = (A[0] + c)·k0 mod 2^52, from lane 0 alone; then
+	// c = (A[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0 that the
+	// move below drops.
 	VMOVQ X0, AX
-	VMOVQ X4, R10
-	ADDQ R10, AX
 	ADDQ R12, AX
 	MOVQ AX, R12
 	IMULQ k0+32(FP), AX
@@ -948,8 +743,6 @@ ammIFMA30x2Step:
 	ADDQ AX, R12
 	SHRQ $52, R12
 	VMOVQ X10, DX
-	VMOVQ X14, BX
-	ADDQ BX, DX
 	ADDQ R13, DX
 	MOVQ DX, R13
 	IMULQ k02+72(FP), DX
@@ -959,23 +752,15 @@ ammIFMA30x2Step:
 	ANDQ R11, DX
 	ADDQ DX, R13
 	SHRQ $52, R13
-	// Step 2.3: T += u·m, low halves; A += T.
-	VPMADD52LUQ 0(R8), Z9, Z4
-	VPMADD52LUQ 64(R8), Z9, Z5
-	VPMADD52LUQ 128(R8), Z9, Z6
-	VPMADD52LUQ 192(R8), Z9, Z7
-	VPADDQ Z4, Z0, Z0
-	VPADDQ Z5, Z1, Z1
-	VPADDQ Z6, Z2, Z2
-	VPADDQ Z7, Z3, Z3
-	VPMADD52LUQ 0(R15), Z19, Z14
-	VPMADD52LUQ 64(R15), Z19, Z15
-	VPMADD52LUQ 128(R15), Z19, Z16
-	VPMADD52LUQ 192(R15), Z19, Z17
-	VPADDQ Z14, Z10, Z10
-	VPADDQ Z15, Z11, Z11
-	VPADDQ Z16, Z12, Z12
-	VPADDQ Z17, Z13, Z13
+	// Step 2.3: A += u·m, low halves.
+	VPMADD52LUQ 0(R8), Z9, Z0
+	VPMADD52LUQ 64(R8), Z9, Z1
+	VPMADD52LUQ 128(R8), Z9, Z2
+	VPMADD52LUQ 192(R8), Z9, Z3
+	VPMADD52LUQ 0(R15), Z19, Z10
+	VPMADD52LUQ 64(R15), Z19, Z11
+	VPMADD52LUQ 128(R15), Z19, Z12
+	VPMADD52LUQ 192(R15), Z19, Z13
 	// Divide by 2^52: move every lane down one (lane 0 is carried by c).
 	VALIGNQ $1, Z0, Z1, Z0
 	VALIGNQ $1, Z1, Z2, Z1
@@ -1036,380 +821,171 @@ ammIFMA30x2Step:
 	VPADDQ Z15, Z11, Z11
 	VPADDQ Z16, Z12, Z12
 	VPADDQ Z17, Z13, Z13
-	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each: store
-	// them and propagate the carries once, lane by lane, into 52-bit limbs,
-	// starting with c at lane 0.
+	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each:
+	// propagate the carries into 52-bit limbs (normalize), and store.
+	MOVQ $0xfffffffffffff, R11
+	VPBROADCASTQ R11, Z29 // 2^52 − 1 in every lane
+	MOVQ $1, R11
+	VPBROADCASTQ R11, Z30 // 1 in every lane
+	// normalize 1: A[0] += c; carries out of every lane move up one lane.
+	VMOVQ R12, X28
+	VPADDQ Z28, Z0, Z0
+	VPSRLQ $52, Z0, Z4
+	VPANDQ Z29, Z0, Z0
+	VPSRLQ $52, Z1, Z5
+	VPANDQ Z29, Z1, Z1
+	VPSRLQ $52, Z2, Z6
+	VPANDQ Z29, Z2, Z2
+	VPSRLQ $52, Z3, Z7
+	VPANDQ Z29, Z3, Z3
+	VALIGNQ $7, Z6, Z7, Z7
+	VALIGNQ $7, Z5, Z6, Z6
+	VALIGNQ $7, Z4, Z5, Z5
+	VALIGNQ $7, Z31, Z4, Z4
+	VPADDQ Z4, Z0, Z0
+	VPADDQ Z5, Z1, Z1
+	VPADDQ Z6, Z2, Z2
+	VPADDQ Z7, Z3, Z3
+	// normalize 2: g = lanes > 2^52 − 1, p = lanes = 2^52 − 1, one bit per
+	// lane; the lanes that receive a carry are ((g << 1) + p) ^ p.
+	XORQ AX, AX
+	XORQ R10, R10
+	VPCMPUQ $6, Z29, Z3, K2
+	VPCMPEQQ Z29, Z3, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z2, K2
+	VPCMPEQQ Z29, Z2, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z1, K2
+	VPCMPEQQ Z29, Z1, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z0, K2
+	VPCMPEQQ Z29, Z0, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	SHLQ $1, AX
+	ADDQ R10, AX
+	XORQ R10, AX
+	// normalize 3: add those carries, keep 52 bits per lane.
+	KMOVW AX, K2
+	VPADDQ Z30, Z0, K2, Z0
+	VPANDQ Z29, Z0, Z0
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z1, K2, Z1
+	VPANDQ Z29, Z1, Z1
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z2, K2, Z2
+	VPANDQ Z29, Z2, Z2
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z3, K2, Z3
+	VPANDQ Z29, Z3, Z3
 	MOVQ out+0(FP), SI
 	VMOVDQU64 Z0, 0(SI)
 	VMOVDQU64 Z1, 64(SI)
 	VMOVDQU64 Z2, 128(SI)
 	VMOVDQU64 Z3, 192(SI)
+	// normalize 1: A[0] += c; carries out of every lane move up one lane.
+	VMOVQ R13, X28
+	VPADDQ Z28, Z10, Z10
+	VPSRLQ $52, Z10, Z14
+	VPANDQ Z29, Z10, Z10
+	VPSRLQ $52, Z11, Z15
+	VPANDQ Z29, Z11, Z11
+	VPSRLQ $52, Z12, Z16
+	VPANDQ Z29, Z12, Z12
+	VPSRLQ $52, Z13, Z17
+	VPANDQ Z29, Z13, Z13
+	VALIGNQ $7, Z16, Z17, Z17
+	VALIGNQ $7, Z15, Z16, Z16
+	VALIGNQ $7, Z14, Z15, Z15
+	VALIGNQ $7, Z31, Z14, Z14
+	VPADDQ Z14, Z10, Z10
+	VPADDQ Z15, Z11, Z11
+	VPADDQ Z16, Z12, Z12
+	VPADDQ Z17, Z13, Z13
+	// normalize 2: g = lanes > 2^52 − 1, p = lanes = 2^52 − 1, one bit per
+	// lane; the lanes that receive a carry are ((g << 1) + p) ^ p.
+	XORQ DX, DX
+	XORQ BX, BX
+	VPCMPUQ $6, Z29, Z13, K2
+	VPCMPEQQ Z29, Z13, K3
+	KMOVW K2, R14
+	SHLQ $8, DX
+	ORQ R14, DX
+	KMOVW K3, R14
+	SHLQ $8, BX
+	ORQ R14, BX
+	VPCMPUQ $6, Z29, Z12, K2
+	VPCMPEQQ Z29, Z12, K3
+	KMOVW K2, R14
+	SHLQ $8, DX
+	ORQ R14, DX
+	KMOVW K3, R14
+	SHLQ $8, BX
+	ORQ R14, BX
+	VPCMPUQ $6, Z29, Z11, K2
+	VPCMPEQQ Z29, Z11, K3
+	KMOVW K2, R14
+	SHLQ $8, DX
+	ORQ R14, DX
+	KMOVW K3, R14
+	SHLQ $8, BX
+	ORQ R14, BX
+	VPCMPUQ $6, Z29, Z10, K2
+	VPCMPEQQ Z29, Z10, K3
+	KMOVW K2, R14
+	SHLQ $8, DX
+	ORQ R14, DX
+	KMOVW K3, R14
+	SHLQ $8, BX
+	ORQ R14, BX
+	SHLQ $1, DX
+	ADDQ BX, DX
+	XORQ BX, DX
+	// normalize 3: add those carries, keep 52 bits per lane.
+	KMOVW DX, K2
+	VPADDQ Z30, Z10, K2, Z10
+	VPANDQ Z29, Z10, Z10
+	SHRQ $8, DX
+	KMOVW DX, K2
+	VPADDQ Z30, Z11, K2, Z11
+	VPANDQ Z29, Z11, Z11
+	SHRQ $8, DX
+	KMOVW DX, K2
+	VPADDQ Z30, Z12, K2, Z12
+	VPANDQ Z29, Z12, Z12
+	SHRQ $8, DX
+	KMOVW DX, K2
+	VPADDQ Z30, Z13, K2, Z13
+	VPANDQ Z29, Z13, Z13
 	MOVQ out2+40(FP), DI
 	VMOVDQU64 Z10, 0(DI)
 	VMOVDQU64 Z11, 64(DI)
 	VMOVDQU64 Z12, 128(DI)
 	VMOVDQU64 Z13, 192(DI)
 	VZEROUPPER
-	MOVQ 0(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 0(SI)
-	MOVQ 8(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 8(SI)
-	MOVQ 16(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 16(SI)
-	MOVQ 24(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 24(SI)
-	MOVQ 32(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 32(SI)
-	MOVQ 40(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 40(SI)
-	MOVQ 48(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 48(SI)
-	MOVQ 56(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 56(SI)
-	MOVQ 64(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 64(SI)
-	MOVQ 72(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 72(SI)
-	MOVQ 80(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 80(SI)
-	MOVQ 88(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 88(SI)
-	MOVQ 96(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 96(SI)
-	MOVQ 104(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 104(SI)
-	MOVQ 112(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 112(SI)
-	MOVQ 120(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 120(SI)
-	MOVQ 128(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 128(SI)
-	MOVQ 136(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 136(SI)
-	MOVQ 144(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 144(SI)
-	MOVQ 152(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 152(SI)
-	MOVQ 160(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 160(SI)
-	MOVQ 168(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 168(SI)
-	MOVQ 176(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 176(SI)
-	MOVQ 184(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 184(SI)
-	MOVQ 192(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 192(SI)
-	MOVQ 200(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 200(SI)
-	MOVQ 208(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 208(SI)
-	MOVQ 216(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 216(SI)
-	MOVQ 224(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 224(SI)
-	MOVQ 232(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 232(SI)
-	MOVQ 0(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 0(DI)
-	MOVQ 8(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 8(DI)
-	MOVQ 16(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 16(DI)
-	MOVQ 24(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 24(DI)
-	MOVQ 32(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 32(DI)
-	MOVQ 40(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 40(DI)
-	MOVQ 48(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 48(DI)
-	MOVQ 56(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 56(DI)
-	MOVQ 64(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 64(DI)
-	MOVQ 72(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 72(DI)
-	MOVQ 80(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 80(DI)
-	MOVQ 88(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 88(DI)
-	MOVQ 96(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 96(DI)
-	MOVQ 104(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 104(DI)
-	MOVQ 112(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 112(DI)
-	MOVQ 120(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 120(DI)
-	MOVQ 128(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 128(DI)
-	MOVQ 136(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 136(DI)
-	MOVQ 144(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 144(DI)
-	MOVQ 152(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 152(DI)
-	MOVQ 160(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 160(DI)
-	MOVQ 168(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 168(DI)
-	MOVQ 176(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 176(DI)
-	MOVQ 184(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 184(DI)
-	MOVQ 192(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 192(DI)
-	MOVQ 200(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 200(DI)
-	MOVQ 208(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 208(DI)
-	MOVQ 216(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 216(DI)
-	MOVQ 224(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 224(DI)
-	MOVQ 232(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 232(DI)
 	RET
 
 // func lookupIFMA30(out, table *uint64, nibble uint64)
@@ -1444,6 +1020,100 @@ lookupIFMA30Entry:
 	VZEROUPPER
 	RET
 
+// func normIFMA30(x *uint64, c uint64)
+TEXT ·normIFMA30(SB), NOSPLIT, $0-16
+	MOVQ x+0(FP), SI
+	MOVQ c+8(FP), R12
+	VMOVDQU64 0(SI), Z0
+	VMOVDQU64 64(SI), Z1
+	VMOVDQU64 128(SI), Z2
+	VMOVDQU64 192(SI), Z3
+	VPXORQ Z31, Z31, Z31
+	MOVQ $0xfffffffffffff, R11
+	VPBROADCASTQ R11, Z29
+	MOVQ $1, R11
+	VPBROADCASTQ R11, Z30
+	// normalize 1: A[0] += c; carries out of every lane move up one lane.
+	VMOVQ R12, X28
+	VPADDQ Z28, Z0, Z0
+	VPSRLQ $52, Z0, Z4
+	VPANDQ Z29, Z0, Z0
+	VPSRLQ $52, Z1, Z5
+	VPANDQ Z29, Z1, Z1
+	VPSRLQ $52, Z2, Z6
+	VPANDQ Z29, Z2, Z2
+	VPSRLQ $52, Z3, Z7
+	VPANDQ Z29, Z3, Z3
+	VALIGNQ $7, Z6, Z7, Z7
+	VALIGNQ $7, Z5, Z6, Z6
+	VALIGNQ $7, Z4, Z5, Z5
+	VALIGNQ $7, Z31, Z4, Z4
+	VPADDQ Z4, Z0, Z0
+	VPADDQ Z5, Z1, Z1
+	VPADDQ Z6, Z2, Z2
+	VPADDQ Z7, Z3, Z3
+	// normalize 2: g = lanes > 2^52 − 1, p = lanes = 2^52 − 1, one bit per
+	// lane; the lanes that receive a carry are ((g << 1) + p) ^ p.
+	XORQ AX, AX
+	XORQ R10, R10
+	VPCMPUQ $6, Z29, Z3, K2
+	VPCMPEQQ Z29, Z3, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z2, K2
+	VPCMPEQQ Z29, Z2, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z1, K2
+	VPCMPEQQ Z29, Z1, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z0, K2
+	VPCMPEQQ Z29, Z0, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	SHLQ $1, AX
+	ADDQ R10, AX
+	XORQ R10, AX
+	// normalize 3: add those carries, keep 52 bits per lane.
+	KMOVW AX, K2
+	VPADDQ Z30, Z0, K2, Z0
+	VPANDQ Z29, Z0, Z0
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z1, K2, Z1
+	VPANDQ Z29, Z1, Z1
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z2, K2, Z2
+	VPANDQ Z29, Z2, Z2
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z3, K2, Z3
+	VPANDQ Z29, Z3, Z3
+	VMOVDQU64 Z0, 0(SI)
+	VMOVDQU64 Z1, 64(SI)
+	VMOVDQU64 Z2, 128(SI)
+	VMOVDQU64 Z3, 192(SI)
+	VZEROUPPER
+	RET
+
 // func ammIFMA40(out, a, b, m *uint64, k0 uint64)
 TEXT ·ammIFMA40(SB), NOSPLIT, $0-40
 	MOVQ a+8(FP), SI
@@ -1474,14 +1144,19 @@ TEXT ·ammIFMA40(SB), NOSPLIT, $0-40
 	VPMADD52LUQ 320(SI), Z12, Z11
 	MOVQ $40, CX
 ammIFMA40Step:
-	// Step 2.1 (HAC 14.36): A += a·b[i] is A + T, T holding the low halves
-	// of a·b[i] and the high halves left over from step i−1 (see below).
-	// Step 2.2: u = (A[0] + T[0] + c)·k0 mod 2^52, from lane 0 alone; then
-	// c = (A[0] + T[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0
-	// that the move below drops.
+	// Step 2.1 (HAC 14.36): A += a·b[i] is A += T, T holding the low
+	// halves of a·b[i] and the high halves left over from step i−1 (see
+	// below).
+	VPADDQ Z6, Z0, Z0
+	VPADDQ Z7, Z1, Z1
+	VPADDQ Z8, Z2, Z2
+	VPADDQ Z9, Z3, Z3
+	VPADDQ Z10, Z4, Z4
+	VPADDQ Z11, Z5, Z5
+	// Step 2.2: u = (A[0] + c)·k0 mod 2^52, from lane 0 alone; then
+	// c = (A[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0 that the
+	// move below drops.
 	VMOVQ X0, AX
-	VMOVQ X6, R10
-	ADDQ R10, AX
 	ADDQ R12, AX
 	MOVQ AX, R12
 	IMULQ k0+32(FP), AX
@@ -1491,19 +1166,13 @@ ammIFMA40Step:
 	ANDQ R11, AX
 	ADDQ AX, R12
 	SHRQ $52, R12
-	// Step 2.3: T += u·m, low halves; A += T.
-	VPMADD52LUQ 0(R8), Z13, Z6
-	VPMADD52LUQ 64(R8), Z13, Z7
-	VPMADD52LUQ 128(R8), Z13, Z8
-	VPMADD52LUQ 192(R8), Z13, Z9
-	VPMADD52LUQ 256(R8), Z13, Z10
-	VPMADD52LUQ 320(R8), Z13, Z11
-	VPADDQ Z6, Z0, Z0
-	VPADDQ Z7, Z1, Z1
-	VPADDQ Z8, Z2, Z2
-	VPADDQ Z9, Z3, Z3
-	VPADDQ Z10, Z4, Z4
-	VPADDQ Z11, Z5, Z5
+	// Step 2.3: A += u·m, low halves.
+	VPMADD52LUQ 0(R8), Z13, Z0
+	VPMADD52LUQ 64(R8), Z13, Z1
+	VPMADD52LUQ 128(R8), Z13, Z2
+	VPMADD52LUQ 192(R8), Z13, Z3
+	VPMADD52LUQ 256(R8), Z13, Z4
+	VPMADD52LUQ 320(R8), Z13, Z5
 	// Divide by 2^52: move every lane down one (lane 0 is carried by c).
 	VALIGNQ $1, Z0, Z1, Z0
 	VALIGNQ $1, Z1, Z2, Z1
@@ -1550,9 +1219,118 @@ ammIFMA40Step:
 	VPADDQ Z9, Z3, Z3
 	VPADDQ Z10, Z4, Z4
 	VPADDQ Z11, Z5, Z5
-	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each: store
-	// them and propagate the carries once, lane by lane, into 52-bit limbs,
-	// starting with c at lane 0.
+	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each:
+	// propagate the carries into 52-bit limbs (normalize), and store.
+	MOVQ $0xfffffffffffff, R11
+	VPBROADCASTQ R11, Z29 // 2^52 − 1 in every lane
+	MOVQ $1, R11
+	VPBROADCASTQ R11, Z30 // 1 in every lane
+	// normalize 1: A[0] += c; carries out of every lane move up one lane.
+	VMOVQ R12, X28
+	VPADDQ Z28, Z0, Z0
+	VPSRLQ $52, Z0, Z6
+	VPANDQ Z29, Z0, Z0
+	VPSRLQ $52, Z1, Z7
+	VPANDQ Z29, Z1, Z1
+	VPSRLQ $52, Z2, Z8
+	VPANDQ Z29, Z2, Z2
+	VPSRLQ $52, Z3, Z9
+	VPANDQ Z29, Z3, Z3
+	VPSRLQ $52, Z4, Z10
+	VPANDQ Z29, Z4, Z4
+	VPSRLQ $52, Z5, Z11
+	VPANDQ Z29, Z5, Z5
+	VALIGNQ $7, Z10, Z11, Z11
+	VALIGNQ $7, Z9, Z10, Z10
+	VALIGNQ $7, Z8, Z9, Z9
+	VALIGNQ $7, Z7, Z8, Z8
+	VALIGNQ $7, Z6, Z7, Z7
+	VALIGNQ $7, Z31, Z6, Z6
+	VPADDQ Z6, Z0, Z0
+	VPADDQ Z7, Z1, Z1
+	VPADDQ Z8, Z2, Z2
+	VPADDQ Z9, Z3, Z3
+	VPADDQ Z10, Z4, Z4
+	VPADDQ Z11, Z5, Z5
+	// normalize 2: g = lanes > 2^52 − 1, p = lanes = 2^52 − 1, one bit per
+	// lane; the lanes that receive a carry are ((g << 1) + p) ^ p.
+	XORQ AX, AX
+	XORQ R10, R10
+	VPCMPUQ $6, Z29, Z5, K2
+	VPCMPEQQ Z29, Z5, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z4, K2
+	VPCMPEQQ Z29, Z4, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z3, K2
+	VPCMPEQQ Z29, Z3, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z2, K2
+	VPCMPEQQ Z29, Z2, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z1, K2
+	VPCMPEQQ Z29, Z1, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z0, K2
+	VPCMPEQQ Z29, Z0, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	SHLQ $1, AX
+	ADDQ R10, AX
+	XORQ R10, AX
+	// normalize 3: add those carries, keep 52 bits per lane.
+	KMOVW AX, K2
+	VPADDQ Z30, Z0, K2, Z0
+	VPANDQ Z29, Z0, Z0
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z1, K2, Z1
+	VPANDQ Z29, Z1, Z1
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z2, K2, Z2
+	VPANDQ Z29, Z2, Z2
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z3, K2, Z3
+	VPANDQ Z29, Z3, Z3
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z4, K2, Z4
+	VPANDQ Z29, Z4, Z4
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z5, K2, Z5
+	VPANDQ Z29, Z5, Z5
 	MOVQ out+0(FP), SI
 	VMOVDQU64 Z0, 0(SI)
 	VMOVDQU64 Z1, 64(SI)
@@ -1561,246 +1339,6 @@ ammIFMA40Step:
 	VMOVDQU64 Z4, 256(SI)
 	VMOVDQU64 Z5, 320(SI)
 	VZEROUPPER
-	MOVQ 0(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 0(SI)
-	MOVQ 8(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 8(SI)
-	MOVQ 16(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 16(SI)
-	MOVQ 24(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 24(SI)
-	MOVQ 32(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 32(SI)
-	MOVQ 40(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 40(SI)
-	MOVQ 48(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 48(SI)
-	MOVQ 56(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 56(SI)
-	MOVQ 64(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 64(SI)
-	MOVQ 72(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 72(SI)
-	MOVQ 80(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 80(SI)
-	MOVQ 88(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 88(SI)
-	MOVQ 96(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 96(SI)
-	MOVQ 104(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 104(SI)
-	MOVQ 112(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 112(SI)
-	MOVQ 120(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 120(SI)
-	MOVQ 128(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 128(SI)
-	MOVQ 136(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 136(SI)
-	MOVQ 144(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 144(SI)
-	MOVQ 152(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 152(SI)
-	MOVQ 160(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 160(SI)
-	MOVQ 168(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 168(SI)
-	MOVQ 176(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 176(SI)
-	MOVQ 184(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 184(SI)
-	MOVQ 192(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 192(SI)
-	MOVQ 200(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 200(SI)
-	MOVQ 208(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 208(SI)
-	MOVQ 216(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 216(SI)
-	MOVQ 224(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 224(SI)
-	MOVQ 232(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 232(SI)
-	MOVQ 240(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 240(SI)
-	MOVQ 248(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 248(SI)
-	MOVQ 256(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 256(SI)
-	MOVQ 264(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 264(SI)
-	MOVQ 272(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 272(SI)
-	MOVQ 280(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 280(SI)
-	MOVQ 288(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 288(SI)
-	MOVQ 296(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 296(SI)
-	MOVQ 304(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 304(SI)
-	MOVQ 312(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 312(SI)
 	RET
 
 // func ammIFMA40x2(out, a, b, m *uint64, k0 uint64, out2, a2, b2, m2 *uint64, k02 uint64)
@@ -1856,14 +1394,25 @@ TEXT ·ammIFMA40x2(SB), NOSPLIT, $0-80
 	VPMADD52LUQ 320(DI), Z26, Z25
 	MOVQ $40, CX
 ammIFMA40x2Step:
-	// Step 2.1 (HAC 14.36): A += a·b[i] is A + T, T holding the low halves
-	// of a·b[i] and the high halves left over from step i−1 (see below).
-	// Step 2.2: u = (A[0] + T[0] + c)·k0 mod 2^52, from lane 0 alone; then
-	// c = (A[0] + T[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0
-	// that the move below drops.
+	// Step 2.1 (HAC 14.36): A += a·b[i] is A += T, T holding the low
+	// halves of a·b[i] and the high halves left over from step i−1 (see
+	// below).
+	VPADDQ Z6, Z0, Z0
+	VPADDQ Z7, Z1, Z1
+	VPADDQ Z8, Z2, Z2
+	VPADDQ Z9, Z3, Z3
+	VPADDQ Z10, Z4, Z4
+	VPADDQ Z11, Z5, Z5
+	VPADDQ Z20, Z14, Z14
+	VPADDQ Z21, Z15, Z15
+	VPADDQ Z22, Z16, Z16
+	VPADDQ Z23, Z17, Z17
+	VPADDQ Z24, Z18, Z18
+	VPADDQ Z25, Z19, Z19
+	// Step 2.2: u = (A[0] + c)·k0 mod 2^52, from lane 0 alone; then
+	// c = (A[0] + c + u·m[0] mod 2^52) / 2^52, the part of lane 0 that the
+	// move below drops.
 	VMOVQ X0, AX
-	VMOVQ X6, R10
-	ADDQ R10, AX
 	ADDQ R12, AX
 	MOVQ AX, R12
 	IMULQ k0+32(FP), AX
@@ -1874,8 +1423,6 @@ ammIFMA40x2Step:
 	ADDQ AX, R12
 	SHRQ $52, R12
 	VMOVQ X14, DX
-	VMOVQ X20, BX
-	ADDQ BX, DX
 	ADDQ R13, DX
 	MOVQ DX, R13
 	IMULQ k02+72(FP), DX
@@ -1885,31 +1432,19 @@ ammIFMA40x2Step:
 	ANDQ R11, DX
 	ADDQ DX, R13
 	SHRQ $52, R13
-	// Step 2.3: T += u·m, low halves; A += T.
-	VPMADD52LUQ 0(R8), Z13, Z6
-	VPMADD52LUQ 64(R8), Z13, Z7
-	VPMADD52LUQ 128(R8), Z13, Z8
-	VPMADD52LUQ 192(R8), Z13, Z9
-	VPMADD52LUQ 256(R8), Z13, Z10
-	VPMADD52LUQ 320(R8), Z13, Z11
-	VPADDQ Z6, Z0, Z0
-	VPADDQ Z7, Z1, Z1
-	VPADDQ Z8, Z2, Z2
-	VPADDQ Z9, Z3, Z3
-	VPADDQ Z10, Z4, Z4
-	VPADDQ Z11, Z5, Z5
-	VPMADD52LUQ 0(R15), Z27, Z20
-	VPMADD52LUQ 64(R15), Z27, Z21
-	VPMADD52LUQ 128(R15), Z27, Z22
-	VPMADD52LUQ 192(R15), Z27, Z23
-	VPMADD52LUQ 256(R15), Z27, Z24
-	VPMADD52LUQ 320(R15), Z27, Z25
-	VPADDQ Z20, Z14, Z14
-	VPADDQ Z21, Z15, Z15
-	VPADDQ Z22, Z16, Z16
-	VPADDQ Z23, Z17, Z17
-	VPADDQ Z24, Z18, Z18
-	VPADDQ Z25, Z19, Z19
+	// Step 2.3: A += u·m, low halves.
+	VPMADD52LUQ 0(R8), Z13, Z0
+	VPMADD52LUQ 64(R8), Z13, Z1
+	VPMADD52LUQ 128(R8), Z13, Z2
+	VPMADD52LUQ 192(R8), Z13, Z3
+	VPMADD52LUQ 256(R8), Z13, Z4
+	VPMADD52LUQ 320(R8), Z13, Z5
+	VPMADD52LUQ 0(R15), Z27, Z14
+	VPMADD52LUQ 64(R15), Z27, Z15
+	VPMADD52LUQ 128(R15), Z27, Z16
+	VPMADD52LUQ 192(R15), Z27, Z17
+	VPMADD52LUQ 256(R15), Z27, Z18
+	VPMADD52LUQ 320(R15), Z27, Z19
 	// Divide by 2^52: move every lane down one (lane 0 is carried by c).
 	VALIGNQ $1, Z0, Z1, Z0
 	VALIGNQ $1, Z1, Z2, Z1
@@ -1994,9 +1529,118 @@ ammIFMA40x2Step:
 	VPADDQ Z23, Z17, Z17
 	VPADDQ Z24, Z18, Z18
 	VPADDQ Z25, Z19, Z19
-	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each: store
-	// them and propagate the carries once, lane by lane, into 52-bit limbs,
-	// starting with c at lane 0.
+	// Step 3: A + c < 2m, but its lanes hold up to 64 bits each:
+	// propagate the carries into 52-bit limbs (normalize), and store.
+	MOVQ $0xfffffffffffff, R11
+	VPBROADCASTQ R11, Z29 // 2^52 − 1 in every lane
+	MOVQ $1, R11
+	VPBROADCASTQ R11, Z30 // 1 in every lane
+	// normalize 1: A[0] += c; carries out of every lane move up one lane.
+	VMOVQ R12, X28
+	VPADDQ Z28, Z0, Z0
+	VPSRLQ $52, Z0, Z6
+	VPANDQ Z29, Z0, Z0
+	VPSRLQ $52, Z1, Z7
+	VPANDQ Z29, Z1, Z1
+	VPSRLQ $52, Z2, Z8
+	VPANDQ Z29, Z2, Z2
+	VPSRLQ $52, Z3, Z9
+	VPANDQ Z29, Z3, Z3
+	VPSRLQ $52, Z4, Z10
+	VPANDQ Z29, Z4, Z4
+	VPSRLQ $52, Z5, Z11
+	VPANDQ Z29, Z5, Z5
+	VALIGNQ $7, Z10, Z11, Z11
+	VALIGNQ $7, Z9, Z10, Z10
+	VALIGNQ $7, Z8, Z9, Z9
+	VALIGNQ $7, Z7, Z8, Z8
+	VALIGNQ $7, Z6, Z7, Z7
+	VALIGNQ $7, Z31, Z6, Z6
+	VPADDQ Z6, Z0, Z0
+	VPADDQ Z7, Z1, Z1
+	VPADDQ Z8, Z2, Z2
+	VPADDQ Z9, Z3, Z3
+	VPADDQ Z10, Z4, Z4
+	VPADDQ Z11, Z5, Z5
+	// normalize 2: g = lanes > 2^52 − 1, p = lanes = 2^52 − 1, one bit per
+	// lane; the lanes that receive a carry are ((g << 1) + p) ^ p.
+	XORQ AX, AX
+	XORQ R10, R10
+	VPCMPUQ $6, Z29, Z5, K2
+	VPCMPEQQ Z29, Z5, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z4, K2
+	VPCMPEQQ Z29, Z4, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z3, K2
+	VPCMPEQQ Z29, Z3, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z2, K2
+	VPCMPEQQ Z29, Z2, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z1, K2
+	VPCMPEQQ Z29, Z1, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z0, K2
+	VPCMPEQQ Z29, Z0, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	SHLQ $1, AX
+	ADDQ R10, AX
+	XORQ R10, AX
+	// normalize 3: add those carries, keep 52 bits per lane.
+	KMOVW AX, K2
+	VPADDQ Z30, Z0, K2, Z0
+	VPANDQ Z29, Z0, Z0
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z1, K2, Z1
+	VPANDQ Z29, Z1, Z1
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z2, K2, Z2
+	VPANDQ Z29, Z2, Z2
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z3, K2, Z3
+	VPANDQ Z29, Z3, Z3
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z4, K2, Z4
+	VPANDQ Z29, Z4, Z4
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z5, K2, Z5
+	VPANDQ Z29, Z5, Z5
 	MOVQ out+0(FP), SI
 	VMOVDQU64 Z0, 0(SI)
 	VMOVDQU64 Z1, 64(SI)
@@ -2004,6 +1648,112 @@ ammIFMA40x2Step:
 	VMOVDQU64 Z3, 192(SI)
 	VMOVDQU64 Z4, 256(SI)
 	VMOVDQU64 Z5, 320(SI)
+	// normalize 1: A[0] += c; carries out of every lane move up one lane.
+	VMOVQ R13, X28
+	VPADDQ Z28, Z14, Z14
+	VPSRLQ $52, Z14, Z20
+	VPANDQ Z29, Z14, Z14
+	VPSRLQ $52, Z15, Z21
+	VPANDQ Z29, Z15, Z15
+	VPSRLQ $52, Z16, Z22
+	VPANDQ Z29, Z16, Z16
+	VPSRLQ $52, Z17, Z23
+	VPANDQ Z29, Z17, Z17
+	VPSRLQ $52, Z18, Z24
+	VPANDQ Z29, Z18, Z18
+	VPSRLQ $52, Z19, Z25
+	VPANDQ Z29, Z19, Z19
+	VALIGNQ $7, Z24, Z25, Z25
+	VALIGNQ $7, Z23, Z24, Z24
+	VALIGNQ $7, Z22, Z23, Z23
+	VALIGNQ $7, Z21, Z22, Z22
+	VALIGNQ $7, Z20, Z21, Z21
+	VALIGNQ $7, Z31, Z20, Z20
+	VPADDQ Z20, Z14, Z14
+	VPADDQ Z21, Z15, Z15
+	VPADDQ Z22, Z16, Z16
+	VPADDQ Z23, Z17, Z17
+	VPADDQ Z24, Z18, Z18
+	VPADDQ Z25, Z19, Z19
+	// normalize 2: g = lanes > 2^52 − 1, p = lanes = 2^52 − 1, one bit per
+	// lane; the lanes that receive a carry are ((g << 1) + p) ^ p.
+	XORQ DX, DX
+	XORQ BX, BX
+	VPCMPUQ $6, Z29, Z19, K2
+	VPCMPEQQ Z29, Z19, K3
+	KMOVW K2, R14
+	SHLQ $8, DX
+	ORQ R14, DX
+	KMOVW K3, R14
+	SHLQ $8, BX
+	ORQ R14, BX
+	VPCMPUQ $6, Z29, Z18, K2
+	VPCMPEQQ Z29, Z18, K3
+	KMOVW K2, R14
+	SHLQ $8, DX
+	ORQ R14, DX
+	KMOVW K3, R14
+	SHLQ $8, BX
+	ORQ R14, BX
+	VPCMPUQ $6, Z29, Z17, K2
+	VPCMPEQQ Z29, Z17, K3
+	KMOVW K2, R14
+	SHLQ $8, DX
+	ORQ R14, DX
+	KMOVW K3, R14
+	SHLQ $8, BX
+	ORQ R14, BX
+	VPCMPUQ $6, Z29, Z16, K2
+	VPCMPEQQ Z29, Z16, K3
+	KMOVW K2, R14
+	SHLQ $8, DX
+	ORQ R14, DX
+	KMOVW K3, R14
+	SHLQ $8, BX
+	ORQ R14, BX
+	VPCMPUQ $6, Z29, Z15, K2
+	VPCMPEQQ Z29, Z15, K3
+	KMOVW K2, R14
+	SHLQ $8, DX
+	ORQ R14, DX
+	KMOVW K3, R14
+	SHLQ $8, BX
+	ORQ R14, BX
+	VPCMPUQ $6, Z29, Z14, K2
+	VPCMPEQQ Z29, Z14, K3
+	KMOVW K2, R14
+	SHLQ $8, DX
+	ORQ R14, DX
+	KMOVW K3, R14
+	SHLQ $8, BX
+	ORQ R14, BX
+	SHLQ $1, DX
+	ADDQ BX, DX
+	XORQ BX, DX
+	// normalize 3: add those carries, keep 52 bits per lane.
+	KMOVW DX, K2
+	VPADDQ Z30, Z14, K2, Z14
+	VPANDQ Z29, Z14, Z14
+	SHRQ $8, DX
+	KMOVW DX, K2
+	VPADDQ Z30, Z15, K2, Z15
+	VPANDQ Z29, Z15, Z15
+	SHRQ $8, DX
+	KMOVW DX, K2
+	VPADDQ Z30, Z16, K2, Z16
+	VPANDQ Z29, Z16, Z16
+	SHRQ $8, DX
+	KMOVW DX, K2
+	VPADDQ Z30, Z17, K2, Z17
+	VPANDQ Z29, Z17, Z17
+	SHRQ $8, DX
+	KMOVW DX, K2
+	VPADDQ Z30, Z18, K2, Z18
+	VPANDQ Z29, Z18, Z18
+	SHRQ $8, DX
+	KMOVW DX, K2
+	VPADDQ Z30, Z19, K2, Z19
+	VPANDQ Z29, Z19, Z19
 	MOVQ out2+40(FP), DI
 	VMOVDQU64 Z14, 0(DI)
 	VMOVDQU64 Z15, 64(DI)
@@ -2012,486 +1762,6 @@ ammIFMA40x2Step:
 	VMOVDQU64 Z18, 256(DI)
 	VMOVDQU64 Z19, 320(DI)
 	VZEROUPPER
-	MOVQ 0(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 0(SI)
-	MOVQ 8(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 8(SI)
-	MOVQ 16(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 16(SI)
-	MOVQ 24(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 24(SI)
-	MOVQ 32(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 32(SI)
-	MOVQ 40(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 40(SI)
-	MOVQ 48(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 48(SI)
-	MOVQ 56(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 56(SI)
-	MOVQ 64(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 64(SI)
-	MOVQ 72(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 72(SI)
-	MOVQ 80(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 80(SI)
-	MOVQ 88(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 88(SI)
-	MOVQ 96(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 96(SI)
-	MOVQ 104(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 104(SI)
-	MOVQ 112(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 112(SI)
-	MOVQ 120(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 120(SI)
-	MOVQ 128(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 128(SI)
-	MOVQ 136(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 136(SI)
-	MOVQ 144(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 144(SI)
-	MOVQ 152(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 152(SI)
-	MOVQ 160(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 160(SI)
-	MOVQ 168(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 168(SI)
-	MOVQ 176(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 176(SI)
-	MOVQ 184(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 184(SI)
-	MOVQ 192(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 192(SI)
-	MOVQ 200(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 200(SI)
-	MOVQ 208(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 208(SI)
-	MOVQ 216(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 216(SI)
-	MOVQ 224(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 224(SI)
-	MOVQ 232(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 232(SI)
-	MOVQ 240(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 240(SI)
-	MOVQ 248(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 248(SI)
-	MOVQ 256(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 256(SI)
-	MOVQ 264(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 264(SI)
-	MOVQ 272(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 272(SI)
-	MOVQ 280(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 280(SI)
-	MOVQ 288(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 288(SI)
-	MOVQ 296(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 296(SI)
-	MOVQ 304(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 304(SI)
-	MOVQ 312(SI), AX
-	ADDQ R12, AX
-	MOVQ AX, R12
-	SHRQ $52, R12
-	ANDQ R11, AX
-	MOVQ AX, 312(SI)
-	MOVQ 0(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 0(DI)
-	MOVQ 8(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 8(DI)
-	MOVQ 16(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 16(DI)
-	MOVQ 24(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 24(DI)
-	MOVQ 32(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 32(DI)
-	MOVQ 40(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 40(DI)
-	MOVQ 48(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 48(DI)
-	MOVQ 56(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 56(DI)
-	MOVQ 64(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 64(DI)
-	MOVQ 72(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 72(DI)
-	MOVQ 80(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 80(DI)
-	MOVQ 88(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 88(DI)
-	MOVQ 96(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 96(DI)
-	MOVQ 104(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 104(DI)
-	MOVQ 112(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 112(DI)
-	MOVQ 120(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 120(DI)
-	MOVQ 128(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 128(DI)
-	MOVQ 136(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 136(DI)
-	MOVQ 144(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 144(DI)
-	MOVQ 152(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 152(DI)
-	MOVQ 160(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 160(DI)
-	MOVQ 168(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 168(DI)
-	MOVQ 176(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 176(DI)
-	MOVQ 184(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 184(DI)
-	MOVQ 192(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 192(DI)
-	MOVQ 200(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 200(DI)
-	MOVQ 208(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 208(DI)
-	MOVQ 216(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 216(DI)
-	MOVQ 224(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 224(DI)
-	MOVQ 232(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 232(DI)
-	MOVQ 240(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 240(DI)
-	MOVQ 248(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 248(DI)
-	MOVQ 256(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 256(DI)
-	MOVQ 264(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 264(DI)
-	MOVQ 272(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 272(DI)
-	MOVQ 280(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 280(DI)
-	MOVQ 288(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 288(DI)
-	MOVQ 296(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 296(DI)
-	MOVQ 304(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 304(DI)
-	MOVQ 312(DI), DX
-	ADDQ R13, DX
-	MOVQ DX, R13
-	SHRQ $52, R13
-	ANDQ R11, DX
-	MOVQ DX, 312(DI)
 	RET
 
 // func lookupIFMA40(out, table *uint64, nibble uint64)
@@ -2531,5 +1801,135 @@ lookupIFMA40Entry:
 	VMOVDQU64 Z3, 192(DI)
 	VMOVDQU64 Z4, 256(DI)
 	VMOVDQU64 Z5, 320(DI)
+	VZEROUPPER
+	RET
+
+// func normIFMA40(x *uint64, c uint64)
+TEXT ·normIFMA40(SB), NOSPLIT, $0-16
+	MOVQ x+0(FP), SI
+	MOVQ c+8(FP), R12
+	VMOVDQU64 0(SI), Z0
+	VMOVDQU64 64(SI), Z1
+	VMOVDQU64 128(SI), Z2
+	VMOVDQU64 192(SI), Z3
+	VMOVDQU64 256(SI), Z4
+	VMOVDQU64 320(SI), Z5
+	VPXORQ Z31, Z31, Z31
+	MOVQ $0xfffffffffffff, R11
+	VPBROADCASTQ R11, Z29
+	MOVQ $1, R11
+	VPBROADCASTQ R11, Z30
+	// normalize 1: A[0] += c; carries out of every lane move up one lane.
+	VMOVQ R12, X28
+	VPADDQ Z28, Z0, Z0
+	VPSRLQ $52, Z0, Z6
+	VPANDQ Z29, Z0, Z0
+	VPSRLQ $52, Z1, Z7
+	VPANDQ Z29, Z1, Z1
+	VPSRLQ $52, Z2, Z8
+	VPANDQ Z29, Z2, Z2
+	VPSRLQ $52, Z3, Z9
+	VPANDQ Z29, Z3, Z3
+	VPSRLQ $52, Z4, Z10
+	VPANDQ Z29, Z4, Z4
+	VPSRLQ $52, Z5, Z11
+	VPANDQ Z29, Z5, Z5
+	VALIGNQ $7, Z10, Z11, Z11
+	VALIGNQ $7, Z9, Z10, Z10
+	VALIGNQ $7, Z8, Z9, Z9
+	VALIGNQ $7, Z7, Z8, Z8
+	VALIGNQ $7, Z6, Z7, Z7
+	VALIGNQ $7, Z31, Z6, Z6
+	VPADDQ Z6, Z0, Z0
+	VPADDQ Z7, Z1, Z1
+	VPADDQ Z8, Z2, Z2
+	VPADDQ Z9, Z3, Z3
+	VPADDQ Z10, Z4, Z4
+	VPADDQ Z11, Z5, Z5
+	// normalize 2: g = lanes > 2^52 − 1, p = lanes = 2^52 − 1, one bit per
+	// lane; the lanes that receive a carry are ((g << 1) + p) ^ p.
+	XORQ AX, AX
+	XORQ R10, R10
+	VPCMPUQ $6, Z29, Z5, K2
+	VPCMPEQQ Z29, Z5, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z4, K2
+	VPCMPEQQ Z29, Z4, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z3, K2
+	VPCMPEQQ Z29, Z3, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z2, K2
+	VPCMPEQQ Z29, Z2, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z1, K2
+	VPCMPEQQ Z29, Z1, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	VPCMPUQ $6, Z29, Z0, K2
+	VPCMPEQQ Z29, Z0, K3
+	KMOVW K2, R9
+	SHLQ $8, AX
+	ORQ R9, AX
+	KMOVW K3, R9
+	SHLQ $8, R10
+	ORQ R9, R10
+	SHLQ $1, AX
+	ADDQ R10, AX
+	XORQ R10, AX
+	// normalize 3: add those carries, keep 52 bits per lane.
+	KMOVW AX, K2
+	VPADDQ Z30, Z0, K2, Z0
+	VPANDQ Z29, Z0, Z0
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z1, K2, Z1
+	VPANDQ Z29, Z1, Z1
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z2, K2, Z2
+	VPANDQ Z29, Z2, Z2
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z3, K2, Z3
+	VPANDQ Z29, Z3, Z3
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z4, K2, Z4
+	VPANDQ Z29, Z4, Z4
+	SHRQ $8, AX
+	KMOVW AX, K2
+	VPADDQ Z30, Z5, K2, Z5
+	VPANDQ Z29, Z5, Z5
+	VMOVDQU64 Z0, 0(SI)
+	VMOVDQU64 Z1, 64(SI)
+	VMOVDQU64 Z2, 128(SI)
+	VMOVDQU64 Z3, 192(SI)
+	VMOVDQU64 Z4, 256(SI)
+	VMOVDQU64 Z5, 320(SI)
 	VZEROUPPER
 	RET
