@@ -411,6 +411,9 @@ func expPair(m *modulus, x nat, e []byte, m2 *modulus, x2 nat, e2 []byte) (nat, 
 // left-to-right square-and-multiply. Its timing depends on e, which is fine
 // because e is public (RSAEP, RSAVP1).
 func (m *modulus) expPublic(x nat, e uint) nat {
+	if z := expPublicAsm(m, x, e); z != nil {
+		return z
+	}
 	n := m.size()
 	t := newNat(2 * n)
 	xm := newNat(n)

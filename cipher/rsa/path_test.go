@@ -139,7 +139,8 @@ func TestPathsMontgomeryMatchBig(t *testing.T) {
 }
 
 // TestPathsExpMatchBig checks the private-key exponentiation on every path at
-// the CRT widths against big.Int.Exp, with exponents of the modulus' length.
+// the CRT widths against big.Int.Exp, with exponents of the modulus' length,
+// and the public-exponent one with 0, 1, 3, 65537 and any exponent.
 func TestPathsExpMatchBig(t *testing.T) {
 	forEachPath(t, func(t *testing.T) {
 		rapid.Check(t, func(t *rapid.T) {
@@ -150,8 +151,9 @@ func TestPathsExpMatchBig(t *testing.T) {
 			e := drawOperand(t, m, "e").FillBytes(make([]byte, n*8))
 			want := new(big.Int).Exp(x, new(big.Int).SetBytes(e), m)
 			diffBig(t, "exp", mod.exp(natFromBig(t, x, mod.size()), e), want)
-			want = new(big.Int).Exp(x, big.NewInt(65537), m)
-			diffBig(t, "expPublic", mod.expPublic(natFromBig(t, x, mod.size()), 65537), want)
+			ep := rapid.SampledFrom([]uint{0, 1, 3, 65537, rapid.Uint().Draw(t, "eAny")}).Draw(t, "ePublic")
+			want = new(big.Int).Exp(x, new(big.Int).SetUint64(uint64(ep)), m)
+			diffBig(t, "expPublic", mod.expPublic(natFromBig(t, x, mod.size()), ep), want)
 		})
 	})
 }
