@@ -5,6 +5,7 @@ package rsa
 import (
 	"math/bits"
 	"slices"
+	"sync"
 )
 
 // The avx512-ifma path: exp in radix 2^52 (radix52.go) with the
@@ -222,21 +223,34 @@ func expPairAsm(m *modulus, x nat, e []byte, m2 *modulus, x2 nat, e2 []byte) (na
 // conditional subtraction at the end reduces it below m.
 type exp52 struct {
 	r             *radix52Modulus
+	buf           []uint64     // all of the arrays below
 	table         [16][]uint64 // x^k·R52 mod m (below 2m); table[1] is set by the caller
 	acc, sel, x52 []uint64     // accumulator, selected entry, x in radix 2^52
 }
+
+// exp52Pools recycle exp52 states, one pool per width (20, 30, 40 limbs),
+// so that an RSA private operation does not allocate and clear 7-18 KiB for
+// its tables each time. A state is cleared before it goes back.
+var exp52Pools [3]sync.Pool
+
+// exp52Pool returns the pool for states of l limbs.
+func exp52Pool(l int) *sync.Pool { return &exp52Pools[l/10-2] }
 
 // newExp52 allocates the state for x^e mod m: x in radix 2^52, table[0] =
 // acc = R52 mod m (1 in Montgomery form).
 func newExp52(m *modulus, x nat) *exp52 {
 	r := m.r52
-	w := r.lanes
-	buf := make([]uint64, 19*w)
-	s := &exp52{r: r}
-	for i := range s.table {
-		s.table[i] = buf[i*w : (i+1)*w]
+	s, _ := exp52Pool(r.l).Get().(*exp52)
+	if s == nil {
+		w := r.lanes
+		buf := make([]uint64, 19*w)
+		s = &exp52{buf: buf}
+		for i := range s.table {
+			s.table[i] = buf[i*w : (i+1)*w]
+		}
+		s.acc, s.sel, s.x52 = buf[16*w:17*w], buf[17*w:18*w], buf[18*w:19*w]
 	}
-	s.acc, s.sel, s.x52 = buf[16*w:17*w], buf[17*w:18*w], buf[18*w:19*w]
+	s.r = r
 	toRadix52(s.x52, x)
 	copy(s.table[0], r.one)
 	copy(s.acc, r.one)
@@ -267,9 +281,15 @@ func (s *exp52) setSelOne() {
 // result converts acc, after the last multiplication by 1, back to a nat:
 // that multiplication gives acc·R52⁻¹ mod m below m + 1 (acc < 2m), so one
 // conditional subtraction of m finishes the job.
+//
+// It clears the state and returns it to its pool: s must not be used after.
 func (s *exp52) result(m *modulus) nat {
 	z := newNat(m.size())
 	fromRadix52(z, s.acc)
 	z.subMasked(m.m, ctMask(z.cmpGeq(m.m)))
+	clear(s.buf)
+	l := s.r.l
+	s.r = nil
+	exp52Pool(l).Put(s)
 	return z
 }
