@@ -9,23 +9,42 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"strings"
-	"time"
 
 	"minitls/handshake"
 )
 
-// resumeStep runs the second, resumed connection and tells it.
-func (s *demoSession) resumeStep(suites []uint16, srvRand, cliRand io.Reader, clock func() time.Time) error {
-	r := &demoSession{w: s.w, st: s.st, bits: s.bits, now: s.now, seeded: s.seeded, pki: s.pki, roots: s.roots,
-		sessions: s.sessions, srvCfg: s.srvCfg}
-	if err := r.connect(suites, srvRand, cliRand, clock); err != nil {
+func init() {
+	demoRegister("resume", demoResumeFirst, demoResumeSecond, demoResumeTable, demoResumeVerdict)
+}
+
+// demoResumed is the -resume story's state: the two connections.
+type demoResumed struct{ full, resumed *demoConn }
+
+// demoResumeFirst tells the first connection: the whole story -kx picks.
+func demoResumeFirst(s *demoSession) error {
+	for _, step := range demoStories[demoPick(demoOptions{kx: s.opts.kx})] {
+		if err := step(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// demoResumeSecond runs the second connection, which offers the ticket
+// the first one received, and says what happened.
+func demoResumeSecond(s *demoSession) error {
+	full := s.demoConn
+	if err := s.connect(nil); err != nil {
 		return err
 	}
+	r := s.demoConn
+	s.demoConn = full
+	s.story = &demoResumed{full: full, resumed: r}
 	s.heading("Step 5  A second connection resumes the session (abbreviated handshake)")
 	if !r.state.DidResume {
 		s.line(2, s.st.mark(false)+" the second connection did a full handshake: the server did not accept the session")
+		s.story = nil
 		return nil
 	}
 	ticket := "a NewSessionTicket"
@@ -33,12 +52,21 @@ func (s *demoSession) resumeStep(suites []uint16, srvRand, cliRand io.Reader, cl
 		ticket = fmt.Sprintf("a NewSessionTicket (a %d-byte ticket, to be used within %d s)", len(m.Ticket), m.TicketLifetimeHint)
 	}
 	s.para(2, "Just before its ChangeCipherSpec in step 4, the server sent "+ticket+": the session (suite, master secret, server name) sealed with AES-256-GCM under a key only the server holds. The client kept it and now offers it in its ClientHello's session_ticket extension; the server opens it, echoes the client's session_id to say yes, and both derive fresh keys from the old master secret and the two new randoms. The server's Finished comes first.")
-	s.blank()
-	fmt.Fprintf(s.w, "  %-26s%-24s%s\n", "", s.st.bold("full handshake"), s.st.bold("resumed"))
-	for _, row := range demoMessageRows(s, r) {
-		fmt.Fprintf(s.w, "  %-26s%-24s%s\n", row[0], row[1], row[2])
+	return nil
+}
+
+// demoResumeTable sets the two handshakes side by side.
+func demoResumeTable(s *demoSession) error {
+	rs, ok := s.story.(*demoResumed)
+	if !ok {
+		return nil
 	}
-	full, resumed := s.handshakeTime(), r.handshakeTime()
+	r := rs.resumed
+	s.blank()
+	s.row("", s.st.bold("full handshake"), s.st.bold("resumed"))
+	for _, row := range demoMessageRows(s.demoPrinter, s.demoTrace, r.demoTrace) {
+		s.row(row[0], row[1], row[2])
+	}
 	costLabel, cost := fmt.Sprintf("RSA-%d decryption", s.bits), s.rsaTime()
 	if s.isECDHE() {
 		// The server signs its ServerKeyExchange and both compute ECDH.
@@ -47,13 +75,23 @@ func (s *demoSession) resumeStep(suites []uint16, srvRand, cliRand io.Reader, cl
 			cost += b.Sub(a)
 		}
 	}
-	fmt.Fprintf(s.w, "  %-26s%-24s%s\n", costLabel, cliDuration(cost), s.st.green("none"))
-	fmt.Fprintf(s.w, "  %-26s%-24s%s\n", "certificate chain check", "7 checks", s.st.green("none (kept from the first)"))
-	fmt.Fprintf(s.w, "  %-26s%-24s%s\n", "handshake bytes →/←",
+	s.row(costLabel, cliDuration(cost), s.st.green("none"))
+	s.row("certificate chain check", "7 checks", s.st.green("none (kept from the first)"))
+	s.row("handshake bytes →/←",
 		fmt.Sprintf("%d / %d", s.handshakeBytes(true), s.handshakeBytes(false)),
 		fmt.Sprintf("%d / %d", r.handshakeBytes(true), r.handshakeBytes(false)))
-	fmt.Fprintf(s.w, "  %-26s%-24s%s\n", "round trips before data", "2", "1 (server Finished first)")
-	fmt.Fprintf(s.w, "  %-26s%-24s%s\n", "handshake time (client)", cliDuration(full), cliDuration(resumed))
+	s.row("round trips before data", "2", "1 (server Finished first)")
+	s.row("handshake time (client)", cliDuration(s.handshakeTime()), cliDuration(r.handshakeTime()))
+	return nil
+}
+
+// demoResumeVerdict checks what resumption kept and what it renewed.
+func demoResumeVerdict(s *demoSession) error {
+	rs, ok := s.story.(*demoResumed)
+	if !ok {
+		return nil
+	}
+	r := rs.resumed
 	s.blank()
 	ms, rms := s.key(true, "master secret"), r.key(true, "master secret")
 	s.kv("master secret", s.sameAs(ms, rms)+" as the first connection's: resumed, not renegotiated")
@@ -62,65 +100,24 @@ func (s *demoSession) resumeStep(suites []uint16, srvRand, cliRand io.Reader, cl
 		s.kv("record keys", s.st.mark(true)+" new: the key block mixes in the two fresh randoms")
 	}
 	s.kv("DidResume", fmt.Sprintf("client %v, server %v", r.state.DidResume, r.srvResumed()))
-	if full > 0 && resumed > 0 {
+	if full, resumed := s.handshakeTime(), r.handshakeTime(); full > 0 && resumed > 0 {
 		s.line(2, s.st.bold(fmt.Sprintf("This resumed handshake took 1/%.0f of the full one's time.", float64(full)/float64(resumed))))
 	}
 	s.para(2, "Servers resume returning clients to skip the private-key operation; the cost is that the ticket (or the server's cache entry) holds the master secret, so both are kept short-lived and tickets are sealed under rotating keys. Timings vary from run to run.")
-	if s.trace != nil {
-		s.blank()
-		fmt.Fprintln(s.w, s.st.dim("  -trace: the records of the resumed handshake, as the client saw them"))
-		for _, e := range r.events {
-			if e.e.IsClient && e.e.Phase < handshake.PhaseEstablished {
-				s.trace.event(e.e)
-			}
-		}
-	}
+	s.replay(r.demoTrace, "the records of the resumed handshake, as the client saw them",
+		func(e handshake.Event) bool { return e.Phase < handshake.PhaseEstablished })
 	return nil
-}
-
-// sameAs is same() worded for a comparison between two connections.
-func (s *demoSession) sameAs(a, b []byte) string {
-	if len(a) > 0 && string(a) == string(b) {
-		return s.st.mark(true) + " the same"
-	}
-	return s.st.mark(false) + " DIFFERENT"
-}
-
-// handshakeTime is the client's time from ClientHello to established.
-func (s *demoSession) handshakeTime() time.Duration {
-	start, end := s.phaseAt(true, handshake.PhaseClientHello), s.phaseAt(true, handshake.PhaseEstablished)
-	if start.IsZero() || end.IsZero() {
-		return 0
-	}
-	return end.Sub(start)
-}
-
-// handshakeBytes counts the handshake message bytes the client sent (or
-// received).
-func (s *demoSession) handshakeBytes(sent bool) int {
-	n := 0
-	for _, e := range s.events {
-		if e.e.Kind == handshake.EventMessage && e.e.IsClient && e.e.Sent == sent {
-			n += len(e.e.Bytes)
-		}
-	}
-	return n
-}
-
-// srvResumed reports whether the server's trace shows the resumption.
-func (s *demoSession) srvResumed() bool {
-	return !s.phaseAt(false, handshake.PhaseSessionResumed).IsZero()
 }
 
 // demoMessageRows lists the handshake messages of both connections, as the
 // client saw them, in the order of the full handshake (messages only in the
 // resumed one after it), with their sizes: "—" where a message is gone.
-func demoMessageRows(full, resumed *demoSession) [][3]string {
+func demoMessageRows(p *demoPrinter, full, resumed *demoTrace) [][3]string {
 	type msg struct {
 		sent bool
 		t    handshake.HandshakeType
 	}
-	sizes := func(s *demoSession) (order []msg, size map[msg][]int) {
+	sizes := func(s *demoTrace) (order []msg, size map[msg][]int) {
 		size = map[msg][]int{}
 		for _, e := range s.events {
 			if e.e.Kind != handshake.EventMessage || !e.e.IsClient || len(e.e.Bytes) == 0 {
@@ -158,7 +155,7 @@ func demoMessageRows(full, resumed *demoSession) [][3]string {
 			arrow = "→"
 		}
 		name := demoMessageName(m.t)
-		rows = append(rows, [3]string{arrow + " " + name, cell(fs[m], full.st), cell(rs[m], full.st)})
+		rows = append(rows, [3]string{arrow + " " + name, cell(fs[m], p.st), cell(rs[m], p.st)})
 	}
 	return rows
 }

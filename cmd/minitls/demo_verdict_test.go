@@ -62,7 +62,8 @@ func TestDemoVerdict(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
-			s := &demoSession{w: &out, roots: tc.roots, now: tc.now, serverName: tc.serverName}
+			s := &demoSession{demoPrinter: &demoPrinter{w: &out}, roots: tc.roots, now: tc.now,
+				demoConn: &demoConn{demoTrace: &demoTrace{}, serverName: tc.serverName}}
 			s.certChecks(certs[0], ders[1:])
 			text := strings.Join(strings.Fields(out.String()), " ")
 			for _, w := range tc.want {
