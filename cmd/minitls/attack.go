@@ -81,7 +81,7 @@ func attackRun(args []string, stdout, stderr io.Writer) error {
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		attackUsage(stdout)
+		attackUsage(stderr) // where every subcommand's -h goes
 		return flag.ErrHelp
 	}
 	l, ok := attackLessons[args[0]]
