@@ -40,7 +40,13 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 		"Fetches the URL over minitls (TLS 1.2) and writes the body to stdout.\n"+
 			"The server's certificate is checked against the system's roots, or the\n"+
 			"CA certificates in -cafile (e.g. the ca.pem of 'minitls certgen').\n"+
-			"Flags may come before or after the URL, as with curl.", stderr)
+			"Flags may come before or after the URL, as with curl.\n\n"+
+			"Measuring: -n N, -resume, -timing or -json make N connections (2 with\n"+
+			"-resume alone) one after the other and print one line for each, then\n"+
+			"min/median/max of the handshake time; the bodies are read and counted,\n"+
+			"not printed. -resume resumes the first session on the others (session\n"+
+			"ticket, else session ID) and says whether each was resumed and by what;\n"+
+			"-timing says where each handshake's time went, measured on the client.", stderr)
 	cafile := set.String("cafile", "", "PEM file of the CA certificates to trust instead of the system's")
 	insecure := set.Bool("insecure", false, "do not check the server's certificate (for looking at it only)")
 	verbose := set.Bool("v", false, "describe the handshake and the response on stderr")
@@ -49,6 +55,11 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 	suite := set.String("suite", "", cliSuiteUsage("offer only this suite (default: all four, ECDHE first)"))
 	timeout := set.Duration("timeout", 10*time.Second, "give up after this long (connect, handshake and response)")
 	connect := set.String("connect", "", "dial HOST:PORT but check the URL's host (like curl --connect-to)")
+	group := set.String("group", "", "offer only this ECDHE group: x25519 or p256 (openssl's -groups names work too)")
+	count := set.Int("n", 0, "make N connections one after the other and summarize their handshake times")
+	resume := set.Bool("resume", false, "resume the first connection's session on the next ones (ticket, else session ID)")
+	timing := set.Bool("timing", false, "say where each handshake's time went: network and server, verification, key exchange")
+	asJSON := set.Bool("json", false, "write the measurements as JSON (schema "+getSchema+") instead of lines")
 	operands, err := parseInterspersed(set, args)
 	if err != nil {
 		return err
@@ -78,9 +89,25 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
+	curves, err := getParseGroup(*group)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	measure := getMeasureOptions{n: *count, resume: *resume, timing: *timing, asJSON: *asJSON}
+	if measure.n < 0 || (measure.n == 1 && measure.resume) {
+		return &exitError{code: 2, err: fmt.Errorf("-n %d: give at least 1 connection, and at least 2 with -resume (one full handshake, then resumptions)", measure.n)}
+	}
+	measuring := measure.n > 0 || measure.resume || measure.timing || measure.asJSON
+	if measure.n == 0 {
+		measure.n = 1
+		if measure.resume {
+			measure.n = 2
+		}
+	}
 	cfg := &handshake.Config{
 		ServerName:         host,
 		CipherSuites:       suites,
+		CurvePreferences:   curves,
 		InsecureSkipVerify: *insecure,
 		NextProtos:         []string{"http/1.1"},
 	}
@@ -100,16 +127,23 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 		cfg.KeyLogWriter = f
 	}
 	st := cliStyle{on: colorEnabled(stderr)}
-	var signals getSignals
+	target := &getTarget{u: u, host: host, addr: addr, cfg: cfg, timeout: *timeout, signals: &getSignals{}}
+	signals := target.signals
 	var printer *tracePrinter
 	if *traceFlag {
 		printer = newTracePrinter(stderr, st, true, true)
 	}
 	cfg.Trace = func(e handshake.Event) {
-		signals.trace(e)
+		if target.onEvent != nil {
+			target.onEvent(e) // first: the timestamps of -timing
+		}
+		target.signals.trace(e)
 		if printer != nil {
 			printer.event(e)
 		}
+	}
+	if measuring {
+		return getMeasure(target, measure, stdout)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
@@ -166,6 +200,42 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 	}
 	conn.Close()
 	return nil
+}
+
+// getTarget is what every connection of one get run shares.
+type getTarget struct {
+	u          *url.URL
+	host, addr string // the URL's host, and where to dial (-connect)
+	dial       string // addr with the host looked up (resolve)
+	cfg        *handshake.Config
+	timeout    time.Duration
+	signals    *getSignals
+	// onEvent, when set, sees every trace event first (getRecorder).
+	onEvent func(handshake.Event)
+}
+
+// getGroups maps the names of -group to the groups minitls implements:
+// curl's and openssl's (-groups, -curves) names, and short ones.
+// spec: rfc8422#5.1.1, rfc7748
+var getGroups = map[string]handshake.CurveID{
+	"x25519":     handshake.CurveX25519,
+	"p256":       handshake.CurveP256,
+	"p-256":      handshake.CurveP256,
+	"secp256r1":  handshake.CurveP256,
+	"prime256v1": handshake.CurveP256,
+}
+
+// getParseGroup returns the curve preferences for -group ("" is the
+// library's default).
+func getParseGroup(name string) ([]handshake.CurveID, error) {
+	if name == "" {
+		return nil, nil
+	}
+	g, ok := getGroups[strings.ToLower(strings.TrimSpace(name))]
+	if !ok {
+		return nil, fmt.Errorf("unknown group %q: minitls implements x25519 and p256 (also called secp256r1, prime256v1, P-256)", name)
+	}
+	return []handshake.CurveID{g}, nil
 }
 
 func getLength(n int64) string {

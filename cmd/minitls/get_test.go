@@ -28,6 +28,13 @@ func getTestTLSServer(t *testing.T, dir string, auth tls.ClientAuthType) string 
 	if err != nil {
 		t.Fatal(err)
 	}
+	return getTestTLSServerConfig(t, &tls.Config{Certificates: []tls.Certificate{cert}, MaxVersion: tls.VersionTLS12, ClientAuth: auth})
+}
+
+// getTestTLSServerConfig serves "hello from crypto/tls\n" with config
+// until the test ends; it returns the port.
+func getTestTLSServerConfig(t *testing.T, config *tls.Config) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +43,7 @@ func getTestTLSServer(t *testing.T, dir string, auth tls.ClientAuthType) string 
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, "hello from crypto/tls\n")
 		}),
-		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MaxVersion: tls.VersionTLS12, ClientAuth: auth},
+		TLSConfig: config,
 		ErrorLog:  log.New(io.Discard, "", 0),
 	}
 	go srv.ServeTLS(ln, "", "")
