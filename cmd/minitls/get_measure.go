@@ -10,16 +10,18 @@ package main
 // the handshake into intervals, and what happened at each end of an
 // interval says what it was:
 //
-//	ClientHello sent ... server record in      waiting for the server's first flight
+//	ClientHello out ... server record in       waiting for the server's first flight
 //	Certificate in ... next step               certificate chain verification
 //	ServerKeyExchange / CertificateVerify in   the server's signature checked
 //	ClientKeyExchange phase ... message out    key exchange (RSA encryption or ECDHE)
-//	client Finished sent ... server record in  waiting for the server's Finished
+//	client Finished out ... server record in   waiting for the server's Finished
 //	anything else                              parsing, hashing, key schedule, records
 //
-// A wait ends when a record has been read (and decrypted): it holds the
-// network's round trips and the server's work, its private-key operation
-// above all. The intervals are consecutive, so they add up to the total.
+// A wait starts when our flight's last record is written (handed to the
+// kernel) and ends when the answer's record has been read (and decrypted):
+// it holds the network's round trips and the server's work, its
+// private-key operation above all. The intervals are consecutive, so they
+// add up to the total.
 //
 // spec: rfc5246#7.3 (the flights), rfc8446#2 (TLS 1.3's)
 
@@ -31,6 +33,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime"
 	"slices"
 	"strings"
@@ -131,39 +134,63 @@ func (r *getRecorder) event(e handshake.Event) {
 // keyShares, the ClientHello was built with TLS 1.3 key shares: making
 // them is key exchange, whichever version the server then picks. With
 // tls13, so is computing the shared secret on the ServerHello.
+//
+// A wait starts when the flight it answers is handed to the kernel: the
+// write that follows the last record sent is part of it when only phase
+// changes lie between that record and the answer. On loopback that write
+// does much of the receiving side's TCP work too.
 func getSplit(marks []getMark, keyShares, tls13 bool) [getNumSteps]getSpan {
-	var out [getNumSteps]getSpan
+	steps := make([]getStep, len(marks)) // steps[k]: the interval that ends at marks[k]
 	finishedSent := false
+	for k := 1; k < len(marks); k++ {
+		steps[k] = getStepOf(marks[k-1], marks[k], k, keyShares, tls13, finishedSent)
+		if m := marks[k]; m.kind == handshake.EventMessage && m.sent && m.msg == handshake.TypeFinished {
+			finishedSent = true
+		}
+		if steps[k] != getStepFirstFlight && steps[k] != getStepFinished {
+			continue
+		}
+		j := k - 1
+		for j > 1 && marks[j].kind == handshake.EventPhase {
+			j--
+		}
+		if marks[j].kind == handshake.EventRecord && marks[j].sent {
+			for w := j + 1; w < k; w++ {
+				steps[w] = steps[k]
+			}
+		}
+	}
+	var out [getNumSteps]getSpan
+	for k := 1; k < len(marks); k++ {
+		out[steps[k]].Wall += marks[k].wall.Sub(marks[k-1].wall)
+		out[steps[k]].CPU += marks[k].cpu - marks[k-1].cpu
+	}
+	return out
+}
+
+// getStepOf classifies the interval from prev to next, the k-th.
+func getStepOf(prev, next getMark, k int, keyShares, tls13, finishedSent bool) getStep {
 	received := func(m getMark, t handshake.HandshakeType) bool {
 		return m.kind == handshake.EventMessage && !m.sent && m.msg == t
 	}
-	for i := 1; i < len(marks); i++ {
-		prev, next := marks[i-1], marks[i]
-		step := getStepOther
-		switch {
-		case i == 1:
-			step = getStepConnect
-		case next.kind == handshake.EventRecord && !next.sent && finishedSent:
-			step = getStepFinished
-		case next.kind == handshake.EventRecord && !next.sent:
-			step = getStepFirstFlight
-		case received(prev, handshake.TypeCertificate):
-			step = getStepVerify
-		case received(prev, handshake.TypeServerKeyExchange), received(prev, handshake.TypeCertificateVerify):
-			step = getStepSignature
-		case prev.kind == handshake.EventPhase && prev.phase == handshake.PhaseClientKeyExchange:
-			step = getStepKeyExchange
-		case keyShares && prev.kind == handshake.EventPhase && prev.phase == handshake.PhaseClientHello,
-			tls13 && received(prev, handshake.TypeServerHello):
-			step = getStepKeyExchange
-		}
-		out[step].Wall += next.wall.Sub(prev.wall)
-		out[step].CPU += next.cpu - prev.cpu
-		if next.kind == handshake.EventMessage && next.sent && next.msg == handshake.TypeFinished {
-			finishedSent = true
-		}
+	switch {
+	case k == 1:
+		return getStepConnect
+	case next.kind == handshake.EventRecord && !next.sent && finishedSent:
+		return getStepFinished
+	case next.kind == handshake.EventRecord && !next.sent:
+		return getStepFirstFlight
+	case received(prev, handshake.TypeCertificate):
+		return getStepVerify
+	case received(prev, handshake.TypeServerKeyExchange), received(prev, handshake.TypeCertificateVerify):
+		return getStepSignature
+	case prev.kind == handshake.EventPhase && prev.phase == handshake.PhaseClientKeyExchange:
+		return getStepKeyExchange
+	case keyShares && prev.kind == handshake.EventPhase && prev.phase == handshake.PhaseClientHello,
+		tls13 && received(prev, handshake.TypeServerHello):
+		return getStepKeyExchange
 	}
-	return out
+	return getStepOther
 }
 
 // getSessionCache is the client's session cache, remembering whether the
@@ -367,10 +394,11 @@ func getConnect(t *getTarget, i int, cache *getSessionCache) (*getConnResult, er
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	rec := &getRecorder{}
+	t.signals = &getSignals{} // what an earlier connection saw explains nothing here
 	t.onEvent = rec.event
 	defer func() { t.onEvent = nil }()
-	fail := func(err error, why string) error {
-		e := getExplain(err, t.addr, t.host, t.timeout, why).(*getError)
+	fail := func(err error, inHandshake bool) error {
+		e := getExplain(err, t.addr, t.host, t.timeout, t.signals.cause(err, inHandshake)).(*getError)
 		e.msg = fmt.Sprintf("connection %d: %s", i, e.msg)
 		return e
 	}
@@ -381,7 +409,7 @@ func getConnect(t *getTarget, i int, cache *getSessionCache) (*getConnResult, er
 	var d net.Dialer
 	raw, err := d.DialContext(ctx, "tcp", t.dial)
 	if err != nil {
-		return nil, fail(err, "")
+		return nil, fail(err, false)
 	}
 	defer raw.Close()
 	if dl, ok := ctx.Deadline(); ok {
@@ -389,14 +417,25 @@ func getConnect(t *getTarget, i int, cache *getSessionCache) (*getConnResult, er
 	}
 	rec.mark(0)
 	conn := handshake.Client(raw, t.cfg)
-	herr := conn.HandshakeContext(ctx)
+	err = conn.HandshakeContext(ctx)
 	rec.mark(0)
-	if herr != nil {
-		return nil, fail(herr, t.signals.cause(herr, true))
-	}
 	t.onEvent = nil // what follows is not the handshake
-	cs := conn.ConnectionState()
-	marks := rec.marks
+	if err != nil {
+		return nil, fail(err, true)
+	}
+	r := getDescribe(i, rec, conn.ConnectionState(), cache != nil && cache.take())
+	if err := getFetch(conn, t.u, r); err != nil {
+		return nil, fail(err, false)
+	}
+	conn.Close()
+	return r, nil
+}
+
+// getDescribe makes connection i's result from its trace and state;
+// offered says whether a cached session was offered.
+func getDescribe(i int, rec *getRecorder, cs handshake.ConnectionState, offered bool) *getConnResult {
+	marks := rec.marks // start, connected, the handshake's events, end
+	tls13 := cs.Version == uint16(handshake.VersionTLS13)
 	r := &getConnResult{
 		Index:          i,
 		Version:        handshake.ProtocolVersion(cs.Version).String(),
@@ -406,9 +445,9 @@ func getConnect(t *getTarget, i int, cache *getSessionCache) (*getConnResult, er
 		ConnectNs:      int64(marks[1].wall.Sub(marks[0].wall)),
 		HandshakeNs:    int64(marks[len(marks)-1].wall.Sub(marks[1].wall)),
 		HandshakeCPUNs: int64(marks[len(marks)-1].cpu - marks[1].cpu),
-		steps:          getSplit(marks, rec.offeredKeyShare, cs.Version == uint16(handshake.VersionTLS13)),
+		steps:          getSplit(marks, rec.offeredKeyShare, tls13),
 	}
-	if cache != nil && cache.take() {
+	if offered {
 		switch {
 		case rec.offeredPSK:
 			r.Offered = "TLS 1.3 PSK"
@@ -420,31 +459,33 @@ func getConnect(t *getTarget, i int, cache *getSessionCache) (*getConnResult, er
 	}
 	if r.Resumed {
 		r.ResumedBy = r.Offered
-		if cs.Version == uint16(handshake.VersionTLS13) {
-			r.ResumedBy = "TLS 1.3 PSK"
+		if tls13 {
+			r.ResumedBy = "TLS 1.3 PSK" // spec: rfc8446#2.2
 		}
 	}
+	return r
+}
 
-	req, err := http.NewRequest(http.MethodGet, t.u.String(), nil)
+// getFetch sends one GET for u over conn and reads the response, noting
+// its status and the length of its body in r.
+func getFetch(conn *handshake.Conn, u *url.URL, r *getConnResult) error {
+	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	req.Header.Set("User-Agent", "minitls-get")
 	req.Close = true
 	if err := req.Write(conn); err != nil {
-		return nil, fail(err, t.signals.cause(err, false))
+		return err
 	}
 	resp, err := http.ReadResponse(bufio.NewReader(conn), req)
 	if err != nil {
-		return nil, fail(err, t.signals.cause(err, false))
+		return err
 	}
 	defer resp.Body.Close()
 	r.Status = resp.Status
-	if r.BodyBytes, err = io.Copy(io.Discard, resp.Body); err != nil {
-		return nil, fail(err, t.signals.cause(err, false))
-	}
-	conn.Close()
-	return r, nil
+	r.BodyBytes, err = io.Copy(io.Discard, resp.Body)
+	return err
 }
 
 // getSummarize computes min/median/max of the handshake times, of all
