@@ -17,6 +17,8 @@ import (
 	"encoding/pem"
 	"fmt"
 	"hash"
+	"image"
+	"image/png"
 	"io"
 	"net"
 	"os"
@@ -885,6 +887,83 @@ func TestChromium(t *testing.T) {
 			srv.waitLog(t, "handshake ok: "+suite, 1)
 		})
 	}
+	t.Run("screenshot", func(t *testing.T) { cliTestChromiumPage(t, chromium, env, dir, home) })
+}
+
+// cliTestChromiumPage: with serve's defaults, Chromium renders the page at
+// a phone's width; its DOM holds the message-sequence diagram (an arrow per
+// message), the key exchange named exactly and the offered lists with
+// Chromium's GREASE explained; and its screenshot shows the diagram drawn:
+// enough pixels of both arrow colours (in clear, encrypted).
+func cliTestChromiumPage(t *testing.T, chromium string, env []string, dir, home string) {
+	srv := cliTestServe(t, dir)
+	shot := filepath.Join(home, "page.png")
+	dom := cliTestChromiumRun(t, chromium, env, filepath.Join(home, "ud-page"), srv,
+		"--dump-dom", "https://localhost:"+srv.port+"/")
+	for _, re := range []string{`<svg class="msc"`, `(?s)(<title>[A-Za-z]+: \d+ bytes, (in clear|encrypted).*){6}`,
+		`<title>ClientHello: \d+ bytes, in clear`, `<title>Finished: \d+ bytes, encrypted`,
+		`<th>key exchange</th><td>(ECDHE over )?(X25519|P-256|X25519MLKEM768): `,
+		`<h2>What your client offered</h2>`, `<b>GREASE</b> \(RFC 8701\)`, `<meta name="viewport"`} {
+		if !regexp.MustCompile(re).MatchString(dom) {
+			t.Errorf("rendered page lacks %s", re)
+		}
+	}
+	cliTestChromiumRun(t, chromium, env, filepath.Join(home, "ud-shot"), srv,
+		"--hide-scrollbars", "--window-size=412,1400", "--screenshot="+shot, "https://localhost:"+srv.port+"/")
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatalf("no screenshot: %v", err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if b := img.Bounds(); b.Dx() != 412 {
+		t.Errorf("screenshot is %v, want 412 wide", b)
+	}
+	for _, c := range []string{mscClearColour, mscEncryptedColour} {
+		if n := cliTestCountColour(img, c); n < 300 {
+			t.Errorf("screenshot has %d pixels of %s, the diagram's arrows are not drawn", n, c)
+		}
+	}
+}
+
+// cliTestChromiumRun runs headless Chromium with args and returns stdout.
+func cliTestChromiumRun(t *testing.T, chromium string, env []string, userData string, srv *cliTestServer, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	args = append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + userData}, args...)
+	cmd := exec.CommandContext(ctx, chromium, args...)
+	cmd.Env = env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("Chromium %v: %v\nserver log:\n%s\nstderr tail:\n%s", args, err, srv.log.String(), cliTestTail(stderr.String(), 2000))
+	}
+	return stdout.String()
+}
+
+// cliTestCountColour counts the pixels within 6 of colour "#rrggbb" in
+// each channel (anti-aliasing blends edges; a stroke's core is exact).
+func cliTestCountColour(img image.Image, colour string) int {
+	want, _ := hex.DecodeString(strings.TrimPrefix(colour, "#"))
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			near := func(v uint32, w byte) bool { d := int(v>>8) - int(w); return d >= -6 && d <= 6 }
+			if near(r, want[0]) && near(g, want[1]) && near(bl, want[2]) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // cliTestColumns is the width of l on a terminal with tab stops every 8

@@ -1,16 +1,15 @@
 package main
 
 // minitls serve: HTTPS through net/http on a minitls listener. Each
-// connection gets its own Trace hook, so the page can tell a visitor about
-// their own handshake (suite, extended master secret, SNI, ALPN, and how
-// long this server spent on the RSA decryption of their premaster secret),
-// and the log gets one line per connection, failed handshakes included.
+// connection gets its own Trace hook, so the page (serve_page.go) can tell
+// a visitor about their own handshake (serve_flow.go keeps its messages,
+// what the client offered and the key exchange), and the log gets one
+// line per connection, failed handshakes included.
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"log"
 	"net"
@@ -64,6 +63,13 @@ type serveConnInfo struct {
 	clientVer   handshake.ProtocolVersion
 	alertSent   string
 	keyBits     int
+
+	// serve_flow.go: the handshake as the page draws it.
+	flow          []serveFlowMsg
+	unsent        []int // indexes in flow of server messages whose record is not yet written
+	readProtected bool  // the last record read was protected
+	hello         *handshake.ClientHello
+	kx            serveKX
 }
 
 // trace is the connection's Config.Trace. It keeps timestamps and the
@@ -72,6 +78,7 @@ func (in *serveConnInfo) trace(e handshake.Event) {
 	now := time.Now()
 	in.mu.Lock()
 	defer in.mu.Unlock()
+	in.flowEvent(e, now)
 	switch e.Kind {
 	case handshake.EventMessage:
 		if e.Sent {
@@ -295,53 +302,6 @@ func serveOr(s, def string) string {
 
 type serveCtxKey struct{}
 
-// servePage explains the visitor's own handshake.
-func servePage(w http.ResponseWriter, r *http.Request) {
-	in, _ := r.Context().Value(serveCtxKey{}).(*serveConnInfo)
-	if in == nil {
-		http.Error(w, "not a minitls connection", http.StatusInternalServerError)
-		return
-	}
-	st := in.conn.ConnectionState()
-	suite := handshake.CipherSuite(st.CipherSuite)
-	in.mu.Lock()
-	offered := serveSuiteList(in.offered)
-	keyBits := in.keyBits
-	in.mu.Unlock()
-	rsaKX := strings.HasPrefix(suite.String(), "TLS_RSA_WITH_")
-	kx := fmt.Sprintf("RSA key transport: your client encrypted a 48-byte premaster secret to this server's RSA-%d key; only the server's private key can decrypt it", keyBits)
-	if !rsaKX {
-		kx = "not RSA key transport (see the suite name)"
-	}
-	rows := [][2]string{
-		{"your address", in.remote},
-		{"protocol", "TLS 1.2 (minitls speaks nothing else)"},
-		{"cipher suite", suite.String()},
-		{"key exchange", kx},
-		{"session", serveSession(st.DidResume)},
-		{"record protection", fmt.Sprintf("AES-%d-GCM: every record carries an 8-byte explicit nonce and a 16-byte tag", cliSuiteAESBits(suite))},
-		{"extended master secret", serveYesNo(st.ExtendedMasterSecret) + " (RFC 7627: the master secret is bound to the whole handshake, defeating the triple-handshake attack)"},
-		{"SNI (server name you asked for)", serveOr(st.ServerName, "none sent (clients do not send IP addresses)")},
-		{"ALPN (application protocol)", serveOr(st.NegotiatedProtocol, "none negotiated")},
-	}
-	if rsaKX && !st.DidResume {
-		rows = append(rows, [2]string{"server time in RSA decryption", cliDuration(in.rsaTime()) + " (from your ClientKeyExchange to the start of key derivation)"})
-	}
-	rows = append(rows,
-		[2]string{"whole handshake, server's view", cliDuration(in.handshakeTime()) + " (ClientHello received to Finished sent, including network waits)"},
-		[2]string{"suites your client offered", offered})
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	var sb strings.Builder
-	sb.WriteString("<!DOCTYPE html>\n<html><head><title>minitls: your handshake</title></head><body>\n")
-	sb.WriteString("<h1>Hello from minitls</h1>\n<p>This page came to you over a TLS 1.2 connection handled by minitls, a TLS stack written from scratch for study. Here is your own handshake:</p>\n<table>\n")
-	for _, row := range rows {
-		fmt.Fprintf(&sb, "<tr><th align=left>%s</th><td>%s</td></tr>\n", html.EscapeString(row[0]), html.EscapeString(row[1]))
-	}
-	sb.WriteString("</table>\n<p>The expensive part of your visit was one RSA private-key operation; everything after it is AES-GCM, which costs far less per byte. Run <code>minitls demo</code> to see every step.</p>\n")
-	sb.WriteString("<p>minitls is for study and experiment, not for protecting production traffic.</p>\n</body></html>\n")
-	io.WriteString(w, sb.String())
-}
-
 func serveRun(args []string, stdout, stderr io.Writer) error {
 	set := newFlagSet("serve", "[-addr HOST:PORT] [-cert FILE] [-key FILE] [flags]",
 		"Serves HTTPS through Go's net/http on a minitls listener. Without -root every\n"+
@@ -453,15 +413,6 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 	}
 	logger.Print("stopped")
 	return nil
-}
-
-// serveSession says, for the handshake page, whether the visitor's connection
-// resumed an earlier session and what that saved.
-func serveSession(resumed bool) string {
-	if resumed {
-		return "resumed (RFC 5246 §7.3, RFC 5077): an abbreviated handshake reused an earlier session's master secret, so the server did no RSA or ECDHE work this time"
-	}
-	return "new: a full handshake; your client may resume it on its next connection"
 }
 
 // check refuses limits that would make serve useless.
