@@ -304,6 +304,7 @@ type getReport struct {
 	Handshake   map[string]getStats           `json:"handshake"`
 	Meaning     []string                      `json:"meaning,omitempty"`
 	medians     map[bool][getNumSteps]getSpan // by resumed, with -timing
+	rtt         time.Duration                 // the median TCP connect, with -timing
 }
 
 // getMeasureOptions is what a measuring run was asked for.
@@ -345,19 +346,24 @@ func getMeasure(t *getTarget, o getMeasureOptions, stdout io.Writer) error {
 					WallNs: int64(r.steps[s].Wall), CPUNs: int64(r.steps[s].CPU)})
 			}
 		}
-		rep.Connections = append(rep.Connections, r)
 		if !o.asJSON {
-			getWriteConn(stdout, st, r, o.timing)
+			var prev *getConnResult
+			if len(rep.Connections) > 0 {
+				prev = rep.Connections[len(rep.Connections)-1]
+			}
+			getWriteConn(stdout, st, r, prev, o.timing)
 		}
+		rep.Connections = append(rep.Connections, r)
 	}
 	rep.Addr = t.dial
 	rep.ElapsedS = time.Since(rep.Started).Seconds()
 	rep.Handshake = getSummarize(rep.Connections)
 	if o.timing {
 		rep.medians = getMedianSteps(rep.Connections)
+		rep.rtt = getMedianConnect(rep.Connections)
 		for _, resumed := range []bool{false, true} {
 			if m, ok := rep.medians[resumed]; ok {
-				rep.Meaning = append(rep.Meaning, getMeaning(m, resumed))
+				rep.Meaning = append(rep.Meaning, getMeaning(m, resumed, rep.rtt))
 			}
 		}
 	}
@@ -547,15 +553,25 @@ func getMedianSteps(conns []*getConnResult) map[bool][getNumSteps]getSpan {
 	return out
 }
 
+// getMedianConnect is the median TCP connect time of all connections:
+// one round trip each, full or resumed alike.
+func getMedianConnect(conns []*getConnResult) time.Duration {
+	var v []int64
+	for _, c := range conns {
+		v = append(v, c.ConnectNs)
+	}
+	slices.Sort(v)
+	return time.Duration(getMedian(v))
+}
+
 // getMeaning says in a sentence what a breakdown means: the waits are the
 // network plus the server's work (its private-key operation, in a full
 // handshake), verification and key exchange the client's own cryptography.
-// The TCP connect took one round trip, so the waits less one round trip
-// each estimate the server's work.
-func getMeaning(m [getNumSteps]getSpan, resumed bool) string {
+// A TCP connect takes one round trip (rtt, the run's median), so the waits
+// less one round trip each estimate the server's work.
+func getMeaning(m [getNumSteps]getSpan, resumed bool, rtt time.Duration) string {
 	wait := m[getStepFirstFlight].Wall + m[getStepFinished].Wall
 	own := m[getStepVerify].Wall + m[getStepSignature].Wall + m[getStepKeyExchange].Wall
-	rtt := m[getStepConnect].Wall
 	trips := time.Duration(1)
 	if m[getStepFinished].Wall > 0 {
 		trips = 2
@@ -570,10 +586,10 @@ func getMeaning(m [getNumSteps]getSpan, resumed bool) string {
 		cpu += m[s].CPU
 	}
 	if resumed {
-		return fmt.Sprintf("Resumed: the network and the server cost %s (%d round trip of %s, as the TCP connect took; the server's own work %s, with no private-key operation); your own cryptography cost %s: no certificate to verify, no key exchange. Your CPU was busy %s of the %s.",
+		return fmt.Sprintf("Resumed: the network and the server cost %s (%d round trip of %s, the median TCP connect; the server's own work %s, with no private-key operation); your own cryptography cost %s: no certificate to verify, no key exchange. Your CPU was busy %s of the %s.",
 			getMS(wait), trips, getMS(rtt), server, getMS(own), getMS(cpu), getMS(total))
 	}
-	return fmt.Sprintf("Full: the server's private-key operation and the network cost %s (%d round trips of %s, as the TCP connect took; the server's own work %s); your own cryptography cost %s (chain %s, signature %s, key exchange %s). Your CPU was busy %s of the %s.",
+	return fmt.Sprintf("Full: the server's private-key operation and the network cost %s (%d round trips of %s, the median TCP connect; the server's own work %s); your own cryptography cost %s (chain %s, signature %s, key exchange %s). Your CPU was busy %s of the %s.",
 		getMS(wait), trips, getMS(rtt), server, getMS(own), getMS(m[getStepVerify].Wall),
 		getMS(m[getStepSignature].Wall), getMS(m[getStepKeyExchange].Wall), getMS(cpu), getMS(total))
 }
@@ -604,21 +620,25 @@ func getConnLabel(r *getConnResult) string {
 	return "full"
 }
 
-// getWriteConn writes one line for a connection, and with timing its steps.
-func getWriteConn(w io.Writer, st cliStyle, r *getConnResult, timing bool) {
-	kx := r.Suite
-	if r.Group != "" {
-		kx += " " + r.Group
-	}
-	label := getConnLabel(r)
+// getWriteConn writes one line for a connection, and with timing its
+// steps; what it negotiated only when that differs from the connection
+// before (prev, nil for the first).
+func getWriteConn(w io.Writer, st cliStyle, r, prev *getConnResult, timing bool) {
+	label := fmt.Sprintf("%-25s", getConnLabel(r))
 	if r.Resumed {
-		label = st.green(fmt.Sprintf("%-30s", label))
-	} else {
-		label = fmt.Sprintf("%-30s", label)
+		label = st.green(label)
 	}
-	fmt.Fprintf(w, "#%-3d %s connect %s  handshake %s  cpu %s  %s %s, %s, %d bytes\n", r.Index, label,
+	negotiated := r.Version + " " + r.Suite
+	if r.Group != "" {
+		negotiated += " " + r.Group
+	}
+	if prev != nil && prev.Version == r.Version && prev.Suite == r.Suite && (prev.Group == r.Group || r.Resumed) {
+		negotiated = ""
+	}
+	line := fmt.Sprintf("#%-3d %s connect %s  handshake %s  cpu %s  %s  %d B  %s", r.Index, label,
 		getMS(time.Duration(r.ConnectNs)), getMS(time.Duration(r.HandshakeNs)), getMS(time.Duration(r.HandshakeCPUNs)),
-		r.Version, kx, r.Status, r.BodyBytes)
+		r.Status, r.BodyBytes, negotiated)
+	fmt.Fprintln(w, strings.TrimRight(line, " "))
 	if !timing {
 		return
 	}
@@ -628,7 +648,7 @@ func getWriteConn(w io.Writer, st cliStyle, r *getConnResult, timing bool) {
 			parts = append(parts, fmt.Sprintf("%s %.3f", getSteps[s].id, float64(r.steps[s].Wall)/float64(time.Millisecond)))
 		}
 	}
-	fmt.Fprintf(w, "     %s\n", st.dim(strings.Join(parts, ", ")))
+	fmt.Fprintf(w, "     %s\n", st.dim(strings.Join(parts, ", ")+" (ms)"))
 }
 
 // getWriteSummary writes min/median/max of the handshake times and, with
@@ -664,7 +684,7 @@ func getWriteSummary(w io.Writer, st cliStyle, rep *getReport) {
 			fmt.Fprintf(w, "      %-34s %12s %12s\n", getSteps[s].label, getMS(m[s].Wall), getMS(m[s].CPU))
 		}
 		fmt.Fprintf(w, "      %-34s %12s %12s\n", "total (sum of the medians)", getMS(total.Wall), getMS(total.CPU))
-		for _, l := range cliWrapWords(getMeaning(m, resumed), 96) {
+		for _, l := range cliWrapWords(getMeaning(m, resumed, rep.rtt), 96) {
 			fmt.Fprintf(w, "  %s\n", l)
 		}
 	}
