@@ -27,7 +27,7 @@ import (
 func init() {
 	registerLesson(attackLesson{
 		name:    "bleichenbacher",
-		summary: "a padding oracle decrypts a recorded RSA key-transport session (ROBOT)",
+		summary: "a padding oracle decrypts a recorded RSA session (ROBOT)",
 		order:   1,
 		run:     bleichRun,
 	})
@@ -48,8 +48,8 @@ func bleichRun(args []string, stdout, stderr io.Writer) error {
 			"Bleichenbacher's attack on the recorded ciphertext, recovers the premaster\n"+
 			"secret and decrypts the recorded request. Then asks the real minitls server\n"+
 			"the same questions: its answers are all alike, and the attack learns nothing.", stderr, &f, false)
-	bits := set.Int("bits", 1024, "RSA key size: 1024 (about a minute) or 2048 (for the patient)")
-	direct := set.Bool("direct", false, "ask the weakened server's padding check directly instead of over TLS connections (faster)")
+	bits := set.Int("bits", 1024, "RSA key size: 1024 (about a minute) or 2048 (slow)")
+	direct := set.Bool("direct", false, "ask the padding check as a function, not over TLS (faster)")
 	if err := parseAttackFlags(set, args, &f); err != nil {
 		return err
 	}

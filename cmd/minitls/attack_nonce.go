@@ -20,7 +20,7 @@ import (
 func init() {
 	registerLesson(attackLesson{
 		name:    "nonce-reuse",
-		summary: "a repeated GCM nonce gives up the hash key: forge a record the receiver accepts",
+		summary: "a repeated GCM nonce: recover H, forge a record",
 		order:   2,
 		run:     nonceRun,
 	})

@@ -8,6 +8,7 @@ import (
 	"net"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,6 +21,37 @@ import (
 // attackTestFlags is a -seed run's flags.
 func attackTestFlags(seed uint64) *attackFlags {
 	return &attackFlags{seed: seed, seeded: true}
+}
+
+// TestAttackHelp: `minitls attack -h` lists every lesson of the issue, in
+// 80 columns, and each lesson takes -h.
+func TestAttackHelp(t *testing.T) {
+	r := cliTestRun(t, nil, "attack", "-h")
+	if r.code != 0 || !strings.HasPrefix(r.stderr, "usage: minitls attack") {
+		t.Fatalf("minitls attack -h: exit %d, %q", r.code, r.stderr)
+	}
+	for _, l := range []string{"rsa-reply", "bleichenbacher", "nonce-reuse", "truncation", "downgrade"} {
+		if !strings.Contains(r.stderr, "  "+l+" ") {
+			t.Errorf("minitls attack -h does not list %s:\n%s", l, r.stderr)
+		}
+		lr := cliTestRun(t, nil, "attack", l, "-h")
+		if lr.code != 0 || !strings.HasPrefix(lr.stderr, "usage: minitls attack "+l) {
+			t.Errorf("minitls attack %s -h: exit %d, %q", l, lr.code, lr.stderr)
+		}
+		for _, line := range strings.Split(lr.stderr, "\n") {
+			if cliTestColumns(line) > 80 {
+				t.Errorf("line wider than 80 columns: %q", line)
+			}
+		}
+	}
+	for _, line := range strings.Split(r.stderr, "\n") {
+		if cliTestColumns(line) > 80 {
+			t.Errorf("line wider than 80 columns: %q", line)
+		}
+	}
+	if r := cliTestRun(t, nil, "attack", "nosuch"); r.code != 2 || !strings.Contains(r.stderr, "unknown lesson") {
+		t.Errorf("minitls attack nosuch: exit %d, %q", r.code, r.stderr)
+	}
 }
 
 // TestBleichenbacherLesson: with -seed 1 the attack on the weakened server
@@ -248,5 +280,69 @@ func TestRealSenderNeverRepeatsNonce(t *testing.T) {
 		if new(big.Int).SetBytes(n).Int64() != int64(i) {
 			t.Fatalf("record %d has nonce %x, not its sequence number", i, n)
 		}
+	}
+}
+
+// TestRSAReplyLesson: the eavesdropper reads the weakened server's whole
+// reply with the public key alone; from the real connection's records the
+// same operation gives nothing of it, while the real client got the body.
+func TestRSAReplyLesson(t *testing.T) {
+	var out bytes.Buffer
+	o, err := replyLesson(newAttackPrinter(&out), attackTestFlags(1), 2048)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if string(o.weakRead) != replyBody {
+		t.Errorf("eavesdropper read %q from the weakened exchange", o.weakRead)
+	}
+	body := replyBody[strings.Index(replyBody, "\r\n\r\n")+4:]
+	if string(o.realGot) != body {
+		t.Errorf("the real client received %q", o.realGot)
+	}
+	for _, l := range strings.Split(body, "\n") {
+		if len(l) > 8 && bytes.Contains(o.realRead, []byte(l[:8])) {
+			t.Errorf("the eavesdropper's output of the real connection contains %q", l[:8])
+		}
+	}
+	if o.rsaBlock <= 0 || o.gcmReply <= 0 {
+		t.Errorf("costs not measured: RSA %v, GCM %v", o.rsaBlock, o.gcmReply)
+	}
+}
+
+// TestTruncationLesson: the weakened client accepts the cut response as
+// complete; minitls's client returns the same prefix with
+// record.ErrTruncated.
+func TestTruncationLesson(t *testing.T) {
+	var out bytes.Buffer
+	o, err := truncLesson(newAttackPrinter(&out), attackTestFlags(1))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	prefix := strings.Join(truncLines[:truncKeep], "")
+	if o.weakErr != nil || string(o.weakBody) != prefix {
+		t.Errorf("weakened client: %q, %v; want the cut prefix and no error", o.weakBody, o.weakErr)
+	}
+	if !errors.Is(o.realErr, record.ErrTruncated) || string(o.realBody) != prefix {
+		t.Errorf("minitls client: %q, %v; want the prefix and ErrTruncated", o.realBody, o.realErr)
+	}
+}
+
+// TestDowngradeLesson: the weakened pair settles on AES-128 although both
+// prefer AES-256; minitls's real pair refuses: bad_record_mac with the
+// extended master secret, decrypt_error at the Finished check without it.
+func TestDowngradeLesson(t *testing.T) {
+	var out bytes.Buffer
+	o, err := downLesson(newAttackPrinter(&out), attackTestFlags(1))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if o.weakSuite != downWeak || !bytes.Contains(o.weakReply, []byte("GET /")) {
+		t.Errorf("weakened pair: suite %v, reply %q", o.weakSuite, o.weakReply)
+	}
+	if o.realAlert != record.BadRecordMAC || o.realServer == nil {
+		t.Errorf("real pair: client got %v (%v), server %v; want bad_record_mac", o.realAlert, o.realErr, o.realServer)
+	}
+	if o.realAlertNoEMS != record.DecryptError || !errors.Is(o.realServerNoEMS, handshake.ErrBadFinished) {
+		t.Errorf("real pair without EMS: client got %v, server %v; want decrypt_error, ErrBadFinished", o.realAlertNoEMS, o.realServerNoEMS)
 	}
 }

@@ -6,6 +6,7 @@
 //	minitls get       fetch a URL over minitls, like curl
 //	minitls certgen   make a CA and a server certificate
 //	minitls bench     measure symmetric against asymmetric cryptography
+//	minitls attack    break weakened endpoints live, watch the real ones resist
 //
 // Every subcommand takes -h. minitls is for study and experiment, not for
 // protecting production traffic.
