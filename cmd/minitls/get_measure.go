@@ -6,7 +6,7 @@ package main
 //
 // Where the time goes is measured on the client, from the handshake's own
 // trace: every Event arrives synchronously on the goroutine doing the work,
-// so stamping each one with the wall clock and the thread's CPU clock cuts
+// so stamping each one with the wall clock and the process's CPU clock cuts
 // the handshake into intervals, and what happened at each end of an
 // interval says what it was:
 //
@@ -72,8 +72,8 @@ var getSteps = [getNumSteps]struct{ id, label string }{
 	getStepOther:       {"other", "the rest (messages, hashes, keys)"},
 }
 
-// getSpan is the time one step took: elapsed, and the CPU time of the
-// client's thread in it.
+// getSpan is the time one step took: elapsed, and the client's CPU time
+// in it.
 type getSpan struct {
 	Wall time.Duration
 	CPU  time.Duration
@@ -103,10 +103,10 @@ type getRecorder struct {
 	group           string // the ECDHE group of the ServerKeyExchange
 }
 
-// mark stamps an instant; the CPU clock is the calling thread's, which is
-// the connection's while getConnect holds it locked.
+// mark stamps an instant on the wall clock and the process's CPU clock
+// (nothing but the connection runs while get measures it).
 func (r *getRecorder) mark(kind handshake.EventKind) *getMark {
-	r.marks = append(r.marks, getMark{wall: time.Now(), cpu: benchThreadCPU(), kind: kind})
+	r.marks = append(r.marks, getMark{wall: time.Now(), cpu: getProcessCPU(), kind: kind})
 	return &r.marks[len(r.marks)-1]
 }
 
@@ -262,9 +262,9 @@ type getStats struct {
 //
 //	schema            "minitls-get/1"
 //	cpu, go_version, goos, goarch, num_cpu, gomaxprocs   as in bench
-//	cpu_clock         how cpu_ns figures were measured: "CLOCK_THREAD_CPUTIME_ID"
-//	                  (the connection's locked OS thread) or "wall" (no such
-//	                  clock here: the figures are elapsed time)
+//	cpu_clock         how cpu_ns figures were measured: "CLOCK_PROCESS_CPUTIME_ID"
+//	                  (the process's CPU; only the connection runs in it) or
+//	                  "wall" (no such clock here: the figures are elapsed time)
 //	started           RFC 3339 time; elapsed_s: length of the run in seconds
 //	url, addr         what was fetched, and the address dialled (the host
 //	                  is looked up once, so connect_ns is no name lookup)
@@ -320,7 +320,7 @@ func getMeasure(t *getTarget, o getMeasureOptions, stdout io.Writer) error {
 	rep := &getReport{
 		Schema: getSchema, CPU: benchCPUName(), GoVersion: runtime.Version(), GOOS: runtime.GOOS,
 		GOARCH: runtime.GOARCH, NumCPU: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0),
-		CPUClock: map[bool]string{true: benchServerCPUMethod, false: "wall"}[benchHaveThreadCPU],
+		CPUClock: getCPUClock,
 		Started:  time.Now(), URL: t.u.String(), Resume: o.resume,
 	}
 	if err := t.resolve(); err != nil {
@@ -394,11 +394,8 @@ func (t *getTarget) resolve() error {
 }
 
 // getConnect makes connection number i: TCP connect, handshake, one GET
-// whose body it reads and counts. Its goroutine stays on one OS thread, so
-// that the thread's CPU clock is the connection's.
+// whose body it reads and counts.
 func getConnect(t *getTarget, i int, cache *getSessionCache) (*getConnResult, error) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
 	rec := &getRecorder{}
 	t.signals = &getSignals{} // what an earlier connection saw explains nothing here
 	t.onEvent = rec.event
@@ -688,7 +685,7 @@ func getWriteSummary(w io.Writer, st cliStyle, rep *getReport) {
 			fmt.Fprintf(w, "  %s\n", l)
 		}
 	}
-	if !benchHaveThreadCPU {
+	if !getHaveCPUClock {
 		fmt.Fprintln(w, "  (no per-thread CPU clock on this system: the CPU column is elapsed time)")
 	}
 }
