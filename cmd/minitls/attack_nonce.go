@@ -258,7 +258,11 @@ func nonceLesson(p *attackPrinter, f *attackFlags) (*nonceOutcome, error) {
 	if err == nil && len(got) == len(recs)+1 {
 		out.accepted = []byte(got[len(recs)])
 	}
-	p.check(out.accepted != nil && string(out.accepted) == nonceForged, "real receiver", fmt.Sprintf("accepted it as authentic (error: %v) and delivered:", err))
+	verdict := "accepted it as authentic and delivered:"
+	if err != nil {
+		verdict = fmt.Sprintf("refused it: %v", err)
+	}
+	p.check(out.accepted != nil && string(out.accepted) == nonceForged, "real receiver", verdict)
 	if out.accepted != nil {
 		p.line(attackLabelCol, p.st.yellow(fmt.Sprintf("%q", out.accepted)))
 	}
