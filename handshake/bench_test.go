@@ -58,8 +58,8 @@ func benchEndpointsFor(b *testing.B, lib string, id CipherSuite, curve CurveID) 
 		stdCurves = []tls.CurveID{tls.CurveID(curve)} // the same IANA numbers
 	}
 	if lib == "minitls" {
-		ccfg := &Config{RootCAs: f.roots, ServerName: "localhost", CipherSuites: []uint16{suite}, CurvePreferences: curves}
-		scfg := &Config{Certificates: []Certificate{f.cert}}
+		ccfg := &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", CipherSuites: []uint16{suite}, CurvePreferences: curves}
+		scfg := &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}}
 		return func(c net.Conn) handshaker { return Client(c, ccfg) },
 			func(c net.Conn) handshaker { return Server(c, scfg) }
 	}

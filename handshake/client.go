@@ -40,6 +40,9 @@ func (c *Conn) clientHandshake() error {
 	if err := hs.readServerHello(); err != nil {
 		return err
 	}
+	if hs.tls13 {
+		return hs.handshake13() // client13.go
+	}
 	if hs.serverResumed() {
 		return hs.resumeHandshake() // resume_client.go
 	}
@@ -92,6 +95,9 @@ type clientState struct {
 	certificateRequested bool
 
 	resumption clientResumption // session offered or to save (resume_client.go)
+
+	offered13 *clientOffer13 // what we offered for TLS 1.3, if anything (client13.go)
+	tls13     bool           // the server chose TLS 1.3
 }
 
 // sendClientHello offers TLS 1.2, our suites, and the extensions real
@@ -104,7 +110,9 @@ func (hs *clientState) sendClientHello() error {
 	c := hs.c
 	c.setPhase(PhaseClientHello)
 	enabled := c.config.enabledSuites()
-	if len(enabled) == 0 {
+	if !c.config.supports12() {
+		enabled = nil // TLS 1.3 only: offer13 fills the suites in
+	} else if len(enabled) == 0 {
 		return fmt.Errorf("%w: Config.CipherSuites enables no suite minitls implements", ErrConfig)
 	}
 	m := &ClientHello{
@@ -123,7 +131,7 @@ func (hs *clientState) sendClientHello() error {
 		offerECDHE = offerECDHE || s.ecdhe
 		m.CipherSuites = append(m.CipherSuites, s.id)
 	}
-	if len(m.CipherSuites) == 0 {
+	if len(m.CipherSuites) == 0 && c.config.supports12() {
 		return fmt.Errorf("%w: Config.CipherSuites enables only ECDHE suites but Config.CurvePreferences no group minitls implements", ErrConfig)
 	}
 	add := func(t ExtensionType, body extensionMarshaler) error {
@@ -173,6 +181,9 @@ func (hs *clientState) sendClientHello() error {
 	if err := hs.offerSession(m, add); err != nil {
 		return err
 	}
+	if err := hs.offer13(m, add); err != nil { // client13.go
+		return err
+	}
 	if c.config.testEditClientHello != nil {
 		c.config.testEditClientHello(m)
 	}
@@ -198,6 +209,12 @@ func (hs *clientState) readServerHello() error {
 		return explainHelloRefusal(err)
 	}
 	hs.serverHello = m
+	if hs.offered13 != nil {
+		var err error
+		if hs.tls13, err = hs.serverChose13(m); hs.tls13 || err != nil { // client13.go
+			return err
+		}
+	}
 	if m.Version != VersionTLS12 {
 		return failf(ErrUnsupportedVersion, "server chose %v", m.Version)
 	}
@@ -349,7 +366,7 @@ func (hs *clientState) verifyServerChain(ders [][]byte) (chainVerified, error) {
 	if certs[0].PublicKey == nil {
 		return chainVerified{}, fmt.Errorf("%w: the server's certificate has no RSA key", ErrUnsupportedCertificate)
 	}
-	if hs.suite.ecdhe {
+	if hs.suite == nil || hs.suite.ecdhe { // nil: TLS 1.3, where the key signs too
 		if err := checkSigningKeyUsage(certs[0]); err != nil {
 			return chainVerified{}, err
 		}

@@ -92,6 +92,14 @@ type Config struct {
 	// both, X25519 first. Unknown values are ignored. spec: rfc8422#5.1.1
 	CurvePreferences []CurveID
 
+	// MinVersion and MaxVersion bound the protocol versions this side
+	// negotiates: VersionTLS12 (0x0303) or VersionTLS13 (0x0304). Zero
+	// means TLS 1.2 and TLS 1.3, TLS 1.3 preferred when both sides have it
+	// (negotiated by supported_versions, rfc8446#4.2.1). TLS 1.3 is off too
+	// when CipherSuites is set and lists no TLS 1.3 suite.
+	MinVersion uint16
+	MaxVersion uint16
+
 	// NextProtos lists ALPN protocols in preference order (spec: rfc7301).
 	NextProtos []string
 

@@ -32,6 +32,7 @@ type Conn struct {
 	phaseLog      *[]Phase
 	state         ConnectionState
 	transcript    transcript
+	tls13         *conn13 // TLS 1.3 only (conn13.go)
 
 	closed atomic.Bool
 }
@@ -43,7 +44,7 @@ var _ net.Conn = (*Conn)(nil)
 //
 // spec: rfc5246#A.6 (SecurityParameters)
 type ConnectionState struct {
-	Version              uint16 // always 0x0303 (TLS 1.2) once complete
+	Version              uint16 // 0x0303 (TLS 1.2) or 0x0304 (TLS 1.3) once complete
 	HandshakeComplete    bool
 	DidResume            bool   // an abbreviated handshake resumed an earlier session (rfc5246#7.3)
 	CipherSuite          uint16 // the negotiated suite
@@ -51,6 +52,11 @@ type ConnectionState struct {
 	ServerName           string // the client's SNI host name (on both sides)
 	PeerCertificates     []*x509lite.Certificate
 	ExtendedMasterSecret bool // RFC 7627 was used
+
+	// TLS 1.3 (rfc8446#4.2.7, rfc8446#4.2.3): the key exchange group and
+	// the scheme of the server's CertificateVerify. Zero under TLS 1.2.
+	CurveID         CurveID
+	SignatureScheme SignatureScheme
 }
 
 // Client returns a client connection over conn. config must set ServerName
@@ -392,6 +398,16 @@ func (c *Conn) Read(b []byte) (int, error) {
 	}
 	for {
 		n, err := c.rec.ReadApplicationData(b)
+		var post *record.PostHandshakeError
+		if errors.As(err, &post) {
+			if err := c.handlePostHandshake13(post.Message); err != nil {
+				if desc, send := alertFor(err); send {
+					_ = c.rec.SendAlert(record.Fatal, desc)
+				}
+				return 0, err
+			}
+			continue
+		}
 		if err != nil && errors.Is(err, record.ErrRenegotiation) {
 			if aerr := c.rec.SendAlert(record.Warning, record.NoRenegotiation); aerr != nil {
 				return n, aerr

@@ -40,7 +40,7 @@ func TestECDHEOpenSSLServer(t *testing.T) {
 				defer func() { cancel(); cmd.Wait() }()
 				raw := dialSServer(t, port, &out)
 				var group CurveID
-				c := Client(raw, &Config{RootCAs: f.roots, ServerName: "localhost", Trace: func(e Event) {
+				c := Client(raw, &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", Trace: func(e Event) {
 					if m, ok := e.Message.(*ServerKeyExchange); ok {
 						group = m.NamedCurve
 					}
@@ -83,7 +83,7 @@ func TestECDHEOpenSSLClient(t *testing.T) {
 		for _, curve := range []CurveID{CurveX25519, CurveP256} {
 			suite := CipherSuite(id)
 			t.Run(fmt.Sprintf("%v/%v", suite, curve), func(t *testing.T) {
-				addr, result := serveOnce(t, &Config{Certificates: []Certificate{f.cert}})
+				addr, result := serveOnce(t, &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}})
 				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 				defer cancel()
 				cmd := exec.CommandContext(ctx, openssl, "s_client", "-connect", addr, "-tls1_2",
@@ -114,7 +114,7 @@ func TestECDHEOpenSSLClient(t *testing.T) {
 func TestECDHECurl(t *testing.T) {
 	curl := needBinary(t, "curl")
 	f := testFixture(t)
-	addr := newHTTPServer(t, &Config{Certificates: []Certificate{f.cert}, NextProtos: []string{"http/1.1"}})
+	addr := newHTTPServer(t, &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}, NextProtos: []string{"http/1.1"}})
 	_, port, _ := net.SplitHostPort(addr)
 	for _, curve := range []CurveID{CurveX25519, CurveP256} {
 		t.Run(curve.String(), func(t *testing.T) {
@@ -156,7 +156,7 @@ func TestPSSOpenSSLClient(t *testing.T) {
 	} {
 		t.Run(c.sigalg, func(t *testing.T) {
 			var sent SignatureScheme
-			addr, result := serveOnce(t, &Config{Certificates: []Certificate{f.cert}, Trace: skeScheme(&sent)})
+			addr, result := serveOnce(t, &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}, Trace: skeScheme(&sent)})
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, openssl, "s_client", "-connect", addr, "-tls1_2", "-sigalgs", c.sigalg,
@@ -211,7 +211,7 @@ func TestPSSOpenSSLServer(t *testing.T) {
 			defer func() { cancel(); cmd.Wait() }()
 			raw := dialSServer(t, port, &out)
 			var got SignatureScheme
-			conn := Client(raw, &Config{RootCAs: f.roots, ServerName: "localhost", Trace: skeScheme(&got)})
+			conn := Client(raw, &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", Trace: skeScheme(&got)})
 			if err := conn.Handshake(); err != nil {
 				t.Fatalf("handshake with openssl s_server -sigalgs %s: %v\n%s", c.sigalg, err, out.String())
 			}

@@ -62,7 +62,7 @@ func TestECDHEInteropStd(t *testing.T) {
 				std := tls.Server(sc, &tls.Config{Certificates: []tls.Certificate{f.stdCert}, CipherSuites: []uint16{suite},
 					MaxVersion: tls.VersionTLS12, CurvePreferences: []tls.CurveID{stdCurves[curve]}, KeyLogWriter: &stdLog})
 				var phases []Phase
-				ours := Client(cc, &Config{RootCAs: f.roots, ServerName: "localhost", Time: testTime, phaseLog: &phases, KeyLogWriter: &ourLog})
+				ours := Client(cc, &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", Time: testTime, phaseLog: &phases, KeyLogWriter: &ourLog})
 				checkECDHEPair(t, ours, std, suite, func() error { return std.Handshake() })
 				checkECDHEOurs(t, ours, phases, &ourLog, &stdLog)
 				exchange(t, ours, std)
@@ -73,7 +73,7 @@ func TestECDHEInteropStd(t *testing.T) {
 				std := tls.Client(cc, &tls.Config{RootCAs: f.stdRoots, ServerName: "localhost", CipherSuites: []uint16{suite},
 					MaxVersion: tls.VersionTLS12, CurvePreferences: []tls.CurveID{stdCurves[curve]}, KeyLogWriter: &stdLog})
 				var phases []Phase
-				ours := Server(sc, &Config{Certificates: []Certificate{f.cert}, phaseLog: &phases, KeyLogWriter: &ourLog})
+				ours := Server(sc, &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}, phaseLog: &phases, KeyLogWriter: &ourLog})
 				checkECDHEPair(t, ours, std, suite, func() error { return std.Handshake() })
 				checkECDHEOurs(t, ours, phases, &ourLog, &stdLog)
 				exchange(t, std, ours)
@@ -661,7 +661,7 @@ func TestECDHEWithoutEMS(t *testing.T) {
 	var ourLog, stdLog bytes.Buffer
 	std := tls.Server(sc, &tls.Config{Certificates: []tls.Certificate{f.stdCert}, CipherSuites: []uint16{ecdheSuiteIDs[1]},
 		MaxVersion: tls.VersionTLS12, KeyLogWriter: &stdLog})
-	ours := Client(cc, &Config{RootCAs: f.roots, ServerName: "localhost", Time: testTime, disableEMS: true, KeyLogWriter: &ourLog})
+	ours := Client(cc, &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", Time: testTime, disableEMS: true, KeyLogWriter: &ourLog})
 	checkECDHEPair(t, ours, std, ecdheSuiteIDs[1], func() error { return std.Handshake() })
 	if ours.ConnectionState().ExtendedMasterSecret {
 		t.Error("EMS used although disabled")
@@ -723,7 +723,7 @@ func TestECDHEClientMangledServerBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	client := func(b []byte) error {
-		return Client(&replayConn{r: bytes.NewReader(b)}, &Config{RootCAs: f.roots, ServerName: "localhost",
+		return Client(&replayConn{r: bytes.NewReader(b)}, &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost",
 			Time: goldenTime, Rand: NewDeterministicRand(goldenClientSeed),
 			CipherSuites: []uint16{uint16(TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)}}).Handshake()
 	}

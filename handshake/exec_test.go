@@ -89,7 +89,7 @@ func testOpenSSLServer(t *testing.T, openssl string, f *fixture, suite *suite, e
 	}
 	defer func() { cancel(); cmd.Wait() }()
 	raw := dialSServer(t, port, &out)
-	c := Client(raw, &Config{RootCAs: f.roots, ServerName: "localhost", NextProtos: []string{"http/1.1"}})
+	c := Client(raw, &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", NextProtos: []string{"http/1.1"}})
 	if err := c.Handshake(); err != nil {
 		t.Fatalf("handshake with openssl s_server: %v\n%s", err, out.String())
 	}
@@ -118,7 +118,7 @@ func TestOpenSSLDefaults(t *testing.T) {
 	openssl := needBinary(t, "openssl")
 	f := testFixture(t)
 	t.Run("s_client", func(t *testing.T) {
-		addr, result := serveOnce(t, &Config{Certificates: []Certificate{f.cert}})
+		addr, result := serveOnce(t, &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}})
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		// OpenSSL's default cipher list includes the RSA-kx GCM suites at
@@ -155,7 +155,7 @@ func TestOpenSSLDefaults(t *testing.T) {
 		var c *Conn
 		var err error
 		for i := 0; i < 100; i++ {
-			if c, err = Dial("tcp", fmt.Sprintf("localhost:%d", port), &Config{RootCAs: f.roots}); err == nil {
+			if c, err = Dial("tcp", fmt.Sprintf("localhost:%d", port), &Config{MaxVersion: tls12, RootCAs: f.roots}); err == nil {
 				break
 			}
 			if !strings.Contains(err.Error(), "refused") {
@@ -210,7 +210,7 @@ func TestOpenSSLClient(t *testing.T) {
 	f := testFixture(t)
 	for _, suite := range suites {
 		t.Run(suite.id.String(), func(t *testing.T) {
-			addr, result := serveOnce(t, &Config{Certificates: []Certificate{f.cert}, NextProtos: []string{"http/1.1"}})
+			addr, result := serveOnce(t, &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}, NextProtos: []string{"http/1.1"}})
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, openssl, "s_client", "-connect", addr, "-tls1_2",
@@ -254,7 +254,7 @@ func newHTTPServer(t *testing.T, cfg *Config) string {
 func TestCurl(t *testing.T) {
 	curl := needBinary(t, "curl")
 	f := testFixture(t)
-	addr := newHTTPServer(t, &Config{Certificates: []Certificate{f.cert}, NextProtos: []string{"http/1.1"}})
+	addr := newHTTPServer(t, &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}, NextProtos: []string{"http/1.1"}})
 	_, port, _ := net.SplitHostPort(addr)
 	for _, suite := range suites {
 		t.Run(suite.id.String(), func(t *testing.T) {
@@ -286,11 +286,11 @@ func TestCurl(t *testing.T) {
 // transport dials minitls.
 func TestNetHTTP(t *testing.T) {
 	f := testFixture(t)
-	addr := newHTTPServer(t, &Config{Certificates: []Certificate{f.cert}})
+	addr := newHTTPServer(t, &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}})
 	_, port, _ := net.SplitHostPort(addr)
 	client := &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{
 		DialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			return DialContext(ctx, network, addr, &Config{RootCAs: f.roots})
+			return DialContext(ctx, network, addr, &Config{MaxVersion: tls12, RootCAs: f.roots})
 		},
 	}}
 	defer client.CloseIdleConnections()

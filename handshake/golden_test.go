@@ -72,9 +72,9 @@ var goldenTime = func() time.Time { return time.Date(2030, 1, 2, 3, 4, 5, 0, tim
 func runGolden(t *testing.T, s goldenScenario) (clientBytes, serverBytes []byte, phases [2][]Phase) {
 	t.Helper()
 	f := testFixture(t)
-	ccfg := &Config{RootCAs: f.roots, ServerName: "localhost", Time: goldenTime, Rand: NewDeterministicRand(goldenClientSeed),
+	ccfg := &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", Time: goldenTime, Rand: NewDeterministicRand(goldenClientSeed),
 		CipherSuites: []uint16{uint16(s.suite)}, NextProtos: s.alpn, disableEMS: !s.ems, phaseLog: &phases[0]}
-	scfg := &Config{Certificates: []Certificate{f.cert}, Time: goldenTime, Rand: NewDeterministicRand(goldenServerSeed),
+	scfg := &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}, Time: goldenTime, Rand: NewDeterministicRand(goldenServerSeed),
 		NextProtos: s.alpn, phaseLog: &phases[1]}
 	clientBytes, serverBytes, _ = pingPong(t, ccfg, scfg)
 	return clientBytes, serverBytes, phases

@@ -85,8 +85,8 @@ func runPairMutate(t *testing.T, ccfg, scfg *Config, corruptClientWrite, corrupt
 // selects RSA). ecdheConfigs in ecdhe_test.go is the ECDHE counterpart.
 func baseConfigs(t *testing.T) (client, server *Config) {
 	f := testFixture(t)
-	return &Config{RootCAs: f.roots, ServerName: "localhost", Time: testTime, NextProtos: []string{"h2"}, CipherSuites: rsaSuiteIDs},
-		&Config{Certificates: []Certificate{f.cert}, NextProtos: []string{"h2", "http/1.1"}}
+	return &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", Time: testTime, NextProtos: []string{"h2"}, CipherSuites: rsaSuiteIDs},
+		&Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}, NextProtos: []string{"h2", "http/1.1"}}
 }
 
 // rsaSuiteIDs are the RSA key-transport suites, for Config.CipherSuites.

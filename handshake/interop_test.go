@@ -169,7 +169,7 @@ func TestInteropStdServer(t *testing.T) {
 					KeyLogWriter: &stdLog,
 				})
 				var phases []Phase
-				cfg := &Config{RootCAs: f.roots, ServerName: "example.test", NextProtos: []string{"http/1.1", "h2"},
+				cfg := &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "example.test", NextProtos: []string{"http/1.1", "h2"},
 					Time: testTime, disableEMS: !ems, phaseLog: &phases, KeyLogWriter: &ourLog}
 				client := Client(cc, cfg)
 				errc := make(chan error, 1)
@@ -225,7 +225,7 @@ func TestInteropStdClient(t *testing.T) {
 					KeyLogWriter: &stdLog,
 				})
 				var phases []Phase
-				server := Server(sc, &Config{Certificates: []Certificate{f.cert}, NextProtos: []string{"h2", "http/1.1"},
+				server := Server(sc, &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}, NextProtos: []string{"h2", "http/1.1"},
 					disableEMS: !ems, phaseLog: &phases, KeyLogWriter: &ourLog})
 				errc := make(chan error, 1)
 				go func() { errc <- stdClient.Handshake() }()
@@ -269,7 +269,7 @@ func TestStdServerWithoutRSASuites(t *testing.T) {
 	f := testFixture(t)
 	cc, sc := tcpPair(t)
 	go tls.Server(sc, &tls.Config{Certificates: []tls.Certificate{f.stdCert}}).Handshake()
-	err := Client(cc, &Config{RootCAs: f.roots, ServerName: "localhost", CipherSuites: rsaSuiteIDs}).Handshake()
+	err := Client(cc, &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", CipherSuites: rsaSuiteIDs}).Handshake()
 	var are *record.AlertReceivedError
 	if !errors.As(err, &are) || are.Description != record.HandshakeFailure || !strings.Contains(err.Error(), "RSA key transport") {
 		t.Fatalf("got %v", err)
@@ -308,7 +308,7 @@ func testCertificateRequest(t *testing.T, f *fixture, auth tls.ClientAuthType, s
 	errc := make(chan error, 1)
 	go func() { errc <- stdServer.Handshake() }()
 	var phases []Phase
-	client := Client(cc, &Config{RootCAs: f.roots, ServerName: "localhost", phaseLog: &phases})
+	client := Client(cc, &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", phaseLog: &phases})
 	err := client.Handshake()
 	serr := <-errc
 	if auth == tls.RequestClientCert {

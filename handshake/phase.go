@@ -58,6 +58,12 @@ const (
 	PhaseEstablished                         // application data may flow
 	PhaseClosed                              // close_notify sent or received
 	PhaseFailed                              // a fatal error ended the connection
+
+	// TLS 1.3 only (rfc8446#2), numbered after the others so the TLS 1.2
+	// values stay as they were.
+	PhaseHelloRetryRequest   // the server asked for a share in another group (rfc8446#4.1.4)
+	PhaseEncryptedExtensions // EncryptedExtensions sent / awaited (rfc8446#4.3.1)
+	PhaseCertificateVerify   // CertificateVerify sent / awaited and checked (rfc8446#4.4.3; the client's in TLS 1.2, rfc5246#7.4.8)
 )
 
 var phaseNames = [...]string{
@@ -79,6 +85,9 @@ var phaseNames = [...]string{
 	PhaseEstablished:            "established",
 	PhaseClosed:                 "closed",
 	PhaseFailed:                 "failed",
+	PhaseHelloRetryRequest:      "HelloRetryRequest",
+	PhaseEncryptedExtensions:    "EncryptedExtensions",
+	PhaseCertificateVerify:      "CertificateVerify",
 }
 
 // String returns the phase's name, e.g. "ServerHelloDone".

@@ -13,11 +13,11 @@ func resumeEndpoints(b *testing.B, lib string, resume bool) (client, server func
 	f := testFixture(b)
 	suite := uint16(TLS_RSA_WITH_AES_128_GCM_SHA256)
 	if lib == "minitls" {
-		ccfg := &Config{RootCAs: f.roots, ServerName: "localhost", CipherSuites: []uint16{suite}}
+		ccfg := &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", CipherSuites: []uint16{suite}}
 		if resume {
 			ccfg.ClientSessionCache = NewLRUClientSessionCache(1)
 		}
-		scfg := &Config{Certificates: []Certificate{f.cert}, CipherSuites: []uint16{suite}}
+		scfg := &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}, CipherSuites: []uint16{suite}}
 		return func(c net.Conn) handshaker { return Client(c, ccfg) },
 			func(c net.Conn) handshaker { return Server(c, scfg) }
 	}

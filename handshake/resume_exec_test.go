@@ -61,7 +61,7 @@ func TestOpenSSLResume(t *testing.T) {
 	f := testFixture(t)
 	for _, via := range []string{"ticket", "session_id"} {
 		t.Run(via, func(t *testing.T) {
-			cfg := &Config{Certificates: []Certificate{f.cert}, SessionCacheSize: 16}
+			cfg := &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}, SessionCacheSize: 16}
 			var extra []string
 			if via == "session_id" {
 				extra = []string{"-no_ticket"}
@@ -111,7 +111,7 @@ func TestCurlResume(t *testing.T) {
 	var handshakes, resumptions atomic.Int32
 	// curl turns tickets off for TLS 1.2 (SSL_OP_NO_TICKET), so it resumes
 	// by session_id: the server needs its cache.
-	cfg := &Config{Certificates: []Certificate{f.cert}, NextProtos: []string{"http/1.1"}, SessionCacheSize: 16, Trace: func(e Event) {
+	cfg := &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}, NextProtos: []string{"http/1.1"}, SessionCacheSize: 16, Trace: func(e Event) {
 		if e.Kind == EventPhase && e.Phase == PhaseSessionResumed {
 			resumptions.Add(1)
 		}
@@ -161,7 +161,7 @@ func TestOpenSSLServerResume(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer func() { cancel(); cmd.Wait() }()
-			cfg := &Config{RootCAs: f.roots, ServerName: "localhost", CipherSuites: DefaultCipherSuites(),
+			cfg := &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", CipherSuites: DefaultCipherSuites(),
 				ClientSessionCache: NewLRUClientSessionCache(1)}
 			for round, want := range []bool{false, true} {
 				raw := dialSServer(t, port, &out)

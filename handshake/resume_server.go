@@ -142,6 +142,7 @@ func (hs *serverState) resumeHandshake() error {
 	if _, err := io.ReadFull(c.config.rand(), sh.Random[:]); err != nil {
 		return fmt.Errorf("%w: reading Config.Rand: %v", ErrConfig, err)
 	}
+	c.config.markDowngrade(&sh.Random) // rfc8446#4.1.3
 	exts := []Extension{}
 	if hs.secureRenegSig {
 		exts = append(exts, Extension{Type: ExtRenegotiationInfo, Data: []byte{0}}) // empty renegotiated_connection; spec: rfc5746#3.6

@@ -41,9 +41,9 @@ func resumeConfigs(t *testing.T, clock *time.Time) (client, server *Config) {
 	f := testFixture(t)
 	now := func() time.Time { return *clock }
 	rsaSuites := []uint16{uint16(TLS_RSA_WITH_AES_128_GCM_SHA256), uint16(TLS_RSA_WITH_AES_256_GCM_SHA384)}
-	return &Config{RootCAs: f.roots, ServerName: "localhost", Time: now, CipherSuites: rsaSuites,
+	return &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", Time: now, CipherSuites: rsaSuites,
 			ClientSessionCache: NewLRUClientSessionCache(4)},
-		&Config{Certificates: []Certificate{f.cert}, Time: now, CipherSuites: rsaSuites}
+		&Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}, Time: now, CipherSuites: rsaSuites}
 }
 
 // serverEvents records which messages a server saw and which secrets it
@@ -168,7 +168,7 @@ func TestResumeStdServer(t *testing.T) {
 		t.Run(fmt.Sprintf("SessionTicketsDisabled=%v", disabled), func(t *testing.T) {
 			stdCfg := &tls.Config{Certificates: []tls.Certificate{f.stdCert}, CipherSuites: stdSuites(),
 				MaxVersion: tls.VersionTLS12, SessionTicketsDisabled: disabled}
-			ccfg := &Config{RootCAs: f.roots, ServerName: "localhost", Time: testTime,
+			ccfg := &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", Time: testTime,
 				CipherSuites: stdSuites(), ClientSessionCache: NewLRUClientSessionCache(2)}
 			for round := 0; round < 3; round++ {
 				cc, sc := tcpPair(t)
@@ -209,7 +209,7 @@ func TestResumeStdClient(t *testing.T) {
 		t.Run(fmt.Sprintf("SessionTicketsDisabled=%v", disabled), func(t *testing.T) {
 			stdCfg := &tls.Config{RootCAs: f.stdRoots, ServerName: "localhost", CipherSuites: stdSuites(),
 				MaxVersion: tls.VersionTLS12, ClientSessionCache: tls.NewLRUClientSessionCache(2), SessionTicketsDisabled: disabled}
-			scfg := &Config{Certificates: []Certificate{f.cert}, SessionCacheSize: 4}
+			scfg := &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}, SessionCacheSize: 4}
 			for round := 0; round < 3; round++ {
 				cc, sc := tcpPair(t)
 				std := tls.Client(cc, stdCfg)
@@ -691,7 +691,7 @@ func TestGoldenResumed(t *testing.T) {
 	s := goldenScenario{name: "aes128-ems-resumed", suite: TLS_RSA_WITH_AES_128_GCM_SHA256, ems: true}
 	run := func() (c, srv []byte, phases [2][]Phase) {
 		f := testFixture(t)
-		ccfg := &Config{RootCAs: f.roots, ServerName: "localhost", Time: goldenTime, Rand: NewDeterministicRand(goldenClientSeed),
+		ccfg := &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", Time: goldenTime, Rand: NewDeterministicRand(goldenClientSeed),
 			CipherSuites: []uint16{uint16(s.suite)}, ClientSessionCache: NewLRUClientSessionCache(1)}
 		// A freshly parsed key: the RSA key caches blinding values and
 		// draws new ones every 32 decryptions, so a shared key would make
@@ -701,7 +701,7 @@ func TestGoldenResumed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		scfg := &Config{Certificates: []Certificate{cert}, Time: goldenTime, Rand: NewDeterministicRand(goldenServerSeed)}
+		scfg := &Config{MaxVersion: tls12, Certificates: []Certificate{cert}, Time: goldenTime, Rand: NewDeterministicRand(goldenServerSeed)}
 		if _, _, resumed := pingPong(t, ccfg, scfg); resumed[0] || resumed[1] {
 			t.Fatal("first handshake resumed")
 		}
@@ -755,7 +755,7 @@ func TestGoldenResumed(t *testing.T) {
 // the host it dials), so the second Dial with the same Config resumes.
 func TestResumeDial(t *testing.T) {
 	f := testFixture(t)
-	l, err := Listen("tcp", "127.0.0.1:0", &Config{Certificates: []Certificate{f.cert}})
+	l, err := Listen("tcp", "127.0.0.1:0", &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -775,7 +775,7 @@ func TestResumeDial(t *testing.T) {
 		}
 	}()
 	_, port, _ := net.SplitHostPort(l.Addr().String())
-	cfg := &Config{RootCAs: f.roots, ClientSessionCache: NewLRUClientSessionCache(4)}
+	cfg := &Config{MaxVersion: tls12, RootCAs: f.roots, ClientSessionCache: NewLRUClientSessionCache(4)}
 	for i, want := range []bool{false, true, true} {
 		c, err := Dial("tcp", "localhost:"+port, cfg)
 		if err != nil {
@@ -942,7 +942,7 @@ func TestClientOffersOnlyResumable(t *testing.T) {
 func TestTicketKeyRotation(t *testing.T) {
 	clock := testTime()
 	start := clock
-	cfg := &Config{Time: func() time.Time { return clock }, TicketKeyRotation: time.Hour}
+	cfg := &Config{MaxVersion: tls12, Time: func() time.Time { return clock }, TicketKeyRotation: time.Hour}
 	keys := cfg.serverSessions().keys
 	seal := func() []byte {
 		tk, err := keys.seal(cfg, []byte("state"))

@@ -29,6 +29,9 @@ func (c *Conn) serverHandshake() error {
 	if err := hs.readClientHello(); err != nil {
 		return err
 	}
+	if hs.tls13 {
+		return hs.handshake13() // server13.go
+	}
 	if hs.resumption.session != nil {
 		return hs.resumeHandshake() // resume_server.go
 	}
@@ -66,6 +69,8 @@ type serverState struct {
 	ecdheKey       *ecdheKey   // our ephemeral key, until ClientKeyExchange
 
 	resumption serverResumption // session to resume or to offer (resume_server.go)
+
+	tls13 bool // the client offers TLS 1.3 and we enable it (server13.go)
 }
 
 // readClientHello reads the ClientHello and makes every choice: version,
@@ -83,6 +88,13 @@ func (hs *serverState) readClientHello() error {
 		return err
 	}
 	hs.hello = m
+	if c.config.accepts13(m) { // server13.go
+		hs.tls13 = true
+		return nil
+	}
+	if !c.config.supports12() {
+		return failf(ErrUnsupportedVersion, "client does not offer TLS 1.3; Config.MinVersion asks for it")
+	}
 
 	// Version. A TLS 1.3 client lists its versions in supported_versions
 	// and puts 0x0303 in client_version; a TLS 1.2 one only has
@@ -223,6 +235,7 @@ func (hs *serverState) sendServerFlight() error {
 	if _, err := io.ReadFull(c.config.rand(), sh.Random[:]); err != nil {
 		return fmt.Errorf("%w: reading Config.Rand: %v", ErrConfig, err)
 	}
+	c.config.markDowngrade(&sh.Random) // rfc8446#4.1.3
 	var exts []Extension
 	add := func(t ExtensionType, body extensionMarshaler) error {
 		e, err := NewExtension(t, body)

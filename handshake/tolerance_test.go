@@ -82,7 +82,7 @@ func TestStdTLS13Client(t *testing.T) {
 	f := testFixture(t)
 	cc, sc := tcpPair(t)
 	client := tls.Client(cc, &tls.Config{RootCAs: f.stdRoots, ServerName: "localhost", CipherSuites: stdSuites()})
-	server := Server(sc, &Config{Certificates: []Certificate{f.cert}})
+	server := Server(sc, &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}})
 	errc := make(chan error, 1)
 	go func() { errc <- client.Handshake() }()
 	if err := server.Handshake(); err != nil {

@@ -3,7 +3,6 @@ package record
 import (
 	"errors"
 	"fmt"
-	"slices"
 )
 
 // What TLS 1.3 changes in the record layer, beside the record format of
@@ -183,7 +182,7 @@ func (c *Conn) WriteCompatCCS() error {
 // spec: rfc8446#4.6
 func (c *Conn) SetPostHandshake(types ...uint8) {
 	c.in.mu.Lock()
-	c.in.postHandshake = slices.Clone(types)
+	c.in.postHandshake = append([]uint8{}, types...) // non-nil even when empty: TLS 1.3 is on
 	c.in.mu.Unlock()
 }
 
@@ -260,4 +259,28 @@ func limit13(typ uint8) (handshakeLimit, bool) {
 func MaxHandshakeBody13(typ uint8) (int, bool) {
 	l, ok := limit13(typ)
 	return l.max, ok
+}
+
+// WriteKeyUpdate13 sends the KeyUpdate message msg under the current write
+// keys and makes next the write protection in the same locked step: every
+// record after the KeyUpdate is under the new keys, even with other
+// goroutines writing.
+//
+// spec: rfc8446#4.6.3 ("sending all its traffic using the next generation
+// of keys"), rfc8446#5.3
+func (c *Conn) WriteKeyUpdate13(msg []byte, next *Protection) error {
+	o := &c.out
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.err != nil {
+		return o.err
+	}
+	if err := c.appendRecordLocked(Handshake, msg); err != nil {
+		return err
+	}
+	if err := c.flushLocked(); err != nil {
+		return err
+	}
+	o.active, o.seq = next, 0
+	return nil
 }
