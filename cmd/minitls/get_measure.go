@@ -100,7 +100,7 @@ type getRecorder struct {
 	// offeredKeyShare: the ClientHello carried TLS 1.3 key shares, made
 	// while it was built. spec: rfc8446#4.2.8
 	offeredKeyShare bool
-	group           string // the ECDHE group of the ServerKeyExchange
+	group           string // the ECDHE group: ServerKeyExchange's, or the TLS 1.3 key_share's
 }
 
 // mark stamps an instant on the wall clock and the process's CPU clock
@@ -127,6 +127,14 @@ func (r *getRecorder) event(e handshake.Event) {
 		}
 	case *handshake.ServerKeyExchange:
 		r.group = msg.NamedCurve.String()
+	case *handshake.ServerHello:
+		// TLS 1.3: the server's key_share opens with its group (a
+		// HelloRetryRequest's is the group alone). spec: rfc8446#4.2.8
+		for _, x := range msg.Extensions {
+			if x.Type == handshake.ExtKeyShare && len(x.Data) >= 2 {
+				r.group = handshake.CurveID(uint16(x.Data[0])<<8 | uint16(x.Data[1])).String()
+			}
+		}
 	}
 }
 
@@ -569,9 +577,9 @@ func getMedianConnect(conns []*getConnResult) time.Duration {
 func getMeaning(m [getNumSteps]getSpan, resumed bool, rtt time.Duration) string {
 	wait := m[getStepFirstFlight].Wall + m[getStepFinished].Wall
 	own := m[getStepVerify].Wall + m[getStepSignature].Wall + m[getStepKeyExchange].Wall
-	trips := time.Duration(1)
+	trips, tripsWord := time.Duration(1), "round trip"
 	if m[getStepFinished].Wall > 0 {
-		trips = 2
+		trips, tripsWord = 2, "round trips"
 	}
 	server := "too little to tell apart from the network"
 	if s := wait - trips*rtt; s > 0 {
@@ -583,11 +591,11 @@ func getMeaning(m [getNumSteps]getSpan, resumed bool, rtt time.Duration) string 
 		cpu += m[s].CPU
 	}
 	if resumed {
-		return fmt.Sprintf("Resumed: the network and the server cost %s (%d round trip of %s, the median TCP connect; the server's own work %s, with no private-key operation); your own cryptography cost %s: no certificate to verify, no key exchange. Your CPU was busy %s of the %s.",
-			getMS(wait), trips, getMS(rtt), server, getMS(own), getMS(cpu), getMS(total))
+		return fmt.Sprintf("Resumed: the network and the server cost %s (%d %s of %s, the median TCP connect; the server's own work %s, with no private-key operation); your own cryptography cost %s: no certificate to verify. Your CPU was busy %s of the %s.",
+			getMS(wait), trips, tripsWord, getMS(rtt), server, getMS(own), getMS(cpu), getMS(total))
 	}
-	return fmt.Sprintf("Full: the server's private-key operation and the network cost %s (%d round trips of %s, the median TCP connect; the server's own work %s); your own cryptography cost %s (chain %s, signature %s, key exchange %s). Your CPU was busy %s of the %s.",
-		getMS(wait), trips, getMS(rtt), server, getMS(own), getMS(m[getStepVerify].Wall),
+	return fmt.Sprintf("Full: the server's private-key operation and the network cost %s (%d %s of %s, the median TCP connect; the server's own work %s); your own cryptography cost %s (chain %s, signature %s, key exchange %s). Your CPU was busy %s of the %s.",
+		getMS(wait), trips, tripsWord, getMS(rtt), server, getMS(own), getMS(m[getStepVerify].Wall),
 		getMS(m[getStepSignature].Wall), getMS(m[getStepKeyExchange].Wall), getMS(cpu), getMS(total))
 }
 
