@@ -61,15 +61,16 @@ func HKDFExtract(newHash func() hash.Hash, salt, ikm []byte) []byte {
 }
 
 // HKDFExpand returns HKDF-Expand(PRK, info, L): T(1) || T(2) || ... cut to
-// length bytes, where T(i) = HMAC-Hash(PRK, T(i-1) || info || i). length
-// must be at most 255·Hash.length (rfc5869#2.3); minitls asks for 48 bytes
-// at most, so a larger length is a programming error and panics.
+// length bytes, where T(i) = HMAC-Hash(PRK, T(i-1) || info || i). The
+// RFC allows at most 255·Hash.length bytes (rfc5869#2.3: "L ... <=
+// 255*HashLen"); for a larger or negative length HKDFExpand returns nil.
+// (minitls asks for 48 bytes at most.)
 //
 // spec: rfc5869#2.3
 func HKDFExpand(newHash func() hash.Hash, prk, info []byte, length int) []byte {
 	m := hmac.New(newHash, prk)
-	if length > 255*m.Size() {
-		panic("handshake: HKDFExpand: length exceeds 255*HashLen (rfc5869#2.3)")
+	if length < 0 || length > 255*m.Size() {
+		return nil
 	}
 	out := make([]byte, 0, length+m.Size())
 	var t []byte

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/tls"
 	"fmt"
+	"io"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -129,3 +131,107 @@ func TestTLS13ServerAgainstStdClient(t *testing.T) {
 // tls12 pins a Config to TLS 1.2 (MaxVersion): the tests written for TLS 1.2
 // keep testing TLS 1.2 now that TLS 1.3 is the default.
 const tls12 = uint16(VersionTLS12)
+
+// stdPair13 runs a handshake between a minitls side (client when
+// ourClient) and crypto/tls, returning both ends and both key logs.
+func stdPair13(t *testing.T, ourClient bool, ours *Config, std *tls.Config) (*Conn, *tls.Conn, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	f := testFixture(t)
+	var ourLog, stdLog bytes.Buffer
+	ours.KeyLogWriter, std.KeyLogWriter = &ourLog, &stdLog
+	cc, sc := tcpPair(t)
+	var o *Conn
+	var s *tls.Conn
+	if ourClient {
+		if ours.RootCAs == nil {
+			ours.RootCAs, ours.ServerName, ours.Time = f.roots, "localhost", testTime
+		}
+		if std.Certificates == nil {
+			std.Certificates = []tls.Certificate{f.stdCert}
+		}
+		o, s = Client(cc, ours), tls.Server(sc, std)
+	} else {
+		if ours.Certificates == nil {
+			ours.Certificates = []Certificate{f.cert}
+		}
+		if std.RootCAs == nil {
+			std.RootCAs, std.ServerName, std.Time = f.stdRoots, "localhost", testTime
+		}
+		o, s = Server(sc, ours), tls.Client(cc, std)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- s.Handshake() }()
+	if err := o.Handshake(); err != nil {
+		t.Fatalf("minitls: %v", err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatalf("crypto/tls: %v", err)
+	}
+	return o, s, &ourLog, &stdLog
+}
+
+// HelloRetryRequest both ways: the server accepts only secp256r1 while the
+// client's shares are in X25519MLKEM768 and x25519, so the server asks for a
+// P-256 share; both sides must end on secp256r1 with equal key logs (the
+// transcript after an HRR starts with message_hash, rfc8446#4.4.1).
+//
+// spec: rfc8446#4.1.4, rfc8446#4.4.1
+func TestTLS13HelloRetryRequestStd(t *testing.T) {
+	for _, ourClient := range []bool{true, false} {
+		t.Run(fmt.Sprintf("minitls client %v", ourClient), func(t *testing.T) {
+			var phases []Phase
+			ours := &Config{phaseLog: &phases}
+			std := &tls.Config{MinVersion: tls.VersionTLS13}
+			if ourClient {
+				std.CurvePreferences = []tls.CurveID{tls.CurveP256}
+			} else {
+				ours.CurvePreferences = []CurveID{CurveP256}
+				std.CurvePreferences = []tls.CurveID{tls.X25519MLKEM768, tls.X25519, tls.CurveP256}
+			}
+			o, s, ourLog, stdLog := stdPair13(t, ourClient, ours, std)
+			if o.ConnectionState().CurveID != CurveP256 || s.ConnectionState().CurveID != tls.CurveP256 {
+				t.Fatalf("groups %v / %v, want secp256r1", o.ConnectionState().CurveID, s.ConnectionState().CurveID)
+			}
+			if !slices.Contains(phases, PhaseHelloRetryRequest) {
+				t.Fatalf("phases %v lack HelloRetryRequest", phases)
+			}
+			exchange(t, o, s)
+			if d := cmp.Diff(keyLogLines(stdLog), keyLogLines(ourLog)); d != "" {
+				t.Fatalf("key logs differ (-crypto/tls +minitls):\n%s", d)
+			}
+		})
+	}
+}
+
+// KeyUpdate with crypto/tls: minitls updates its keys asking the peer to
+// update too; crypto/tls answers with its own KeyUpdate; data keeps flowing
+// both ways under the next generation of keys, several times over.
+//
+// spec: rfc8446#4.6.3, rfc8446#7.2
+func TestTLS13KeyUpdateStd(t *testing.T) {
+	for _, ourClient := range []bool{true, false} {
+		t.Run(fmt.Sprintf("minitls client %v", ourClient), func(t *testing.T) {
+			o, s, _, _ := stdPair13(t, ourClient, &Config{}, &tls.Config{MinVersion: tls.VersionTLS13})
+			for i := range 3 {
+				if err := o.UpdateKeys(true); err != nil {
+					t.Fatal(err)
+				}
+				msg := []byte(fmt.Sprintf("after update %d", i))
+				go func() { _, _ = o.Write(msg) }()
+				got := make([]byte, len(msg))
+				if _, err := io.ReadFull(s, got); err != nil || !bytes.Equal(got, msg) {
+					t.Fatalf("crypto/tls read %q, %v", got, err)
+				}
+				// crypto/tls sent its KeyUpdate before this reply; minitls
+				// must process it to read the reply.
+				go func() { _, _ = s.Write(msg) }()
+				if _, err := io.ReadFull(o, got); err != nil || !bytes.Equal(got, msg) {
+					t.Fatalf("minitls read %q, %v", got, err)
+				}
+			}
+			if o.tls13.sentUpdates != 3 {
+				t.Fatalf("sent %d KeyUpdates, want 3", o.tls13.sentUpdates)
+			}
+		})
+	}
+}
