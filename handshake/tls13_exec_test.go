@@ -1,0 +1,177 @@
+package handshake
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// opensslSuites13 and opensslGroups13 name the TLS 1.3 suites and groups for
+// OpenSSL's -ciphersuites and -groups. (The OpenSSL here, 3.0, has no
+// X25519MLKEM768; crypto/tls and Chromium test the hybrid.)
+var (
+	opensslSuites13 = map[CipherSuite]string{
+		TLS_AES_128_GCM_SHA256: "TLS_AES_128_GCM_SHA256",
+		TLS_AES_256_GCM_SHA384: "TLS_AES_256_GCM_SHA384",
+	}
+	opensslGroups13 = map[CurveID]string{CurveX25519: "X25519", CurveP256: "P-256"}
+)
+
+// TestTLS13OpenSSLServer: the minitls client against `openssl s_server
+// -tls1_3 -www`, each suite and group, reading the status page after a
+// KeyUpdate that asks the server to update too; and a HelloRetryRequest
+// (s_server on P-256 only, minitls's shares in X25519MLKEM768 and x25519).
+//
+// spec: rfc8446#4.1.4, rfc8446#4.6.3
+func TestTLS13OpenSSLServer(t *testing.T) {
+	openssl := needBinary(t, "openssl")
+	f := testFixture(t)
+	for id, suiteName := range opensslSuites13 {
+		for g, groupName := range opensslGroups13 {
+			t.Run(suiteName+"/"+groupName, func(t *testing.T) {
+				testTLS13OpenSSLServer(t, openssl, f, suiteName, groupName, &Config{CipherSuites: []uint16{uint16(id)}, CurvePreferences: []CurveID{g}}, false)
+			})
+		}
+	}
+	t.Run("HelloRetryRequest", func(t *testing.T) {
+		testTLS13OpenSSLServer(t, openssl, f, "TLS_AES_128_GCM_SHA256", "P-256", &Config{}, true)
+	})
+}
+
+func testTLS13OpenSSLServer(t *testing.T, openssl string, f *fixture, suite, group string, cfg *Config, wantHRR bool) {
+	port := freePort(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, openssl, "s_server", "-accept", fmt.Sprint(port), "-tls1_3",
+		"-cert", testdataPath(t, "server.pem"), "-key", testdataPath(t, "server-key.pem"),
+		"-ciphersuites", suite, "-groups", group, "-alpn", "http/1.1", "-www", "-naccept", "1")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); cmd.Wait() }()
+	raw := dialSServer(t, port, &out)
+	var phases []Phase
+	cfg.RootCAs, cfg.ServerName, cfg.NextProtos, cfg.phaseLog = f.roots, "localhost", []string{"http/1.1"}, &phases
+	c := Client(raw, cfg)
+	if err := c.Handshake(); err != nil {
+		t.Fatalf("handshake with openssl s_server: %v\n%s", err, out.String())
+	}
+	st := c.ConnectionState()
+	if st.Version != uint16(VersionTLS13) || CipherSuite(st.CipherSuite).String() != suite ||
+		opensslGroups13[st.CurveID] != group || st.NegotiatedProtocol != "http/1.1" || !isPSS(st.SignatureScheme) {
+		t.Errorf("state %+v", st)
+	}
+	if got := containsPhase(phases, PhaseHelloRetryRequest); got != wantHRR {
+		t.Errorf("HelloRetryRequest %v, want %v (phases %v)", got, wantHRR, phases)
+	}
+	if err := c.UpdateKeys(true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(c, "GET / HTTP/1.0\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatalf("reading the status page: %v (got %q)", err, body)
+	}
+	for _, want := range []string{"HTTP/1.0 200 ok", suite, "TLSv1.3"} {
+		if !bytes.Contains(body, []byte(want)) {
+			t.Errorf("status page lacks %q:\n%s", want, body)
+		}
+	}
+	c.Close()
+}
+
+func containsPhase(phases []Phase, p Phase) bool {
+	for _, q := range phases {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
+
+// TestTLS13OpenSSLClient: `openssl s_client -tls1_3` against the minitls
+// server, each suite and group, with chain verification, SNI and ALPN, and
+// a HelloRetryRequest when minitls accepts only P-256 and s_client's first
+// share is x25519. s_client's "-keyupdate"-less session still sees the
+// server's answer.
+//
+// spec: rfc8446#4.1.4
+func TestTLS13OpenSSLClient(t *testing.T) {
+	openssl := needBinary(t, "openssl")
+	f := testFixture(t)
+	type run struct {
+		name, suite, groups string
+		cfg                 *Config
+	}
+	var runs []run
+	for id, suiteName := range opensslSuites13 {
+		for _, groupName := range opensslGroups13 {
+			runs = append(runs, run{suiteName + "/" + groupName, suiteName, groupName, &Config{CipherSuites: []uint16{uint16(id)}}})
+		}
+	}
+	runs = append(runs, run{"HelloRetryRequest", "TLS_AES_128_GCM_SHA256", "X25519:P-256", &Config{CurvePreferences: []CurveID{CurveP256}}})
+	for _, r := range runs {
+		t.Run(r.name, func(t *testing.T) {
+			var phases []Phase
+			r.cfg.Certificates, r.cfg.NextProtos, r.cfg.phaseLog = []Certificate{f.cert}, []string{"http/1.1"}, &phases
+			addr, result := serveOnce(t, r.cfg)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, openssl, "s_client", "-connect", addr, "-tls1_3",
+				"-ciphersuites", r.suite, "-groups", r.groups, "-CAfile", testdataPath(t, "ca.pem"),
+				"-servername", "localhost", "-verify_return_error", "-alpn", "http/1.1", "-ign_eof")
+			cmd.Stdin = strings.NewReader("ping\n")
+			out, err := cmd.CombinedOutput()
+			if serr := <-result; serr != nil {
+				t.Errorf("minitls server: %v", serr)
+			}
+			if err != nil {
+				t.Fatalf("s_client: %v\n%s", err, out)
+			}
+			for _, want := range []string{"hello from minitls, you said ping", "Verify return code: 0 (ok)",
+				"New, TLSv1.3, Cipher is " + r.suite, "ALPN protocol: http/1.1"} {
+				if !bytes.Contains(out, []byte(want)) {
+					t.Errorf("s_client output lacks %q:\n%s", want, out)
+				}
+			}
+			if got, want := containsPhase(phases, PhaseHelloRetryRequest), r.name == "HelloRetryRequest"; got != want {
+				t.Errorf("HelloRetryRequest %v, want %v (phases %v)", got, want, phases)
+			}
+		})
+	}
+}
+
+// TestTLS13Curl: curl fetches a page over TLS 1.3 from net/http on the
+// minitls listener with its default settings.
+func TestTLS13Curl(t *testing.T) {
+	curl := needBinary(t, "curl")
+	f := testFixture(t)
+	addr := newHTTPServer(t, &Config{Certificates: []Certificate{f.cert}, NextProtos: []string{"http/1.1"}})
+	_, port, _ := net.SplitHostPort(addr)
+	for _, args := range [][]string{{"--tlsv1.3"}, {"--tlsv1.3", "--tls13-ciphers", "TLS_AES_256_GCM_SHA384", "--curves", "P-256"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			cmdArgs := append([]string{"-sS", "-v", "--max-time", "15", "--cacert", testdataPath(t, "ca.pem"),
+				"--resolve", "localhost:" + port + ":127.0.0.1"}, args...)
+			cmdArgs = append(cmdArgs, "https://localhost:"+port+"/tls13")
+			out, err := exec.Command(curl, cmdArgs...).CombinedOutput()
+			if err != nil {
+				t.Fatalf("curl: %v\n%s", err, out)
+			}
+			for _, want := range []string{"hello /tls13", "TLSv1.3"} {
+				if !bytes.Contains(out, []byte(want)) {
+					t.Errorf("curl output lacks %q:\n%s", want, out)
+				}
+			}
+		})
+	}
+}
