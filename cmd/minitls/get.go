@@ -249,8 +249,14 @@ func getLength(n int64) string {
 func getSummary(w io.Writer, st cliStyle, conn *handshake.Conn, cs handshake.ConnectionState,
 	connected, handshaken time.Duration, insecure bool) {
 	fmt.Fprintf(w, "* connected to %s from %s in %s\n", conn.RemoteAddr(), conn.LocalAddr(), cliDuration(connected))
-	fmt.Fprintf(w, "* TLS 1.2 handshake done in %s: %v\n", cliDuration(handshaken-connected), handshake.CipherSuite(cs.CipherSuite))
-	fmt.Fprintf(w, "* extended master secret: %s, SNI: %s, ALPN: %s\n", serveYesNo(cs.ExtendedMasterSecret),
+	fmt.Fprintf(w, "* %v handshake done in %s: %v\n", handshake.ProtocolVersion(cs.Version), cliDuration(handshaken-connected),
+		handshake.CipherSuite(cs.CipherSuite))
+	ems := "extended master secret: " + serveYesNo(cs.ExtendedMasterSecret)
+	if cs.Version == uint16(handshake.VersionTLS13) {
+		// TLS 1.3's key schedule hashes the transcript in anyway (rfc8446#7.1).
+		ems = "TLS 1.3 key schedule"
+	}
+	fmt.Fprintf(w, "* %s, SNI: %s, ALPN: %s\n", ems,
 		serveOr(cs.ServerName, "not sent (IP address)"), serveOr(cs.NegotiatedProtocol, "none"))
 	for i, c := range cs.PeerCertificates {
 		role := "server"
