@@ -900,9 +900,12 @@ func cliTestChromiumPage(t *testing.T, chromium string, env []string, dir, home 
 	shot := filepath.Join(home, "page.png")
 	dom := cliTestChromiumRun(t, chromium, env, filepath.Join(home, "ud-page"), srv,
 		"--dump-dom", "https://localhost:"+srv.port+"/")
+	// Chromium's default reaches serve's default over TLS 1.3 with the
+	// hybrid post-quantum group.
+	srv.waitLog(t, "handshake ok: TLS_AES_128_GCM_SHA256, TLS 1.3, group X25519MLKEM768,", 1)
 	for _, re := range []string{`<svg class="msc"`, `(?s)(<title>[A-Za-z]+: \d+ bytes, (in clear|encrypted).*){6}`,
 		`<title>ClientHello: \d+ bytes, in clear`, `<title>Finished: \d+ bytes, encrypted`,
-		`<th>key exchange</th><td>(ECDHE over )?(X25519|P-256|X25519MLKEM768): `,
+		`<th>protocol</th><td>TLS 1.3</td>`, `<th>key exchange</th><td>X25519MLKEM768: hybrid post-quantum`,
 		`<h2>What your client offered</h2>`, `<b>GREASE</b> \(RFC 8701\)`, `<meta name="viewport"`} {
 		if !regexp.MustCompile(re).MatchString(dom) {
 			t.Errorf("rendered page lacks %s", re)

@@ -240,6 +240,16 @@ func (c *serveConn) Write(b []byte) (int, error) {
 func serveLogLine(in *serveConnInfo, err error) string {
 	if err == nil {
 		st := in.conn.ConnectionState()
+		in.mu.Lock()
+		kx := in.kx
+		in.mu.Unlock()
+		if kx.version == serveTLS13 {
+			// No RSA decryption and no extended master secret in TLS 1.3:
+			// its group instead.
+			return fmt.Sprintf("%s handshake ok: %v, TLS 1.3, group %s, resumed=%s, sni=%s, alpn=%s, handshake %s",
+				in.remote, handshake.CipherSuite(st.CipherSuite), serveGroupName(kx.group), serveYesNo(st.DidResume),
+				serveOr(st.ServerName, "-"), serveOr(st.NegotiatedProtocol, "-"), cliDuration(in.handshakeTime()))
+		}
 		return fmt.Sprintf("%s handshake ok: %v, resumed=%s, ems=%s, sni=%s, alpn=%s, rsa decrypt %s, handshake %s",
 			in.remote, handshake.CipherSuite(st.CipherSuite), serveYesNo(st.DidResume), serveYesNo(st.ExtendedMasterSecret),
 			serveOr(st.ServerName, "-"), serveOr(st.NegotiatedProtocol, "-"),

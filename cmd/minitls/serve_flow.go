@@ -36,7 +36,8 @@ type serveKX struct {
 }
 
 // flowEvent records a message or a ChangeCipherSpec record. The caller
-// holds in.mu.
+// holds in.mu. It serves either end: serve's trace is the server's, demo
+// -compare replays the client's.
 //
 // The server's own message events come before the record that carries
 // them, the client's after: a sent message is marked encrypted when its
@@ -47,7 +48,7 @@ func (in *serveConnInfo) flowEvent(e handshake.Event, now time.Time) {
 	case handshake.EventRecord:
 		r := e.Record
 		if r.Type == record.ChangeCipherSpec || (r.Protected && r.InnerType == record.ChangeCipherSpec) {
-			in.flow = append(in.flow, serveFlowMsg{name: "ChangeCipherSpec", fromClient: !r.Sent,
+			in.flow = append(in.flow, serveFlowMsg{name: "ChangeCipherSpec", fromClient: r.Sent == e.IsClient,
 				size: len(r.Plaintext), at: now, encrypted: r.Protected})
 		}
 		if r.Sent {
@@ -63,12 +64,15 @@ func (in *serveConnInfo) flowEvent(e handshake.Event, now time.Time) {
 			return
 		}
 		t := handshake.HandshakeType(e.Bytes[0])
-		m := serveFlowMsg{name: serveMessageName(t, e.Bytes), fromClient: !e.Sent, size: len(e.Bytes), at: now,
+		m := serveFlowMsg{name: serveMessageName(t, e.Bytes), fromClient: e.Sent == e.IsClient, size: len(e.Bytes), at: now,
 			encrypted: !e.Sent && in.readProtected}
-		if e.Sent {
+		switch {
+		case e.Sent:
 			in.unsent = append(in.unsent, len(in.flow))
-			in.noteServerMessage(t, e)
-		} else if t == handshake.TypeClientHello && in.hello == nil {
+			if !e.IsClient {
+				in.noteServerMessage(t, e)
+			}
+		case t == handshake.TypeClientHello && in.hello == nil:
 			if ch, ok := e.Message.(*handshake.ClientHello); ok {
 				in.hello = serveCloneHello(ch, e.Bytes)
 			}
