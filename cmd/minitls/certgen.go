@@ -24,7 +24,7 @@ import (
 func init() {
 	register(command{
 		name:    "certgen",
-		summary: "make a CA and a server certificate (ca.pem, server.pem, keys)",
+		summary: "make a CA, a server and a client certificate (ca, server, client)",
 		order:   40,
 		run:     certgenRun,
 	})
@@ -140,14 +140,18 @@ func certgenPEM(typ string, der []byte) []byte {
 
 func certgenRun(args []string, stdout, stderr io.Writer) error {
 	set := newFlagSet("certgen", "[-dir DIR] [-host NAMES] [-bits 2048|3072] [-force]",
-		"Makes a private CA and a server certificate it signs, with minitls's own RSA\n"+
-			"key generation and X.509 issuing, and writes them to DIR:\n"+
+		"Makes a private CA, a server certificate and a client certificate it signs,\n"+
+			"with minitls's own key generation and X.509 issuing, and writes them to DIR:\n"+
 			"  ca.pem      the CA certificate: give it to clients (-cafile, curl --cacert)\n"+
+			"              and, for mutual TLS, to the server (serve -clientca)\n"+
 			"  ca.key      the CA's private key (keep it, or delete it once done)\n"+
 			"  server.pem  the server certificate, then the CA: the chain serve sends\n"+
 			"  server.key  the server's private key (serve -key)\n"+
+			"  client.pem  a client certificate (ECDSA P-256, clientAuth), then the CA:\n"+
+			"              what get -cert and curl --cert present to serve -clientca\n"+
+			"  client.key  the client's private key (get -key, curl --key)\n"+
 			"Existing files are never overwritten unless -force is given.", stderr)
-	dir := set.String("dir", ".", "directory to write the four files to (created if missing)")
+	dir := set.String("dir", ".", "directory to write the six files to (created if missing)")
 	hostList := set.String("host", "localhost,127.0.0.1", "server names and IPs, comma-separated")
 	bits := set.Int("bits", 2048, "RSA key size: 2048 or 3072")
 	days := set.Int("days", 397, "server certificate validity in days (CA: ten years)")
@@ -171,7 +175,7 @@ func certgenRun(args []string, stdout, stderr io.Writer) error {
 	if st, err := os.Stat(*dir); err == nil && !st.IsDir() {
 		return &exitError{code: 2, err: fmt.Errorf("-dir %s is a file, not a directory: name a directory (it is created if missing)", *dir)}
 	}
-	names := []string{"ca.pem", "ca.key", "server.pem", "server.key"}
+	names := []string{"ca.pem", "ca.key", "server.pem", "server.key", "client.pem", "client.key"}
 	paths := make([]string, len(names))
 	var existing []string
 	for i, n := range names {
@@ -194,11 +198,21 @@ func certgenRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	client, err := certgenIssueClient(rand.Reader, pki, "minitls client", time.Now(), time.Duration(*days)*24*time.Hour)
+	if err != nil {
+		return err
+	}
+	clientKey, err := x509lite.MarshalECPrivateKey(client.key)
+	if err != nil {
+		return fmt.Errorf("encoding the client key: %w", err)
+	}
 	files := [][]byte{
 		certgenPEM("CERTIFICATE", pki.caDER),
 		certgenPEM("RSA PRIVATE KEY", x509lite.MarshalPKCS1PrivateKey(pki.caKey)),
 		append(certgenPEM("CERTIFICATE", pki.leafDER), certgenPEM("CERTIFICATE", pki.caDER)...),
 		certgenPEM("RSA PRIVATE KEY", x509lite.MarshalPKCS1PrivateKey(pki.leafKey)),
+		append(certgenPEM("CERTIFICATE", client.der), certgenPEM("CERTIFICATE", pki.caDER)...),
+		certgenPEM("EC PRIVATE KEY", clientKey),
 	}
 	for i, p := range paths {
 		mode := os.FileMode(0o644)
@@ -213,10 +227,16 @@ func certgenRun(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "wrote %s (the CA's private key, mode 0600)\n", paths[1])
 	fmt.Fprintf(stdout, "wrote %s (server certificate for %s, then the CA)\n", paths[2], strings.Join(hosts, ", "))
 	fmt.Fprintf(stdout, "wrote %s (the server's private key, mode 0600)\n", paths[3])
+	fmt.Fprintf(stdout, "wrote %s (client certificate %q, ECDSA P-256, then the CA)\n", paths[4], client.leaf.Subject.CommonName())
+	fmt.Fprintf(stdout, "wrote %s (the client's private key, mode 0600)\n", paths[5])
 	fmt.Fprintf(stdout, "server certificate valid until %s\n", pki.leaf.NotAfter.Format("2006-01-02 15:04 MST"))
 	fmt.Fprintln(stdout, "next:")
 	fmt.Fprintf(stdout, "  minitls serve -cert %s -key %s\n", paths[2], paths[3])
 	fmt.Fprintf(stdout, "  minitls get -cafile %s https://%s:8443/\n", paths[0], certgenURLHost(hosts[0]))
+	fmt.Fprintln(stdout, "mutual TLS (the server asks for the client certificate):")
+	fmt.Fprintf(stdout, "  minitls serve -cert %s -key %s -clientca %s -clientauth require\n", paths[2], paths[3], paths[0])
+	fmt.Fprintf(stdout, "  minitls get -cafile %s -cert %s -key %s https://%s:8443/\n", paths[0], paths[4], paths[5], certgenURLHost(hosts[0]))
+	fmt.Fprintf(stdout, "  curl --cacert %s --cert %s --key %s https://%s:8443/\n", paths[0], paths[4], paths[5], certgenURLHost(hosts[0]))
 	return nil
 }
 

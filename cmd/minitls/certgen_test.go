@@ -41,7 +41,7 @@ func TestCertgenForceReplacesFiles(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("certgen -force: exit %d, %s", r.code, r.stderr)
 	}
-	for name, mode := range map[string]os.FileMode{"ca.pem": 0o644, "ca.key": 0o600, "server.pem": 0o644, "server.key": 0o600} {
+	for name, mode := range map[string]os.FileMode{"ca.pem": 0o644, "ca.key": 0o600, "server.pem": 0o644, "server.key": 0o600, "client.pem": 0o644} {
 		p := filepath.Join(dir, name)
 		st, err := os.Lstat(p)
 		if err != nil {
@@ -69,11 +69,11 @@ func TestCertgenForceReplacesFiles(t *testing.T) {
 		t.Errorf("certgen -force created the target of the dangling ca.pem symlink")
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 4 {
+	if len(entries) != 6 {
 		var names []string
 		for _, e := range entries {
 			names = append(names, e.Name())
 		}
-		t.Errorf("directory holds %v, want only the four files (no temporary left)", names)
+		t.Errorf("directory holds %v, want only the six files (no temporary left)", names)
 	}
 }
