@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -37,7 +38,7 @@ func init() {
 
 func getRun(args []string, stdout, stderr io.Writer) error {
 	set := newFlagSet("get", "[flags] https://HOST[:PORT]/PATH [flags]",
-		"Fetches the URL over minitls (TLS 1.2) and writes the body to stdout.\n"+
+		"Fetches the URL over minitls (TLS 1.3 or 1.2) and writes the body to stdout.\n"+
 			"The server's certificate is checked against the system's roots, or the\n"+
 			"CA certificates in -cafile (e.g. the ca.pem of 'minitls certgen').\n"+
 			"Flags may come before or after the URL, as with curl.\n\n"+
@@ -55,7 +56,8 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 	suite := set.String("suite", "", cliSuiteUsage("offer only this suite (default: all four, ECDHE first)"))
 	timeout := set.Duration("timeout", 10*time.Second, "give up after this long (connect, handshake and response)")
 	connect := set.String("connect", "", "dial HOST:PORT but check the URL's host (like curl --connect-to)")
-	group := set.String("group", "", "offer only this ECDHE group: x25519 or p256\n(openssl's -groups names work too)")
+	group := set.String("group", "", "offer only this key exchange group: x25519, p256 or, TLS 1.3\nonly, x25519mlkem768 (openssl's -groups names work too)")
+	maxVersion := set.String("max-version", "", "the highest TLS version to offer: 1.2 or 1.3 (default 1.3)")
 	count := set.Int("n", 0, "make N connections one after the other and summarize\ntheir handshake times")
 	resume := set.Bool("resume", false, "resume the first connection's session on the next ones\n(session ticket, else session ID)")
 	timing := set.Bool("timing", false, "say where each handshake's time went: network and server,\nverification, key exchange")
@@ -93,6 +95,13 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
+	highest, err := getParseVersion(*maxVersion)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	if highest == uint16(handshake.VersionTLS12) && slices.Contains(curves, handshake.CurveX25519MLKEM768) {
+		return &exitError{code: 2, err: errors.New("-group x25519mlkem768 is a TLS 1.3 group, and -max-version 1.2 leaves no TLS 1.3: drop one of them")}
+	}
 	measure := getMeasureOptions{n: *count, resume: *resume, timing: *timing, asJSON: *asJSON}
 	if measure.n < 0 || (measure.n == 1 && measure.resume) {
 		return &exitError{code: 2, err: fmt.Errorf("-n %d: give at least 1 connection, and at least 2 with -resume (one full handshake, then resumptions)", measure.n)}
@@ -108,6 +117,7 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 		ServerName:         host,
 		CipherSuites:       suites,
 		CurvePreferences:   curves,
+		MaxVersion:         highest,
 		InsecureSkipVerify: *insecure,
 		NextProtos:         []string{"http/1.1"},
 	}
@@ -216,13 +226,14 @@ type getTarget struct {
 
 // getGroups maps the names of -group to the groups minitls implements:
 // curl's and openssl's (-groups, -curves) names, and short ones.
-// spec: rfc8422#5.1.1, rfc7748
+// spec: rfc8422#5.1.1, rfc7748, draft-ietf-tls-ecdhe-mlkem
 var getGroups = map[string]handshake.CurveID{
-	"x25519":     handshake.CurveX25519,
-	"p256":       handshake.CurveP256,
-	"p-256":      handshake.CurveP256,
-	"secp256r1":  handshake.CurveP256,
-	"prime256v1": handshake.CurveP256,
+	"x25519":         handshake.CurveX25519,
+	"p256":           handshake.CurveP256,
+	"p-256":          handshake.CurveP256,
+	"secp256r1":      handshake.CurveP256,
+	"prime256v1":     handshake.CurveP256,
+	"x25519mlkem768": handshake.CurveX25519MLKEM768,
 }
 
 // getParseGroup returns the curve preferences for -group ("" is the
@@ -233,9 +244,23 @@ func getParseGroup(name string) ([]handshake.CurveID, error) {
 	}
 	g, ok := getGroups[strings.ToLower(strings.TrimSpace(name))]
 	if !ok {
-		return nil, fmt.Errorf("unknown group %q: minitls implements x25519 and p256 (also called secp256r1, prime256v1, P-256)", name)
+		return nil, fmt.Errorf("unknown group %q: minitls implements x25519, p256 (also called secp256r1, prime256v1, P-256) and, with TLS 1.3, x25519mlkem768", name)
 	}
 	return []handshake.CurveID{g}, nil
+}
+
+// getParseVersion returns Config.MaxVersion for -max-version ("" is the
+// library's default, TLS 1.3). spec: rfc8446#4.2.1
+func getParseVersion(v string) (uint16, error) {
+	switch strings.TrimPrefix(strings.ToLower(strings.TrimSpace(v)), "tls") {
+	case "":
+		return 0, nil
+	case "1.2":
+		return uint16(handshake.VersionTLS12), nil
+	case "1.3":
+		return uint16(handshake.VersionTLS13), nil
+	}
+	return 0, fmt.Errorf("-max-version %q: minitls speaks 1.2 and 1.3", v)
 }
 
 func getLength(n int64) string {

@@ -284,3 +284,55 @@ func TestGetSplit(t *testing.T) {
 		t.Errorf("TLS 1.3: key exchange %v, want 2ms (key shares and shared secret)", got[getStepKeyExchange].Wall)
 	}
 }
+
+// TestGetTLS13: against crypto/tls's defaults get negotiates TLS 1.3 over
+// X25519MLKEM768; -group and -max-version pin what a benchmarker names;
+// -timing under TLS 1.3 has one wait (the server's whole flight, Finished
+// included), a CertificateVerify to check and a key exchange on the
+// client (key shares, then the shared secret).
+func TestGetTLS13(t *testing.T) {
+	dir := cliTestPKI(t)
+	ca := filepath.Join(dir, "ca.pem")
+	cert, err := tls.LoadX509KeyPair(filepath.Join(dir, "server.pem"), filepath.Join(dir, "server.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "https://localhost:" + getTestTLSServerConfig(t, &tls.Config{Certificates: []tls.Certificate{cert}}) + "/"
+	for _, tc := range []struct {
+		args           []string
+		version, group string
+	}{
+		{nil, "TLS 1.3", "X25519MLKEM768"},
+		{[]string{"-group", "x25519"}, "TLS 1.3", "x25519"},
+		{[]string{"-group", "prime256v1"}, "TLS 1.3", "secp256r1"},
+		{[]string{"-max-version", "1.2"}, "TLS 1.2", "x25519"},
+		{[]string{"-max-version", "1.3", "-group", "x25519mlkem768"}, "TLS 1.3", "X25519MLKEM768"},
+	} {
+		rep := getTestMeasure(t, append([]string{"-cafile", ca, "-timing", "-n", "2"}, append(tc.args, url)...)...)
+		for _, c := range rep.Connections {
+			if c.Version != tc.version || c.Group != tc.group || c.Resumed {
+				t.Errorf("%v: #%d %s %s %s resumed %v, want a full %s handshake over %s", tc.args, c.Index, c.Version, c.Suite, c.Group, c.Resumed, tc.version, tc.group)
+			}
+			phase := map[string]int64{}
+			var sum int64
+			for _, p := range c.Phases {
+				phase[p.ID] = p.WallNs
+				sum += p.WallNs
+			}
+			if sum != c.ConnectNs+c.HandshakeNs || phase["verify-chain"] <= 0 || phase["verify-signature"] <= 0 || phase["key-exchange"] <= 0 {
+				t.Errorf("%v: #%d phases %v (sum %d, connect + handshake %d)", tc.args, c.Index, phase, sum, c.ConnectNs+c.HandshakeNs)
+			}
+			if tls13 := c.Version == "TLS 1.3"; (phase["wait-finished"] == 0) != tls13 {
+				t.Errorf("%v: #%d waited %d ns for the server's Finished: TLS 1.3's comes in its first flight", tc.args, c.Index, phase["wait-finished"])
+			}
+		}
+	}
+	r := cliTestRun(t, nil, "get", "-cafile", ca, "-max-version", "1.2", "-group", "x25519mlkem768", url)
+	if r.code != 2 || !strings.Contains(r.stderr, "x25519mlkem768 is a TLS 1.3 group") {
+		t.Errorf("get -max-version 1.2 -group x25519mlkem768: exit %d, %q; want a usage error", r.code, r.stderr)
+	}
+	r = cliTestRun(t, nil, "get", "-cafile", ca, "-max-version", "1.4", url)
+	if r.code != 2 || !strings.Contains(r.stderr, "minitls speaks 1.2 and 1.3") {
+		t.Errorf("get -max-version 1.4: exit %d, %q; want a usage error", r.code, r.stderr)
+	}
+}
