@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"time"
 
 	"minitls/record"
 )
@@ -43,6 +44,8 @@ import (
 type clientOffer13 struct {
 	shares    []*keyShare13
 	sessionID []byte
+	psk       *ClientSessionState // the TLS 1.3 session offered in pre_shared_key (resume13.go)
+	pskSuite  *suite13
 }
 
 // offer13 adds TLS 1.3 to a ClientHello built for TLS 1.2: the TLS 1.3
@@ -108,6 +111,13 @@ func (hs *clientState) offer13(m *ClientHello, add func(ExtensionType, extension
 		return err
 	}
 	hs.offered13 = offer
+	s, err := hs.offerPSK13(m) // last: pre_shared_key ends the ClientHello (resume13.go)
+	if err != nil {
+		return err
+	}
+	if s != nil {
+		offer.psk, offer.pskSuite = s, suite13ByID(s.suite)
+	}
 	return nil
 }
 
@@ -162,6 +172,8 @@ type clientState13 struct {
 
 	certRequest *CertificateRequest13
 	sentCCS     bool
+	psk         []byte // the PSK the server accepted: a resumed handshake
+	prefix      []byte // message_hash and HelloRetryRequest, what precedes ClientHello2
 }
 
 // handshake13 runs the rest of a TLS 1.3 handshake after the ServerHello
@@ -189,12 +201,14 @@ func (hs *clientState) handshake13() error {
 	if err := h.readEncryptedExtensions(); err != nil {
 		return err
 	}
-	verified, err := h.readCertificate()
-	if err != nil {
-		return err
-	}
-	if err := h.readCertificateVerify(verified); err != nil {
-		return err
+	if h.psk == nil {
+		verified, err := h.readCertificate()
+		if err != nil {
+			return err
+		}
+		if err := h.readCertificateVerify(verified); err != nil {
+			return err
+		}
 	}
 	finished, err := h.readServerFinished()
 	if err != nil {
@@ -289,7 +303,10 @@ func (h *clientState13) readServerHello() (*ServerHello, error) {
 // spec: rfc8446#4.1.3, rfc8446#4.2.8, rfc8446#7.1
 func (h *clientState13) processServerHello(m *ServerHello) error {
 	c := h.c
-	if err := h.checkServerHelloCommon(m, ExtSupportedVersions, ExtKeyShare); err != nil {
+	if err := h.checkServerHelloCommon(m, ExtSupportedVersions, ExtKeyShare, ExtPreSharedKey); err != nil {
+		return err
+	}
+	if err := h.acceptedPSK(m); err != nil {
 		return err
 	}
 	data, ok := m.extension(ExtKeyShare)
@@ -331,7 +348,7 @@ func (h *clientState13) processServerHello(m *ServerHello) error {
 func (h *clientState13) handshakeSecrets(shared []byte) error {
 	c := h.c
 	cr := h.hs.hello.Random[:]
-	h.ks = newKeySchedule13(h.suite, nil)
+	h.ks = newKeySchedule13(h.suite, h.psk)
 	c.traceKey("early secret", h.ks.secret)
 	c.traceKey("(EC)DHE shared secret", shared)
 	h.ks.next(shared)
@@ -536,7 +553,7 @@ func (h *clientState13) sendFinished(_ finishedVerified) error {
 	}
 	res := h.ks.derive(labelResumptionMaster, c.transcript.sum())
 	c.traceKey("resumption master secret", res)
-	c.tls13 = &conn13{suite: h.suite, ourSecret: h.clientAP, peerSecret: h.serverAP, resumption: res}
+	c.tls13 = &conn13{suite: h.suite, ourSecret: h.clientAP, peerSecret: h.serverAP, resumption: res, onTicket: h.saveTicket13}
 	c.rec.SetPostHandshake(uint8(TypeNewSessionTicket), uint8(TypeKeyUpdate))
 	return nil
 }
@@ -582,7 +599,7 @@ func (h *clientState13) retry(hrr *ServerHello) error {
 		h.cookie = ck.Cookie
 	}
 	buf := c.transcript.buf
-	c.transcript.restartWithMessageHash(h.suite, buf[:len(buf)-len(hrr.Raw)])
+	h.prefix = append(c.transcript.restartWithMessageHash(h.suite, buf[:len(buf)-len(hrr.Raw)]), hrr.Raw...)
 	c.transcript.write(hrr.Raw)
 	return h.sendSecondClientHello(sel.SelectedGroup)
 }
@@ -610,7 +627,7 @@ func (h *clientState13) sendSecondClientHello(group CurveID) error {
 		switch e.Type {
 		case ExtKeyShare:
 			ch2.Extensions = append(ch2.Extensions, ks)
-		case ExtEarlyData, ExtCookie:
+		case ExtEarlyData, ExtCookie, ExtPreSharedKey:
 		default:
 			ch2.Extensions = append(ch2.Extensions, e)
 		}
@@ -621,6 +638,18 @@ func (h *clientState13) sendSecondClientHello(group CurveID) error {
 			return fmt.Errorf("%w: %v", ErrConfig, err)
 		}
 		ch2.Extensions = append(ch2.Extensions, ck)
+	}
+	if psk := h.hs.offered13.psk; psk != nil {
+		if h.hs.offered13.pskSuite.hash != h.suite.hash {
+			h.hs.offered13.psk = nil // rfc8446#4.1.4: a PSK of another hash is left out
+		} else {
+			offered := &OfferedPSKs{Identities: []PSKIdentity{{Identity: psk.ticket,
+				ObfuscatedTicketAge: uint32(c.config.time().Sub(psk.createdAt)/time.Millisecond) + psk.ageAdd}},
+				Binders: [][]byte{make([]byte, h.suite.hash.Size())}}
+			if err := h.hs.setPSKBinder(&ch2, offered, h.suite, psk.masterSecret, h.prefix); err != nil {
+				return err
+			}
+		}
 	}
 	if err := c.rec.WriteCompatCCS(); err != nil {
 		return err
@@ -647,3 +676,31 @@ func (e *alertError) Error() string { return e.text }
 
 // Alert returns the alert to send.
 func (e *alertError) Alert() uint8 { return uint8(e.alert) }
+
+// acceptedPSK looks at the ServerHello's pre_shared_key: when present, the
+// server resumed the session we offered; it must pick our one identity
+// (index 0) and a suite of the PSK's hash.
+//
+// spec: rfc8446#4.2.11 ("Clients MUST verify that the server's
+// selected_identity is within the range supplied by the client, that the
+// server selected a cipher suite indicating a Hash associated with the PSK
+// ... If these values are not consistent, the client MUST abort the
+// handshake with an "illegal_parameter" alert.")
+func (h *clientState13) acceptedPSK(m *ServerHello) error {
+	data, ok := m.extension(ExtPreSharedKey)
+	if !ok {
+		return nil
+	}
+	var sel SelectedIdentity
+	if err := sel.Unmarshal(data); err != nil {
+		return err
+	}
+	offer := h.hs.offered13
+	if offer.psk == nil || sel.Index != 0 || offer.pskSuite.hash != h.suite.hash {
+		return failf(ErrIllegalParameter, "server selected PSK identity %d, which we did not offer for %v", sel.Index, h.suite.id)
+	}
+	h.psk = offer.psk.masterSecret
+	h.c.state.DidResume = true
+	h.c.state.PeerCertificates = offer.psk.peerCertificates
+	return nil
+}

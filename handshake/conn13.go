@@ -86,14 +86,15 @@ func isHelloRetryRequest(m *ServerHello) bool { return m.Random == helloRetryReq
 //	         HelloRetryRequest  || ... || Mn)
 //
 // spec: rfc8446#4.4.1
-func (t *transcript) restartWithMessageHash(s *suite13, clientHello1 []byte) {
+func (t *transcript) restartWithMessageHash(s *suite13, clientHello1 []byte) (messageHash []byte) {
 	h := s.newHash()
 	h.Write(clientHello1)
 	sum := h.Sum(nil)
+	messageHash = append([]byte{byte(typeMessageHash), 0, 0, byte(len(sum))}, sum...)
 	t.h = s.newHash()
-	t.h.Write([]byte{byte(typeMessageHash), 0, 0, byte(len(sum))})
-	t.h.Write(sum)
+	t.h.Write(messageHash)
 	t.buf = nil
+	return messageHash
 }
 
 // conn13 is the part of a Conn that only TLS 1.3 has: the current traffic

@@ -37,6 +37,8 @@ type serverState13 struct {
 	clientAP []byte
 	serverAP []byte
 	random   [32]byte
+	psk      []byte // the PSK of the session resumed, if any (resume13.go)
+	prefix   []byte // message_hash and HelloRetryRequest, what precedes ClientHello2
 }
 
 // accepts13 reports whether the server negotiates TLS 1.3 with the client
@@ -65,6 +67,10 @@ func (hs *serverState) handshake13() error {
 			return err
 		}
 	}
+	var err error
+	if h.psk, err = h.acceptPSK13(h.prefix); err != nil { // resume13.go
+		return err
+	}
 	if err := h.sendServerHello(); err != nil {
 		return err
 	}
@@ -76,7 +82,7 @@ func (hs *serverState) handshake13() error {
 		return err
 	}
 	c.establish13(finished)
-	return nil
+	return h.sendSessionTicket13() // resume13.go
 }
 
 // chooseParameters checks the ClientHello and makes the server's choices:
@@ -262,10 +268,15 @@ func (h *serverState13) retry() error {
 		}
 		hrr.Extensions = append(hrr.Extensions, ext)
 	}
-	c.transcript.restartWithMessageHash(h.suite, c.transcript.buf)
+	h.prefix = c.transcript.restartWithMessageHash(h.suite, c.transcript.buf)
 	if err := c.writeFlight(hrr); err != nil {
 		return err
 	}
+	hrrRaw, err := hrr.Marshal()
+	if err != nil {
+		return err
+	}
+	h.prefix = append(h.prefix, hrrRaw...)
 	if err := h.sendCompatCCS(); err != nil {
 		return err
 	}
@@ -349,7 +360,11 @@ func (h *serverState13) sendServerHello() error {
 	}{
 		{ExtSupportedVersions, &SelectedVersion{Version: VersionTLS13}},
 		{ExtKeyShare, &KeyShareServerHello{Share: KeyShareEntry{Group: h.group, KeyExchange: public}}},
+		{ExtPreSharedKey, &SelectedIdentity{Index: 0}},
 	} {
+		if e.t == ExtPreSharedKey && h.psk == nil {
+			continue
+		}
 		ext, err := NewExtension(e.t, e.body)
 		if err != nil {
 			return fmt.Errorf("%w: %v", ErrConfig, err)
@@ -367,7 +382,9 @@ func (h *serverState13) sendServerHello() error {
 	}
 	c.state.CipherSuite = uint16(h.suite.id)
 	c.state.CurveID = h.group
-	c.state.SignatureScheme = h.scheme
+	if h.psk == nil {
+		c.state.SignatureScheme = h.scheme
+	}
 	c.setPhase(PhaseKeyDerivation)
 	return h.handshakeSecrets(shared)
 }
@@ -380,7 +397,8 @@ func (h *serverState13) sendServerHello() error {
 func (h *serverState13) handshakeSecrets(shared []byte) error {
 	c := h.c
 	cr := h.hello.Random[:]
-	h.ks = newKeySchedule13(h.suite, nil)
+	h.ks = newKeySchedule13(h.suite, h.psk)
+	c.state.DidResume = h.psk != nil
 	c.traceKey("early secret", h.ks.secret)
 	c.traceKey("(EC)DHE shared secret", shared)
 	h.ks.next(shared)
@@ -421,6 +439,9 @@ func (h *serverState13) sendServerFlight() error {
 	if err := c.appendToFlight(&flight, ee); err != nil {
 		return err
 	}
+	if h.psk != nil {
+		return h.sendFinished(flight) // resumed: the PSK authenticates the server
+	}
 	c.setPhase(PhaseServerCertificate)
 	cm := &Certificate13{}
 	for _, der := range h.hs.cert.Certificate {
@@ -438,6 +459,15 @@ func (h *serverState13) sendServerFlight() error {
 	if err := c.appendToFlight(&flight, &CertificateVerify{Scheme: h.scheme, Signature: sig}); err != nil {
 		return err
 	}
+	return h.sendFinished(flight)
+}
+
+// sendFinished adds our Finished to the flight, sends it, and derives the
+// application secrets.
+//
+// spec: rfc8446#4.4.4
+func (h *serverState13) sendFinished(flight [][]byte) error {
+	c := h.c
 	c.setPhase(PhaseServerFinished)
 	vd := finishedVerifyData13(h.suite, h.serverHS, c.transcript.sum())
 	if err := c.appendToFlight(&flight, &Finished13{VerifyData: vd}); err != nil {

@@ -134,9 +134,11 @@ func (s *sessionState) expired(now time.Time, lifetime time.Duration) bool {
 //
 // spec: rfc5246#7.3, rfc5077#3.3
 type ClientSessionState struct {
+	version          ProtocolVersion // VersionTLS13 for a TLS 1.3 ticket (resume13.go), else TLS 1.2's zero
 	sessionID        []byte
 	ticket           []byte
 	lifetimeHint     uint32
+	ageAdd           uint32 // TLS 1.3: ticket_age_add (rfc8446#4.6.1)
 	suite            CipherSuite
 	masterSecret     []byte
 	ems              bool

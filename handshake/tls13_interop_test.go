@@ -235,3 +235,50 @@ func TestTLS13KeyUpdateStd(t *testing.T) {
 		})
 	}
 }
+
+// PSK resumption with crypto/tls both ways: the first connection is full
+// and leaves a ticket, the second resumes it (psk_dhe_ke: still a key
+// exchange, no certificate), with equal key logs on both connections; a
+// third with HelloRetryRequest on top (the server accepts only P-256 then)
+// resumes too, its binder recomputed over message_hash and the HRR.
+//
+// spec: rfc8446#2.2, rfc8446#4.2.11, rfc8446#4.6.1
+func TestTLS13ResumptionStd(t *testing.T) {
+	for _, ourClient := range []bool{true, false} {
+		t.Run(fmt.Sprintf("minitls client %v", ourClient), func(t *testing.T) {
+			ourCache := NewLRUClientSessionCache(4)
+			stdCache := tls.NewLRUClientSessionCache(4)
+			ourServer := &Config{} // one server Config: one set of ticket keys
+			stdServer := &tls.Config{MinVersion: tls.VersionTLS13}
+			stdServer.SetSessionTicketKeys([][32]byte{{1}}) // shared by the clones below
+			for i, want := range []bool{false, true, true} {
+				ours, std := ourServer, stdServer.Clone()
+				if ourClient {
+					ours = &Config{ClientSessionCache: ourCache}
+					if i == 2 {
+						std.CurvePreferences = []tls.CurveID{tls.CurveP256}
+					}
+				} else {
+					std.ClientSessionCache = stdCache
+					if i == 2 {
+						c := ourServer.Clone()
+						c.CurvePreferences = []CurveID{CurveP256}
+						ours = c
+					}
+				}
+				ours.phaseLog = nil
+				o, s, ourLog, stdLog := stdPair13(t, ourClient, ours, std)
+				exchange(t, s, o) // the client reads the server's ticket
+				if o.ConnectionState().DidResume != want || s.ConnectionState().DidResume != want {
+					t.Fatalf("connection %d: resumed %v / %v, want %v", i, o.ConnectionState().DidResume, s.ConnectionState().DidResume, want)
+				}
+				if d := cmp.Diff(keyLogLines(stdLog), keyLogLines(ourLog)); d != "" {
+					t.Fatalf("connection %d: key logs differ (-crypto/tls +minitls):\n%s", i, d)
+				}
+				if want && ourClient && len(o.ConnectionState().PeerCertificates) == 0 {
+					t.Fatalf("a resumed session keeps the server's certificates")
+				}
+			}
+		})
+	}
+}

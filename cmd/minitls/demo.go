@@ -15,6 +15,8 @@ package main
 //	demo_ecdhe.go    TLS 1.2, ECDHE signed with RSA       (-kx ecdhe)
 //	demo_leak.go     what a leaked server key decrypts    (-leak)
 //	demo_resume.go   a second connection resumes          (-resume)
+//	demo_tls13.go    TLS 1.3, one round trip              (-tls13)
+//	demo_compare.go  TLS 1.2 and TLS 1.3 side by side     (-compare)
 //	demo_tls12.go    the steps the TLS 1.2 stories share
 //
 // Adding a story means adding a file that registers it (demoRegister) and
@@ -52,15 +54,18 @@ const demoBodySize = 32 << 10
 
 // demoOptions are the demo's flags, checked.
 type demoOptions struct {
-	trace  bool
-	suites []uint16 // what the client offers (TLS 1.2 stories)
-	bits   int
-	keylog string
-	seed   uint64
-	seeded bool // -seed was given
-	kx     string
-	leak   bool
-	resume bool
+	trace   bool
+	suites  []uint16 // what the client offers (TLS 1.2 stories)
+	bits    int
+	keylog  string
+	seed    uint64
+	seeded  bool // -seed was given
+	kx      string
+	leak    bool
+	resume  bool
+	tls13   bool
+	group   string // -tls13's key exchange group
+	compare bool
 }
 
 // demoStep is one step of a story: it prints one section (or does the work
@@ -126,6 +131,10 @@ func demoRun(args []string, stdout, stderr io.Writer) error {
 // demoPick names the story the flags ask for.
 func demoPick(o demoOptions) string {
 	switch {
+	case o.compare:
+		return "compare"
+	case o.tls13:
+		return "tls13"
 	case o.leak:
 		return "leak"
 	case o.resume:
@@ -137,7 +146,7 @@ func demoPick(o demoOptions) string {
 }
 
 func demoParse(args []string, stderr io.Writer) (demoOptions, error) {
-	set := newFlagSet("demo", "[-kx rsa|ecdhe] [-leak] [-trace] [-suite NAME]\n                    [-bits N] [-keylog FILE] [-seed N] [-resume]",
+	set := newFlagSet("demo", "[-kx rsa|ecdhe] [-leak] [-resume] [-tls13 [-group G]]\n                    [-compare] [-trace] [-suite NAME] [-bits N] [-keylog FILE]\n                    [-seed N]",
 		"Makes a throwaway CA and server certificate, starts a minitls HTTPS server on\n"+
 			"127.0.0.1, connects a minitls client and tells, with the real bytes, each\n"+
 			"step: TCP, hellos, certificate check, RSA key transport, key derivation,\n"+
@@ -154,6 +163,9 @@ func demoParse(args []string, stderr io.Writer) (demoOptions, error) {
 	set.StringVar(&o.kx, "kx", "", "key exchange: rsa (RSA key transport, the default) or ecdhe")
 	set.BoolVar(&o.leak, "leak", false, "show what a leaked server key decrypts: RSA vs ECDHE sessions")
 	set.BoolVar(&o.resume, "resume", false, "then connect again, resuming the session, and compare the two handshakes")
+	set.BoolVar(&o.tls13, "tls13", false, "walk a TLS 1.3 handshake: one round trip, its key schedule")
+	set.StringVar(&o.group, "group", "", "-tls13's key exchange: x25519mlkem768 (default), x25519 or p256")
+	set.BoolVar(&o.compare, "compare", false, "run a TLS 1.2 and a TLS 1.3 handshake and set them side by side")
 	if err := parseFlags(set, args); err != nil {
 		return o, err
 	}

@@ -78,8 +78,8 @@ func (s *demoSession) demoClientConfig(t *demoTrace) *handshake.Config {
 
 // connect runs the real exchange, server, client, handshake, one GET, and
 // makes it the session's current connection. tune, if not nil, adjusts
-// the client's Config.
-func (s *demoSession) connect(tune func(*handshake.Config)) error {
+// the client's and the server's Config.
+func (s *demoSession) connect(tune func(cli, srv *handshake.Config)) error {
 	c := &demoConn{demoTrace: &demoTrace{}}
 	srvCfg := s.demoServerConfig(c.demoTrace)
 	if s.srvCfg == nil {
@@ -87,7 +87,7 @@ func (s *demoSession) connect(tune func(*handshake.Config)) error {
 	}
 	cliCfg := s.demoClientConfig(c.demoTrace)
 	if tune != nil {
-		tune(cliCfg)
+		tune(cliCfg, srvCfg)
 	}
 	c.serverName = cliCfg.ServerName
 	if s.opts.keylog != "" {

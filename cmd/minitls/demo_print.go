@@ -99,13 +99,39 @@ func (p *demoPrinter) check(ok bool, name, detail string) {
 	}
 }
 
-// arrow prints a message line: → for the client's, ← for the server's.
+// arrow prints a message line, → for the client's, ← for the server's,
+// wrapped under its text.
 func (p *demoPrinter) arrow(fromClient bool, text string) {
 	a := "←"
 	if fromClient {
 		a = "→"
 	}
-	p.line(2, p.st.cyan(a)+" "+text)
+	if len([]rune(text))+4 <= cliWidth {
+		p.line(2, p.st.cyan(a)+" "+text)
+		return
+	}
+	for i, l := range cliWrapWords(text, cliWidth-4) {
+		if i == 0 {
+			p.line(2, p.st.cyan(a)+" "+l)
+		} else {
+			p.line(4, l)
+		}
+	}
+}
+
+// boldPara is para in bold.
+func (p *demoPrinter) boldPara(indent int, text string) {
+	for _, l := range cliWrapWords(text, cliWidth-indent) {
+		p.line(indent, p.st.bold(l))
+	}
+}
+
+// demoBytes says "1 byte" or "N bytes".
+func demoBytes(n int) string {
+	if n == 1 {
+		return "1 byte"
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // same says whether the two sides computed the same value.

@@ -69,16 +69,33 @@ func demoFinished12(s *demoSession) error {
 
 // httpExchange prints the request and response lines with their records.
 func (s *demoSession) httpExchange() {
-	reqRecs := s.records(true, true, record.ApplicationData)
-	respRecs := s.records(true, false, record.ApplicationData)
+	reqRecs := s.appRecords(true)
+	respRecs := s.appRecords(false)
 	respBytes := 0
 	for _, r := range respRecs {
 		respBytes += len(r.Plaintext)
 	}
 	first := strings.SplitN(string(s.request), "\r\n", 2)[0]
-	s.arrow(true, fmt.Sprintf("%s  (%d bytes in %d record)", first, len(s.request), len(reqRecs)))
+	recs := "records"
+	if len(reqRecs) == 1 {
+		recs = "record"
+	}
+	s.arrow(true, fmt.Sprintf("%s  (%d bytes in %d %s)", first, len(s.request), len(reqRecs), recs))
 	s.arrow(false, fmt.Sprintf("%s  (%d bytes: headers and a %d-byte body, in %d records)",
 		s.respLine, respBytes, len(s.body), len(respRecs)))
+}
+
+// appRecords returns the records of application data the client sent or
+// received: under TLS 1.3 by their inner type, the outer one being
+// application_data for every protected record.
+func (t *demoTrace) appRecords(sent bool) []record.RecordEvent {
+	var out []record.RecordEvent
+	for _, r := range t.records(true, sent, record.ApplicationData) {
+		if r.InnerType == record.ApplicationData || r.InnerType == 0 {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // requestRecord12 takes the request's TLS 1.2 GCM record apart.
