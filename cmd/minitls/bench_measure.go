@@ -549,6 +549,8 @@ func benchCases(fx *benchFixture, s benchSettings) []benchCase {
 		{"handshake", "full handshake, RSA-2048 (loopback)", "  server CPU per full RSA handshake", benchKindRSA},
 		{"handshake-ecdhe", "full handshake, ECDHE-RSA, X25519 (loopback)", "  server CPU per full ECDHE handshake", benchKindECDHE},
 		{"handshake-resumed", "resumed handshake, session ticket (loopback)", "  server CPU per resumed handshake", benchKindResumed},
+		{"handshake-tls13", "full handshake, TLS 1.3, X25519 (loopback)", "  server CPU per full TLS 1.3 handshake", benchKindTLS13},
+		{"handshake-tls13-mlkem", "full handshake, TLS 1.3, X25519MLKEM768", "  server CPU, X25519MLKEM768", benchKindMLKEM},
 	} {
 		cases = append(cases,
 			benchCase{

@@ -7,13 +7,14 @@ import (
 	"io"
 	"net"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"minitls/handshake"
 )
 
-// The loopback cases run a real TLS 1.2 client and server in this process,
+// The loopback cases run a real TLS client and server in this process,
 // over TCP on 127.0.0.1: minitls against minitls, crypto/tls against
 // crypto/tls, with the same RSA-2048 certificate, both clients verifying it
 // against the same CA, and both sides restricted to one suite (see
@@ -27,6 +28,10 @@ import (
 //     its RSA key (RSA-PSS, rsa_pss_rsae_sha256, with both libraries: each
 //     client lists it first; PKCS#1 v1.5 would be the same private-key
 //     operation) and does two X25519 scalar multiplications;
+//   - full TLS 1.3 handshakes, TLS_AES_128_GCM_SHA256, with X25519 or with
+//     the hybrid post-quantum X25519MLKEM768 as the only group: the server
+//     signs its CertificateVerify (RSA-PSS) and does one X25519 (plus, for
+//     the hybrid, one ML-KEM-768 encapsulation);
 //   - resumed handshakes of a TLS_RSA_WITH_AES_128_GCM_SHA256 session by an
 //     RFC 5077 session ticket: the client keeps a session cache (one full
 //     handshake, untimed, fills it) and the server issues tickets; no RSA at
@@ -73,6 +78,13 @@ type benchTLS struct {
 type benchHSKind struct {
 	suite uint16 // the one suite both sides enable (same number in both libraries)
 	ecdhe bool   // X25519 is the only group both sides enable
+	// tls13 makes both sides TLS 1.3 only, with group as the one group
+	// (X25519, or the hybrid X25519MLKEM768; same number in both
+	// libraries); crypto/tls picks its TLS 1.3 suite itself, AES-128-GCM
+	// first on CPUs with AES instructions, which every connection is
+	// checked to have.
+	tls13 bool
+	group uint16
 	// clientCache gives the client a session cache, serverTickets lets the
 	// server issue and accept session tickets (minitls keeps no session_id
 	// cache here, and crypto/tls has none), and resume says every measured
@@ -84,6 +96,8 @@ var (
 	benchKindRSA     = benchHSKind{suite: tls.TLS_RSA_WITH_AES_128_GCM_SHA256}
 	benchKindECDHE   = benchHSKind{suite: tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ecdhe: true}
 	benchKindResumed = benchHSKind{suite: tls.TLS_RSA_WITH_AES_128_GCM_SHA256, clientCache: true, serverTickets: true, resume: true}
+	benchKindTLS13   = benchHSKind{suite: tls.TLS_AES_128_GCM_SHA256, tls13: true, group: uint16(tls.X25519)}
+	benchKindMLKEM   = benchHSKind{suite: tls.TLS_AES_128_GCM_SHA256, tls13: true, group: uint16(tls.X25519MLKEM768)}
 )
 
 // info describes the kind for the JSON report.
@@ -91,6 +105,9 @@ func (k benchHSKind) info() *benchTLSInfo {
 	i := &benchTLSInfo{Suite: tls.CipherSuiteName(k.suite), Resumed: k.resume}
 	if k.ecdhe {
 		i.Curve = "x25519"
+	}
+	if k.tls13 {
+		i.Curve = strings.ToLower(tls.CurveID(k.group).String())
 	}
 	return i
 }
@@ -111,6 +128,15 @@ func benchTLSImpls(fx *benchFixture, k benchHSKind) [2]benchTLS {
 		mClient.CurvePreferences = []handshake.CurveID{handshake.CurveX25519}
 		sServer.CurvePreferences = []tls.CurveID{tls.X25519}
 		sClient.CurvePreferences = []tls.CurveID{tls.X25519}
+	}
+	if k.tls13 {
+		v := uint16(handshake.VersionTLS13)
+		mServer.MinVersion, mServer.MaxVersion, mClient.MinVersion, mClient.MaxVersion = v, v, v, v
+		sServer.MinVersion, sServer.MaxVersion, sClient.MinVersion, sClient.MaxVersion = v, v, v, v
+		mServer.CurvePreferences = []handshake.CurveID{handshake.CurveID(k.group)}
+		mClient.CurvePreferences = mServer.CurvePreferences
+		sServer.CurvePreferences = []tls.CurveID{tls.CurveID(k.group)}
+		sClient.CurvePreferences = sServer.CurvePreferences
 	}
 	if k.clientCache {
 		mClient.ClientSessionCache = handshake.NewLRUClientSessionCache(1)
@@ -164,14 +190,18 @@ func benchCheckConn(c benchTLSConn, k benchHSKind, wantResume bool) error {
 	case *tls.Conn:
 		cs := c.ConnectionState()
 		version, suite, resumed = cs.Version, cs.CipherSuite, cs.DidResume
-		if k.ecdhe && cs.CurveID != tls.X25519 {
-			return fmt.Errorf("crypto/tls negotiated group %v, want X25519", cs.CurveID)
+		if k.ecdhe && cs.CurveID != tls.X25519 || k.tls13 && cs.CurveID != tls.CurveID(k.group) {
+			return fmt.Errorf("crypto/tls negotiated group %v, want %v", cs.CurveID, k.info().Curve)
 		}
 	default:
 		return fmt.Errorf("unknown connection type %T", c)
 	}
-	if version != tls.VersionTLS12 || suite != k.suite {
-		return fmt.Errorf("negotiated version %#04x suite %#04x, want TLS 1.2 with %s", version, suite, tls.CipherSuiteName(k.suite))
+	wantVersion := uint16(tls.VersionTLS12)
+	if k.tls13 {
+		wantVersion = tls.VersionTLS13
+	}
+	if version != wantVersion || suite != k.suite {
+		return fmt.Errorf("negotiated version %#04x suite %#04x, want %#04x with %s", version, suite, wantVersion, tls.CipherSuiteName(k.suite))
 	}
 	switch {
 	case wantResume && !resumed:
