@@ -56,6 +56,7 @@ const demoBodySize = 32 << 10
 type demoOptions struct {
 	trace   bool
 	suites  []uint16 // what the client offers (TLS 1.2 stories)
+	suite   string   // -suite as given ("" for the default)
 	bits    int
 	keylog  string
 	seed    uint64
@@ -175,6 +176,7 @@ func demoParse(args []string, stderr io.Writer) (demoOptions, error) {
 	if err := certgenBits(o.bits); err != nil {
 		return o, err
 	}
+	o.suite = *suite
 	suites, err := cliParseSuite(*suite)
 	if err != nil {
 		return o, &exitError{code: 2, err: err}

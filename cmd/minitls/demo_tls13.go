@@ -49,7 +49,20 @@ func demoConnect13(s *demoSession) error {
 	if err != nil {
 		return err
 	}
-	return s.connect(demoTune13(groups))
+	tune := demoTune13(groups)
+	if s.opts.suite != "" {
+		// -suite aes128|aes256 (or a TLS 1.2 name) picks the TLS 1.3
+		// suite with the same AES key size.
+		id := uint16(0x1301) // TLS_AES_128_GCM_SHA256
+		if cliSuiteAESBits(handshake.CipherSuite(s.opts.suites[0])) == 256 {
+			id = 0x1302 // TLS_AES_256_GCM_SHA384
+		}
+		return s.connect(func(cli, srv *handshake.Config) {
+			tune(cli, srv)
+			cli.CipherSuites = []uint16{id}
+		})
+	}
+	return s.connect(tune)
 }
 
 // demoTune13 makes the client TLS 1.3 only, with its default suites and

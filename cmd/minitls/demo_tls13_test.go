@@ -114,8 +114,9 @@ func demoTestKeyLog13(t *testing.T, out, keylog string) {
 	}
 }
 
-// TestDemoTLS13Groups: -group picks the key exchange the story tells, and a
-// wrong name is refused with the choices.
+// TestDemoTLS13Groups: -group picks the key exchange the story tells (a
+// wrong name is refused with the choices), and -suite aes256 the TLS 1.3
+// suite with AES-256 (SHA-384 in the key schedule).
 func TestDemoTLS13Groups(t *testing.T) {
 	for group, want := range map[string]string{
 		"x25519": "key_share         x25519: a 32-byte public share",
@@ -126,7 +127,11 @@ func TestDemoTLS13Groups(t *testing.T) {
 			t.Errorf("-group %s: exit %d, lacks %q or shows ✗:\n%s%s", group, r.code, want, r.stdout, r.stderr)
 		}
 	}
-	r := cliTestRun(t, nil, "demo", "-tls13", "-group", "x448")
+	r := cliTestRun(t, []string{"NO_COLOR=1"}, "demo", "-tls13", "-suite", "aes256", "-seed", "4")
+	if r.code != 0 || !strings.Contains(r.stdout, "suite chosen      TLS_AES_256_GCM_SHA384") || strings.Contains(r.stdout, "✗") {
+		t.Errorf("-suite aes256: exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = cliTestRun(t, nil, "demo", "-tls13", "-group", "x448")
 	if r.code == 0 || !strings.Contains(r.stderr, "want x25519mlkem768") {
 		t.Errorf("-group x448: exit %d, stderr %q", r.code, r.stderr)
 	}
