@@ -336,3 +336,37 @@ func TestGetTLS13(t *testing.T) {
 		t.Errorf("get -max-version 1.4: exit %d, %q; want a usage error", r.code, r.stderr)
 	}
 }
+
+// TestGetResumeTLS13: TLS 1.3 sessions resume by PSK (the ticket of a
+// post-handshake NewSessionTicket, offered in pre_shared_key) against
+// crypto/tls and openssl s_server -tls1_3, and get says so; -timing shows a
+// key exchange still (psk_dhe_ke) but no certificate to verify.
+func TestGetResumeTLS13(t *testing.T) {
+	dir := cliTestPKI(t)
+	ca := filepath.Join(dir, "ca.pem")
+	check := func(t *testing.T, port string) {
+		rep := getTestMeasure(t, "-cafile", ca, "-resume", "-n", "3", "-timing", "https://localhost:"+port+"/")
+		getTestWant(t, "-resume", rep, "full", "TLS 1.3 PSK", "TLS 1.3 PSK")
+		for _, c := range rep.Connections[1:] {
+			phase := map[string]int64{}
+			for _, p := range c.Phases {
+				phase[p.ID] = p.WallNs
+			}
+			if c.Version != "TLS 1.3" || c.Offered != "TLS 1.3 PSK" || phase["verify-chain"] != 0 || phase["verify-signature"] != 0 || phase["key-exchange"] <= 0 {
+				t.Errorf("#%d: %s, offered %q, phases %v: want TLS 1.3 resumed by PSK, with a key exchange and nothing to verify", c.Index, c.Version, c.Offered, phase)
+			}
+		}
+	}
+	t.Run("crypto/tls", func(t *testing.T) {
+		cert, err := tls.LoadX509KeyPair(filepath.Join(dir, "server.pem"), filepath.Join(dir, "server.key"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, getTestTLSServerConfig(t, &tls.Config{Certificates: []tls.Certificate{cert}}))
+	})
+	t.Run("openssl s_server -tls1_3", func(t *testing.T) {
+		openssl := cliTestNeed(t, "openssl", "openssl")
+		port, _, _ := getTestSServerVersion(t, openssl, dir, "-tls1_3", "-www")
+		check(t, port)
+	})
+}

@@ -114,6 +114,13 @@ func TestGetClientCertificateRequired(t *testing.T) {
 // log on failure.
 func getTestSServer(t *testing.T, openssl, dir string, extra ...string) (string, io.Writer, *cliTestSyncBuffer) {
 	t.Helper()
+	return getTestSServerVersion(t, openssl, dir, "-tls1_2", extra...)
+}
+
+// getTestSServerVersion is getTestSServer with the version flag given
+// ("-tls1_2", "-tls1_3").
+func getTestSServerVersion(t *testing.T, openssl, dir, version string, extra ...string) (string, io.Writer, *cliTestSyncBuffer) {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +128,7 @@ func getTestSServer(t *testing.T, openssl, dir string, extra ...string) (string,
 	port := fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
 	l.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	args := append([]string{"s_server", "-accept", port, "-tls1_2",
+	args := append([]string{"s_server", "-accept", port, version,
 		"-cert", filepath.Join(dir, "server.pem"), "-key", filepath.Join(dir, "server.key")}, extra...)
 	cmd := exec.CommandContext(ctx, openssl, args...)
 	out := &cliTestSyncBuffer{}
