@@ -75,6 +75,14 @@ func (in *halfIn) dropCompatCCSLocked(body []byte) error {
 // spec: rfc8446#5.2, rfc8446#5.1
 func (c *Conn) open13Locked(h Header, rec []byte) (ContentType, []byte, error) {
 	in := &c.in
+	if h.Type == Alert && in.compatCCS && plaintextAlertEnds(rec[HeaderLen:]) {
+		// The peer gave up before it had our keys (it could not process
+		// our ServerHello, say) and tells us why in clear. Taking it as
+		// the reason costs nothing: an attacker who can inject it can as
+		// well close the connection. Only an alert that ends the
+		// connection is taken, and only during the handshake.
+		return Alert, rec[HeaderLen:], nil
+	}
 	if h.Type != ApplicationData {
 		return 0, nil, NewError(UnexpectedMessage, "read record",
 			fmt.Errorf("%w: plaintext %v record after the TLS 1.3 keys were installed", ErrUnexpectedRecord, h.Type))
@@ -283,4 +291,11 @@ func (c *Conn) WriteKeyUpdate13(msg []byte, next *Protection) error {
 	}
 	o.active, o.seq = next, 0
 	return nil
+}
+
+// plaintextAlertEnds reports whether an alert body is one that ends the
+// connection (fatal level, or close_notify, or a description that is fatal
+// whatever its level).
+func plaintextAlertEnds(body []byte) bool {
+	return len(body) == 2 && (body[0] == byte(Fatal) || body[1] == byte(CloseNotify) || AlertDescription(body[1]).Level() == Fatal)
 }
