@@ -14,6 +14,8 @@ package main
 //	Certificate in ... next step               certificate chain verification
 //	ServerKeyExchange / CertificateVerify in   the server's signature checked
 //	ClientKeyExchange phase ... message out    key exchange (RSA encryption or ECDHE)
+//	TLS 1.3: making the ClientHello's shares,  key exchange (X25519, P-256, X25519MLKEM768)
+//	the shared secret on the ServerHello
 //	client Finished out ... server record in   waiting for the server's Finished
 //	anything else                              parsing, hashing, key schedule, records
 //
@@ -55,7 +57,7 @@ const (
 	getStepFirstFlight                // waiting for the server's first flight
 	getStepVerify                     // certificate chain verification
 	getStepSignature                  // the server's signature checked (ServerKeyExchange, CertificateVerify)
-	getStepKeyExchange                // RSA encryption of the premaster secret, or ECDHE
+	getStepKeyExchange                // RSA encryption of the premaster secret, ECDHE, TLS 1.3 key shares
 	getStepFinished                   // waiting for the server's Finished
 	getStepOther                      // parsing, hashing, key schedule, records
 	getNumSteps
@@ -67,7 +69,7 @@ var getSteps = [getNumSteps]struct{ id, label string }{
 	getStepFirstFlight: {"wait-first-flight", "wait: server's first flight"},
 	getStepVerify:      {"verify-chain", "certificate chain verification"},
 	getStepSignature:   {"verify-signature", "server's signature checked"},
-	getStepKeyExchange: {"key-exchange", "key exchange (RSA or ECDHE)"},
+	getStepKeyExchange: {"key-exchange", "key exchange (RSA, ECDHE, ML-KEM)"},
 	getStepFinished:    {"wait-finished", "wait: server's Finished"},
 	getStepOther:       {"other", "the rest (messages, hashes, keys)"},
 }
