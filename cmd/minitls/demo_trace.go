@@ -104,11 +104,12 @@ func (t *demoTrace) handshakeTime() time.Duration {
 }
 
 // handshakeBytes counts the handshake message bytes the client sent (or
-// received).
+// received) until the handshake was done: not TLS 1.3's post-handshake
+// messages (NewSessionTicket, KeyUpdate).
 func (t *demoTrace) handshakeBytes(sent bool) int {
 	n := 0
 	for _, e := range t.events {
-		if e.e.Kind == handshake.EventMessage && e.e.IsClient && e.e.Sent == sent {
+		if e.e.Kind == handshake.EventMessage && e.e.IsClient && e.e.Sent == sent && e.e.Phase != handshake.PhaseEstablished {
 			n += len(e.e.Bytes)
 		}
 	}
