@@ -152,7 +152,8 @@ func benchRun(args []string, stdout, stderr io.Writer) error {
 //	                   X25519 + RSA-2048 signature), "handshake-resumed"
 //	                   (session ticket), "handshake-tls13" (full, TLS 1.3,
 //	                   X25519), "handshake-tls13-mlkem" (full, TLS 1.3,
-//	                   X25519MLKEM768), each followed by its "-server-cpu"
+//	                   X25519MLKEM768), "handshake-tls13-resumed" (TLS 1.3
+//	                   PSK with X25519), each followed by its "-server-cpu"
 //	                   row, then "bulk-transfer", "bulk-server-cpu". When
 //	                   aes_path is a hardware path, each symmetric row but
 //	                   the PRF is followed by the same id + "-portable": the
@@ -432,6 +433,15 @@ func benchComputeTLS13Lessons(rep *benchReport, ecdhe *benchRow) {
 			benchDur(m), benchDur(pq.Minitls.NsPerOp), benchDur(x.Minitls.NsPerOp), 100*m/x.Minitls.NsPerOp,
 			benchDur(s), 100*s/x.Stdlib.NsPerOp),
 	})
+	if r := rep.row("handshake-tls13-resumed-server-cpu"); r != nil {
+		m, s = x.Minitls.NsPerOp/r.Minitls.NsPerOp, x.Stdlib.NsPerOp/r.Stdlib.NsPerOp
+		rep.Lessons = append(rep.Lessons, benchLesson{
+			ID: "tls13-full-over-resumed-server-cpu", Unit: "x", From: []string{x.ID, r.ID}, Minitls: m, Stdlib: s,
+			Text: fmt.Sprintf("A resumed TLS 1.3 handshake (the ticket's PSK with a fresh X25519 exchange, psk_dhe_ke: no certificate, no signature, still forward secret) costs the server 1/%s of a full one: %s of CPU against %s (minitls); stdlib: 1/%s, %s vs %s.",
+				benchNum(m), benchDur(r.Minitls.NsPerOp), benchDur(x.Minitls.NsPerOp),
+				benchNum(s), benchDur(r.Stdlib.NsPerOp), benchDur(x.Stdlib.NsPerOp)),
+		})
+	}
 }
 
 // benchWriteText prints the report for a person.

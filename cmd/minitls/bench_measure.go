@@ -551,6 +551,7 @@ func benchCases(fx *benchFixture, s benchSettings) []benchCase {
 		{"handshake-resumed", "resumed handshake, session ticket (loopback)", "  server CPU per resumed handshake", benchKindResumed},
 		{"handshake-tls13", "full handshake, TLS 1.3, X25519 (loopback)", "  server CPU per full TLS 1.3 handshake", benchKindTLS13},
 		{"handshake-tls13-mlkem", "full handshake, TLS 1.3, X25519MLKEM768", "  server CPU, X25519MLKEM768", benchKindMLKEM},
+		{"handshake-tls13-resumed", "resumed handshake, TLS 1.3, PSK + X25519", "  server CPU per resumed TLS 1.3 handshake", benchKindTLS13Resumed},
 	} {
 		cases = append(cases,
 			benchCase{

@@ -32,6 +32,10 @@ import (
 //     the hybrid post-quantum X25519MLKEM768 as the only group: the server
 //     signs its CertificateVerify (RSA-PSS) and does one X25519 (plus, for
 //     the hybrid, one ML-KEM-768 encapsulation);
+//   - resumed TLS 1.3 handshakes (psk_dhe_ke: the ticket's PSK and a fresh
+//     X25519 exchange, no certificate, no signature); the ticket comes
+//     after the handshake, so the server sends one byte and the client
+//     reads it, taking the ticket in;
 //   - resumed handshakes of a TLS_RSA_WITH_AES_128_GCM_SHA256 session by an
 //     RFC 5077 session ticket: the client keeps a session cache (one full
 //     handshake, untimed, fills it) and the server issues tickets; no RSA at
@@ -93,12 +97,21 @@ type benchHSKind struct {
 }
 
 var (
-	benchKindRSA     = benchHSKind{suite: tls.TLS_RSA_WITH_AES_128_GCM_SHA256}
-	benchKindECDHE   = benchHSKind{suite: tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ecdhe: true}
-	benchKindResumed = benchHSKind{suite: tls.TLS_RSA_WITH_AES_128_GCM_SHA256, clientCache: true, serverTickets: true, resume: true}
-	benchKindTLS13   = benchHSKind{suite: tls.TLS_AES_128_GCM_SHA256, tls13: true, group: uint16(tls.X25519)}
-	benchKindMLKEM   = benchHSKind{suite: tls.TLS_AES_128_GCM_SHA256, tls13: true, group: uint16(tls.X25519MLKEM768)}
+	benchKindRSA          = benchHSKind{suite: tls.TLS_RSA_WITH_AES_128_GCM_SHA256}
+	benchKindECDHE        = benchHSKind{suite: tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ecdhe: true}
+	benchKindResumed      = benchHSKind{suite: tls.TLS_RSA_WITH_AES_128_GCM_SHA256, clientCache: true, serverTickets: true, resume: true}
+	benchKindTLS13        = benchHSKind{suite: tls.TLS_AES_128_GCM_SHA256, tls13: true, group: uint16(tls.X25519)}
+	benchKindMLKEM        = benchHSKind{suite: tls.TLS_AES_128_GCM_SHA256, tls13: true, group: uint16(tls.X25519MLKEM768)}
+	benchKindTLS13Resumed = benchHSKind{suite: tls.TLS_AES_128_GCM_SHA256, tls13: true, group: uint16(tls.X25519),
+		clientCache: true, serverTickets: true, resume: true}
 )
+
+// ticketAfter reports whether the kind's tickets come after the handshake
+// (TLS 1.3's NewSessionTicket): then the server sends one byte after its
+// handshake and the client reads it, which makes the client take the
+// ticket in (crypto/tls and minitls both read post-handshake messages in
+// Read).
+func (k benchHSKind) ticketAfter() bool { return k.tls13 && k.clientCache }
 
 // info describes the kind for the JSON report.
 func (k benchHSKind) info() *benchTLSInfo {
@@ -300,6 +313,9 @@ func benchHandshakeOps(fx *benchFixture, k benchHSKind, lock bool) ([2]benchOp, 
 			c.SetDeadline(time.Now().Add(benchIOTimeout))
 			tc := impl.server(c)
 			err := tc.Handshake()
+			if err == nil && k.ticketAfter() {
+				_, err = tc.Write([]byte{0})
+			}
 			tc.Close()
 			if err == nil {
 				err = benchCheckConn(tc, k, k.resume && served > 1)
@@ -322,6 +338,12 @@ func benchHandshakeOps(fx *benchFixture, k benchHSKind, lock bool) ([2]benchOp, 
 			if err := tc.Handshake(); err != nil {
 				c.Close()
 				return fmt.Errorf("client handshake: %w", err)
+			}
+			if k.ticketAfter() {
+				if _, err := io.ReadFull(tc, make([]byte, 1)); err != nil {
+					c.Close()
+					return fmt.Errorf("client reading the ticket: %w", err)
+				}
 			}
 			err = srv.wait()
 			if err == nil {

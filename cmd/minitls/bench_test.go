@@ -100,7 +100,8 @@ var benchWantIDs = append(benchWantSymmetric(), []string{
 	"rsa-3072-decrypt", "rsa-3072-encrypt", "rsa-3072-sign", "rsa-3072-verify",
 	"handshake", "handshake-server-cpu", "handshake-ecdhe", "handshake-ecdhe-server-cpu",
 	"handshake-resumed", "handshake-resumed-server-cpu", "handshake-tls13", "handshake-tls13-server-cpu",
-	"handshake-tls13-mlkem", "handshake-tls13-mlkem-server-cpu", "bulk-transfer", "bulk-server-cpu",
+	"handshake-tls13-mlkem", "handshake-tls13-mlkem-server-cpu", "handshake-tls13-resumed",
+	"handshake-tls13-resumed-server-cpu", "bulk-transfer", "bulk-server-cpu",
 }...)
 
 func benchWantSymmetric() []string {
@@ -132,18 +133,20 @@ func benchWantPath(id string) string {
 // benchWantTLS is what each loopback row must say its connections
 // negotiated: suite, group, resumed.
 var benchWantTLS = map[string][3]string{
-	"handshake":                        {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "full"},
-	"handshake-server-cpu":             {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "full"},
-	"handshake-ecdhe":                  {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "x25519", "full"},
-	"handshake-ecdhe-server-cpu":       {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "x25519", "full"},
-	"handshake-resumed":                {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "resumed"},
-	"handshake-resumed-server-cpu":     {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "resumed"},
-	"handshake-tls13":                  {"TLS_AES_128_GCM_SHA256", "x25519", "full"},
-	"handshake-tls13-server-cpu":       {"TLS_AES_128_GCM_SHA256", "x25519", "full"},
-	"handshake-tls13-mlkem":            {"TLS_AES_128_GCM_SHA256", "x25519mlkem768", "full"},
-	"handshake-tls13-mlkem-server-cpu": {"TLS_AES_128_GCM_SHA256", "x25519mlkem768", "full"},
-	"bulk-transfer":                    {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "full"},
-	"bulk-server-cpu":                  {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "full"},
+	"handshake":                          {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "full"},
+	"handshake-server-cpu":               {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "full"},
+	"handshake-ecdhe":                    {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "x25519", "full"},
+	"handshake-ecdhe-server-cpu":         {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "x25519", "full"},
+	"handshake-resumed":                  {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "resumed"},
+	"handshake-resumed-server-cpu":       {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "resumed"},
+	"handshake-tls13":                    {"TLS_AES_128_GCM_SHA256", "x25519", "full"},
+	"handshake-tls13-server-cpu":         {"TLS_AES_128_GCM_SHA256", "x25519", "full"},
+	"handshake-tls13-mlkem":              {"TLS_AES_128_GCM_SHA256", "x25519mlkem768", "full"},
+	"handshake-tls13-mlkem-server-cpu":   {"TLS_AES_128_GCM_SHA256", "x25519mlkem768", "full"},
+	"handshake-tls13-resumed":            {"TLS_AES_128_GCM_SHA256", "x25519", "resumed"},
+	"handshake-tls13-resumed-server-cpu": {"TLS_AES_128_GCM_SHA256", "x25519", "resumed"},
+	"bulk-transfer":                      {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "full"},
+	"bulk-server-cpu":                    {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "full"},
 }
 
 // benchRunTiny runs minitls bench -quick with tiny rounds and the given flags.
@@ -299,6 +302,10 @@ func TestBenchJSONAndSVG(t *testing.T) {
 			func(i int) float64 {
 				return ns["handshake-tls13-mlkem-server-cpu"][i] - ns["handshake-tls13-server-cpu"][i]
 			}},
+		"tls13-full-over-resumed-server-cpu": {[]string{"handshake-tls13-server-cpu", "handshake-tls13-resumed-server-cpu"},
+			func(i int) float64 {
+				return ns["handshake-tls13-server-cpu"][i] / ns["handshake-tls13-resumed-server-cpu"][i]
+			}},
 	}
 	if impl.Current() != impl.Portable {
 		// minitls: portable time / hardware time; stdlib: portable / stdlib.
@@ -447,7 +454,7 @@ func TestBenchText(t *testing.T) {
 	if rows != len(benchWantIDs) {
 		t.Errorf("%d table rows with two figures and a ratio, want %d:\n%s", rows, len(benchWantIDs), stdout)
 	}
-	lessons := 9 // 7, and TLS 1.3's two: against TLS 1.2, the post-quantum share
+	lessons := 10 // 7, and TLS 1.3's three: against TLS 1.2, the post-quantum share, resumption
 	if impl.Current() != impl.Portable {
 		lessons++ // hardware-over-portable
 	}
