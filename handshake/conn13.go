@@ -100,15 +100,14 @@ func (t *transcript) restartWithMessageHash(s *suite13, clientHello1 []byte) (me
 // conn13 is the part of a Conn that only TLS 1.3 has: the current traffic
 // secrets (KeyUpdate moves them on) and the resumption master secret.
 type conn13 struct {
-	suite        *suite13
-	mu           sync.Mutex // serializes KeyUpdates we send
-	ourSecret    []byte     // our current application traffic secret
-	peerSecret   []byte     // the peer's
-	resumption   []byte     // resumption_master_secret (rfc8446#7.1)
-	sentUpdates  int        // KeyUpdates sent
-	ticketsSeen  int        // NewSessionTickets received
-	onTicket     func(*NewSessionTicket13) error
-	updateWanted bool // the peer asked us to update and we have not yet
+	suite       *suite13
+	mu          sync.Mutex // serializes KeyUpdates we send
+	ourSecret   []byte     // our current application traffic secret
+	peerSecret  []byte     // the peer's
+	resumption  []byte     // resumption_master_secret (rfc8446#7.1)
+	sentUpdates int        // KeyUpdates sent
+	ticketsSeen int        // NewSessionTickets received
+	onTicket    func(*NewSessionTicket13) error
 }
 
 // trafficProtection builds the record protection of one traffic secret

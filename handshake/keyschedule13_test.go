@@ -278,8 +278,7 @@ func TestRecord13Trace(t *testing.T) {
 func splitMessages(b []byte) [][]byte {
 	var out [][]byte
 	for len(b) >= 4 {
-		n := 4 + int(b[1])<<16 | int(b[2])<<8 | int(b[3])
-		n = 4 + (int(b[1])<<16 | int(b[2])<<8 | int(b[3]))
+		n := 4 + (int(b[1])<<16 | int(b[2])<<8 | int(b[3]))
 		out = append(out, b[:n])
 		b = b[n:]
 	}
