@@ -27,6 +27,9 @@ type Bleichenbacher struct {
 	Oracle   Oracle
 	Report   func(Progress) // optional
 	MaxQuery int            // stop after this many queries; 0 means no limit
+	// Trim is how many queries to spend trimming the first interval
+	// (Bardou et al. §4.1) before step 2a; 0 skips trimming.
+	Trim int
 
 	k          int // modulus length in bytes
 	b2, b3     *big.Int
@@ -56,6 +59,14 @@ func (a *Bleichenbacher) Run(c []byte) ([]byte, error) {
 	a.c0 = new(big.Int).SetBytes(c)
 	// Step 1 (skipped): c is conformant, s0 = 1, M0 = {[2B, 3B-1]}.
 	m := []interval{{new(big.Int).Set(a.b2), new(big.Int).Sub(a.b3, big.NewInt(1))}}
+	if a.Trim > 0 {
+		trimmed, err := a.trim(m[0])
+		if err != nil {
+			return nil, err
+		}
+		m[0] = trimmed
+		a.report(m, "trim", true)
+	}
 	s, err := a.step2a(m[0])
 	if err != nil {
 		return nil, err
@@ -126,6 +137,103 @@ func (a *Bleichenbacher) step2a(m interval) (*big.Int, error) {
 			}
 		}
 	}
+}
+
+// trim narrows M0 = [2B, 3B-1] before the search (Bardou et al. 2012,
+// §4.1, "trimming M0"). For small coprime u, t with 2/3 < u/t < 3/2, a
+// conformant answer for c·(u/t)^e means m·u/t is itself a conformant block,
+// which (apart from rare accidents) needs t to divide m. With t' the lcm of
+// the t found, every u gives an exact m·u/t', conformant exactly when it
+// lies in [2B, 3B): binary searches find the smallest and largest such u,
+// and 2B·t'/u_min ≤ m ≤ (3B-1)·t'/u_max.
+func (a *Bleichenbacher) trim(m interval) (interval, error) {
+	budget := a.queries + a.Trim
+	tPrime := big.NewInt(1)
+	found := false
+	for t := int64(3); a.queries < budget && t < 1<<12; t++ {
+		for _, u := range []int64{t - 1, t + 1} {
+			if 3*u <= 2*t || 2*u >= 3*t || gcd(u, t) != 1 || a.queries >= budget {
+				continue
+			}
+			ok, err := a.conformantFraction(big.NewInt(u), big.NewInt(t))
+			if err != nil {
+				return m, err
+			}
+			if ok {
+				tPrime = lcm(tPrime, big.NewInt(t))
+				found = true
+				break
+			}
+		}
+	}
+	if !found {
+		return m, nil
+	}
+	// u_min in (2t'/3, t']: conformant at t', not at 2t'/3.
+	lo, hi := new(big.Int).Div(new(big.Int).Mul(tPrime, big.NewInt(2)), big.NewInt(3)), new(big.Int).Set(tPrime)
+	for new(big.Int).Sub(hi, lo).Cmp(big.NewInt(1)) > 0 {
+		mid := new(big.Int).Add(lo, hi)
+		mid.Rsh(mid, 1)
+		ok, err := a.conformantFraction(mid, tPrime)
+		if err != nil {
+			return m, err
+		}
+		if ok {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	uMin := hi
+	// u_max in [t', 3t'/2).
+	lo, hi = new(big.Int).Set(tPrime), ceilDiv(new(big.Int).Mul(tPrime, big.NewInt(3)), big.NewInt(2))
+	for new(big.Int).Sub(hi, lo).Cmp(big.NewInt(1)) > 0 {
+		mid := new(big.Int).Add(lo, hi)
+		mid.Rsh(mid, 1)
+		ok, err := a.conformantFraction(mid, tPrime)
+		if err != nil {
+			return m, err
+		}
+		if ok {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	uMax := lo
+	out := interval{ceilDiv(new(big.Int).Mul(a.b2, tPrime), uMin), new(big.Int).Div(new(big.Int).Mul(m.hi, tPrime), uMax)}
+	if out.lo.Cmp(m.lo) < 0 {
+		out.lo.Set(m.lo)
+	}
+	if out.hi.Cmp(m.hi) > 0 {
+		out.hi.Set(m.hi)
+	}
+	if out.lo.Cmp(out.hi) > 0 {
+		return m, nil // an accidental answer misled us: keep M0
+	}
+	return out, nil
+}
+
+// conformantFraction asks about c0·(u·t⁻¹)^e mod n.
+func (a *Bleichenbacher) conformantFraction(u, t *big.Int) (bool, error) {
+	tInv := new(big.Int).ModInverse(t, a.N)
+	if tInv == nil {
+		return false, nil
+	}
+	s := new(big.Int).Mul(u, tInv)
+	return a.conformant(s.Mod(s, a.N))
+}
+
+func gcd(a, b int64) int64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+func lcm(a, b *big.Int) *big.Int {
+	g := new(big.Int).GCD(nil, nil, a, b)
+	return new(big.Int).Mul(a, new(big.Int).Div(b, g))
 }
 
 // step2b searches linearly for the next conformant s (several intervals
