@@ -36,9 +36,11 @@ var truncLines = []string{
 	"status: CANCELLED at your request; the charge has been refunded\n",
 }
 
-// truncKeep is how many application-data records the attacker lets
-// through.
-const truncKeep = 3
+// truncSuites keeps the lesson on TLS 1.2, where record types are visible.
+var truncSuites = []uint16{uint16(handshake.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)}
+
+// truncKeep is how many of truncLines reach the client (their records).
+const truncKeep = 3 // every line of truncLines but the last
 
 func truncRun(args []string, stdout, stderr io.Writer) error {
 	var f attackFlags
@@ -88,10 +90,10 @@ func truncServer(ln net.Listener, cfg *handshake.Config) {
 }
 
 // truncProxy is the on-path attacker: it relays the client's bytes, and
-// the server's records until keep application-data records have passed;
-// then it closes the client's TCP connection (a FIN) and drops the rest,
-// close_notify included. It reports each record it saw to log.
-func truncProxy(client net.Conn, serverAddr string, keep int, log func(typ record.ContentType, n int, passed bool)) {
+// the server's records until truncKeep application-data records have
+// passed; then it closes the client's TCP connection (a FIN) and drops the
+// rest, close_notify included. It reports each record it saw to log.
+func truncProxy(client net.Conn, serverAddr string, log func(typ record.ContentType, n int, passed bool)) {
 	defer client.Close()
 	server, err := net.Dial("tcp", serverAddr)
 	if err != nil {
@@ -104,17 +106,17 @@ func truncProxy(client net.Conn, serverAddr string, keep int, log func(typ recor
 	for {
 		header := make([]byte, record.HeaderLen)
 		if _, err := io.ReadFull(r, header); err != nil {
-			return
+			break
 		}
 		body := make([]byte, int(header[3])<<8|int(header[4]))
 		if _, err := io.ReadFull(r, body); err != nil {
-			return
+			break
 		}
 		typ := record.ContentType(header[0])
 		if typ == record.ApplicationData {
 			app++
 		}
-		if app > keep || (typ == record.Alert && app >= keep) {
+		if app > truncKeep || (typ == record.Alert && app >= truncKeep) {
 			log(typ, len(body), false)
 			continue // read on so every dropped record is reported, but send nothing
 		}
@@ -122,12 +124,16 @@ func truncProxy(client net.Conn, serverAddr string, keep int, log func(typ recor
 		if _, err := client.Write(append(header, body...)); err != nil {
 			return
 		}
-		if app == keep {
+		if app == truncKeep {
 			if tc, ok := client.(*net.TCPConn); ok {
 				tc.CloseWrite() // the FIN: the client's read ends here
 			}
 		}
 	}
+	// Wait for the client to close its side, so that closing ours cannot
+	// turn into a reset that discards data the client has not read yet.
+	client.SetReadDeadline(time.Now().Add(5 * time.Second))
+	io.Copy(io.Discard, client)
 }
 
 // truncWeakRead is THE WEAKNESS: a reader that treats the transport's end
@@ -158,7 +164,7 @@ func truncFetch(f *attackFlags, seed uint64, srvAddr string, p *attackPrinter, r
 		if err != nil {
 			return
 		}
-		truncProxy(c, srvAddr, truncKeep, func(typ record.ContentType, n int, passed bool) {
+		truncProxy(c, srvAddr, func(typ record.ContentType, n int, passed bool) {
 			mu.Lock()
 			defer mu.Unlock()
 			verdict := "forwarded"
@@ -174,7 +180,7 @@ func truncFetch(f *attackFlags, seed uint64, srvAddr string, p *attackPrinter, r
 	}
 	raw.SetDeadline(time.Now().Add(10 * time.Second))
 	conn := handshake.Client(raw, &handshake.Config{ServerName: "localhost", InsecureSkipVerify: true,
-		Rand: f.rand(seed), Time: func() time.Time { return attackEpoch }})
+		CipherSuites: truncSuites, Rand: f.rand(seed), Time: func() time.Time { return attackEpoch }})
 	defer conn.Close()
 	if _, err := io.WriteString(conn, "GET /order/2026-0042 HTTP/1.0\r\n\r\n"); err != nil {
 		return nil, err
@@ -208,12 +214,14 @@ func truncLesson(p *attackPrinter, f *attackFlags) (*truncOutcome, error) {
 		return nil, err
 	}
 	defer ln.Close()
-	go truncServer(ln, srv.config(f.rand(1), false))
+	cfg := srv.config(f.rand(1), false)
+	cfg.CipherSuites = truncSuites // TLS 1.2: no TLS 1.3 suite, so TLS 1.3 is off
+	go truncServer(ln, cfg)
 	p.heading("The server's response, one record per line, then close_notify")
 	for _, l := range truncLines[1:] {
 		p.line(6, fmt.Sprintf("%q", l))
 	}
-	p.para(2, fmt.Sprintf("The attacker relays the handshake and the first %d application-data records, then closes the client's side of the TCP connection and drops the rest: the last line and the close_notify alert.", truncKeep))
+	p.para(2, fmt.Sprintf("The attacker relays the handshake and the first %d application-data records, then closes the client's side of the TCP connection and drops the rest: the last line and the close_notify alert. The connection is TLS 1.2, whose record headers show each record's type; under TLS 1.3 every record says application_data, and the attacker counts them just the same.", truncKeep))
 
 	p.heading("Step 1  A client that takes the TCP close as the end")
 	p.para(2, "The weakness, and only it: when the connection ends without close_notify, this client treats it as a normal end of data. It uses minitls's real TLS client and only reinterprets its record.ErrTruncated as io.EOF.")
