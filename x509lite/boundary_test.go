@@ -1,0 +1,162 @@
+package x509lite
+
+import (
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"testing"
+)
+
+// Tests that pin the exact edge of a rule, found by mutation testing
+// (docs/mutation.md): each fails if the comparison it guards is moved by one
+// or turned around.
+
+// deepChain returns a root, n-2 intermediates under it and a leaf under the
+// last of them (n certificates in all), as pools and the parsed leaf.
+func deepChain(t *testing.T, n int) (leaf *Certificate, roots, inters *CertPool) {
+	t.Helper()
+	k := testKeys(t)
+	rootT := stdTemplate("depth root", true)
+	prev, _ := stdIssue(t, rootT, rootT, &k[0].std.PublicKey, k[0].std)
+	roots, inters = NewCertPool(), NewCertPool()
+	roots.AddCert(mustParse(t, prev.Raw))
+	for i := 1; i <= n-2; i++ {
+		next, _ := stdIssue(t, stdTemplate(fmt.Sprintf("depth intermediate %d", i), true), prev, &k[0].std.PublicKey, k[0].std)
+		inters.AddCert(mustParse(t, next.Raw))
+		prev = next
+	}
+	_, leafDER := stdIssue(t, stdTemplate("localhost", false), prev, &k[0].std.PublicKey, k[0].std)
+	return mustParse(t, leafDER), roots, inters
+}
+
+// TestChainDepthBoundary: a path of exactly maxChainDepth certificates (leaf
+// and root included) verifies; one more is ChainTooLong.
+//
+// spec: rfc5280#6.1 (a path is bounded by the verifier's own limit)
+func TestChainDepthBoundary(t *testing.T) {
+	leaf, roots, inters := deepChain(t, maxChainDepth)
+	chain, err := leaf.Verify(VerifyOptions{Roots: roots, Intermediates: inters, DNSName: "localhost", CurrentTime: baseTime})
+	if err != nil || len(chain) != maxChainDepth {
+		t.Fatalf("path of %d certificates: chain of %d, err %v; want it verified", maxChainDepth, len(chain), err)
+	}
+	leaf, roots, inters = deepChain(t, maxChainDepth+1)
+	_, err = leaf.Verify(VerifyOptions{Roots: roots, Intermediates: inters, DNSName: "localhost", CurrentTime: baseTime})
+	var ie *CertificateInvalidError
+	if !errors.As(err, &ie) || ie.Reason != ChainTooLong {
+		t.Fatalf("path of %d certificates: err = %v, want ChainTooLong", maxChainDepth+1, err)
+	}
+}
+
+// sanExt is a subjectAltName extension whose GeneralNames are the given
+// encoded entries.
+func sanExt(critical bool, entries ...[]byte) pkix.Extension {
+	var body []byte
+	for _, e := range entries {
+		body = append(body, e...)
+	}
+	return pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 17}, Critical: critical,
+		Value: append([]byte{0x30, byte(len(body))}, body...)}
+}
+
+// generalName encodes one GeneralName entry with a one-byte identifier.
+func generalName(tag byte, contents []byte) []byte {
+	return append([]byte{tag, byte(len(contents))}, contents...)
+}
+
+var (
+	sanDNS   = generalName(0x82, []byte("localhost"))
+	sanIP    = generalName(0x87, []byte{127, 0, 0, 1})
+	sanEmail = generalName(0x81, []byte("a@example.com"))
+	sanURI   = generalName(0x86, []byte("https://example.com/"))
+	sanOther = generalName(0xa0, []byte{0x06, 0x03, 0x2a, 0x03, 0x04, 0xa0, 0x02, 0x05, 0x00})
+	sanRID   = generalName(0x88, []byte{0x2a, 0x03, 0x04}) // registeredID [8]
+)
+
+// issueWithSAN issues a self-signed leaf whose only subjectAltName is ext.
+func issueWithSAN(t *testing.T, ext pkix.Extension) []byte {
+	t.Helper()
+	k := testKeys(t)
+	tmpl := stdTemplate("localhost", false)
+	tmpl.DNSNames, tmpl.IPAddresses = nil, nil
+	tmpl.ExtraExtensions = []pkix.Extension{ext}
+	_, der := stdIssue(t, tmpl, tmpl, &k[0].std.PublicKey, k[0].std)
+	return der
+}
+
+// TestCriticalSANAccepted: a critical subjectAltName is refused only when
+// none of its entries is a name minitls can check (TestParseRejects has
+// the otherName-only one); with a dNSName, an iPAddress, an rfc822Name or
+// a URI among them, in any mix, it is accepted and the dNSName and
+// iPAddress entries are kept. Each pair puts an understood kind beside
+// another, so an entry that stopped counting (or counted against) would
+// show.
+//
+// spec: rfc5280#4.2.1.6
+// spec: rfc5280#4.2
+func TestCriticalSANAccepted(t *testing.T) {
+	tests := []struct {
+		name            string
+		entries         [][]byte
+		wantDNS, wantIP int
+	}{
+		{"dNSName", [][]byte{sanDNS}, 1, 0},
+		{"iPAddress", [][]byte{sanIP}, 0, 1},
+		{"rfc822Name", [][]byte{sanEmail}, 0, 0},
+		{"URI", [][]byte{sanURI}, 0, 0},
+		{"otherName and dNSName", [][]byte{sanOther, sanDNS}, 1, 0},
+		{"rfc822Name and dNSName", [][]byte{sanEmail, sanDNS}, 1, 0},
+		{"URI and dNSName", [][]byte{sanURI, sanDNS}, 1, 0},
+		{"iPAddress and dNSName", [][]byte{sanIP, sanDNS}, 1, 1},
+		{"dNSName and iPAddress", [][]byte{sanDNS, sanIP}, 1, 1},
+		{"rfc822Name and iPAddress", [][]byte{sanEmail, sanIP}, 0, 1},
+	}
+	for _, tc := range tests {
+		for _, critical := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/critical=%v", tc.name, critical), func(t *testing.T) {
+				c, err := ParseCertificate(issueWithSAN(t, sanExt(critical, tc.entries...)))
+				if err != nil {
+					t.Fatalf("rejected: %v", err)
+				}
+				if len(c.DNSNames) != tc.wantDNS || len(c.IPAddresses) != tc.wantIP {
+					t.Fatalf("kept %q and %v, want %d dNSName(s) and %d iPAddress(es)", c.DNSNames, c.IPAddresses, tc.wantDNS, tc.wantIP)
+				}
+			})
+		}
+	}
+	// Not critical, an entry minitls skips is no reason to refuse.
+	if _, err := ParseCertificate(issueWithSAN(t, sanExt(false, sanOther))); err != nil {
+		t.Fatalf("non-critical otherName-only SAN rejected: %v", err)
+	}
+}
+
+// TestGeneralNameTag: a GeneralName is a context-specific tag 0..8
+// (registeredID [8] is the last); a universal-class element, even one
+// whose tag number is 8 or less, an application- or private-class one, and
+// [9] are malformed.
+//
+// spec: rfc5280#4.2.1.6
+func TestGeneralNameTag(t *testing.T) {
+	if c, err := ParseCertificate(issueWithSAN(t, sanExt(false, sanRID, sanDNS))); err != nil || len(c.DNSNames) != 1 {
+		t.Fatalf("registeredID [8] beside a dNSName: %v", err)
+	}
+	bad := []struct {
+		name  string
+		entry []byte
+	}{
+		{"universal OCTET STRING (4)", generalName(0x04, []byte{1, 2, 3, 4})},
+		{"universal OBJECT IDENTIFIER (6)", generalName(0x06, []byte{0x2a, 0x03})},
+		{"universal IA5String (22)", generalName(0x16, []byte("localhost"))},
+		{"application [2]", generalName(0x42, []byte("localhost"))},
+		{"private [2]", generalName(0xc2, []byte("localhost"))},
+		{"context-specific [9]", generalName(0x89, []byte{0})},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseCertificate(issueWithSAN(t, sanExt(false, tc.entry, sanDNS)))
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("err = %v, want ErrMalformed", err)
+			}
+		})
+	}
+}
