@@ -175,3 +175,68 @@ func TestTLS13Curl(t *testing.T) {
 		})
 	}
 }
+
+// TestTLS13OpenSSLResumption: TLS 1.3 PSK resumption with OpenSSL both
+// ways. s_client saves the minitls server's ticket with -sess_out and
+// resumes with -sess_in ("Reused, TLSv1.3"); the minitls client resumes
+// with s_server's ticket (DidResume, no Certificate read).
+//
+// spec: rfc8446#2.2, rfc8446#4.6.1
+func TestTLS13OpenSSLResumption(t *testing.T) {
+	openssl := needBinary(t, "openssl")
+	f := testFixture(t)
+	t.Run("s_client", func(t *testing.T) {
+		cfg := &Config{Certificates: []Certificate{f.cert}}
+		sess := t.TempDir() + "/sess.pem"
+		for i, flag := range []string{"-sess_out", "-sess_in"} {
+			addr, result := serveOnce(t, cfg)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			cmd := exec.CommandContext(ctx, openssl, "s_client", "-connect", addr, "-tls1_3", flag, sess,
+				"-CAfile", testdataPath(t, "ca.pem"), "-servername", "localhost", "-verify_return_error", "-ign_eof")
+			cmd.Stdin = strings.NewReader("ping\n")
+			out, err := cmd.CombinedOutput()
+			cancel()
+			if serr := <-result; serr != nil {
+				t.Errorf("minitls server: %v", serr)
+			}
+			if err != nil {
+				t.Fatalf("s_client %s: %v\n%s", flag, err, out)
+			}
+			want := []string{"New, TLSv1.3", "Reused, TLSv1.3"}[i]
+			if !bytes.Contains(out, []byte(want)) || !bytes.Contains(out, []byte("hello from minitls, you said ping")) {
+				t.Fatalf("s_client %s output lacks %q:\n%s", flag, want, out)
+			}
+		}
+	})
+	t.Run("s_server", func(t *testing.T) {
+		port := freePort(t)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, openssl, "s_server", "-accept", fmt.Sprint(port), "-tls1_3",
+			"-cert", testdataPath(t, "server.pem"), "-key", testdataPath(t, "server-key.pem"), "-www", "-naccept", "2")
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { cancel(); cmd.Wait() }()
+		cache := NewLRUClientSessionCache(2)
+		for i, want := range []bool{false, true} {
+			c := Client(dialSServer(t, port, &out), &Config{RootCAs: f.roots, ServerName: "localhost", ClientSessionCache: cache})
+			if _, err := io.WriteString(c, "GET / HTTP/1.0\r\n\r\n"); err != nil {
+				t.Fatalf("connection %d: %v\n%s", i, err, out.String())
+			}
+			body, err := io.ReadAll(c) // the ticket comes before the page
+			if err != nil || !bytes.Contains(body, []byte("TLSv1.3")) {
+				t.Fatalf("connection %d: %v %q", i, err, body)
+			}
+			if got := c.ConnectionState().DidResume; got != want {
+				t.Fatalf("connection %d: DidResume %v, want %v", i, got, want)
+			}
+			if want && !bytes.Contains(body, []byte("Reused, TLSv1.3")) {
+				t.Fatalf("s_server does not report the session reused:\n%s", body)
+			}
+			c.Close()
+		}
+	})
+}
