@@ -44,6 +44,11 @@ type serveKX struct {
 // record is written; a received one takes the state of the last record
 // read.
 func (in *serveConnInfo) flowEvent(e handshake.Event, now time.Time) {
+	if e.Phase == handshake.PhaseEstablished {
+		// TLS 1.3's NewSessionTicket and KeyUpdate come after the
+		// handshake, at a moment that races with the page: leave them out.
+		return
+	}
 	switch e.Kind {
 	case handshake.EventRecord:
 		r := e.Record

@@ -44,3 +44,32 @@ func TestServePageTLS13(t *testing.T) {
 		})
 	}
 }
+
+// TestServePageTLS13Resumed: a crypto/tls client's second connection
+// resumes with the ticket of its first; the page draws no Certificate and
+// no CertificateVerify, and names the PSK key exchange with its X25519.
+func TestServePageTLS13Resumed(t *testing.T) {
+	dir := cliTestPKI(t)
+	srv := cliTestServe(t, dir)
+	cfg := &tls.Config{MinVersion: tls.VersionTLS13, CurvePreferences: []tls.CurveID{tls.X25519},
+		ClientSessionCache: tls.NewLRUClientSessionCache(1)}
+	first := serveTestPage(t, srv.addr, filepath.Join(dir, "ca.pem"), cfg)
+	if !strings.Contains(first, "<th>session</th><td>new: a full handshake") {
+		t.Fatalf("the first connection resumed? %s", first)
+	}
+	page := serveTestPage(t, srv.addr, filepath.Join(dir, "ca.pem"), cfg)
+	want := []string{"ClientHello: in clear", "ServerHello: in clear", "ChangeCipherSpec: in clear",
+		"EncryptedExtensions: encrypted", "Finished: encrypted", "ChangeCipherSpec: in clear", "Finished: encrypted"}
+	if got := serveTestArrows(page); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("resumed diagram arrows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, w := range []string{"<th>session</th><td>resumed (RFC 8446 §2.2)",
+		"<th>key exchange</th><td>PSK with (EC)DHE (psk_dhe_ke): your ticket&#39;s secret mixed with a fresh X25519 exchange"} {
+		if !strings.Contains(page, w) {
+			t.Errorf("resumed page lacks %q", w)
+		}
+	}
+	if strings.Contains(page, "<th>server signature</th>") {
+		t.Error("the resumed page names a server signature; there was none")
+	}
+}
