@@ -123,6 +123,10 @@ func (h *serverState13) chooseParameters() error {
 		return err
 	}
 	h.hs.cert = cert
+	if cert.PrivateKey == nil {
+		// minitls's TLS 1.3 server signs CertificateVerify with RSASSA-PSS.
+		return fmt.Errorf("%w: TLS 1.3 needs a certificate with an RSA key here", ErrNoCertificate)
+	}
 	if !signatureFits(h.scheme, &cert.PrivateKey.PublicKey) {
 		return fmt.Errorf("%w: our RSA key is too small for %v", ErrConfig, h.scheme)
 	}
@@ -442,6 +446,9 @@ func (h *serverState13) sendServerFlight() error {
 	if h.psk != nil {
 		return h.sendFinished(flight) // resumed: the PSK authenticates the server
 	}
+	if err := h.appendCertificateRequest13(&flight); err != nil { // clientauth13.go
+		return err
+	}
 	c.setPhase(PhaseServerCertificate)
 	cm := &Certificate13{}
 	for _, der := range h.hs.cert.Certificate {
@@ -505,13 +512,17 @@ func (h *serverState13) applicationSecrets() error {
 	return c.setWriteSecret13(h.suite, "server application traffic", h.serverAP)
 }
 
-// readClientFinished reads the client's Finished (an empty Certificate
-// first is unexpected: minitls never asks for one), checks it, and switches
-// reading to the client's application keys.
+// readClientFinished reads the client's Certificate and CertificateVerify
+// when we asked for them (clientauth13.go; otherwise a Certificate is
+// unexpected_message), then its Finished, checks it, and switches reading
+// to the client's application keys.
 //
 // spec: rfc8446#4.4.4
 func (h *serverState13) readClientFinished() (finishedVerified, error) {
 	c := h.c
+	if err := h.readClientCertificate13(); err != nil { // clientauth13.go
+		return finishedVerified{}, err
+	}
 	c.setPhase(PhaseClientFinished)
 	want := finishedVerifyData13(h.suite, h.clientHS, c.transcript.sum())
 	msg, err := c.readHandshake13(h.suite.hash.Size(), TypeFinished)

@@ -334,3 +334,45 @@ func TestTLS13KeyUpdateIllegal(t *testing.T) {
 }
 
 var _ net.Conn = (*Conn)(nil)
+
+// TestTLS13EarlyDataRefused: a ClientHello offering early_data (0-RTT) gets
+// a normal 1-RTT handshake: the server's EncryptedExtensions carries no
+// early_data, which is how a server refuses it, and its tickets carry no
+// early_data extension either, so no client may try 0-RTT with them.
+//
+// spec: rfc8446#4.2.10 ("A server which receives an "early_data" extension
+// MUST behave in one of three ways: Ignore the extension and return a
+// regular 1-RTT response ...")
+func TestTLS13EarlyDataRefused(t *testing.T) {
+	ccfg, scfg := configs13(t)
+	ccfg.ClientSessionCache = NewLRUClientSessionCache(1)
+	ccfg.testEditClientHello = func(m *ClientHello) {
+		m.Extensions = append([]Extension{{Type: ExtEarlyData, Data: []byte{}}}, m.Extensions...)
+	}
+	var ee *EncryptedExtensions
+	var nst *NewSessionTicket13
+	ccfg.Trace = func(e Event) {
+		switch m := e.Message.(type) {
+		case *EncryptedExtensions:
+			ee = m
+		case *NewSessionTicket13:
+			nst = m
+		}
+	}
+	r := runPair(t, ccfg, scfg, 0, 0)
+	if r.clientErr != nil || r.serverErr != nil {
+		t.Fatal(r.clientErr, r.serverErr)
+	}
+	go func() { _, _ = r.server.Write([]byte("x")) }()
+	if _, err := r.client.Read(make([]byte, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if ee == nil || nst == nil {
+		t.Fatal("no EncryptedExtensions or NewSessionTicket traced")
+	}
+	for _, exts := range [][]Extension{ee.Extensions, nst.Extensions} {
+		if _, ok := findExtension(exts, ExtEarlyData); ok {
+			t.Fatal("early_data accepted or allowed")
+		}
+	}
+}
