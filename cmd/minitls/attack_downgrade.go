@@ -67,6 +67,10 @@ type downOutcome struct {
 
 	realAlertNoEMS  record.AlertDescription // the same with extended_master_secret stripped too
 	realServerNoEMS error
+
+	sentinel      []byte                  // the last 8 bytes of the TLS 1.2 ServerHello.random
+	sentinelErr   error                   // the real client's error
+	sentinelAlert record.AlertDescription // the alert the server received
 }
 
 // downParams are the parts of a suite the weakened endpoints need.
@@ -77,10 +81,9 @@ func downParams(s handshake.CipherSuite) (prf func() hash.Hash, keyLen int) {
 	return sha256.New, 16
 }
 
-// downMITM relays a connection, rewriting the client's first record (the
-// ClientHello) without the strong suite (and, with stripEMS, without the
-// extended_master_secret extension). It reports the two suite lists.
-func downMITM(client net.Conn, serverAddr string, stripEMS bool, report func(before, after []handshake.CipherSuite)) {
+// downMITM relays a connection, passing the client's first record (the
+// ClientHello) through edit. It reports the suites before and after.
+func downMITM(client net.Conn, serverAddr string, edit func(*handshake.ClientHello), report func(before, after []handshake.CipherSuite)) {
 	defer client.Close()
 	server, err := net.Dial("tcp", serverAddr)
 	if err != nil {
@@ -103,10 +106,7 @@ func downMITM(client net.Conn, serverAddr string, stripEMS bool, report func(bef
 	var ch handshake.ClientHello
 	if ch.Unmarshal(body) == nil {
 		before := slices.Clone(ch.CipherSuites)
-		ch.CipherSuites = slices.DeleteFunc(ch.CipherSuites, func(s handshake.CipherSuite) bool { return s == downStrong })
-		if stripEMS {
-			ch.Extensions = slices.DeleteFunc(ch.Extensions, func(e handshake.Extension) bool { return e.Type == handshake.ExtExtendedMasterSecret })
-		}
+		edit(&ch)
 		ch.Raw = nil
 		if edited, err := ch.Marshal(); err == nil {
 			body = edited
@@ -116,6 +116,16 @@ func downMITM(client net.Conn, serverAddr string, stripEMS bool, report func(bef
 	}
 	server.Write(append(header, body...))
 	io.Copy(server, r)
+}
+
+// downStripStrong is the man in the middle's edit: AES-256 is gone.
+func downStripStrong(ch *handshake.ClientHello) {
+	ch.CipherSuites = slices.DeleteFunc(ch.CipherSuites, func(s handshake.CipherSuite) bool { return s == downStrong })
+}
+
+// downStripExtension deletes one extension from the hello.
+func downStripExtension(ch *handshake.ClientHello, t handshake.ExtensionType) {
+	ch.Extensions = slices.DeleteFunc(ch.Extensions, func(e handshake.Extension) bool { return e.Type == t })
 }
 
 // downWeakState is one weakened endpoint's view of the handshake.
@@ -329,7 +339,7 @@ func downWeakClient(conn net.Conn, random io.Reader) (handshake.CipherSuite, []b
 
 // downVia starts a man in the middle in front of serverAddr and returns
 // its address; the hellos it saw go to report.
-func downVia(serverAddr string, stripEMS bool, report func(before, after []handshake.CipherSuite)) (net.Listener, error) {
+func downVia(serverAddr string, edit func(*handshake.ClientHello), report func(before, after []handshake.CipherSuite)) (net.Listener, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -340,7 +350,7 @@ func downVia(serverAddr string, stripEMS bool, report func(before, after []hands
 			if err != nil {
 				return
 			}
-			go downMITM(c, serverAddr, stripEMS, report)
+			go downMITM(c, serverAddr, edit, report)
 		}
 	}()
 	return ln, nil
@@ -379,7 +389,7 @@ func downLesson(p *attackPrinter, f *attackFlags) (*downOutcome, error) {
 		}
 		srvErr <- downWeakServer(c, srv, f.rand(1))
 	}()
-	mitm, err := downVia(weakLn.Addr().String(), false, report)
+	mitm, err := downVia(weakLn.Addr().String(), downStripStrong, report)
 	if err != nil {
 		return nil, err
 	}
@@ -419,8 +429,15 @@ func downLesson(p *attackPrinter, f *attackFlags) (*downOutcome, error) {
 	out.realAlertNoEMS = second.realAlert
 	out.realServerNoEMS = second.realServer
 
+	p.heading("Step 4  TLS 1.3: the man in the middle deletes supported_versions")
+	p.para(2, "Both sides now speak TLS 1.3 and TLS 1.2 (minitls's defaults). Without supported_versions the ClientHello looks like a TLS 1.2 client's, and the server answers in TLS 1.2; but a server that speaks TLS 1.3 writes 44 4F 57 4E 47 52 44 01 (\"DOWNGRD\" 01) into the last 8 bytes of its ServerHello.random (rfc8446#4.1.3). The random is covered by the ServerKeyExchange signature, so the attacker cannot remove it, and the client checks it as soon as the ServerHello arrives, before any key exchange.")
+	if err := downSentinel(p, f, srv, out); err != nil {
+		return nil, err
+	}
+	p.para(2, "A client that ignored the sentinel would still be caught at Finished here (step 2); the sentinel matters when the attacker can also break the older version's key exchange in real time and forge Finished, as Logjam did with 512-bit Diffie-Hellman: the signature over the randoms still gives it away.")
+
 	p.heading("The lesson")
-	p.para(2, "Negotiation in the clear is only safe if it is authenticated afterwards: the Finished messages (and, since RFC 7627, the master secret itself) cover every byte of the hellos. What they cannot cover is a peer that is happy to speak something weaker in a fresh connection: TLS 1.3 adds a sentinel in ServerHello.random (rfc8446#4.1.3) so that a TLS 1.3 client notices when it was pushed down to TLS 1.2, and TLS_FALLBACK_SCSV (RFC 7507) did the same for clients that retried with a lower version.")
+	p.para(2, "Negotiation in the clear is only safe if it is authenticated afterwards: the Finished messages (and, since RFC 7627, the master secret itself) cover every byte of the hellos. Finished can only be as strong as the weakest key exchange both sides accept, which is why TLS 1.3 adds the sentinel in the signed ServerHello.random, and why TLS_FALLBACK_SCSV (RFC 7507) guarded the clients that retried with a lower version.")
 	return out, nil
 }
 
@@ -446,7 +463,14 @@ func downReal(p *attackPrinter, f *attackFlags, srv *attackServer, stripEMS bool
 		realSrvErr <- sc.Handshake()
 		sc.Close()
 	}()
-	mitm2, err := downVia(realLn.Addr().String(), stripEMS, report)
+	edit := downStripStrong
+	if stripEMS {
+		edit = func(ch *handshake.ClientHello) {
+			downStripStrong(ch)
+			downStripExtension(ch, handshake.ExtExtendedMasterSecret)
+		}
+	}
+	mitm2, err := downVia(realLn.Addr().String(), edit, report)
 	if err != nil {
 		return err
 	}
@@ -478,5 +502,63 @@ func downReal(p *attackPrinter, f *attackFlags, srv *attackServer, stripEMS bool
 			p.kv("client trace", t)
 		}
 	}
+	return nil
+}
+
+// downSentinel runs minitls's real client and server, both with TLS 1.3
+// and 1.2, through a man in the middle that deletes supported_versions.
+func downSentinel(p *attackPrinter, f *attackFlags, srv *attackServer, out *downOutcome) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	cfg := srv.config(f.rand(5), false)
+	srvErr := make(chan error, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			srvErr <- err
+			return
+		}
+		sc := handshake.Server(c, cfg)
+		sc.SetDeadline(time.Now().Add(10 * time.Second))
+		srvErr <- sc.Handshake()
+		sc.Close()
+	}()
+	mitm, err := downVia(ln.Addr().String(), func(ch *handshake.ClientHello) {
+		downStripExtension(ch, handshake.ExtSupportedVersions)
+	}, func(before, after []handshake.CipherSuite) {})
+	if err != nil {
+		return err
+	}
+	defer mitm.Close()
+	raw, err := net.Dial("tcp", mitm.Addr().String())
+	if err != nil {
+		return err
+	}
+	var mu sync.Mutex
+	cc := handshake.Client(raw, &handshake.Config{ServerName: "localhost", InsecureSkipVerify: true,
+		Rand: f.rand(6), Time: func() time.Time { return attackEpoch },
+		Trace: func(e handshake.Event) {
+			if sh, ok := e.Message.(*handshake.ServerHello); ok && e.Kind == handshake.EventMessage {
+				mu.Lock()
+				out.sentinel = bytes.Clone(sh.Random[24:])
+				mu.Unlock()
+			}
+		}})
+	cc.SetDeadline(time.Now().Add(10 * time.Second))
+	out.sentinelErr = cc.Handshake()
+	cc.Close()
+	serverErr := <-srvErr
+	var alert *record.AlertReceivedError
+	if errors.As(serverErr, &alert) {
+		out.sentinelAlert = alert.Description
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	p.kv("ServerHello", fmt.Sprintf("TLS 1.2, random ends %s (%q)", cliSpacedHex(out.sentinel), out.sentinel))
+	p.check(false, "client", fmt.Sprint(out.sentinelErr))
+	p.check(false, "server", fmt.Sprint(serverErr))
 	return nil
 }

@@ -329,7 +329,9 @@ func TestTruncationLesson(t *testing.T) {
 
 // TestDowngradeLesson: the weakened pair settles on AES-128 although both
 // prefer AES-256; minitls's real pair refuses: bad_record_mac with the
-// extended master secret, decrypt_error at the Finished check without it.
+// extended master secret, decrypt_error at the Finished check without it;
+// with supported_versions deleted, the TLS 1.3 client finds DOWNGRD 01 in
+// the TLS 1.2 ServerHello.random and aborts with illegal_parameter.
 func TestDowngradeLesson(t *testing.T) {
 	var out bytes.Buffer
 	o, err := downLesson(newAttackPrinter(&out), attackTestFlags(1))
@@ -341,6 +343,9 @@ func TestDowngradeLesson(t *testing.T) {
 	}
 	if o.realAlert != record.BadRecordMAC || o.realServer == nil {
 		t.Errorf("real pair: client got %v (%v), server %v; want bad_record_mac", o.realAlert, o.realErr, o.realServer)
+	}
+	if !bytes.Equal(o.sentinel, []byte("DOWNGRD\x01")) || o.sentinelAlert != record.IllegalParameter || o.sentinelErr == nil {
+		t.Errorf("TLS 1.3 client pushed to 1.2: random ends %q, server got %v, client %v; want DOWNGRD 01 and illegal_parameter", o.sentinel, o.sentinelAlert, o.sentinelErr)
 	}
 	if o.realAlertNoEMS != record.DecryptError || !errors.Is(o.realServerNoEMS, handshake.ErrBadFinished) {
 		t.Errorf("real pair without EMS: client got %v, server %v; want decrypt_error, ErrBadFinished", o.realAlertNoEMS, o.realServerNoEMS)
