@@ -320,19 +320,11 @@ func (c *Conn) writeChangeCipherSpec() error {
 //
 // spec: rfc5246#6.3, rfc5246#7.1
 func (c *Conn) installKeys(s *suite, kb KeyBlock) error {
-	clientAEAD, err := s.newAEAD(kb.ClientKey)
+	clientProt, err := s.newProtection(kb.ClientKey, kb.ClientIV)
 	if err != nil {
 		return err
 	}
-	serverAEAD, err := s.newAEAD(kb.ServerKey)
-	if err != nil {
-		return err
-	}
-	clientProt, err := record.NewProtection(clientAEAD, kb.ClientIV)
-	if err != nil {
-		return err
-	}
-	serverProt, err := record.NewProtection(serverAEAD, kb.ServerIV)
+	serverProt, err := s.newProtection(kb.ServerKey, kb.ServerIV)
 	if err != nil {
 		return err
 	}

@@ -122,15 +122,17 @@ func (hs *serverState) readClientHello() error {
 		return failf(ErrIllegalParameter, "compression_methods lacks null")
 	}
 
-	// Suite: the first of ours that the client offers; an ECDHE suite only
-	// when a group and a signature hash are shared too (ecdhe_handshake.go).
+	// Suite: the first of ours that the client offers (in the order of
+	// preferServerSuites, suites.go: ChaCha20-Poly1305 first for a client
+	// that lists it first); an ECDHE suite only when a group and a signature
+	// hash are shared too (ecdhe_handshake.go).
 	ecdhe, err := chooseECDHE(c.config, m)
 	if err != nil {
 		return err
 	}
 	hs.ecdhe = ecdhe
 	skippedECDHE := false
-	for _, s := range c.config.enabledSuites() {
+	for _, s := range preferServerSuites(c.config, m.CipherSuites) {
 		for _, id := range m.CipherSuites {
 			if id == s.id && s.ecdhe && !ecdhe.ok {
 				skippedECDHE = true
