@@ -300,7 +300,7 @@ func explainHelloRefusal(err error) error {
 	case record.HandshakeFailure, record.InsufficientSecurity:
 		return fmt.Errorf("%w; the server probably enables none of the suites minitls offered: TLS_ECDHE_RSA_WITH_AES_128/256_GCM (with x25519 or secp256r1 and an RSA certificate) and TLS_RSA_WITH_AES_128/256_GCM (RSA key transport, which many servers disable)", err)
 	case record.ProtocolVersion:
-		return fmt.Errorf("%w; the server does not accept TLS 1.2, the only version minitls speaks", err)
+		return fmt.Errorf("%w; the server accepts none of the versions we offered (minitls speaks TLS 1.3 and 1.2; see Config.MinVersion/MaxVersion)", err)
 	}
 	return err
 }

@@ -46,7 +46,7 @@ var (
 	ErrNoCommonCipherSuite = errors.New("no cipher suite in common (minitls implements TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_RSA_WITH_AES_128_GCM_SHA256 and TLS_RSA_WITH_AES_256_GCM_SHA384; enable one on the peer)")
 	// ErrUnsupportedVersion: the peer does not speak TLS 1.2.
 	// spec: rfc5246#E.1, rfc5246#7.2.2
-	ErrUnsupportedVersion = errors.New("peer does not support TLS 1.2, the only version minitls speaks")
+	ErrUnsupportedVersion = errors.New("peer supports none of the protocol versions enabled here (minitls speaks TLS 1.3 and TLS 1.2; see Config.MinVersion/MaxVersion)")
 	// ErrUnsupportedExtension: a ServerHello carried an extension the client did not offer.
 	// spec: rfc5246#7.4.1.4
 	ErrUnsupportedExtension = errors.New("server sent an extension the client did not offer")
