@@ -2,17 +2,96 @@
 
 package chacha20poly1305
 
-// detectPaths lists the portable path and the assembly paths this CPU has.
-func detectPaths() []path { return []path{pathPortable} }
+import (
+	"encoding/binary"
+
+	"golang.org/x/sys/cpu"
+)
+
+// detectPaths lists the portable path and the assembly paths this CPU has:
+// avx2 needs AVX2 for ChaCha20 and BMI2 (MULX) for Poly1305.
+func detectPaths() []path {
+	paths := []path{pathPortable}
+	if cpu.X86.HasAVX2 && cpu.X86.HasBMI2 {
+		paths = append(paths, pathAVX2)
+	}
+	return paths
+}
+
+// batchSize is what one pass of the AVX2 code covers: eight 64-byte blocks.
+const batchSize = 8 * blockSize
+
+// chacha20AVX2 XORs batches × 512 bytes of src with the key stream of
+// blocks state[12], state[12]+1, ... into dst (chacha20_avx2_amd64.s).
+//
+//go:noescape
+func chacha20AVX2(state *[16]uint32, dst, src *byte, batches int)
+
+// poly1305BlocksMULX absorbs n bytes (a multiple of 16) of whole Poly1305
+// chunks into st (poly1305_amd64.s).
+//
+//go:noescape
+func poly1305BlocksMULX(st *polyState, msg *byte, n int)
+
+// zeroBatch is the input from which a tail's key stream is made.
+var zeroBatch [batchSize]byte
 
 // xorKeyStream encrypts src into dst from block counter on, on path a.path.
+// On avx2, whole 512-byte batches go straight through the assembly; a tail
+// shorter than a batch is XORed with one more batch of key stream.
 //
 // spec: rfc8439#2.4
 func (a *aead) xorKeyStream(s *chachaState, dst, src []byte, counter uint32) {
-	s.xorKeyStreamGeneric(dst, src, counter)
+	if a.path == pathPortable || len(src) == 0 {
+		s.xorKeyStreamGeneric(dst, src, counter)
+		return
+	}
+	st := s.words(counter)
+	if full := len(src) / batchSize; full > 0 {
+		chacha20AVX2(&st, &dst[0], &src[0], full)
+		n := full * batchSize
+		dst, src = dst[n:], src[n:]
+		st[12] += uint32(full * 8)
+	}
+	if len(src) > 0 {
+		var ks [batchSize]byte
+		chacha20AVX2(&st, &ks[0], &zeroBatch[0], 1)
+		xorBytes(dst, src, ks[:len(src)])
+		clear(ks[:])
+	}
+	clear(st[:])
+}
+
+// words returns the sixteen words of the initial state with the given
+// block counter (rfc8439#2.3's layout), as the assembly reads them.
+func (s *chachaState) words(counter uint32) [16]uint32 {
+	return [16]uint32{
+		sigma0, sigma1, sigma2, sigma3,
+		s.key[0], s.key[1], s.key[2], s.key[3],
+		s.key[4], s.key[5], s.key[6], s.key[7],
+		counter, s.nonce[0], s.nonce[1], s.nonce[2],
+	}
+}
+
+// xorBytes sets dst[i] = a[i] ^ b[i] for i < len(b), eight bytes at a time.
+func xorBytes(dst, a, b []byte) {
+	n := len(b)
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		binary.LittleEndian.PutUint64(dst[i:], binary.LittleEndian.Uint64(a[i:])^binary.LittleEndian.Uint64(b[i:]))
+	}
+	for ; i < n; i++ {
+		dst[i] = a[i] ^ b[i]
+	}
 }
 
 // blocks absorbs whole 16-byte Poly1305 chunks on the given path.
 //
 // spec: rfc8439#2.5
-func (p *polyState) blocks(_ path, msg []byte) { p.blocksGeneric(msg) }
+func (p *polyState) blocks(path path, msg []byte) {
+	if path == pathPortable || len(msg) == 0 {
+		p.blocksGeneric(msg)
+		return
+	}
+	poly1305BlocksMULX(p, &msg[0], len(msg))
+}
