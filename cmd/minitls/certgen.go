@@ -5,6 +5,7 @@ package main
 // (cipher/rsa) and X.509 issuing (x509lite).
 
 import (
+	"crypto"
 	"crypto/rand"
 	"encoding/pem"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"minitls/cipher/ecdsa"
 	"minitls/cipher/rsa"
 	"minitls/x509lite"
 )
@@ -30,11 +32,22 @@ func init() {
 	})
 }
 
-// certgenPKI is a CA and a server certificate issued by it.
+// certgenPKI is a CA and a server certificate issued by it. The keys are
+// RSA (caKey, leafKey) or, with certgen -key ecdsa, ECDSA (caECKey,
+// leafECKey).
 type certgenPKI struct {
-	caKey, leafKey *rsa.PrivateKey
-	caDER, leafDER []byte
-	ca, leaf       *x509lite.Certificate
+	caKey, leafKey     *rsa.PrivateKey
+	caECKey, leafECKey *ecdsa.PrivateKey
+	caDER, leafDER     []byte
+	ca, leaf           *x509lite.Certificate
+}
+
+// caSigner is the CA's private key, of either kind.
+func (p *certgenPKI) caSigner() crypto.Signer {
+	if p.caECKey != nil {
+		return p.caECKey
+	}
+	return p.caKey
 }
 
 // certgenIssue generates the two keys (reporting progress on progress,
@@ -69,6 +82,43 @@ func certgenIssue(random io.Reader, bits int, hosts []string, caName string, now
 	if pki.leafKey, err = gen("server"); err != nil {
 		return nil, err
 	}
+	return &pki, pki.issue(random, hosts, caName, now, caLife, leafLife)
+}
+
+// certgenIssueECDSA is certgenIssue with ECDSA keys on curve for the CA
+// and the server (certgen -key ecdsa). An ECDSA key is generated in well
+// under a millisecond; RSA key generation searches for primes.
+func certgenIssueECDSA(random io.Reader, curve *ecdsa.Curve, hosts []string, caName string, now time.Time,
+	caLife, leafLife time.Duration) (*certgenPKI, error) {
+	var pki certgenPKI
+	var err error
+	if pki.caECKey, err = ecdsa.GenerateKey(curve, random); err != nil {
+		return nil, fmt.Errorf("generating the CA key: %w", err)
+	}
+	if pki.leafECKey, err = ecdsa.GenerateKey(curve, random); err != nil {
+		return nil, fmt.Errorf("generating the server key: %w", err)
+	}
+	return &pki, pki.issue(random, hosts, caName, now, caLife, leafLife)
+}
+
+// issue makes the CA and server certificates for the keys in p.
+func (pki *certgenPKI) issue(random io.Reader, hosts []string, caName string, now time.Time, caLife, leafLife time.Duration) error {
+	var err error
+	caPub, leafPub := crypto.PublicKey(nil), crypto.PublicKey(nil)
+	usage := x509lite.KeyUsageDigitalSignature | x509lite.KeyUsageKeyEncipherment
+	if pki.caECKey != nil {
+		caPub = pki.caECKey.Public()
+	} else {
+		caPub = &pki.caKey.PublicKey
+	}
+	if pki.leafECKey != nil {
+		leafPub = pki.leafECKey.Public()
+		// An ECDSA key signs; it cannot encrypt a premaster secret.
+		// spec: rfc5480#3
+		usage = x509lite.KeyUsageDigitalSignature
+	} else {
+		leafPub = &pki.leafKey.PublicKey
+	}
 	start := now.Add(-time.Hour).UTC().Truncate(time.Second)
 	caTmpl := &x509lite.Certificate{
 		Subject:               x509lite.NewName(x509lite.Attr(x509lite.OIDOrganization, "minitls"), x509lite.Attr(x509lite.OIDCommonName, caName)),
@@ -79,17 +129,17 @@ func certgenIssue(random io.Reader, bits int, hosts []string, caName string, now
 		MaxPathLenZero:        true,
 		KeyUsage:              x509lite.KeyUsageCertSign | x509lite.KeyUsageCRLSign,
 	}
-	if pki.caDER, err = x509lite.CreateCertificate(random, caTmpl, caTmpl, &pki.caKey.PublicKey, pki.caKey); err != nil {
-		return nil, fmt.Errorf("issuing the CA certificate: %w", err)
+	if pki.caDER, err = x509lite.CreateCertificateWithKey(random, caTmpl, caTmpl, caPub, pki.caSigner()); err != nil {
+		return fmt.Errorf("issuing the CA certificate: %w", err)
 	}
 	if pki.ca, err = x509lite.ParseCertificate(pki.caDER); err != nil {
-		return nil, fmt.Errorf("parsing the CA certificate just issued: %w", err)
+		return fmt.Errorf("parsing the CA certificate just issued: %w", err)
 	}
 	leafTmpl := &x509lite.Certificate{
 		Subject:     x509lite.NewName(x509lite.Attr(x509lite.OIDOrganization, "minitls"), x509lite.Attr(x509lite.OIDCommonName, hosts[0])),
 		NotBefore:   start,
 		NotAfter:    start.Add(leafLife),
-		KeyUsage:    x509lite.KeyUsageDigitalSignature | x509lite.KeyUsageKeyEncipherment,
+		KeyUsage:    usage,
 		ExtKeyUsage: []x509lite.ExtKeyUsage{x509lite.ExtKeyUsageServerAuth},
 	}
 	for _, h := range hosts {
@@ -99,13 +149,13 @@ func certgenIssue(random io.Reader, bits int, hosts []string, caName string, now
 			leafTmpl.DNSNames = append(leafTmpl.DNSNames, h)
 		}
 	}
-	if pki.leafDER, err = x509lite.CreateCertificate(random, leafTmpl, pki.ca, &pki.leafKey.PublicKey, pki.caKey); err != nil {
-		return nil, fmt.Errorf("issuing the server certificate: %w", err)
+	if pki.leafDER, err = x509lite.CreateCertificateWithKey(random, leafTmpl, pki.ca, leafPub, pki.caSigner()); err != nil {
+		return fmt.Errorf("issuing the server certificate: %w", err)
 	}
 	if pki.leaf, err = x509lite.ParseCertificate(pki.leafDER); err != nil {
-		return nil, fmt.Errorf("parsing the server certificate just issued: %w", err)
+		return fmt.Errorf("parsing the server certificate just issued: %w", err)
 	}
-	return &pki, nil
+	return nil
 }
 
 // certgenHosts splits and checks a -host list.
@@ -139,7 +189,7 @@ func certgenPEM(typ string, der []byte) []byte {
 }
 
 func certgenRun(args []string, stdout, stderr io.Writer) error {
-	set := newFlagSet("certgen", "[-dir DIR] [-host NAMES] [-bits 2048|3072] [-force]",
+	set := newFlagSet("certgen", "[-dir DIR] [-host NAMES] [-key rsa|ecdsa] [-bits 2048|3072] [-curve p256|p384] [-force]",
 		"Makes a private CA, a server certificate and a client certificate it signs,\n"+
 			"with minitls's own key generation and X.509 issuing, and writes them to DIR:\n"+
 			"  ca.pem      the CA certificate: give it to clients (-cafile, curl --cacert)\n"+
@@ -154,6 +204,8 @@ func certgenRun(args []string, stdout, stderr io.Writer) error {
 	dir := set.String("dir", ".", "directory to write the six files to (created if missing)")
 	hostList := set.String("host", "localhost,127.0.0.1", "server names and IPs, comma-separated")
 	bits := set.Int("bits", 2048, "RSA key size: 2048 or 3072")
+	keyKind := set.String("key", "rsa", "key type of the CA and the server: rsa or ecdsa")
+	curveName := set.String("curve", "p256", "ECDSA curve with -key ecdsa: p256 or p384")
 	days := set.Int("days", 397, "server certificate validity in days (CA: ten years)")
 	force := set.Bool("force", false, "overwrite existing files")
 	if err := parseFlags(set, args); err != nil {
@@ -163,6 +215,10 @@ func certgenRun(args []string, stdout, stderr io.Writer) error {
 		return &exitError{code: 2, err: fmt.Errorf("unexpected argument %q (flags go before arguments; see -h)", set.Arg(0))}
 	}
 	if err := certgenBits(*bits); err != nil {
+		return err
+	}
+	curve, err := certgenKeyKind(*keyKind, *curveName)
+	if err != nil {
 		return err
 	}
 	if *days < 1 {
@@ -193,8 +249,18 @@ func certgenRun(args []string, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		return fmt.Errorf("-dir: cannot create the directory: %w", err)
 	}
-	pki, err := certgenIssue(rand.Reader, *bits, hosts, "minitls local CA", time.Now(),
-		10*365*24*time.Hour, time.Duration(*days)*24*time.Hour, stderr)
+	var pki *certgenPKI
+	if curve != nil {
+		pki, err = certgenIssueECDSA(rand.Reader, curve, hosts, "minitls local CA", time.Now(),
+			10*365*24*time.Hour, time.Duration(*days)*24*time.Hour)
+	} else {
+		pki, err = certgenIssue(rand.Reader, *bits, hosts, "minitls local CA", time.Now(),
+			10*365*24*time.Hour, time.Duration(*days)*24*time.Hour, stderr)
+	}
+	if err != nil {
+		return err
+	}
+	caKeyPEM, leafKeyPEM, err := pki.keyPEMs()
 	if err != nil {
 		return err
 	}
@@ -208,9 +274,9 @@ func certgenRun(args []string, stdout, stderr io.Writer) error {
 	}
 	files := [][]byte{
 		certgenPEM("CERTIFICATE", pki.caDER),
-		certgenPEM("RSA PRIVATE KEY", x509lite.MarshalPKCS1PrivateKey(pki.caKey)),
+		caKeyPEM,
 		append(certgenPEM("CERTIFICATE", pki.leafDER), certgenPEM("CERTIFICATE", pki.caDER)...),
-		certgenPEM("RSA PRIVATE KEY", x509lite.MarshalPKCS1PrivateKey(pki.leafKey)),
+		leafKeyPEM,
 		append(certgenPEM("CERTIFICATE", client.der), certgenPEM("CERTIFICATE", pki.caDER)...),
 		certgenPEM("EC PRIVATE KEY", clientKey),
 	}
@@ -223,9 +289,9 @@ func certgenRun(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "wrote %s (CA %s, RSA-%d)\n", paths[0], pki.ca.Subject, *bits)
+	fmt.Fprintf(stdout, "wrote %s (CA %s, %s)\n", paths[0], pki.ca.Subject, pki.ca.PublicKeyAlgorithm())
 	fmt.Fprintf(stdout, "wrote %s (the CA's private key, mode 0600)\n", paths[1])
-	fmt.Fprintf(stdout, "wrote %s (server certificate for %s, then the CA)\n", paths[2], strings.Join(hosts, ", "))
+	fmt.Fprintf(stdout, "wrote %s (server certificate for %s, %s, then the CA)\n", paths[2], strings.Join(hosts, ", "), pki.leaf.PublicKeyAlgorithm())
 	fmt.Fprintf(stdout, "wrote %s (the server's private key, mode 0600)\n", paths[3])
 	fmt.Fprintf(stdout, "wrote %s (client certificate %q, ECDSA P-256, then the CA)\n", paths[4], client.leaf.Subject.CommonName())
 	fmt.Fprintf(stdout, "wrote %s (the client's private key, mode 0600)\n", paths[5])
@@ -291,4 +357,39 @@ func certgenURLHost(h string) string {
 		return "[" + h + "]"
 	}
 	return h
+}
+
+// certgenKeyKind checks -key and -curve: nil for RSA, else the curve.
+func certgenKeyKind(kind, curve string) (*ecdsa.Curve, error) {
+	switch kind {
+	case "rsa":
+		return nil, nil
+	case "ecdsa":
+		switch curve {
+		case "p256", "P-256":
+			return ecdsa.P256(), nil
+		case "p384", "P-384":
+			return ecdsa.P384(), nil
+		}
+		return nil, &exitError{code: 2, err: fmt.Errorf("-curve must be p256 or p384, not %q", curve)}
+	}
+	return nil, &exitError{code: 2, err: fmt.Errorf("-key must be rsa or ecdsa, not %q", kind)}
+}
+
+// keyPEMs encodes the CA's and the server's private keys: "RSA PRIVATE
+// KEY" (PKCS#1) or "EC PRIVATE KEY" (SEC 1), the forms OpenSSL writes.
+func (pki *certgenPKI) keyPEMs() (ca, leaf []byte, err error) {
+	if pki.caECKey == nil {
+		return certgenPEM("RSA PRIVATE KEY", x509lite.MarshalPKCS1PrivateKey(pki.caKey)),
+			certgenPEM("RSA PRIVATE KEY", x509lite.MarshalPKCS1PrivateKey(pki.leafKey)), nil
+	}
+	caDER, err := x509lite.MarshalECPrivateKey(pki.caECKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	leafDER, err := x509lite.MarshalECPrivateKey(pki.leafECKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	return certgenPEM("EC PRIVATE KEY", caDER), certgenPEM("EC PRIVATE KEY", leafDER), nil
 }

@@ -38,7 +38,7 @@ func certgenIssueClient(random io.Reader, pki *certgenPKI, name string, now time
 		KeyUsage:    x509lite.KeyUsageDigitalSignature,
 		ExtKeyUsage: []x509lite.ExtKeyUsage{x509lite.ExtKeyUsageClientAuth},
 	}
-	der, err := x509lite.CreateCertificateWithKey(random, tmpl, pki.ca, &key.PublicKey, pki.caKey)
+	der, err := x509lite.CreateCertificateWithKey(random, tmpl, pki.ca, &key.PublicKey, pki.caSigner())
 	if err != nil {
 		return nil, fmt.Errorf("issuing the client certificate: %w", err)
 	}
