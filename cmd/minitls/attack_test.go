@@ -134,7 +134,8 @@ func bleichBlock(k int, r io.Reader, typ byte, sep bool, msgLen int, version uin
 // bleichObservation is what an attacker sees of one answer.
 type bleichObservation struct {
 	alert  record.AlertDescription
-	bucket int // timing bucket: log2 of the answer time in 100 µs units
+	bucket int  // timing bucket: log2 of the answer time in 100 µs units
+	closed bool // the server hung up after the alert
 }
 
 // bleichObserve sends n ciphertexts of each class to addr, interleaved
@@ -152,15 +153,15 @@ func bleichObserve(t *testing.T, addr string, pub *rsa.PublicKey, n int) map[str
 				t.Fatal(err)
 			}
 			ct = append(make([]byte, pub.Size()-len(ct)), ct...)
-			alert, took, err := bleichProbe(addr, ct, r)
+			ans, err := bleichProbe(addr, ct, r)
 			if err != nil {
 				t.Fatal(err)
 			}
 			bucket := 0
-			for d := took / (100 * time.Microsecond); d > 1; d /= 2 {
+			for d := ans.elapsed / (100 * time.Microsecond); d > 1; d /= 2 {
 				bucket++
 			}
-			obs[c.name] = append(obs[c.name], bleichObservation{alert, bucket})
+			obs[c.name] = append(obs[c.name], bleichObservation{ans.alert, bucket, ans.closed})
 		}
 	}
 	return obs
@@ -169,7 +170,8 @@ func bleichObserve(t *testing.T, addr string, pub *rsa.PublicKey, n int) map[str
 // TestBleichenbacherOracleReal: the real minitls server's answers to
 // ClientKeyExchanges of every conformance class are identical in
 // distribution: always bad_record_mac (the same alert, after the same
-// messages), and answer times whose medians agree. The same probe tells
+// messages), the connection always closed after it, and answer times whose
+// medians agree. The same probe tells
 // the weakened server's classes apart, so the test can see a leak.
 func TestBleichenbacherOracleReal(t *testing.T) {
 	n := 30
@@ -198,12 +200,19 @@ func TestBleichenbacherOracleReal(t *testing.T) {
 	for _, c := range bleichClasses {
 		alerts := map[record.AlertDescription]int{}
 		var buckets []int
+		closed := 0
 		for _, o := range real[c.name] {
 			alerts[o.alert]++
 			buckets = append(buckets, o.bucket)
+			if o.closed {
+				closed++
+			}
 		}
 		if len(alerts) != 1 || alerts[record.BadRecordMAC] != n {
 			t.Errorf("real server, class %q: alerts %v, want bad_record_mac ×%d", c.name, alerts, n)
+		}
+		if closed != n {
+			t.Errorf("real server, class %q: closed the connection after %d of %d answers, want all", c.name, closed, n)
 		}
 		sort.Ints(buckets)
 		medians = append(medians, time.Duration(buckets[len(buckets)/2]))
