@@ -165,6 +165,7 @@ func TestDemoCompare(t *testing.T) {
 		`→ ClientHello  \d+ bytes +→ ClientHello  \d+ bytes\n`,
 		`← ServerKeyExchange  \d+ bytes +← EncryptedExtensions  \d+ bytes \*\n`,
 		`round trips before data +2 +1\n`,
+		`server CPU per handshake +[0-9.]+ [µm]s +[0-9.]+ [µm]s\n`,
 		`certificate seen on path +yes, in clear +no, encrypted\n`,
 		`key exchange +ECDHE X25519 +X25519 key_share\n`,
 		`encrypted in 1\.2 +Finished, Finished\n`,
