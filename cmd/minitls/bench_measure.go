@@ -20,7 +20,10 @@ import (
 	"strings"
 	"time"
 
+	xchacha "golang.org/x/crypto/chacha20poly1305"
+
 	maes "minitls/cipher/aes"
+	mchacha "minitls/cipher/chacha20poly1305"
 	mgcm "minitls/cipher/gcm"
 	mrsa "minitls/cipher/rsa"
 	"minitls/handshake"
@@ -46,7 +49,10 @@ type benchCase struct {
 	// path, when set, is the AES/GCM path minitls's ciphers are made for
 	// in prepare (impl.Force): the symmetric rows run once on the fastest
 	// path and once more on the portable one.
-	path    *impl.Path
+	path *impl.Path
+	// chacha, when set, is the cipher/chacha20poly1305 implementation
+	// minitls's figure runs on (its own paths, not impl's).
+	chacha  string
 	prepare func() (ops [2]benchOp, cleanup func(), err error)
 }
 
@@ -148,6 +154,9 @@ func benchMeasureCase(s benchSettings, c benchCase, detail func(string)) (benchR
 	row := benchRow{ID: c.id, Group: c.group, Operation: c.operation, Unit: c.unit, BytesPerOp: c.bytes, Clock: clock, TLS: c.tls}
 	if c.path != nil {
 		row.Path = c.path.String()
+	}
+	if c.chacha != "" {
+		row.Path = c.chacha
 	}
 	for i, f := range []*benchFigure{&row.Minitls, &row.Stdlib} {
 		// A time too short for the clock to see (possible only for CPU
@@ -307,6 +316,69 @@ func benchLoopErr(f func() error) benchOp {
 	}
 }
 
+// benchChaChaCases adds the ChaCha20-Poly1305 rows (issue 22) beside
+// AES-GCM's: Seal and Open of the same sizes with the same zero key, nonce
+// and 13 bytes of additional data, minitls on its fastest ChaCha path and,
+// when that is assembly, again on its portable Go ("-portable" twins);
+// golang.org/x/crypto/chacha20poly1305 is the stdlib column.
+func benchChaChaCases(cases *[]benchCase) {
+	key := make([]byte, mchacha.KeySize)
+	names := mchacha.Implementations()
+	paths := []string{names[len(names)-1]}
+	if paths[0] != "portable" {
+		paths = append(paths, "portable")
+	}
+	for _, open := range []bool{false, true} {
+		for _, size := range []struct {
+			name string
+			n    int
+		}{{"64B", 64}, {"1KiB", 1 << 10}, {"16KiB", 16 << 10}} {
+			for i, path := range paths {
+				id, verb := "chacha-seal-"+size.name, "Seal"
+				if open {
+					id, verb = "chacha-open-"+size.name, "Open"
+				}
+				label := fmt.Sprintf("ChaCha20-Poly1305 %s %s", verb, benchSpaceUnit(size.name))
+				if i > 0 {
+					id, label = id+"-portable", "  portable path (Go)"
+				}
+				*cases = append(*cases, benchCase{
+					id: id, group: "symmetric", operation: label, unit: benchUnitMBs, bytes: int64(size.n), chacha: path,
+					prepare: func() ([2]benchOp, func(), error) {
+						mc, err := mchacha.NewWithImplementation(key, path)
+						if err != nil {
+							return [2]benchOp{}, nil, err
+						}
+						xc, err := xchacha.New(key)
+						if err != nil {
+							return [2]benchOp{}, nil, err
+						}
+						var ops [2]benchOp
+						for j, a := range []cipher.AEAD{mc, xc} {
+							nonce, ad := make([]byte, 12), make([]byte, 13)
+							pt := make([]byte, size.n)
+							dst := make([]byte, 0, size.n+a.Overhead())
+							if !open {
+								ops[j] = benchLoop(func() { a.Seal(dst[:0], nonce, pt, ad) })
+								continue
+							}
+							sealed := a.Seal(nil, nonce, pt, ad)
+							ops[j] = benchLoopErr(func() error {
+								_, err := a.Open(dst[:0], nonce, sealed, ad)
+								return err
+							})
+						}
+						if !bytes.Equal(mc.Seal(nil, make([]byte, 12), key, key), xc.Seal(nil, make([]byte, 12), key, key)) {
+							return ops, nil, errors.New("minitls and x/crypto ChaCha20-Poly1305 disagree")
+						}
+						return ops, benchNoCleanup, nil
+					},
+				})
+			}
+		}
+	}
+}
+
 // benchCases lists the operations in table order. Symmetric operations use
 // the all-zero AES-128 key, a zero nonce and 13 bytes of additional data
 // (a TLS record's), like the Go benchmarks in cipher/gcm, so the two
@@ -419,6 +491,7 @@ func benchCases(fx *benchFixture, s benchSettings) []benchCase {
 			})
 		}
 	}
+	benchChaChaCases(&cases)
 	symmetric(benchCase{
 		// crypto/tls does not export its record layer, so both columns run
 		// minitls's record layer; the stdlib column plugs in crypto/aes +

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"minitls/cipher/chacha20poly1305"
 	"minitls/internal/impl"
 )
 
@@ -107,8 +108,34 @@ var benchWantIDs = append(benchWantSymmetric(), []string{
 func benchWantSymmetric() []string {
 	var ids []string
 	for _, id := range benchSymmetricIDs {
+		if id == "record-16KiB" {
+			ids = append(ids, benchWantChaCha()...)
+		}
 		ids = append(ids, id)
 		if impl.Current() != impl.Portable {
+			ids = append(ids, id+"-portable")
+		}
+	}
+	return ids
+}
+
+// benchChaChaIDs are the ChaCha20-Poly1305 rows (issue 22), after AES-GCM's
+// Seal and Open rows; each has a "-portable" twin when
+// cipher/chacha20poly1305 runs assembly here.
+var benchChaChaIDs = []string{
+	"chacha-seal-64B", "chacha-seal-1KiB", "chacha-seal-16KiB", "chacha-open-64B", "chacha-open-1KiB", "chacha-open-16KiB",
+}
+
+func benchChaChaFastest() string {
+	names := chacha20poly1305.Implementations()
+	return names[len(names)-1]
+}
+
+func benchWantChaCha() []string {
+	var ids []string
+	for _, id := range benchChaChaIDs {
+		ids = append(ids, id)
+		if benchChaChaFastest() != "portable" {
 			ids = append(ids, id+"-portable")
 		}
 	}
@@ -119,6 +146,14 @@ func benchWantSymmetric() []string {
 // fastest for the symmetric rows, portable for their twins, none for the
 // others.
 func benchWantPath(id string) string {
+	for _, s := range benchChaChaIDs {
+		switch id {
+		case s:
+			return benchChaChaFastest()
+		case s + "-portable":
+			return "portable"
+		}
+	}
 	for _, s := range benchSymmetricIDs {
 		switch id {
 		case s:
@@ -315,6 +350,22 @@ func TestBenchJSONAndSVG(t *testing.T) {
 				return p[0] / [2]float64{ns["gcm-seal-16KiB"][0], p[1]}[i]
 			}}
 	}
+	// chacha-over-aes: both portable (the twins, or the rows themselves when
+	// there is no assembly path), and this CPU's paths (issue 22).
+	gcmP, chaP := "gcm-seal-16KiB", "chacha-seal-16KiB"
+	if impl.Current() != impl.Portable {
+		gcmP += "-portable"
+	}
+	if benchChaChaFastest() != "portable" {
+		chaP += "-portable"
+	}
+	wants["chacha-over-aes"] = want{[]string{gcmP, chaP, "gcm-seal-16KiB", "chacha-seal-16KiB"},
+		func(i int) float64 {
+			if i == 0 {
+				return ns[gcmP][0] / ns[chaP][0]
+			}
+			return ns["gcm-seal-16KiB"][1] / ns["chacha-seal-16KiB"][1]
+		}}
 	seen := map[string]bool{}
 	for _, l := range rep.Lessons {
 		w, ok := wants[l.ID]
@@ -454,7 +505,7 @@ func TestBenchText(t *testing.T) {
 	if rows != len(benchWantIDs) {
 		t.Errorf("%d table rows with two figures and a ratio, want %d:\n%s", rows, len(benchWantIDs), stdout)
 	}
-	lessons := 10 // 7, and TLS 1.3's three: against TLS 1.2, the post-quantum share, resumption
+	lessons := 11 // 7, TLS 1.3's three (against TLS 1.2, the post-quantum share, resumption), ChaCha20-Poly1305 against AES-GCM
 	if impl.Current() != impl.Portable {
 		lessons++ // hardware-over-portable
 	}
