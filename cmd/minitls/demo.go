@@ -16,6 +16,7 @@ package main
 //	demo_leak.go     what a leaked server key decrypts    (-leak)
 //	demo_resume.go   a second connection resumes          (-resume)
 //	demo_tls13.go    TLS 1.3, one round trip              (-tls13)
+//	demo_resume13.go TLS 1.3 resumed with a ticket (PSK)  (-tls13 -resume)
 //	demo_compare.go  TLS 1.2 and TLS 1.3 side by side     (-compare)
 //	demo_tls12.go    the steps the TLS 1.2 stories share
 //
@@ -134,6 +135,8 @@ func demoPick(o demoOptions) string {
 	switch {
 	case o.compare:
 		return "compare"
+	case o.tls13 && o.resume:
+		return "resume13"
 	case o.tls13:
 		return "tls13"
 	case o.leak:

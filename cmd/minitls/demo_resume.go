@@ -154,7 +154,7 @@ func demoMessageRows(p *demoPrinter, full, resumed *demoTrace) [][3]string {
 		if m.sent {
 			arrow = "→"
 		}
-		name := demoMessageName(m.t)
+		name := serveMessageName(m.t, nil)
 		rows = append(rows, [3]string{arrow + " " + name, cell(fs[m], p.st), cell(rs[m], p.st)})
 	}
 	return rows

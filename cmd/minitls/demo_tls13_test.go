@@ -177,3 +177,35 @@ func TestDemoCompare(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoTLS13Resume: `minitls demo -tls13 -resume` connects a second
+// time with the ticket of the first connection: the resumed handshake has
+// no Certificate and no CertificateVerify, both sides agree on an early
+// secret that now comes from the PSK, and a fresh X25519 secret is mixed
+// in (psk_dhe_ke).
+func TestDemoTLS13Resume(t *testing.T) {
+	r := cliTestRun(t, []string{"NO_COLOR=1"}, "demo", "-tls13", "-resume", "-group", "x25519", "-seed", "7")
+	if r.code != 0 {
+		t.Fatalf("demo -tls13 -resume exited %d:\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	i := strings.Index(r.stdout, "Step 6  A second connection resumes with the ticket (PSK)")
+	if i < 0 || !strings.Contains(r.stdout[:i], "Step 5  Finished") {
+		t.Fatalf("no full TLS 1.3 story then step 6:\n%s", r.stdout)
+	}
+	step6 := r.stdout[i:]
+	for _, re := range []string{
+		`→ ClientHello\s+\d+ bytes\s+\d+ bytes\n`, `← EncryptedExtensions\s+\d+ bytes\s+\d+ bytes\n`,
+		`← Certificate\s+\d+ bytes\s+—\n`, `← CertificateVerify\s+\d+ bytes\s+—\n`,
+		`server signature\s+rsa_pss_rsae_sha256\s+none\n`, `key exchange\s+X25519\s+X25519 \+ PSK\n`,
+		`early secret\s+✓ the same on both sides, and now from the PSK:\s+different from the first\s+connection's ✓`,
+		`shared secret\s+a fresh X25519 exchange: different from the first\s+connection's ✓`,
+		`DidResume\s+client true\n`,
+	} {
+		if !regexp.MustCompile(re).MatchString(step6) {
+			t.Errorf("step 6 lacks %s:\n%s", re, step6)
+		}
+	}
+	if strings.Contains(step6, "✗") {
+		t.Errorf("step 6 shows a failed check:\n%s", step6)
+	}
+}
