@@ -102,7 +102,7 @@ func demoHellos13(s *demoSession) error {
 		s.kv("key_share", fmt.Sprintf("%v: the server's %d-byte share", k.group, k.size))
 	}
 	clear, sealed := s.wireBytes13()
-	s.para(2, fmt.Sprintf("Everything after the ServerHello is encrypted: of the %d handshake bytes on the wire, %d were in clear (the hellos, and the client's dummy ChangeCipherSpec), %d sealed.", clear+sealed, clear, sealed))
+	s.para(2, fmt.Sprintf("Everything after the ServerHello is encrypted: of the %d handshake bytes on the wire, %d were in clear (the hellos and the two dummy ChangeCipherSpecs), %d sealed.", clear+sealed, clear, sealed))
 	s.traceWhile13("the hellos", func(p handshake.Phase) bool { return p <= handshake.PhaseServerHello })
 	return nil
 }
