@@ -115,9 +115,11 @@ func (a *aead) Seal(dst, nonce, plaintext, additionalData []byte) []byte {
 	checkOverlaps(out, plaintext, additionalData)
 
 	s := newChaChaState(&a.key, nonce)
-	poly := s.polyKey()
+	var ks [batchSize]byte
+	poly, pre := a.begin(&s, &ks)
 	ciphertext := out[:len(plaintext)]
-	a.xorKeyStream(&s, ciphertext, plaintext, 1)
+	a.xorFrom(&s, ciphertext, plaintext, pre)
+	clear(ks[:])
 	poly.authenticate(a.path, additionalData, ciphertext, (*[TagSize]byte)(out[len(plaintext):]))
 	return ret
 }
@@ -144,14 +146,17 @@ func (a *aead) Open(dst, nonce, ciphertext, additionalData []byte) ([]byte, erro
 	checkOverlaps(out, ciphertext, additionalData)
 
 	s := newChaChaState(&a.key, nonce)
-	poly := s.polyKey()
+	var ks [batchSize]byte
+	poly, pre := a.begin(&s, &ks)
 	var want [TagSize]byte
 	poly.authenticate(a.path, additionalData, body, &want)
 	if subtle.ConstantTimeCompare(want[:], tag) != 1 {
+		clear(ks[:])
 		clear(out)
 		return nil, ErrOpen
 	}
-	a.xorKeyStream(&s, out, body, 1)
+	a.xorFrom(&s, out, body, pre)
+	clear(ks[:])
 	return ret, nil
 }
 
@@ -165,6 +170,22 @@ func (s *chachaState) polyKey() polyState {
 	p := newPolyState((*[polyKeySize]byte)(block[:polyKeySize]))
 	clear(block[:])
 	return p
+}
+
+// xorFrom encrypts src into dst from block 1 on (rfc8439#2.8: the
+// plaintext's key stream starts at counter 1): the first len(pre) bytes
+// with pre, key stream that begin already made for blocks 1, 2, ..., the
+// rest by xorKeyStream from the block after those.
+//
+// spec: rfc8439#2.8
+func (a *aead) xorFrom(s *chachaState, dst, src, pre []byte) {
+	n := min(len(pre), len(src))
+	for i := range n {
+		dst[i] = src[i] ^ pre[i]
+	}
+	if len(src) > n {
+		a.xorKeyStream(s, dst[n:], src[n:], 1+uint32(len(pre)/blockSize))
+	}
 }
 
 // authenticate computes the AEAD's tag over the Poly1305 input of

@@ -62,6 +62,20 @@ func (a *aead) xorKeyStream(s *chachaState, dst, src []byte, counter uint32) {
 	clear(st[:])
 }
 
+// begin returns the one-time Poly1305 key's state (rfc8439#2.6) and key
+// stream made ahead for blocks 1 to 7. On avx2 one batch from counter 0
+// gives both: block 0 is the Poly1305 key, and the other seven serve the
+// first 448 bytes, so a short record takes one pass of the assembly.
+func (a *aead) begin(s *chachaState, ks *[batchSize]byte) (polyState, []byte) {
+	if a.path == pathPortable {
+		return s.polyKey(), nil
+	}
+	st := s.words(0)
+	chacha20AVX2(&st, &ks[0], &zeroBatch[0], 1)
+	clear(st[:])
+	return newPolyState((*[polyKeySize]byte)(ks[:polyKeySize])), ks[blockSize:]
+}
+
 // words returns the sixteen words of the initial state with the given
 // block counter (rfc8439#2.3's layout), as the assembly reads them.
 func (s *chachaState) words(counter uint32) [16]uint32 {
