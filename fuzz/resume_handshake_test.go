@@ -1,0 +1,243 @@
+package fuzz
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"minitls/handshake"
+)
+
+// resumeKind is one way FuzzServerResume and FuzzClientResume set up the
+// session to resume: by ticket (rfc5077) or, with tickets off and a
+// session cache on the server, by session ID (rfc5246#7.3).
+type resumeKind struct {
+	name    string
+	tickets bool
+}
+
+// resumeKinds is picked by the kind byte (modulo the length). Append only:
+// the seed corpus names kinds by index.
+var resumeKinds = []resumeKind{
+	{"ticket", true},
+	{"session-id", false},
+}
+
+// primedSession is the state a full handshake left on both ends: the
+// server's Config (whose clones share its session cache and ticket keys)
+// and the session the client stored.
+type primedSession struct {
+	server  *handshake.Config
+	key     string
+	session *handshake.ClientSessionState
+}
+
+var (
+	primeOnce sync.Once
+	primed    []primedSession
+	primeErr  error
+)
+
+// captureCache is a ClientSessionCache that remembers the last session put.
+type captureCache struct {
+	key string
+	cs  *handshake.ClientSessionState
+}
+
+func (c *captureCache) Get(key string) (*handshake.ClientSessionState, bool) {
+	if c.cs == nil || key != c.key {
+		return nil, false
+	}
+	return c.cs, true
+}
+
+func (c *captureCache) Put(key string, cs *handshake.ClientSessionState) { c.key, c.cs = key, cs }
+
+// resumeFixture runs, once per process, one full handshake per resumeKind
+// between the fuzz client (offer 0, TLS_RSA_WITH_AES_128_GCM_SHA256) and
+// the fuzz server, both with their fixed randomness and time, so every
+// process (the fuzzing coordinator and each worker) holds the same session
+// and ticket keys and the seeds resume in all of them.
+func resumeFixture(t testing.TB) {
+	handshakeFixture(t)
+	primeOnce.Do(func() {
+		for _, k := range resumeKinds {
+			server := serverConfig()
+			server.SessionTicketsDisabled = !k.tickets
+			if !k.tickets {
+				server.SessionCacheSize = 16
+			}
+			cache := &captureCache{}
+			client := clientConfig(0)
+			client.ClientSessionCache = cache
+			if _, _, err := pipeHandshake(client, server.Clone()); err != nil {
+				primeErr = errors.Join(primeErr, err)
+				continue
+			}
+			if cache.cs == nil {
+				primeErr = errors.Join(primeErr, errors.New(k.name+": the client stored no session"))
+			}
+			primed = append(primed, primedSession{server: server, key: cache.key, session: cache.cs})
+		}
+	})
+	if primeErr != nil {
+		t.Fatalf("resume fixture: %v", primeErr)
+	}
+}
+
+// primedServer is the fuzz server of kind: a clone of the primed Config
+// (same session cache and ticket keys) with its randomness restarted.
+func primedServer(kind uint8) *handshake.Config {
+	cfg := primed[int(kind)%len(primed)].server.Clone()
+	cfg.Rand = handshake.NewDeterministicRand(goldenServerSeed)
+	return cfg
+}
+
+// primedClient is the fuzz client of kind: offer 0 with a cache of its own
+// holding only the primed session, so what one input stores never changes
+// the ClientHello of the next.
+func primedClient(kind uint8) *handshake.Config {
+	p := primed[int(kind)%len(primed)]
+	cfg := clientConfig(0)
+	cfg.ClientSessionCache = &captureCache{key: p.key, cs: p.session}
+	return cfg
+}
+
+// pipeHandshake runs client against server over loopback TCP (as
+// liveHandshake: each close_notify needs somewhere to go after the peer has
+// stopped reading): the handshake, "ping" and "pong", then close_notify
+// both ways; it returns the bytes each side wrote.
+func pipeHandshake(clientCfg, serverCfg *handshake.Config) (clientBytes, serverBytes []byte, err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, _ := ln.Accept()
+		accepted <- c
+	}()
+	cc, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		return nil, nil, err
+	}
+	sc := <-accepted
+	if sc == nil {
+		cc.Close()
+		return nil, nil, errors.New("accept failed")
+	}
+	crec, srec := &recorder{Conn: cc}, &recorder{Conn: sc}
+	offered := clientCfg.ClientSessionCache.(*captureCache).cs != nil
+	client, server := handshake.Client(crec, clientCfg), handshake.Server(srec, serverCfg)
+	deadline := time.Now().Add(hangLimit)
+	client.SetDeadline(deadline)
+	server.SetDeadline(deadline)
+	errc := make(chan error, 1)
+	go func() {
+		buf := make([]byte, 5)
+		_, err := io.ReadFull(server, buf)
+		if err == nil {
+			_, err = server.Write([]byte("pong\n"))
+		}
+		if err == nil {
+			if _, err = server.Read(buf); err == io.EOF {
+				err = server.Close()
+			}
+		}
+		errc <- err
+	}()
+	buf := make([]byte, 5)
+	_, err = client.Write([]byte("ping\n"))
+	if err == nil {
+		_, err = io.ReadFull(client, buf)
+	}
+	if err == nil {
+		err = client.Close()
+	}
+	if serr := <-errc; err == nil && serr != nil {
+		err = serr
+	}
+	cc.Close()
+	sc.Close()
+	if err == nil && client.ConnectionState().DidResume != offered {
+		err = errors.New("the client offered a session and did not resume it, or resumed none")
+	}
+	return crec.bytes(), srec.bytes(), err
+}
+
+// FuzzServerResume feeds arbitrary client bytes to a minitls server that
+// holds one session (kind 0: sealed in a ticket; kind 1: in its session
+// cache, tickets off), so the seeds, a live resumed handshake's client
+// stream, take the server down its abbreviated handshake (rfc5246#7.3
+// figure 2, rfc5077#3.1) and the fuzzer mutates from there: the ticket or
+// session ID, the ServerHello it answers, the client's ChangeCipherSpec and
+// Finished. Property: as for FuzzServerHandshake.
+//
+// spec: rfc5246#7.3, rfc5077#3.1, rfc7627#5.3
+func FuzzServerResume(f *testing.F) {
+	resumeFixture(f)
+	f.Fuzz(func(t *testing.T, kind uint8, data []byte) {
+		fuzzEndpoint(t, data, func(conn net.Conn) *handshake.Conn { return handshake.Server(conn, primedServer(kind)) })
+	})
+}
+
+// FuzzClientResume feeds arbitrary server bytes to a minitls client that
+// offers the primed session (kind 0: its ticket; kind 1: its session ID),
+// so the seeds, a live resumed handshake's server stream, take the client
+// down its abbreviated handshake. Property: as for FuzzServerHandshake.
+//
+// spec: rfc5246#7.3, rfc5077#3.4, rfc7627#5.3
+func FuzzClientResume(f *testing.F) {
+	resumeFixture(f)
+	f.Fuzz(func(t *testing.T, kind uint8, data []byte) {
+		fuzzEndpoint(t, data, func(conn net.Conn) *handshake.Conn { return handshake.Client(conn, primedClient(kind)) })
+	})
+}
+
+// TestLiveResumeSeeds: for each resumeKind, a live resumed handshake
+// between the fuzz targets' client and server is reproducible, its client
+// stream is the seed live-<kind> of FuzzServerResume and its server stream
+// that of FuzzClientResume (-update-seeds rewrites them), and each replays
+// to one endpoint to a resumed handshake and close_notify: the seeds reach
+// resumption on both sides.
+func TestLiveResumeSeeds(t *testing.T) {
+	resumeFixture(t)
+	for i, k := range resumeKinds {
+		kind := uint8(i)
+		t.Run(k.name, func(t *testing.T) {
+			cb, sb, err := pipeHandshake(primedClient(kind), primedServer(kind))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cb2, sb2, err := pipeHandshake(primedClient(kind), primedServer(kind))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(cb, cb2) || !bytes.Equal(sb, sb2) {
+				t.Fatal("two live resumed handshakes with the same seeds differ")
+			}
+			checkSeedFile(t, "FuzzServerResume", "live-"+k.name, corpusFile(kind, cb))
+			checkSeedFile(t, "FuzzClientResume", "live-"+k.name, corpusFile(kind, sb))
+			for _, side := range []struct {
+				name string
+				data []byte
+				new  func(net.Conn) *handshake.Conn
+			}{
+				{"server", cb, func(c net.Conn) *handshake.Conn { return handshake.Server(c, primedServer(kind)) }},
+				{"client", sb, func(c net.Conn) *handshake.Conn { return handshake.Client(c, primedClient(kind)) }},
+			} {
+				conn := newMemConn(side.data)
+				c := side.new(conn)
+				replay(t, side.name, conn, c)
+				if !c.ConnectionState().DidResume {
+					t.Errorf("%s: the seed replays to a full handshake, not a resumed one", side.name)
+				}
+			}
+		})
+	}
+}
