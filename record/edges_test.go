@@ -2,6 +2,7 @@ package record
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -74,5 +75,46 @@ func TestTrace13Wire(t *testing.T) {
 	}
 	if !failed.Protected || failed.Plaintext != nil || !bytes.Equal(failed.Fragment, bad[HeaderLen:]) {
 		t.Errorf("failed record traced as %+v; want the wire fragment %x and no plaintext", failed, bad[HeaderLen:])
+	}
+}
+
+// TestPostHandshakeMessages13: under TLS 1.3, ReadApplicationData hands each
+// whole post-handshake message of a type the handshake layer allows out as a
+// *PostHandshakeError (two in one record one after the other, then the data
+// after them), not as a renegotiation request; a type it does not allow is
+// unexpected_message.
+//
+// spec: rfc8446#4.6
+func TestPostHandshakeMessages13(t *testing.T) {
+	ticket := hsMsg(4, make([]byte, 20))
+	keyUpdate := hsMsg(24, []byte{0})
+	inner := func(typ ContentType, parts ...[]byte) []byte {
+		return append(bytes.Join(parts, nil), byte(typ))
+	}
+	stream := recs(sealInner13(t, 0, inner(Handshake, ticket, keyUpdate)), sealInner13(t, 1, inner(ApplicationData, []byte("data"))))
+	c := readerConn(stream, 7)
+	if err := c.SetReadKeys13(protection13(t, aeadMakers[1])); err != nil {
+		t.Fatal(err)
+	}
+	c.SetPostHandshake(4, 24)
+	buf := make([]byte, 10)
+	for _, want := range [][]byte{ticket, keyUpdate} {
+		n, err := c.ReadApplicationData(buf)
+		var post *PostHandshakeError
+		if n != 0 || !errors.As(err, &post) || !bytes.Equal(post.Message, want) {
+			t.Fatalf("read %d, %v; want the post-handshake message %x", n, err, want)
+		}
+	}
+	if n, err := c.ReadApplicationData(buf); err != nil || string(buf[:n]) != "data" {
+		t.Fatalf("after the messages: %q, %v", buf[:n], err)
+	}
+
+	c = readerConn(sealInner13(t, 0, inner(Handshake, hsMsg(20, make([]byte, 32)))))
+	if err := c.SetReadKeys13(protection13(t, aeadMakers[1])); err != nil {
+		t.Fatal(err)
+	}
+	c.SetPostHandshake(4, 24)
+	if _, err := c.ReadApplicationData(buf); alertOf(t, err) != UnexpectedMessage {
+		t.Fatalf("Finished after the handshake: %v, want unexpected_message", err)
 	}
 }
