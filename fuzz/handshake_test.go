@@ -393,6 +393,7 @@ var goldenALPN = []string{"h2", "http/1.1"}
 func clientConfig(offer uint8) *handshake.Config {
 	o := clientOffers[int(offer)%len(clientOffers)]
 	return &handshake.Config{
+		MaxVersion:       uint16(handshake.VersionTLS12), // TLS 1.3 has its own targets (tls13_test.go)
 		RootCAs:          hsRoots,
 		ServerName:       "localhost",
 		CipherSuites:     o.suites,
@@ -407,6 +408,7 @@ func clientConfig(offer uint8) *handshake.Config {
 // first), both groups, and ALPN.
 func serverConfig() *handshake.Config {
 	return &handshake.Config{
+		MaxVersion:   uint16(handshake.VersionTLS12), // TLS 1.3 has its own targets (tls13_test.go)
 		Certificates: []handshake.Certificate{hsCert},
 		NextProtos:   goldenALPN,
 		Time:         goldenTime,
