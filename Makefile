@@ -5,6 +5,7 @@
 #   make lint     make test's checks plus staticcheck (pinned)
 #   make fuzz     every Fuzz target in turn for FUZZTIME (default 10s)
 #   make bench    every benchmark, -count 6, into bench.txt, compared with benchstat
+#   make mutate   mutation testing of the protocol and crypto packages (slow: see docs/mutation.md)
 
 SHELL     := /bin/bash
 GO        ?= go
@@ -13,8 +14,12 @@ BENCHTIME ?= 1s
 COUNT     ?= 6
 STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+GREMLINS    = github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
+# make mutate PKG=./record runs one package; cipher/rsa comes last (its keygen tests are slow).
+PKG         ?= ./record ./x509lite ./handshake ./cipher/aes ./cipher/gcm ./cipher/chacha20poly1305 ./cipher/ecdsa ./cipher/rsa
+MUTATE_TIMEOUT ?= 30
 
-.PHONY: all demo test fmt-check vet lint fuzz bench build clean
+.PHONY: all demo test fmt-check vet lint fuzz bench mutate build clean
 
 all: test
 
@@ -63,6 +68,31 @@ bench:
 	set -o pipefail; $(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(COUNT) ./... | tee bench.txt
 	sed -E 's#/(minitls|stdlib)(/|-[0-9]+ |[[:space:]])#/impl=\1\2#' bench.txt > bench-impl.txt
 	$(GO) run $(BENCHSTAT) -col /impl bench-impl.txt || echo "benchstat unavailable: raw results are in bench.txt"
+
+# Mutation testing with gremlins (pinned above; go run fetches it). One worker, one CPU per test
+# run and a timeout of MUTATE_TIMEOUT times the package's own test time, so that a busy 2-core
+# machine does not turn slow tests into false "timed out" mutants. Each package runs alone (gremlins
+# copies the module to a temporary directory; the checkout is never edited); then one table.
+# A LIVED mutant listed in docs/mutation.md as equivalent (by `dir/file.go:line:col` and mutator)
+# is counted apart and left out of the efficacy. Not part of make test or CI: it takes minutes per
+# package. Run it after changing a check in record/, x509lite/, handshake/ or cipher/.
+mutate:
+	@set -o pipefail; out=$$(mktemp -d); rows=""; \
+	for pkg in $(PKG); do \
+	  dir=$${pkg#./}; log=$$out/$$(echo $$dir | tr / _).log; \
+	  echo "== gremlins on $$pkg (log: $$log)"; \
+	  $(GO) run $(GREMLINS) unleash --workers 1 --test-cpu 1 --timeout-coefficient $(MUTATE_TIMEOUT) $$pkg 2>&1 | tee $$log | grep -E 'LIVED|TIMED OUT|NOT VIABLE|^Killed|^Test efficacy|^Mutator coverage' || { echo "gremlins failed on $$pkg, see $$log"; exit 1; }; \
+	  row=$$(awk -v dir="$$dir" -v doc=docs/mutation.md ' \
+	    function equivalent(key, typ,   line, found) { found = 0; \
+	      while ((getline line < doc) > 0) if (index(line, "`" key "` | " typ)) found = 1; close(doc); return found } \
+	    $$1 == "KILLED" { k++ } $$1 == "LIVED" { if (equivalent(dir "/" $$4, $$2)) e++; else l++ } \
+	    $$1 == "NOT" && $$2 == "COVERED" { nc++ } $$1 == "TIMED" { to++ } $$1 == "NOT" && $$2 == "VIABLE" { nv++ } \
+	    END { eff = (k + l) ? 100 * k / (k + l) : 0; cov = (k + l + e + to + nc) ? 100 * (k + l + e + to) / (k + l + e + to + nc) : 0; \
+	      printf "%-28s %7d %6d %11d %12d %10d %9.2f%% %9.2f%%\n", dir, k, l, e, nc, to, eff, cov }' $$log); \
+	  rows="$$rows$$row"$$'\n'; \
+	done; \
+	echo; printf "%-28s %7s %6s %11s %12s %10s %10s %10s\n" package killed lived equivalent "not covered" "timed out" efficacy coverage; \
+	printf "%s" "$$rows"; echo "(logs: $$out)"
 
 clean:
 	rm -rf bin bench.txt bench-impl.txt

@@ -363,8 +363,8 @@ func (hs *clientState) verifyServerChain(ders [][]byte) (chainVerified, error) {
 			return chainVerified{}, err
 		}
 	}
-	if certs[0].PublicKey == nil {
-		return chainVerified{}, fmt.Errorf("%w: the server's certificate has no RSA key", ErrUnsupportedCertificate)
+	if err := checkServerKeyKind(hs.suite, certs[0]); err != nil { // ecdsa.go
+		return chainVerified{}, err
 	}
 	if hs.suite == nil || hs.suite.ecdhe { // nil: TLS 1.3, where the key signs too
 		if err := checkSigningKeyUsage(certs[0]); err != nil {

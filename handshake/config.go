@@ -1,6 +1,7 @@
 package handshake
 
 import (
+	"crypto"
 	"crypto/rand"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"minitls/cipher/ecdsa"
 	"minitls/cipher/rsa"
 	"minitls/x509lite"
 )
@@ -21,18 +23,23 @@ type Certificate struct {
 	Certificate [][]byte
 	// PrivateKey decrypts the ClientKeyExchange; it must match the leaf.
 	PrivateKey *rsa.PrivateKey
+	// ECDSAKey is the private key of a leaf with an ECDSA key (P-256 or
+	// P-384), which signs the ServerKeyExchange of the ECDHE_ECDSA suites;
+	// PrivateKey is then nil. spec: rfc8422#2.1
+	ECDSAKey *ecdsa.PrivateKey
 	// Leaf is the parsed leaf; X509KeyPair fills it in. When nil it is
 	// parsed on first use.
 	Leaf *x509lite.Certificate
 }
 
 // X509KeyPair builds a Certificate from a PEM chain (leaf first) and a PEM
-// RSA private key (PKCS#1 or PKCS#8), checking that the key matches the leaf.
+// private key, RSA (PKCS#1 or PKCS#8) or ECDSA P-256/P-384 (SEC 1 or
+// PKCS#8), checking that the key matches the leaf.
 //
 // spec: rfc5246#7.4.2 (certificate_list: sender's certificate first),
 // rfc7468#5, rfc8017#A.1.2
 func X509KeyPair(certPEM, keyPEM []byte) (Certificate, error) {
-	chain, key, err := x509lite.KeyPairFromPEM(certPEM, keyPEM)
+	chain, key, err := x509lite.KeyPairFromPEMWithKey(certPEM, keyPEM)
 	if err != nil {
 		return Certificate{}, err
 	}
@@ -43,18 +50,24 @@ func X509KeyPair(certPEM, keyPEM []byte) (Certificate, error) {
 //
 // spec: rfc5246#7.4.2, rfc7468#5
 func LoadX509KeyPair(certFile, keyFile string) (Certificate, error) {
-	chain, key, err := x509lite.LoadKeyPair(certFile, keyFile)
+	chain, key, err := x509lite.LoadKeyPairWithKey(certFile, keyFile)
 	if err != nil {
 		return Certificate{}, err
 	}
 	return certificateFromChain(chain, key)
 }
 
-func certificateFromChain(chain []*x509lite.Certificate, key *rsa.PrivateKey) (Certificate, error) {
+func certificateFromChain(chain []*x509lite.Certificate, key crypto.Signer) (Certificate, error) {
 	if len(chain) == 0 {
 		return Certificate{}, fmt.Errorf("%w: no certificate in the PEM data", ErrConfig)
 	}
-	c := Certificate{PrivateKey: key, Leaf: chain[0]}
+	c := Certificate{Leaf: chain[0]}
+	switch k := key.(type) {
+	case *rsa.PrivateKey:
+		c.PrivateKey = k
+	case *ecdsa.PrivateKey:
+		c.ECDSAKey = k
+	}
 	for _, cert := range chain {
 		c.Certificate = append(c.Certificate, cert.Raw)
 	}

@@ -24,8 +24,23 @@ import (
 type ecdheChoice struct {
 	ok     bool
 	curve  CurveID
-	scheme SignatureScheme
-	why    string // when !ok: what was missing, for the error text
+	scheme SignatureScheme // for ECDHE_RSA (0: none the RSA keys can use)
+	why    string          // when !ok: what was missing, for the error text
+
+	// For ECDHE_ECDSA: the ECDSA certificate to present and the scheme it
+	// signs with (chooseECDSACertificate, ecdsa.go); nil and 0 when the
+	// client lists no scheme of our ECDSA keys' curves.
+	ecdsaCert   *Certificate
+	ecdsaScheme SignatureScheme
+}
+
+// allows reports whether the server can run the ECDHE suite s with this
+// client: a shared group and a scheme for the key the suite signs with.
+func (ch ecdheChoice) allows(s *suite) bool {
+	if s.signsWithECDSA() {
+		return ch.ok && ch.ecdsaCert != nil
+	}
+	return ch.ok && ch.scheme != 0
 }
 
 // chooseECDHE picks the server's first group that the client lists and a
@@ -76,8 +91,10 @@ func chooseECDHE(config *Config, m *ClientHello) (ecdheChoice, error) {
 		// {sha1,rsa}), rfc9155#3 (SHA-1 signatures MUST NOT be used)
 		return ecdheChoice{why: "the client sent no signature_algorithms, so the only signature it accepts is SHA-1, which TLS 1.2 may no longer use (RFC 9155)"}, nil
 	}
-	if ch.scheme = chooseSignatureScheme(config, schemes); ch.scheme == 0 {
-		return ecdheChoice{why: "the client's signature_algorithms lists none of rsa_pss_rsae_sha256/384/512 and rsa_pkcs1_sha256/384/512"}, nil
+	ch.scheme = chooseSignatureScheme(config, schemes)
+	ch.ecdsaCert, ch.ecdsaScheme = chooseECDSACertificate(config, m, schemes)
+	if ch.scheme == 0 && ch.ecdsaCert == nil {
+		return ecdheChoice{why: "the client's signature_algorithms lists none of rsa_pss_rsae_sha256/384/512 and rsa_pkcs1_sha256/384/512 (nor the ECDSA scheme of an ECDSA certificate we hold)"}, nil
 	}
 	ch.ok = true
 	return ch, nil
@@ -109,7 +126,7 @@ func chooseSignatureScheme(config *Config, offered []SignatureScheme) SignatureS
 		}
 	}
 	for _, s := range offered {
-		if !isPSS(s) && signatureHash(s) != 0 {
+		if !isPSS(s) && !isECDSAScheme(s) && signatureHash(s) != 0 {
 			return s
 		}
 	}
@@ -118,7 +135,8 @@ func chooseSignatureScheme(config *Config, offered []SignatureScheme) SignatureS
 
 // makeServerKeyExchange generates the server's ephemeral key on the chosen
 // group and signs ServerECDHParams with the certificate's private key,
-// with the chosen scheme: RSASSA-PSS or PKCS#1 v1.5 (cipher/rsa).
+// with the chosen scheme: RSASSA-PSS or PKCS#1 v1.5 (cipher/rsa) for
+// ECDHE_RSA, ECDSA (cipher/ecdsa) for ECDHE_ECDSA.
 //
 // spec: rfc8422#5.4, rfc5246#7.4.3, rfc8446#4.2.3
 func (hs *serverState) makeServerKeyExchange() (*ServerKeyExchange, error) {
@@ -129,13 +147,16 @@ func (hs *serverState) makeServerKeyExchange() (*ServerKeyExchange, error) {
 	}
 	hs.ecdheKey = key
 	m := &ServerKeyExchange{NamedCurve: key.curve, PublicKey: key.public, SignatureAlgorithm: hs.ecdhe.scheme}
+	if hs.suite.signsWithECDSA() {
+		m.SignatureAlgorithm = hs.ecdhe.ecdsaScheme
+	}
 	params, err := m.Params()
 	if err != nil {
 		return nil, err
 	}
 	h := signatureHash(m.SignatureAlgorithm)
 	digest := signedParamsDigest(h, hs.hello.Random[:], hs.serverHello.Random[:], params)
-	if m.Signature, err = signDigest(c.config.rand(), hs.cert.PrivateKey, m.SignatureAlgorithm, digest); err != nil {
+	if m.Signature, err = signWithScheme(c.config.rand(), hs.cert.signer(), m.SignatureAlgorithm, digest); err != nil {
 		return nil, fmt.Errorf("%w: signing ServerKeyExchange with the certificate key: %v", ErrConfig, err)
 	}
 	return m, nil
@@ -206,7 +227,10 @@ func (hs *clientState) verifyServerKeyExchange(m *ServerKeyExchange) (serverPara
 		return serverParamsVerified{}, err
 	}
 	digest := signedParamsDigest(h, hs.hello.Random[:], hs.serverHello.Random[:], params)
-	if err := verifyDigest(hs.serverKey, m.SignatureAlgorithm, digest, m.Signature); err != nil {
+	if len(hs.c.state.PeerCertificates) == 0 {
+		return serverParamsVerified{}, fmt.Errorf("%w: no verified server certificate", ErrConfig)
+	}
+	if err := verifyWithScheme(hs.c.state.PeerCertificates[0], m.SignatureAlgorithm, digest, m.Signature); err != nil {
 		return serverParamsVerified{}, fmt.Errorf("%w (%v, %v)", ErrBadSignature, m.SignatureAlgorithm, err)
 	}
 	return serverParamsVerified{curve: m.NamedCurve, public: m.PublicKey}, nil

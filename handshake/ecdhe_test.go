@@ -649,11 +649,13 @@ func TestECDHENames(t *testing.T) {
 			t.Errorf("%#v: %q, want %q", v, got, want)
 		}
 	}
-	// ECDHE first; ChaCha20-Poly1305 after AES-GCM when this CPU has AES
-	// instructions, before it otherwise (TestSuitesForCPU).
-	ecdhe := append(append([]uint16{}, ecdheSuiteIDs...), chachaID)
+	// ECDHE first, ECDHE_ECDSA before ECDHE_RSA; ChaCha20-Poly1305 after
+	// AES-GCM when this CPU has AES instructions, before it otherwise
+	// (TestSuitesForCPU).
+	aesGCM := append(append([]uint16{}, ecdsaSuiteIDs...), ecdheSuiteIDs...)
+	ecdhe := append(aesGCM, chachaID)
 	if impl.Best() == impl.Portable {
-		ecdhe = append([]uint16{chachaID}, ecdheSuiteIDs...)
+		ecdhe = append([]uint16{chachaID}, aesGCM...)
 	}
 	if got, want := DefaultCipherSuites(), append(ecdhe, rsaSuiteIDs...); !slicesEqual(got, want) {
 		t.Errorf("DefaultCipherSuites %x, want ECDHE first %x", got, want)

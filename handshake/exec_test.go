@@ -52,6 +52,8 @@ func testdataPath(t *testing.T, name string) string {
 var opensslCiphers = map[CipherSuite]string{
 	TLS_RSA_WITH_AES_128_GCM_SHA256:             "AES128-GCM-SHA256",
 	TLS_RSA_WITH_AES_256_GCM_SHA384:             "AES256-GCM-SHA384",
+	TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:     "ECDHE-ECDSA-AES128-GCM-SHA256",
+	TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:     "ECDHE-ECDSA-AES256-GCM-SHA384",
 	TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256:       "ECDHE-RSA-AES128-GCM-SHA256",
 	TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384:       "ECDHE-RSA-AES256-GCM-SHA384",
 	TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: "ECDHE-RSA-CHACHA20-POLY1305",
@@ -80,7 +82,7 @@ func testOpenSSLServer(t *testing.T, openssl string, f *fixture, suite *suite, e
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	args := append([]string{"s_server", "-accept", fmt.Sprint(port), "-tls1_2",
-		"-cert", testdataPath(t, "server.pem"), "-key", testdataPath(t, "server-key.pem"),
+		"-cert", testdataPath(t, serverCertFile(suite)), "-key", testdataPath(t, serverKeyFile(suite)),
 		"-cipher", opensslCiphers[suite.id], "-alpn", "http/1.1", "-www", "-naccept", "1"}, extra...)
 	cmd := exec.CommandContext(ctx, openssl, args...)
 	var out bytes.Buffer
@@ -211,7 +213,7 @@ func TestOpenSSLClient(t *testing.T) {
 	f := testFixture(t)
 	for _, suite := range suites {
 		t.Run(suite.id.String(), func(t *testing.T) {
-			addr, result := serveOnce(t, &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}, NextProtos: []string{"http/1.1"}})
+			addr, result := serveOnce(t, &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert, ecdsaFixture(t)}, NextProtos: []string{"http/1.1"}})
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, openssl, "s_client", "-connect", addr, "-tls1_2",
@@ -255,7 +257,7 @@ func newHTTPServer(t *testing.T, cfg *Config) string {
 func TestCurl(t *testing.T) {
 	curl := needBinary(t, "curl")
 	f := testFixture(t)
-	addr := newHTTPServer(t, &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}, NextProtos: []string{"http/1.1"}})
+	addr := newHTTPServer(t, &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert, ecdsaFixture(t)}, NextProtos: []string{"http/1.1"}})
 	_, port, _ := net.SplitHostPort(addr)
 	for _, suite := range suites {
 		t.Run(suite.id.String(), func(t *testing.T) {

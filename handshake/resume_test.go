@@ -96,6 +96,7 @@ func TestResume(t *testing.T) {
 				ccfg, scfg := resumeConfigs(t, &clock)
 				ccfg.CipherSuites = []uint16{uint16(s.id)}
 				scfg.CipherSuites = ccfg.CipherSuites
+				scfg.Certificates = append(scfg.Certificates, ecdsaFixture(t)) // for ECDHE_ECDSA
 				if via == "session_id" {
 					scfg.SessionTicketsDisabled = true
 					scfg.SessionCacheSize = 8

@@ -133,8 +133,11 @@ func (hs *serverState) readClientHello() error {
 	hs.ecdhe = ecdhe
 	skippedECDHE := false
 	for _, s := range preferServerSuites(c.config, m.CipherSuites) {
+		if !c.config.hasKeyFor(s) {
+			continue // no certificate with the kind of key s needs (ecdsa.go)
+		}
 		for _, id := range m.CipherSuites {
-			if id == s.id && s.ecdhe && !ecdhe.ok {
+			if id == s.id && s.ecdhe && !ecdhe.allows(s) {
 				skippedECDHE = true
 			} else if id == s.id {
 				hs.suite = s
@@ -192,14 +195,21 @@ func (hs *serverState) readClientHello() error {
 	return nil
 }
 
-// pickCertificate returns the first certificate whose leaf matches the SNI
-// name, else the first one.
+// pickCertificate returns, among the certificates with an RSA key, the
+// first whose leaf matches the SNI name, else the first one; for an
+// ECDHE_ECDSA suite, the ECDSA certificate chooseECDHE picked.
 func (hs *serverState) pickCertificate() (*Certificate, error) {
+	if hs.suite != nil && hs.suite.signsWithECDSA() && hs.ecdhe.ecdsaCert != nil {
+		return hs.ecdhe.ecdsaCert, nil
+	}
 	certs := hs.c.config.Certificates
 	chosen := &certs[0]
+	if i := slices.IndexFunc(certs, func(c Certificate) bool { return c.PrivateKey != nil }); i >= 0 {
+		chosen = &certs[i]
+	}
 	if name := hs.c.state.ServerName; name != "" {
 		i := slices.IndexFunc(certs, func(c Certificate) bool {
-			return c.Leaf != nil && slices.Contains(c.Leaf.DNSNames, name)
+			return c.PrivateKey != nil && c.Leaf != nil && slices.Contains(c.Leaf.DNSNames, name)
 		})
 		if i >= 0 {
 			chosen = &certs[i]

@@ -175,9 +175,9 @@ func signedParamsDigest(h crypto.Hash, clientRandom, serverRandom, params []byte
 // spec: rfc5246#7.4.1.4.1, rfc8446#4.2.3
 func signatureHash(s SignatureScheme) crypto.Hash {
 	switch s {
-	case PKCS1WithSHA256, PSSWithSHA256:
+	case PKCS1WithSHA256, PSSWithSHA256, ECDSAWithP256AndSHA256:
 		return crypto.SHA256
-	case PKCS1WithSHA384, PSSWithSHA384:
+	case PKCS1WithSHA384, PSSWithSHA384, ECDSAWithP384AndSHA384:
 		return crypto.SHA384
 	case PKCS1WithSHA512, PSSWithSHA512:
 		return crypto.SHA512
@@ -194,21 +194,23 @@ func isPSS(s SignatureScheme) bool {
 }
 
 // clientSignatureSchemes is the client's signature_algorithms, most
-// preferred first: the schemes it can verify, PSS first as in crypto/tls.
+// preferred first: the schemes it can verify, in crypto/tls's order (PSS
+// and ECDSA of each hash before PKCS#1 v1.5).
 //
 // spec: rfc5246#7.4.1.4.1, rfc8446#4.2.3
 var clientSignatureSchemes = []SignatureScheme{
-	PSSWithSHA256, PSSWithSHA384, PSSWithSHA512,
+	PSSWithSHA256, ECDSAWithP256AndSHA256, PSSWithSHA384, ECDSAWithP384AndSHA384, PSSWithSHA512,
 	PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512,
 }
 
 // clientCertSignatureSchemes is the client's signature_algorithms_cert:
-// the schemes x509lite verifies in certificates, PKCS#1 v1.5 only. Without
+// the schemes x509lite verifies in certificates, ECDSA and PKCS#1 v1.5 (no
+// PSS). Without
 // it, signature_algorithms (which lists PSS) would also say which
 // signatures the client accepts in the server's chain.
 //
 // spec: rfc8446#4.2.3, rfc5246#7.4.2
-var clientCertSignatureSchemes = []SignatureScheme{PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512}
+var clientCertSignatureSchemes = []SignatureScheme{ECDSAWithP256AndSHA256, ECDSAWithP384AndSHA384, PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512}
 
 // pssOptions are the RSASSA-PSS parameters of rsa_pss_rsae_*: "The length
 // of the Salt MUST be equal to the length of the output of the digest

@@ -77,9 +77,10 @@ func TestSignatureSchemeNegotiation(t *testing.T) {
 }
 
 // TestClientOffersPSS: the minitls ClientHello lists rsa_pss_rsae_sha256,
-// _sha384, _sha512, then rsa_pkcs1_sha256, _sha384, _sha512 in
-// signature_algorithms, and only the rsa_pkcs1_* ones (what x509lite
-// verifies) in signature_algorithms_cert, which the server parses.
+// ecdsa_secp256r1_sha256, rsa_pss_rsae_sha384, ecdsa_secp384r1_sha384,
+// rsa_pss_rsae_sha512, then rsa_pkcs1_sha256, _sha384, _sha512 in
+// signature_algorithms, and only the ECDSA and rsa_pkcs1_* ones (what
+// x509lite verifies) in signature_algorithms_cert, which the server parses.
 func TestClientOffersPSS(t *testing.T) {
 	ccfg, scfg := ecdheConfigs(t)
 	var offered, offeredCert []SignatureScheme
@@ -99,11 +100,11 @@ func TestClientOffersPSS(t *testing.T) {
 	if r.clientErr != nil || r.serverErr != nil {
 		t.Fatalf("client %v / server %v", r.clientErr, r.serverErr)
 	}
-	want := []SignatureScheme{PSSWithSHA256, PSSWithSHA384, PSSWithSHA512, PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512}
+	want := []SignatureScheme{PSSWithSHA256, ECDSAWithP256AndSHA256, PSSWithSHA384, ECDSAWithP384AndSHA384, PSSWithSHA512, PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512}
 	if !slices.Equal(offered, want) {
 		t.Errorf("signature_algorithms %v, want %v", offered, want)
 	}
-	if want := []SignatureScheme{PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512}; !slices.Equal(offeredCert, want) {
+	if want := []SignatureScheme{ECDSAWithP256AndSHA256, ECDSAWithP384AndSHA384, PKCS1WithSHA256, PKCS1WithSHA384, PKCS1WithSHA512}; !slices.Equal(offeredCert, want) {
 		t.Errorf("signature_algorithms_cert %v, want %v", offeredCert, want)
 	}
 	// A malformed signature_algorithms_cert is decode_error, like any

@@ -118,3 +118,25 @@ func TestPostHandshakeMessages13(t *testing.T) {
 		t.Fatalf("Finished after the handshake: %v, want unexpected_message", err)
 	}
 }
+
+// TestEmptyRecordLimit: MaxConsecutiveEmpty empty application data records in
+// a row are skipped and the data after them delivered; the count starts again
+// after data, so the same run may follow; one more in a row is
+// unexpected_message (TestReadAlerts).
+//
+// spec: rfc5246#6.2.1
+func TestEmptyRecordLimit(t *testing.T) {
+	app := func(p string) []byte { return rawRecord(ApplicationData, VersionTLS12, []byte(p)) }
+	empties := bytes.Repeat(app(""), MaxConsecutiveEmpty)
+	c := readerConn(recs(empties, app("a"), empties, app("b")), 5, 1000)
+	buf := make([]byte, 4)
+	for _, want := range []string{"a", "b"} {
+		if n, err := c.ReadApplicationData(buf); err != nil || string(buf[:n]) != want {
+			t.Fatalf("after %d empty records: %q, %v; want %q", MaxConsecutiveEmpty, buf[:n], err, want)
+		}
+	}
+	c = readerConn(recs(empties, app(""), app("a")))
+	if _, err := c.ReadApplicationData(buf); alertOf(t, err) != UnexpectedMessage {
+		t.Fatalf("%d empty records in a row: %v, want unexpected_message", MaxConsecutiveEmpty+1, err)
+	}
+}

@@ -14,12 +14,40 @@ func detectPaths() []path {
 	paths := []path{pathPortable}
 	if cpu.X86.HasAVX2 && cpu.X86.HasBMI2 {
 		paths = append(paths, pathAVX2)
+		if cpu.X86.HasAVX512F {
+			paths = append(paths, pathAVX512)
+		}
 	}
 	return paths
 }
 
-// batchSize is what one pass of the AVX2 code covers: eight 64-byte blocks.
-const batchSize = 8 * blockSize
+// batchSize is the most key stream one pass of the assembly makes: sixteen
+// 64-byte blocks (avx512; avx2 makes eight).
+const batchSize = 16 * blockSize
+
+// chacha20AVX512 XORs batches × 1024 bytes of src with the key stream of
+// blocks state[12], state[12]+1, ... into dst (chacha20_avx512_amd64.s).
+//
+//go:noescape
+func chacha20AVX512(state *[16]uint32, dst, src *byte, batches int)
+
+// batchBytes is the key stream one pass of path p's assembly makes.
+func batchBytes(p path) int {
+	if p == pathAVX512 {
+		return 16 * blockSize
+	}
+	return 8 * blockSize
+}
+
+// run XORs batches passes of path p's key stream into dst (a direct call
+// to the assembly, so that no buffer escapes to the heap).
+func run(p path, st *[16]uint32, dst, src *byte, batches int) {
+	if p == pathAVX512 {
+		chacha20AVX512(st, dst, src, batches)
+	} else {
+		chacha20AVX2(st, dst, src, batches)
+	}
+}
 
 // chacha20AVX2 XORs batches × 512 bytes of src with the key stream of
 // blocks state[12], state[12]+1, ... into dst (chacha20_avx2_amd64.s).
@@ -37,8 +65,9 @@ func poly1305BlocksMULX(st *polyState, msg *byte, n int)
 var zeroBatch [batchSize]byte
 
 // xorKeyStream encrypts src into dst from block counter on, on path a.path.
-// On avx2, whole 512-byte batches go straight through the assembly; a tail
-// shorter than a batch is XORed with one more batch of key stream.
+// On avx2 and avx512, whole batches (512 or 1024 bytes) go straight
+// through the assembly; a tail shorter than a batch is XORed with one more
+// batch of key stream.
 //
 // spec: rfc8439#2.4
 func (a *aead) xorKeyStream(s *chachaState, dst, src []byte, counter uint32) {
@@ -46,16 +75,17 @@ func (a *aead) xorKeyStream(s *chachaState, dst, src []byte, counter uint32) {
 		s.xorKeyStreamGeneric(dst, src, counter)
 		return
 	}
+	batch := batchBytes(a.path)
 	st := s.words(counter)
-	if full := len(src) / batchSize; full > 0 {
-		chacha20AVX2(&st, &dst[0], &src[0], full)
-		n := full * batchSize
+	if full := len(src) / batch; full > 0 {
+		run(a.path, &st, &dst[0], &src[0], full)
+		n := full * batch
 		dst, src = dst[n:], src[n:]
-		st[12] += uint32(full * 8)
+		st[12] += uint32(n / blockSize)
 	}
 	if len(src) > 0 {
 		var ks [batchSize]byte
-		chacha20AVX2(&st, &ks[0], &zeroBatch[0], 1)
+		run(a.path, &st, &ks[0], &zeroBatch[0], 1)
 		xorBytes(dst, src, ks[:len(src)])
 		clear(ks[:])
 	}
@@ -63,17 +93,19 @@ func (a *aead) xorKeyStream(s *chachaState, dst, src []byte, counter uint32) {
 }
 
 // begin returns the one-time Poly1305 key's state (rfc8439#2.6) and key
-// stream made ahead for blocks 1 to 7. On avx2 one batch from counter 0
-// gives both: block 0 is the Poly1305 key, and the other seven serve the
-// first 448 bytes, so a short record takes one pass of the assembly.
+// stream made ahead for the blocks after it. One batch from counter 0
+// gives both: block 0 is the Poly1305 key, and the other seven (avx2) or
+// fifteen (avx512) serve the first 448 or 960 bytes, so a short record
+// takes one pass of the assembly.
 func (a *aead) begin(s *chachaState, ks *[batchSize]byte) (polyState, []byte) {
 	if a.path == pathPortable {
 		return s.polyKey(), nil
 	}
+	batch := batchBytes(a.path)
 	st := s.words(0)
-	chacha20AVX2(&st, &ks[0], &zeroBatch[0], 1)
+	run(a.path, &st, &ks[0], &zeroBatch[0], 1)
 	clear(st[:])
-	return newPolyState((*[polyKeySize]byte)(ks[:polyKeySize])), ks[blockSize:]
+	return newPolyState((*[polyKeySize]byte)(ks[:polyKeySize])), ks[blockSize:batch]
 }
 
 // words returns the sixteen words of the initial state with the given

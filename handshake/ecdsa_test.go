@@ -1,0 +1,171 @@
+package handshake
+
+import (
+	"crypto/ecdsa"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+// The ECDSA test fixture: testdata/server-ecdsa.pem, a P-256 leaf for the
+// same names as server.pem, issued by the same RSA test CA (so its chain
+// mixes the two kinds of key).
+
+var (
+	ecdsaFixtureOnce sync.Once
+	ecdsaFixtureVal  Certificate
+	ecdsaFixtureErr  error
+)
+
+// ecdsaFixture is the ECDSA server certificate with its key.
+func ecdsaFixture(t testing.TB) Certificate {
+	t.Helper()
+	ecdsaFixtureOnce.Do(func() {
+		ecdsaFixtureVal, ecdsaFixtureErr = LoadX509KeyPair(filepath.Join("testdata", "server-ecdsa.pem"), filepath.Join("testdata", "server-ecdsa-key.pem"))
+	})
+	if ecdsaFixtureErr != nil {
+		t.Fatalf("ECDSA fixture: %v", ecdsaFixtureErr)
+	}
+	return ecdsaFixtureVal
+}
+
+// stdECDSAFixture is the same certificate for crypto/tls.
+func stdECDSAFixture(t testing.TB) tls.Certificate {
+	t.Helper()
+	c, err := tls.LoadX509KeyPair(filepath.Join("testdata", "server-ecdsa.pem"), filepath.Join("testdata", "server-ecdsa-key.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// serverCertFile and serverKeyFile name the testdata files of the
+// certificate a server needs for suite: ECDSA for ECDHE_ECDSA, else RSA.
+func serverCertFile(s *suite) string {
+	if s.signsWithECDSA() {
+		return "server-ecdsa.pem"
+	}
+	return "server.pem"
+}
+
+func serverKeyFile(s *suite) string {
+	if s.signsWithECDSA() {
+		return "server-ecdsa-key.pem"
+	}
+	return "server-key.pem"
+}
+
+var ecdsaSuiteIDs = []uint16{uint16(TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256), uint16(TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384)}
+
+// TestECDHEECDSAInteropStd: the ECDHE_ECDSA suites with crypto/tls both
+// ways. The minitls server holds an RSA and an ECDSA certificate and
+// presents the ECDSA one, signing its ServerKeyExchange with
+// ecdsa_secp256r1_sha256; the minitls client verifies crypto/tls's
+// signature. Data flows both ways.
+func TestECDHEECDSAInteropStd(t *testing.T) {
+	f := testFixture(t)
+	for _, suite := range ecdsaSuiteIDs {
+		t.Run("minitls client/"+tls.CipherSuiteName(suite), func(t *testing.T) {
+			cc, sc := tcpPair(t)
+			std := tls.Server(sc, &tls.Config{Certificates: []tls.Certificate{stdECDSAFixture(t)}, CipherSuites: []uint16{suite}, MaxVersion: tls.VersionTLS12})
+			ours := Client(cc, &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", Time: testTime})
+			checkECDHEPair(t, ours, std, suite, func() error { return std.Handshake() })
+			if leaf := ours.ConnectionState().PeerCertificates[0]; leaf.ECDSAPublicKey == nil {
+				t.Errorf("peer certificate has a %s key", leaf.PublicKeyAlgorithm())
+			}
+			exchange(t, ours, std)
+		})
+		t.Run("minitls server/"+tls.CipherSuiteName(suite), func(t *testing.T) {
+			cc, sc := tcpPair(t)
+			std := tls.Client(cc, &tls.Config{RootCAs: f.stdRoots, ServerName: "localhost", CipherSuites: []uint16{suite}, MaxVersion: tls.VersionTLS12})
+			ours := Server(sc, &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert, ecdsaFixture(t)}})
+			checkECDHEPair(t, ours, std, suite, func() error { return std.Handshake() })
+			if _, ok := std.ConnectionState().PeerCertificates[0].PublicKey.(*ecdsa.PublicKey); !ok {
+				t.Errorf("crypto/tls saw a %T key", std.ConnectionState().PeerCertificates[0].PublicKey)
+			}
+			exchange(t, std, ours)
+		})
+	}
+}
+
+// TestServerPicksCertificateKind: a server holding an RSA and an ECDSA
+// certificate (in either order) presents the ECDSA one to a client that
+// offers ECDHE_ECDSA and lists ecdsa_secp256r1_sha256, and the RSA one to a
+// client that offers only RSA suites, or ECDHE_ECDSA without the ECDSA
+// signature scheme; a server with only an ECDSA certificate refuses a
+// client that offers only RSA suites (handshake_failure).
+func TestServerPicksCertificateKind(t *testing.T) {
+	f := testFixture(t)
+	ec := ecdsaFixture(t)
+	noECDSASchemes := func(m *ClientHello) {
+		for i, e := range m.Extensions {
+			if e.Type == ExtSignatureAlgorithms {
+				b, _ := (&SignatureAlgorithms{Schemes: []SignatureScheme{PSSWithSHA256, PKCS1WithSHA256}}).Marshal()
+				m.Extensions[i].Data = b
+			}
+		}
+	}
+	for _, tt := range []struct {
+		name    string
+		certs   []Certificate
+		suites  []uint16
+		edit    func(*ClientHello)
+		wantKey string // "ecdsa", "rsa", or "" for a failed handshake
+	}{
+		{"default client, RSA first", []Certificate{f.cert, ec}, nil, nil, "ecdsa"},
+		{"default client, ECDSA first", []Certificate{ec, f.cert}, nil, nil, "ecdsa"},
+		{"ECDHE_RSA only", []Certificate{ec, f.cert}, []uint16{uint16(TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)}, nil, "rsa"},
+		{"RSA key transport only", []Certificate{ec, f.cert}, []uint16{uint16(TLS_RSA_WITH_AES_128_GCM_SHA256)}, nil, "rsa"},
+		{"no ECDSA signature scheme", []Certificate{ec, f.cert}, nil, noECDSASchemes, "rsa"},
+		{"ECDSA server, RSA-only client", []Certificate{ec}, []uint16{uint16(TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256), uint16(TLS_RSA_WITH_AES_128_GCM_SHA256)}, nil, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cc, sc := tcpPair(t)
+			client := Client(cc, &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", Time: testTime, CipherSuites: tt.suites, testEditClientHello: tt.edit})
+			server := Server(sc, &Config{MaxVersion: tls12, Certificates: tt.certs, Time: testTime})
+			errc := make(chan error, 1)
+			go func() { errc <- server.Handshake() }()
+			cerr := client.Handshake()
+			serr := <-errc
+			if tt.wantKey == "" {
+				if cerr == nil || serr == nil {
+					t.Fatalf("handshake succeeded (client %v, server %v)", cerr, serr)
+				}
+				return
+			}
+			if cerr != nil || serr != nil {
+				t.Fatalf("client %v, server %v", cerr, serr)
+			}
+			leaf := client.ConnectionState().PeerCertificates[0]
+			got := "rsa"
+			if leaf.ECDSAPublicKey != nil {
+				got = "ecdsa"
+			}
+			if got != tt.wantKey {
+				t.Errorf("server presented an %s key (suite %#x), want %s", leaf.PublicKeyAlgorithm(), client.ConnectionState().CipherSuite, tt.wantKey)
+			}
+		})
+	}
+}
+
+// TestECDSAKeyPairFiles: LoadX509KeyPair reads an "EC PRIVATE KEY" and
+// fills ECDSAKey (not PrivateKey); a key of the wrong certificate is
+// refused.
+func TestECDSAKeyPairFiles(t *testing.T) {
+	c := ecdsaFixture(t)
+	if c.ECDSAKey == nil || c.PrivateKey != nil || c.Leaf.ECDSAPublicKey == nil {
+		t.Fatalf("ECDSAKey %v, PrivateKey %v", c.ECDSAKey != nil, c.PrivateKey != nil)
+	}
+	certPEM, _ := os.ReadFile(filepath.Join("testdata", "server.pem"))
+	keyPEM, _ := os.ReadFile(filepath.Join("testdata", "server-ecdsa-key.pem"))
+	if _, err := X509KeyPair(certPEM, keyPEM); err == nil {
+		t.Fatal("an ECDSA key paired with the RSA certificate was accepted")
+	}
+	if _, err := x509.ParseCertificate(c.Certificate[0]); err != nil {
+		t.Fatal(fmt.Errorf("crypto/x509 refuses the fixture: %w", err))
+	}
+}
