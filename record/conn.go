@@ -259,7 +259,11 @@ func (in *halfIn) handleAlertLocked(fragment []byte) error {
 	switch {
 	case desc == CloseNotify:
 		return in.fail(io.EOF)
-	case level == Fatal, desc.Level() == Fatal:
+	case level == Fatal, desc.Level() == Fatal,
+		desc == NoRenegotiation && in.postHandshake != nil:
+		// (TLS 1.3 has no renegotiation: rfc8446#6 makes every alert but
+		// close_notify and user_canceled an error alert, no_renegotiation
+		// too, whatever its level.)
 		// A warning level does not make an error alert survivable: only
 		// close_notify, user_canceled and no_renegotiation may be warnings
 		// (rfc5246#7.2.1, #7.2.2; rfc8446#6: "MUST be treated as error alerts

@@ -3,6 +3,7 @@ package record
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -148,5 +149,37 @@ func TestConn13(t *testing.T) {
 	}
 	if got := alertOf(t, c.SetReadKeys13(protection13(t, aeadMakers[1]))); got != UnexpectedMessage {
 		t.Errorf("key change inside a message: %v", got)
+	}
+}
+
+// TestAlerts13: under TLS 1.3 (SetPostHandshake), a warning no_renegotiation
+// is an error alert, while user_canceled at warning level is still survived;
+// under TLS 1.2 both warnings are survived.
+//
+// spec: rfc8446#6 ("All the alerts listed in Section 6.2 MUST be sent with
+// AlertLevel=fatal and MUST be treated as error alerts when received
+// regardless of the AlertLevel in the message."), rfc8446#6.1
+func TestAlerts13(t *testing.T) {
+	data := func(desc AlertDescription) []byte {
+		return append(rawRecord(Alert, VersionTLS12, []byte{byte(Warning), byte(desc)}),
+			rawRecord(ApplicationData, VersionTLS12, []byte("x"))...)
+	}
+	for _, c := range []struct {
+		tls13 bool
+		desc  AlertDescription
+		fails bool
+	}{
+		{false, NoRenegotiation, false}, {false, UserCanceled, false},
+		{true, NoRenegotiation, true}, {true, UserCanceled, false},
+	} {
+		conn := readerConn(data(c.desc))
+		if c.tls13 {
+			conn.SetPostHandshake()
+		}
+		_, err := conn.ReadApplicationData(make([]byte, 4))
+		var are *AlertReceivedError
+		if got := errors.As(err, &are); got != c.fails {
+			t.Errorf("TLS 1.3 %v, warning %v: %v", c.tls13, c.desc, err)
+		}
 	}
 }
