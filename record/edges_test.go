@@ -140,3 +140,25 @@ func TestEmptyRecordLimit(t *testing.T) {
 		t.Fatalf("%d empty records in a row: %v, want unexpected_message", MaxConsecutiveEmpty+1, err)
 	}
 }
+
+// TestCompatCCSLimit: while SetCompatCCS is on, MaxCompatCCS dummy
+// ChangeCipherSpec records (one after each of a peer's two hellos) are
+// dropped; one more is unexpected_message (TestConn13).
+//
+// spec: rfc8446#5, rfc8446#D.4
+func TestCompatCCSLimit(t *testing.T) {
+	ccs := rawRecord(ChangeCipherSpec, VersionTLS12, []byte{1})
+	msg := hsMsg(2, make([]byte, 40))
+	for _, n := range []int{MaxCompatCCS, MaxCompatCCS + 1} {
+		c := readerConn(recs(bytes.Repeat(ccs, n), rawRecord(Handshake, VersionTLS12, msg)))
+		c.SetPostHandshake()
+		c.SetCompatCCS(true)
+		got, err := c.ReadHandshakeOf(2)
+		switch {
+		case n <= MaxCompatCCS && (err != nil || !bytes.Equal(got, msg)):
+			t.Errorf("%d dummy ChangeCipherSpecs: %x, %v; want them dropped and the message read", n, got, err)
+		case n > MaxCompatCCS && alertOf(t, err) != UnexpectedMessage:
+			t.Errorf("%d dummy ChangeCipherSpecs: %v, want unexpected_message", n, err)
+		}
+	}
+}
