@@ -322,8 +322,9 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 			"-max-conns flags. Ctrl-C shuts down gracefully. Make a certificate with\n"+
 			"'minitls certgen'.", stderr)
 	addr := set.String("addr", "127.0.0.1:8443", "address to listen on (port 0: any free port)")
-	certFile := set.String("cert", "server.pem", "PEM certificate chain, server certificate first")
-	keyFile := set.String("key", "server.key", "PEM RSA private key of the server certificate")
+	var certFiles, keyFiles serveFileList
+	set.Var(&certFiles, "cert", "PEM certificate chain, server certificate first (default server.pem);\nrepeat with -key to serve an RSA and an ECDSA certificate")
+	set.Var(&keyFiles, "key", "PEM private key (RSA or ECDSA) of the -cert in the same position (default server.key)")
 	root := set.String("root", "", "serve the files of this directory")
 	suite := set.String("suite", "", cliSuiteUsage("accept only this suite (default: all four)"))
 	keylog := set.String("keylog", "", "append NSS key log lines to FILE for Wireshark (exposes the keys)")
@@ -342,9 +343,9 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 	if err := lim.check(); err != nil {
 		return &exitError{code: 2, err: err}
 	}
-	cert, err := handshake.LoadX509KeyPair(*certFile, *keyFile)
+	certs, err := serveLoadCertificates(certFiles, keyFiles)
 	if err != nil {
-		return fmt.Errorf("loading the certificate: %w (make a pair with 'minitls certgen')", err)
+		return err
 	}
 	suites, err := cliParseSuite(*suite)
 	if err != nil {
@@ -352,7 +353,7 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 	}
 	// Returning clients resume: by ticket (on by default) or, for clients that
 	// do not take tickets (curl with TLS 1.2), by session ID from this cache.
-	cfg := &handshake.Config{Certificates: []handshake.Certificate{cert}, NextProtos: []string{"http/1.1"}, CipherSuites: suites,
+	cfg := &handshake.Config{Certificates: certs, NextProtos: []string{"http/1.1"}, CipherSuites: suites,
 		SessionCacheSize: 1024}
 	if *keylog != "" {
 		f, err := cliOpenKeyLog(*keylog)
@@ -395,16 +396,7 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 			return ctx
 		},
 	}
-	names := cert.Leaf
-	where := ""
-	if names != nil {
-		var all []string
-		all = append(all, names.DNSNames...)
-		for _, ip := range names.IPAddresses {
-			all = append(all, ip.String())
-		}
-		where = " (certificate for " + strings.Join(all, ", ") + ")"
-	}
+	where := serveCertificatesLine(certs)
 	logger.Printf("listening on https://%s/%s; Ctrl-C to stop", ln.Addr(), where)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
