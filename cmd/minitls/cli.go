@@ -109,6 +109,9 @@ var cliSuiteAliases = map[string]handshake.CipherSuite{
 	"ecdhe-rsa-aes128-gcm-sha256":           handshake.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
 	"tls_ecdhe_rsa_with_aes_256_gcm_sha384": handshake.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 	"ecdhe-rsa-aes256-gcm-sha384":           handshake.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	// ChaCha20-Poly1305 (issue 22): IANA and OpenSSL names.
+	"tls_ecdhe_rsa_with_chacha20_poly1305_sha256": handshake.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	"ecdhe-rsa-chacha20-poly1305":                 handshake.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 }
 
 // cliSuiteUsage is the help of a -suite flag: what it does, then the names
@@ -128,7 +131,7 @@ func cliParseSuite(name string) ([]uint16, error) {
 	}
 	s, ok := cliSuiteAliases[strings.ToLower(strings.TrimSpace(name))]
 	if !ok {
-		return nil, fmt.Errorf("unknown cipher suite %q: minitls implements TLS_RSA_WITH_AES_128_GCM_SHA256 (aes128, AES128-GCM-SHA256), TLS_RSA_WITH_AES_256_GCM_SHA384 (aes256, AES256-GCM-SHA384), TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (ECDHE-RSA-AES128-GCM-SHA256) and TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (ECDHE-RSA-AES256-GCM-SHA384)", name)
+		return nil, fmt.Errorf("unknown cipher suite %q: minitls implements TLS_RSA_WITH_AES_128_GCM_SHA256 (aes128, AES128-GCM-SHA256), TLS_RSA_WITH_AES_256_GCM_SHA384 (aes256, AES256-GCM-SHA384), TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (ECDHE-RSA-AES128-GCM-SHA256), TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (ECDHE-RSA-AES256-GCM-SHA384) and TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 (ECDHE-RSA-CHACHA20-POLY1305)", name)
 	}
 	return []uint16{uint16(s)}, nil
 }

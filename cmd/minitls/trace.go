@@ -47,6 +47,7 @@ type tracePrinter struct {
 	phases  bool // also print phase changes
 	pending []handshake.Event
 	told    map[string]bool // meanings already printed
+	chacha  bool            // the ServerHello chose a ChaCha20-Poly1305 suite (RFC 7905 records)
 }
 
 func newTracePrinter(w io.Writer, st cliStyle, client, phases bool) *tracePrinter {
@@ -82,6 +83,9 @@ func (p *tracePrinter) event(e handshake.Event) {
 	defer p.mu.Unlock()
 	switch e.Kind {
 	case handshake.EventMessage:
+		if sh, ok := e.Message.(*handshake.ServerHello); ok {
+			p.chacha = sh.CipherSuite == handshake.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+		}
 		if e.Sent {
 			// The message event comes before the record that carries it;
 			// print it under that record.
@@ -124,6 +128,9 @@ func (p *tracePrinter) record(r record.RecordEvent) {
 	prot := "plaintext"
 	if r.Protected {
 		prot = "AES-GCM protected"
+		if p.chacha {
+			prot = "ChaCha20-Poly1305 protected"
+		}
 	}
 	title := fmt.Sprintf("%s record #%d: %v, %d+%d bytes, %s", p.who(r.Sent), r.Seq,
 		r.Type, len(r.Header), len(r.Fragment), prot)
@@ -143,6 +150,17 @@ func (p *tracePrinter) record(r record.RecordEvent) {
 	p.field(3, h[3:5], "length", fmt.Sprint(binary.BigEndian.Uint16(h[3:5])), "bytes of fragment that follow")
 	frag := r.Fragment
 	content := r.Plaintext
+	if r.Protected && p.chacha && len(frag) >= 16 {
+		// RFC 7905: no nonce on the wire; nonce = write_IV XOR seq_num.
+		n := len(frag) - 16
+		p.fieldCut(5, frag[:n], "encrypted content", fmt.Sprintf("%d bytes", n),
+			"ChaCha20 ciphertext, as long as the plaintext; nonce = 12-byte write_IV XOR seq_num, not sent (RFC 7905)")
+		p.field(5+n, frag[n:], "tag", "",
+			"Poly1305 tag over seq_num, type, version, length and the content")
+		fmt.Fprintln(p.w, p.st.dim("  decrypted content:"))
+		p.content(r.Type, content, 0)
+		return
+	}
 	if r.Protected && len(frag) >= record.ExplicitNonceLen+16 {
 		n := len(frag) - record.ExplicitNonceLen - 16
 		p.field(5, frag[:record.ExplicitNonceLen], "nonce_explicit",
