@@ -60,6 +60,9 @@ func benchEndpointsFor(b *testing.B, lib string, id CipherSuite, curve CurveID) 
 	if lib == "minitls" {
 		ccfg := &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", CipherSuites: []uint16{suite}, CurvePreferences: curves}
 		scfg := &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}}
+		if suiteByID(CipherSuite(suite)).signsWithECDSA() {
+			scfg.Certificates = []Certificate{ecdsaFixture(b)}
+		}
 		return func(c net.Conn) handshaker { return Client(c, ccfg) },
 			func(c net.Conn) handshaker { return Server(c, scfg) }
 	}
@@ -67,6 +70,9 @@ func benchEndpointsFor(b *testing.B, lib string, id CipherSuite, curve CurveID) 
 		CurvePreferences: stdCurves}
 	scfg := &tls.Config{Certificates: []tls.Certificate{f.stdCert}, CipherSuites: []uint16{suite},
 		MaxVersion: tls.VersionTLS12, SessionTicketsDisabled: true}
+	if suiteByID(CipherSuite(suite)).signsWithECDSA() {
+		scfg.Certificates = []tls.Certificate{stdECDSAFixture(b)}
+	}
 	return func(c net.Conn) handshaker { return tls.Client(c, ccfg) },
 		func(c net.Conn) handshaker { return tls.Server(c, scfg) }
 }
@@ -75,7 +81,8 @@ func benchEndpointsFor(b *testing.B, lib string, id CipherSuite, curve CurveID) 
 // process, AES-128-GCM) over loopback TCP, minitls against minitls and
 // crypto/tls against crypto/tls: with RSA-2048 key transport (the server
 // decrypts), and with ECDHE on X25519 or P-256 signed with RSA-2048 (the
-// server signs, both sides do one key agreement; the client also verifies).
+// server signs, both sides do one key agreement; the client also verifies),
+// or on X25519 signed with ECDSA P-256 (testdata/server-ecdsa.pem).
 func BenchmarkHandshake(b *testing.B) {
 	kinds := []struct {
 		name  string
@@ -85,6 +92,7 @@ func BenchmarkHandshake(b *testing.B) {
 		{"RSA-AES128-GCM", TLS_RSA_WITH_AES_128_GCM_SHA256, 0},
 		{"ECDHE-X25519-RSA-AES128-GCM", TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, CurveX25519},
 		{"ECDHE-P256-RSA-AES128-GCM", TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, CurveP256},
+		{"ECDHE-X25519-ECDSA-P256-AES128-GCM", TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, CurveX25519},
 	}
 	for _, kind := range kinds {
 		for _, lib := range []string{"minitls", "stdlib"} {
