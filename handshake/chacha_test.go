@@ -2,9 +2,14 @@ package handshake
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
+	"net"
+	"os/exec"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"minitls/internal/impl"
 )
@@ -118,4 +123,44 @@ func TestSuitesForCPU(t *testing.T) {
 		got = append(got, suiteByID(CipherSuite(id)))
 	}
 	check("DefaultCipherSuites on this CPU", got, impl.Best() == impl.Portable)
+}
+
+// TestChaChaCurl: curl (OpenSSL underneath) fetches a page from net/http
+// served over the minitls listener with its default order. Offering only
+// ECDHE-RSA-CHACHA20-POLY1305 it gets that suite; offering ChaCha20-Poly1305
+// first it gets ChaCha20-Poly1305 (the client-first rule); offering AES-GCM
+// first it gets AES-GCM when this CPU has AES instructions.
+func TestChaChaCurl(t *testing.T) {
+	curl := needBinary(t, "curl")
+	f := testFixture(t)
+	addr := newHTTPServer(t, &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}, NextProtos: []string{"http/1.1"}})
+	_, port, _ := net.SplitHostPort(addr)
+	aesFirst := "ECDHE-RSA-AES128-GCM-SHA256"
+	if impl.Best() == impl.Portable {
+		aesFirst = "ECDHE-RSA-CHACHA20-POLY1305"
+	}
+	for _, c := range []struct{ ciphers, want string }{
+		{"ECDHE-RSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305"},
+		{"ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-CHACHA20-POLY1305"},
+		{"ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305", aesFirst},
+	} {
+		t.Run(c.ciphers, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, curl, "-sS", "-v", "--cacert", testdataPath(t, "ca.pem"), "--tlsv1.2", "--tls-max", "1.2",
+				"--ciphers", c.ciphers, "-w", " %{http_code}", "https://localhost:"+port+"/curl")
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("curl: %v\n%s", err, stderr.String())
+			}
+			if stdout.String() != "hello /curl 200" {
+				t.Errorf("curl got %q", stdout.String())
+			}
+			// curl -v names the suite: "SSL connection using TLSv1.2 / <suite>".
+			if !strings.Contains(stderr.String(), "TLSv1.2 / "+c.want) {
+				t.Errorf("curl --ciphers %s did not negotiate %s:\n%s", c.ciphers, c.want, stderr.String())
+			}
+		})
+	}
 }
