@@ -68,6 +68,8 @@ var messageKinds = []messageKind{
 	{"supported_versions", false, func() unmarshaler { return new(handshake.SupportedVersions) }},
 	{"supported_groups", false, func() unmarshaler { return new(handshake.SupportedGroups) }},
 	{"ec_point_formats", false, func() unmarshaler { return new(handshake.ECPointFormats) }},
+	{"CertificateVerify", true, func() unmarshaler { return new(handshake.CertificateVerify) }}, // TLS 1.2 and 1.3 alike
+	{"CertificateRequest(TLS 1.3)", true, func() unmarshaler { return new(handshake.CertificateRequest13) }},
 }
 
 // FuzzHandshakeMessages checks every handshake message parser and every

@@ -1,5 +1,7 @@
 package handshake
 
+import "fmt"
+
 // CertificateMessage is the RFC's Certificate message (the name Certificate
 // is taken by the key pair in Config, as in crypto/tls). It carries the
 // server's chain, leaf first, each certificate
@@ -63,11 +65,13 @@ func (m *CertificateMessage) parse(data []byte, rec *[]Field) error {
 	})
 }
 
-// CertificateRequest asks the client for a certificate. minitls has no
-// client certificates: it answers with an empty Certificate message, which
-// the RFC allows ("If no suitable certificate is available, the client MUST
-// send a certificate message containing no certificates", rfc5246#7.4.6);
-// a server that requires one then ends the handshake.
+// CertificateRequest asks the client for a certificate (TLS 1.2): the kinds
+// of key, the signature schemes CertificateVerify may use, and the names of
+// the authorities the server trusts (empty: any). A client with no
+// certificate that fits answers with an empty Certificate message ("If no
+// suitable certificate is available, the client MUST send a certificate
+// message containing no certificates", rfc5246#7.4.6); clientauth.go has
+// both sides of client authentication.
 //
 //	enum {
 //	    rsa_sign(1), dss_sign(2), rsa_fixed_dh(3), dss_fixed_dh(4),
@@ -131,7 +135,13 @@ func (m *CertificateRequest) Fields() []Field {
 
 func (m *CertificateRequest) parse(data []byte, rec *[]Field) error {
 	return parseMessage(data, TypeCertificateRequest, "CertificateRequest", rec, func(r *reader) {
-		m.CertificateTypes = r.opaque(1, 1, 255, "certificate_types")
+		types := r.vector(1, 1, 255, "certificate_types")
+		m.CertificateTypes = []uint8{}
+		for !types.empty() && !types.failed() {
+			t := types.u8("ClientCertificateType")
+			types.note(label(clientCertificateTypeName(t)))
+			m.CertificateTypes = append(m.CertificateTypes, t)
+		}
 		sigs := r.vector(2, 2, 1<<16-2, "supported_signature_algorithms")
 		if sigs.remaining()%2 != 0 {
 			sigs.fail("supported_signature_algorithms: odd length %d", sigs.remaining())
@@ -148,4 +158,28 @@ func (m *CertificateRequest) parse(data []byte, rec *[]Field) error {
 			m.CertificateAuthorities = append(m.CertificateAuthorities, cas.opaque(2, 1, 1<<16-1, "DistinguishedName"))
 		}
 	})
+}
+
+// clientCertificateTypeName names a ClientCertificateType for the trace:
+// RFC 5246's values and RFC 8422's ecdsa_sign; others in decimal.
+//
+// spec: rfc5246#7.4.4, rfc8422#5.5
+func clientCertificateTypeName(t uint8) string {
+	switch t {
+	case 1:
+		return "rsa_sign(1)"
+	case 2:
+		return "dss_sign(2)"
+	case 3:
+		return "rsa_fixed_dh(3)"
+	case 4:
+		return "dss_fixed_dh(4)"
+	case 64:
+		return "ecdsa_sign(64)"
+	case 65:
+		return "rsa_fixed_ecdh(65)"
+	case 66:
+		return "ecdsa_fixed_ecdh(66)"
+	}
+	return fmt.Sprintf("%d", t)
 }

@@ -59,6 +59,9 @@ func (c *Conn) clientHandshake() error {
 	if err := hs.readServerHelloDone(); err != nil {
 		return err
 	}
+	if err := hs.queueClientCertificate(); err != nil { // clientauth.go
+		return err
+	}
 	if hs.suite.ecdhe {
 		err = hs.sendECDHEClientKeyExchange(verified, params)
 	} else {
@@ -90,9 +93,12 @@ type clientState struct {
 	suite        *suite
 	serverKey    *rsa.PublicKey
 	masterSecret []byte
-	// certificateRequested: the server sent CertificateRequest, so our
-	// flight starts with an (empty) Certificate. spec: rfc5246#7.4.6
-	certificateRequested bool
+	// auth: the server sent CertificateRequest, so our flight starts with
+	// a Certificate (empty when we have none that fits) and, with one,
+	// CertificateVerify follows ClientKeyExchange (clientauth.go).
+	// spec: rfc5246#7.4.6
+	auth   *clientAuth
+	queued [][]byte // hashed messages waiting for the key exchange flight
 
 	resumption clientResumption // session offered or to save (resume_client.go)
 
@@ -382,9 +388,10 @@ func (hs *clientState) verifyServerChain(ders [][]byte) (chainVerified, error) {
 }
 
 // readServerHelloDone reads the end of the server's flight, after an
-// optional CertificateRequest (which minitls answers with an empty
-// Certificate, having no client certificates). With RSA key transport there
-// is no ServerKeyExchange: it is unexpected_message here.
+// optional CertificateRequest, for which we pick a certificate from
+// Config.Certificates or Config.GetClientCertificate (clientauth.go). With
+// RSA key transport there is no ServerKeyExchange: it is unexpected_message
+// here.
 //
 // spec: rfc5246#7.4.4, rfc5246#7.4.5
 func (hs *clientState) readServerHelloDone() error {
@@ -398,7 +405,9 @@ func (hs *clientState) readServerHelloDone() error {
 		return nil
 	}
 	c.setPhase(PhaseCertificateRequest)
-	hs.certificateRequested = true
+	if err := hs.acceptCertificateRequest(m.(*CertificateRequest)); err != nil {
+		return err
+	}
 	c.setPhase(PhaseServerHelloDone)
 	return c.readHandshake(TypeServerHelloDone, new(ServerHelloDone))
 }
@@ -428,23 +437,36 @@ func (hs *clientState) sendClientKeyExchange(_ chainVerified) error {
 }
 
 // sendKeyExchangeFlight sends ClientKeyExchange cke (RSA or ECDHE), after
-// an empty Certificate when the server asked for one, and derives the keys
-// from the premaster secret pre.
+// our Certificate when the server asked for one, derives the keys from the
+// premaster secret pre (the extended master secret's session hash ends at
+// ClientKeyExchange), and sends CertificateVerify when we have a
+// certificate, all in one write.
 //
-// spec: rfc5246#7.4.6 (no certificate, so no CertificateVerify either),
-// rfc5246#7.4.7, rfc5246#8.1
+// spec: rfc5246#7.4.6, rfc5246#7.4.7, rfc5246#7.4.8, rfc5246#8.1,
+// rfc7627#3
 func (hs *clientState) sendKeyExchangeFlight(cke Message, pre []byte) error {
 	c := hs.c
-	flight := []Message{cke}
-	if hs.certificateRequested {
-		flight = append([]Message{&CertificateMessage{Certificates: [][]byte{}}}, flight...)
-	}
-	if err := c.writeFlight(flight...); err != nil {
+	flight := hs.queued // our Certificate, if the server asked (queueClientCertificate)
+	add := func(m Message) error { return c.appendToFlight(&flight, m) }
+	if err := add(cke); err != nil {
 		return err
 	}
 	var err error
 	hs.masterSecret, err = c.deriveKeys(hs.suite, pre, hs.hello.Random[:], hs.serverHello.Random[:])
-	return err
+	if err != nil {
+		return err
+	}
+	if hs.auth != nil && hs.auth.cert != nil {
+		c.setPhase(PhaseCertificateVerify)
+		cv, err := hs.makeCertificateVerify()
+		if err != nil {
+			return err
+		}
+		if err := add(cv); err != nil {
+			return err
+		}
+	}
+	return c.sendFlight(flight)
 }
 
 // sendFinished switches our direction to the new keys and sends Finished.

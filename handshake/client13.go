@@ -522,12 +522,12 @@ func (h *clientState13) applicationSecrets() error {
 }
 
 // sendFinished sends the dummy ChangeCipherSpec (middlebox compatibility,
-// once), an empty Certificate if the server asked for one, and our
-// Finished under the client handshake traffic keys; then switches writing
+// once), our Certificate and CertificateVerify if the server asked for
+// one (clientauth13.go), and our Finished under the client handshake traffic keys; then switches writing
 // to the application keys and derives the resumption master secret
 // (transcript: ClientHello...client Finished).
 //
-// spec: rfc8446#4.4.4, rfc8446#4.4.2 (an empty Certificate), rfc8446#D.4
+// spec: rfc8446#4.4.4, rfc8446#4.4.2, rfc8446#D.4
 func (h *clientState13) sendFinished(_ finishedVerified) error {
 	c := h.c
 	c.setPhase(PhaseClientFinished)
@@ -538,11 +538,10 @@ func (h *clientState13) sendFinished(_ finishedVerified) error {
 		h.sentCCS = true
 	}
 	var flight [][]byte
-	if h.certRequest != nil {
-		if err := c.appendToFlight(&flight, &Certificate13{Context: h.certRequest.Context}); err != nil {
-			return err
-		}
+	if err := h.appendClientCertificate13(&flight); err != nil { // clientauth13.go
+		return err
 	}
+	c.setPhase(PhaseClientFinished)
 	vd := finishedVerifyData13(h.suite, h.clientHS, c.transcript.sum())
 	if err := c.appendToFlight(&flight, &Finished13{VerifyData: vd}); err != nil {
 		return err

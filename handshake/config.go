@@ -81,8 +81,28 @@ func certificateFromChain(chain []*x509lite.Certificate, key crypto.Signer) (Cer
 // server chooses)
 type Config struct {
 	// Certificates holds the server's chains; the first whose leaf names the
-	// client's SNI host is used, else the first. Servers only.
+	// client's SNI host is used, else the first. On a client, the chains it
+	// may answer a CertificateRequest with: the first that suits the request
+	// (CertificateRequestInfo.SupportsCertificate), unless
+	// GetClientCertificate is set.
 	Certificates []Certificate
+
+	// GetClientCertificate, when set, chooses the client's certificate for
+	// a server's CertificateRequest instead of Certificates. A nil or empty
+	// Certificate sends none. Clients only. spec: rfc5246#7.4.6
+	GetClientCertificate func(*CertificateRequestInfo) (*Certificate, error)
+
+	// ClientAuth is the server's policy for client certificates (mutual
+	// TLS): NoClientCert (the zero value) sends no CertificateRequest. The
+	// client's chain, when it presents one, is in the server's
+	// ConnectionState.PeerCertificates. Servers only. spec: rfc5246#7.4.4,
+	// rfc8446#4.3.2
+	ClientAuth ClientAuthType
+
+	// ClientCAs are the authorities a client certificate must chain to
+	// under VerifyClientCertIfGiven and RequireAndVerifyClientCert; their
+	// subjects are listed in the CertificateRequest. Servers only.
+	ClientCAs *x509lite.CertPool
 
 	// RootCAs are the trust anchors for the server's chain. Nil means the
 	// system's roots (x509lite.SystemCertPool). Clients only.

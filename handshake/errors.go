@@ -102,6 +102,8 @@ var alertTable = []struct {
 	{ErrRenegotiationRefused, record.NoRenegotiation, "rfc5246#7.2.2 no_renegotiation"},
 	{ErrNoCertificate, record.HandshakeFailure, "rfc5246#7.4.2 (a server with no certificate cannot do RSA key transport)"},
 	{ErrCertificateRequired, record.BadCertificate, "rfc5246#7.4.2 (the server MUST send a certificate for RSA)"},
+	{ErrClientCertificateRequired, record.HandshakeFailure, "rfc5246#7.4.6 (no client certificate: \"respond with a fatal handshake_failure alert\")"},
+	{ErrCertificateRequired13, record.CertificateRequired, "rfc8446#4.4.2.4 certificate_required"},
 	{ErrUnsupportedCertificate, record.UnsupportedCertificate, "rfc5246#7.4.2 (RSA key with keyEncipherment), rfc5246#7.2.2 unsupported_certificate"},
 	{ErrInvalidPublicKey, record.IllegalParameter, "rfc8422#5.11 (point validation), rfc7748#6.1 (all-zero X25519 secret), rfc5246#7.2.2 illegal_parameter"},
 	{ErrBadSignature, record.DecryptError, "rfc5246#7.2.2 decrypt_error (\"unable to correctly verify a signature\"), rfc8422#5.4"},

@@ -319,8 +319,8 @@ func testCertificateRequest(t *testing.T, f *fixture, auth tls.ClientAuthType, s
 			t.Error("server saw a client certificate")
 		}
 		want := append([]Phase{}, fullPhases[:before]...)
-		want = append(want, PhaseServerHelloDone, PhaseCertificateRequest)
-		want = append(want, fullPhases[before:]...)
+		want = append(want, PhaseServerHelloDone, PhaseCertificateRequest, PhaseServerHelloDone, PhaseClientCertificate)
+		want = append(want, fullPhases[before+1:]...)
 		if d := cmp.Diff(want, phases); d != "" {
 			t.Errorf("phases (-want +got):\n%s", d)
 		}

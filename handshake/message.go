@@ -27,7 +27,9 @@ const headerLen = 4
 // NewMessage returns an empty message of type t, or nil when minitls has no
 // type for it. A client_key_exchange gets the RSA body (ClientKeyExchange);
 // the ECDHE body is ECDHEClientKeyExchange, chosen by the negotiated suite.
-// A server_key_exchange gets the ECDHE body, the only one minitls knows.
+// A server_key_exchange gets the ECDHE body, the only one minitls knows. A
+// certificate_verify gets CertificateVerify, whose wire format TLS 1.2 and
+// TLS 1.3 share (rfc5246#7.4.8, rfc8446#4.4.3).
 //
 // spec: rfc5246#7.4
 func NewMessage(t HandshakeType) Message {
@@ -50,6 +52,8 @@ func NewMessage(t HandshakeType) Message {
 		return new(ServerHelloDone)
 	case TypeClientKeyExchange:
 		return new(ClientKeyExchange)
+	case TypeCertificateVerify:
+		return new(CertificateVerify)
 	case TypeFinished:
 		return new(Finished)
 	}

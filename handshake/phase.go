@@ -64,6 +64,9 @@ const (
 	PhaseHelloRetryRequest   // the server asked for a share in another group (rfc8446#4.1.4)
 	PhaseEncryptedExtensions // EncryptedExtensions sent / awaited (rfc8446#4.3.1)
 	PhaseCertificateVerify   // CertificateVerify sent / awaited and checked (rfc8446#4.4.3; the client's in TLS 1.2, rfc5246#7.4.8)
+
+	// The client's Certificate, when the server asked for one (rfc5246#7.4.6).
+	PhaseClientCertificate
 )
 
 var phaseNames = [...]string{
@@ -88,6 +91,7 @@ var phaseNames = [...]string{
 	PhaseHelloRetryRequest:      "HelloRetryRequest",
 	PhaseEncryptedExtensions:    "EncryptedExtensions",
 	PhaseCertificateVerify:      "CertificateVerify",
+	PhaseClientCertificate:      "client Certificate",
 }
 
 // String returns the phase's name, e.g. "ServerHelloDone".

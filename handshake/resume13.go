@@ -39,6 +39,7 @@ const maxTicketLifetime = 604800
 //	    uint64 created_at;         /* Unix seconds */
 //	    uint32 ticket_age_add;
 //	    opaque server_name<0..2^16-1>;
+//	    ASN.1Cert client_certificates<0..2^24-1>; /* the client's chain, if it sent one */
 //	} Session13;
 type session13 struct {
 	suite      CipherSuite
@@ -46,6 +47,9 @@ type session13 struct {
 	createdAt  uint64
 	ageAdd     uint32
 	serverName string
+	// clientCertificates: the ticket carries the client's identity
+	// (clientauth13.go). spec: rfc8446#4.6.1
+	clientCertificates [][]byte
 }
 
 func (s *session13) marshal() ([]byte, error) {
@@ -57,6 +61,7 @@ func (s *session13) marshal() ([]byte, error) {
 	b.u32(uint32(s.createdAt))
 	b.u32(s.ageAdd)
 	b.opaque(2, 0, 1<<16-1, "server_name", []byte(s.serverName))
+	marshalClientCertificates(&b, s.clientCertificates) // clientauth.go
 	return b.result()
 }
 
@@ -71,6 +76,7 @@ func parseSession13(data []byte) (*session13, error) {
 	s.createdAt = uint64(r.u32("created_at high"))<<32 | uint64(r.u32("created_at low"))
 	s.ageAdd = r.u32("ticket_age_add")
 	s.serverName = string(r.opaque(2, 0, 1<<16-1, "server_name"))
+	s.clientCertificates = parseClientCertificates(r) // clientauth.go
 	if err := r.finish("Session13"); err != nil {
 		return nil, err
 	}
@@ -100,7 +106,8 @@ func (h *serverState13) sendSessionTicket13() error {
 		return fmt.Errorf("%w: reading Config.Rand: %v", ErrConfig, err)
 	}
 	s := &session13{suite: h.suite.id, psk: resumptionPSK(h.suite, c.tls13.resumption, nonce[:]),
-		createdAt: uint64(c.config.time().Unix()), ageAdd: binary.BigEndian.Uint32(add[:]), serverName: c.state.ServerName}
+		createdAt: uint64(c.config.time().Unix()), ageAdd: binary.BigEndian.Uint32(add[:]), serverName: c.state.ServerName,
+		clientCertificates: h.hs.clientAuth.ders()}
 	state, err := s.marshal()
 	if err != nil {
 		return err
@@ -290,10 +297,16 @@ func (h *serverState13) acceptPSK13(prefix []byte) ([]byte, error) {
 		s.serverName != m.ServerName() {
 		return nil, nil
 	}
+	// The client's identity, judged by today's policy (clientauth.go).
+	chain, ok := h.hs.resumedClientChain(s.clientCertificates)
+	if !ok {
+		return nil, nil
+	}
 	raw := m.Raw
 	want := pskBinder(h.suite, s.psk, prefix, raw[:len(raw)-offered.bindersLen()])
 	if !hmac.Equal(want, offered.Binders[0]) {
 		return nil, failf(ErrBadFinished, "the PSK binder does not verify")
 	}
+	c.state.PeerCertificates = chain
 	return s.psk, nil
 }

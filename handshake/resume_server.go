@@ -99,6 +99,13 @@ func (hs *serverState) checkResumption() error {
 		// either) and does a full handshake.
 		return nil
 	}
+	// The client's identity: a session without the certificate the policy
+	// now requires, or whose chain no longer verifies, is not resumed.
+	chain, ok := hs.resumedClientChain(s.clientCertificates) // clientauth.go
+	if !ok {
+		return nil
+	}
+	c.state.PeerCertificates = chain
 	hs.suite = chosen
 	r.session = s
 	// spec: rfc5077#3.3 a resumed session may get a new ticket: one under
@@ -230,6 +237,8 @@ func (hs *serverState) newSessionState(now time.Time) *sessionState {
 		masterSecret: hs.masterSecret,
 		createdAt:    uint64(now.Unix()),
 		serverName:   hs.c.state.ServerName,
+
+		clientCertificates: hs.clientAuth.ders(), // clientauth.go
 	}
 }
 

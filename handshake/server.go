@@ -69,6 +69,7 @@ type serverState struct {
 	ecdheKey       *ecdheKey   // our ephemeral key, until ClientKeyExchange
 
 	resumption serverResumption // session to resume or to offer (resume_server.go)
+	clientAuth serverClientAuth // what we asked of the client and learned (clientauth.go)
 
 	tls13 bool // the client offers TLS 1.3 and we enable it (server13.go)
 }
@@ -315,6 +316,10 @@ func (hs *serverState) sendServerFlight() error {
 		flight = append(flight, rawSKE)
 	}
 
+	if err := hs.appendCertificateRequest(&flight); err != nil { // clientauth.go
+		return err
+	}
+
 	c.setPhase(PhaseServerHelloDone)
 	done := &ServerHelloDone{}
 	rawDone, _ := done.Marshal()
@@ -325,11 +330,16 @@ func (hs *serverState) sendServerFlight() error {
 
 // readClientKeyExchange decrypts the premaster secret without revealing
 // whether the decryption worked (RSA key transport), or computes it from
-// the client's ECDHE public value, then derives the keys.
+// the client's ECDHE public value, then derives the keys. When we asked for
+// a client certificate, the client's Certificate comes first and its
+// CertificateVerify after (clientauth.go).
 //
-// spec: rfc5246#7.4.7.1, rfc8422#5.7
+// spec: rfc5246#7.4.7.1, rfc8422#5.7, rfc5246#7.4.6, rfc5246#7.4.8
 func (hs *serverState) readClientKeyExchange() error {
 	c := hs.c
+	if err := hs.readClientCertificate(); err != nil {
+		return err
+	}
 	c.setPhase(PhaseClientKeyExchange)
 	var pre []byte
 	var err error
@@ -346,7 +356,10 @@ func (hs *serverState) readClientKeyExchange() error {
 		return err
 	}
 	hs.masterSecret, err = c.deriveKeys(hs.suite, pre, hs.hello.Random[:], hs.serverHello.Random[:])
-	return err
+	if err != nil {
+		return err
+	}
+	return hs.readCertificateVerify()
 }
 
 // decryptPreMasterSecret follows the countermeasure of rfc5246#7.4.7.1

@@ -446,6 +446,9 @@ func (h *serverState13) sendServerFlight() error {
 	if h.psk != nil {
 		return h.sendFinished(flight) // resumed: the PSK authenticates the server
 	}
+	if err := h.appendCertificateRequest13(&flight); err != nil { // clientauth13.go
+		return err
+	}
 	c.setPhase(PhaseServerCertificate)
 	cm := &Certificate13{}
 	for _, der := range h.hs.cert.Certificate {
@@ -509,13 +512,17 @@ func (h *serverState13) applicationSecrets() error {
 	return c.setWriteSecret13(h.suite, "server application traffic", h.serverAP)
 }
 
-// readClientFinished reads the client's Finished (an empty Certificate
-// first is unexpected: minitls never asks for one), checks it, and switches
-// reading to the client's application keys.
+// readClientFinished reads the client's Certificate and CertificateVerify
+// when we asked for them (clientauth13.go; otherwise a Certificate is
+// unexpected_message), then its Finished, checks it, and switches reading
+// to the client's application keys.
 //
 // spec: rfc8446#4.4.4
 func (h *serverState13) readClientFinished() (finishedVerified, error) {
 	c := h.c
+	if err := h.readClientCertificate13(); err != nil { // clientauth13.go
+		return finishedVerified{}, err
+	}
 	c.setPhase(PhaseClientFinished)
 	want := finishedVerifyData13(h.suite, h.clientHS, c.transcript.sum())
 	msg, err := c.readHandshake13(h.suite.hash.Size(), TypeFinished)

@@ -62,6 +62,7 @@ var ErrResumeEMSMismatch = errors.New("resumed session and new hello disagree on
 //	    opaque master_secret[48];
 //	    uint64 created_at;                /* Unix seconds */
 //	    opaque server_name<0..2^16-1>;    /* the SNI host of the full handshake */
+//	    ASN.1Cert client_certificates<0..2^24-1>; /* the client's chain, if it sent one */
 //	} SessionState;
 //
 // spec: rfc5077#4 (the server chooses the format of the state it seals),
@@ -73,6 +74,10 @@ type sessionState struct {
 	masterSecret []byte
 	createdAt    uint64
 	serverName   string
+	// clientCertificates is the client's chain (DER, leaf first) when it
+	// authenticated with a certificate: a resumed session keeps the
+	// client's identity. spec: rfc5246#7.4.6, rfc5077#4
+	clientCertificates [][]byte
 }
 
 // marshal serializes the state for a ticket.
@@ -92,6 +97,7 @@ func (s *sessionState) marshal() ([]byte, error) {
 	b.u32(uint32(s.createdAt >> 32))
 	b.u32(uint32(s.createdAt))
 	b.opaque(2, 0, 1<<16-1, "server_name", []byte(s.serverName))
+	marshalClientCertificates(&b, s.clientCertificates) // clientauth.go
 	return b.result()
 }
 
@@ -113,6 +119,7 @@ func parseSessionState(data []byte) (*sessionState, error) {
 	s.masterSecret = cloneBytes(r.bytes(48, "master_secret"))
 	s.createdAt = uint64(r.u32("created_at high"))<<32 | uint64(r.u32("created_at low"))
 	s.serverName = string(r.opaque(2, 0, 1<<16-1, "server_name"))
+	s.clientCertificates = parseClientCertificates(r) // clientauth.go
 	if err := r.finish("SessionState"); err != nil {
 		return nil, err
 	}
