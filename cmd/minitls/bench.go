@@ -132,6 +132,9 @@ func benchRun(args []string, stdout, stderr io.Writer) error {
 //	aes_path           the AES and AES-GCM path minitls uses on this CPU and
 //	                   build (minitls/internal/impl): "vaes-avx512", "aesni"
 //	                   or "portable"; aes_path_description says it for people
+//	rsa_path           the path of minitls's RSA arithmetic on this CPU and
+//	                   build (minitls/cipher/rsa.Implementation):
+//	                   "avx512-ifma", "mulx-adx" or "portable"
 //	go_version, goos, goarch, num_cpu, gomaxprocs
 //	mode               "full" or "quick"
 //	round_target_ms    the time one measured round aims at
@@ -201,6 +204,7 @@ type benchReport struct {
 	CPU                string        `json:"cpu"`
 	AESPath            string        `json:"aes_path"`
 	AESPathDescription string        `json:"aes_path_description"`
+	RSAPath            string        `json:"rsa_path"`
 	GoVersion          string        `json:"go_version"`
 	GOOS               string        `json:"goos"`
 	GOARCH             string        `json:"goarch"`
@@ -490,6 +494,7 @@ func benchWriteText(w io.Writer, rep *benchReport) {
 	if rep.AESPath != "portable" {
 		path += " The rows marked portable run the same operation on minitls's portable Go code."
 	}
+	path += fmt.Sprintf(" minitls RSA path: %s.", rep.RSAPath)
 	for _, l := range cliWrapWords(path, cliWidth) {
 		fmt.Fprintln(w, l)
 	}

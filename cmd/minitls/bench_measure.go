@@ -62,7 +62,7 @@ var benchImplNames = [2]string{"minitls", "stdlib"}
 func benchMeasure(s benchSettings, p *benchProgress) (*benchReport, error) {
 	start := time.Now()
 	rep := &benchReport{
-		Schema: benchSchema, CPU: benchCPUName(), AESPath: impl.Current().String(), AESPathDescription: impl.Current().Describe(), GoVersion: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
+		Schema: benchSchema, CPU: benchCPUName(), AESPath: impl.Current().String(), AESPathDescription: impl.Current().Describe(), RSAPath: mrsa.Implementation(), GoVersion: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
 		NumCPU: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), Mode: s.mode,
 		RoundTargetMS: float64(s.roundTarget) / float64(time.Millisecond), Rounds: s.rounds, BulkBytes: s.bulkBytes,
 		ServerCPUMethod: benchServerCPUMethod, Started: start.UTC().Truncate(time.Second),

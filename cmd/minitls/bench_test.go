@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"minitls/cipher/chacha20poly1305"
+	mrsa "minitls/cipher/rsa"
 	"minitls/internal/impl"
 )
 
@@ -37,6 +38,7 @@ type benchTestReport struct {
 	CPU                string  `json:"cpu"`
 	AESPath            string  `json:"aes_path"`
 	AESPathDescription string  `json:"aes_path_description"`
+	RSAPath            string  `json:"rsa_path"`
 	GoVersion          string  `json:"go_version"`
 	GOOS               string  `json:"goos"`
 	GOARCH             string  `json:"goarch"`
@@ -216,6 +218,9 @@ func TestBenchJSONAndSVG(t *testing.T) {
 	}
 	if rep.AESPath != impl.Current().String() || rep.AESPathDescription != impl.Current().Describe() {
 		t.Errorf("aes_path %q (%q), want %v", rep.AESPath, rep.AESPathDescription, impl.Current())
+	}
+	if rep.RSAPath != mrsa.Implementation() {
+		t.Errorf("rsa_path %q, want %q", rep.RSAPath, mrsa.Implementation())
 	}
 	if rep.Schema != "minitls-bench/3" || rep.GoVersion != runtime.Version() || rep.CPU == "" || rep.GOARCH != runtime.GOARCH {
 		t.Errorf("header: schema %q go %q cpu %q arch %q", rep.Schema, rep.GoVersion, rep.CPU, rep.GOARCH)
@@ -514,6 +519,9 @@ func TestBenchText(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "minitls AES path: "+impl.Current().String()+" — ") {
 		t.Errorf("header does not name the AES path %v:\n%s", impl.Current(), stdout)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(stdout), " "), "minitls RSA path: "+mrsa.Implementation()+".") {
+		t.Errorf("header does not name the RSA path %v:\n%s", mrsa.Implementation(), stdout)
 	}
 	for _, l := range lines {
 		if cliTestColumns(l) > cliWidth {

@@ -32,6 +32,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	mrsa "minitls/cipher/rsa"
 	"minitls/handshake"
 	"minitls/internal/impl"
 )
@@ -306,6 +307,9 @@ func cliTestCheckDemo(t *testing.T, out string, prf func() hash.Hash, keyLen int
 	}
 	// The lesson names the AES-GCM path it measured: the one the records
 	// used, minitls's fastest on this CPU (issue 15).
+	if !regexp.MustCompile(`RSA path +` + regexp.QuoteMeta(mrsa.Implementation()) + `\n`).MatchString(out) {
+		t.Errorf("the demo's lesson does not name the RSA path %s:\n%s", mrsa.Implementation(), out)
+	}
 	if !regexp.MustCompile(`AES path +` + impl.Current().String() + `: `).MatchString(out) {
 		t.Errorf("demo's lesson does not name the AES path %v", impl.Current())
 	}

@@ -92,6 +92,7 @@ func demoLessonRSA(s *demoSession) error {
 	}
 	aesBits := 8 * len(s.key(false, "server_write_key"))
 	s.kv(fmt.Sprintf("RSA-%d decrypt", s.bits), fmt.Sprintf("%s in this handshake; %s median of 7 repeats", cliDuration(live), cliDuration(median)))
+	s.kv("RSA path", rsa.Implementation())
 	mbps := float64(len(resp)) / gcmTime.Seconds() / 1e6
 	s.kv(fmt.Sprintf("AES-%d-GCM", aesBits), fmt.Sprintf("%s to seal the %d-byte response (%.0f MB/s)", cliDuration(gcmTime), len(resp), mbps))
 	s.kv("AES path", fmt.Sprintf("%s: %s", path, path.Describe()))
