@@ -3,6 +3,7 @@ package record
 import (
 	"bytes"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 )
@@ -159,6 +160,201 @@ func TestCompatCCSLimit(t *testing.T) {
 			t.Errorf("%d dummy ChangeCipherSpecs: %x, %v; want them dropped and the message read", n, got, err)
 		case n > MaxCompatCCS && alertOf(t, err) != UnexpectedMessage:
 			t.Errorf("%d dummy ChangeCipherSpecs: %v, want unexpected_message", n, err)
+		}
+	}
+}
+
+// TestRead13Alerts: under TLS 1.3 read keys, a protected alert is read as an
+// alert and protected application data as data, while an inner content type
+// TLS 1.3 does not carry is unexpected_message; during the handshake
+// (SetCompatCCS on) a plaintext alert that ends the connection — fatal
+// level, close_notify, or an error alert at warning level — is taken as the
+// peer's reason, and any other plaintext alert (a warning user_canceled, a
+// body of 3 bytes, any alert once the handshake is over) is
+// unexpected_message.
+//
+// spec: rfc8446#5.1, rfc8446#5.2, rfc8446#6
+func TestRead13Alerts(t *testing.T) {
+	inner := func(typ ContentType, content ...byte) []byte { return sealInner13(t, 0, append(content, byte(typ))) }
+	plain := func(body ...byte) []byte { return rawRecord(Alert, VersionTLS12, body) }
+	tests := []struct {
+		name   string
+		compat bool
+		stream []byte
+		want   AlertDescription // the alert received (peer) or to send (*Error)
+		peer   bool
+		eof    bool
+	}{
+		{"protected fatal alert", false, inner(Alert, 2, byte(HandshakeFailure)), HandshakeFailure, true, false},
+		{"protected close_notify", false, inner(Alert, 1, byte(CloseNotify)), 0, false, true},
+		{"inner type change_cipher_spec", false, inner(ChangeCipherSpec, 1), UnexpectedMessage, false, false},
+		{"inner type 24", false, inner(24, 1), UnexpectedMessage, false, false},
+		{"plaintext fatal alert in the handshake", true, plain(2, byte(HandshakeFailure)), HandshakeFailure, true, false},
+		{"plaintext fatal level, warning description", true, plain(2, byte(UserCanceled)), UserCanceled, true, false},
+		{"plaintext close_notify in the handshake", true, plain(1, byte(CloseNotify)), 0, false, true},
+		{"plaintext error alert at warning level", true, plain(1, byte(DecodeError)), DecodeError, true, false},
+		{"plaintext warning user_canceled", true, plain(1, byte(UserCanceled)), UnexpectedMessage, false, false},
+		{"plaintext alert of 3 bytes", true, plain(2, byte(HandshakeFailure), 0), UnexpectedMessage, false, false},
+		{"plaintext fatal alert after the handshake", false, plain(2, byte(HandshakeFailure)), UnexpectedMessage, false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := readerConn(tc.stream)
+			if err := c.SetReadKeys13(protection13(t, aeadMakers[1])); err != nil {
+				t.Fatal(err)
+			}
+			c.SetPostHandshake()
+			c.SetCompatCCS(tc.compat)
+			_, err := c.ReadHandshakeOf(2)
+			var are *AlertReceivedError
+			switch {
+			case tc.eof:
+				if err != io.EOF {
+					t.Fatalf("err = %v, want io.EOF", err)
+				}
+			case tc.peer:
+				if !errors.As(err, &are) || are.Description != tc.want {
+					t.Fatalf("err = %v, want the peer's %v", err, tc.want)
+				}
+			default:
+				if got := alertOf(t, err); got != tc.want {
+					t.Fatalf("err = %v, want %v", err, tc.want)
+				}
+			}
+		})
+	}
+	// The inner types TLS 1.3 does not carry are refused as such, by the
+	// record layer, whatever the reader expected.
+	for _, typ := range []ContentType{ChangeCipherSpec, 24} {
+		c := readerConn(inner(typ, 1))
+		if err := c.SetReadKeys13(protection13(t, aeadMakers[1])); err != nil {
+			t.Fatal(err)
+		}
+		c.SetPostHandshake()
+		if _, err := c.ReadHandshakeOf(2); !errors.Is(err, ErrUnknownContentType) {
+			t.Errorf("inner type %v: %v, want ErrUnknownContentType", typ, err)
+		}
+	}
+	// Application data inside a TLS 1.3 record is data.
+	c := readerConn(inner(ApplicationData, 'h', 'i'))
+	if err := c.SetReadKeys13(protection13(t, aeadMakers[1])); err != nil {
+		t.Fatal(err)
+	}
+	c.SetPostHandshake()
+	buf := make([]byte, 4)
+	if n, err := c.ReadApplicationData(buf); err != nil || string(buf[:n]) != "hi" {
+		t.Fatalf("protected application data: %q, %v", buf[:n], err)
+	}
+}
+
+// failingWriter fails every write.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, io.ErrClosedPipe }
+
+// TestWrite13 is the TLS 1.3 write side end to end: SetWriteKeys13 protects
+// from the next record on, WriteCompatCCS puts the plaintext 01 record on the
+// wire under those keys without using a sequence number, and
+// WriteKeyUpdate13 sends the KeyUpdate under the old keys and everything
+// after it under the new ones; the reader follows with SetReadKeys13. Once a
+// write has failed, every one of them returns that error.
+//
+// spec: rfc8446#5.2, rfc8446#5.3, rfc8446#4.6.3, rfc8446#D.4
+func TestWrite13(t *testing.T) {
+	var wire bytes.Buffer
+	w := writerConn(&wire)
+	if err := w.SetWriteKeys13(protection13(t, aeadMakers[1])); err != nil {
+		t.Fatal(err)
+	}
+	fin := hsMsg(20, make([]byte, 32))
+	if err := w.WriteCompatCCS(); err != nil {
+		t.Fatal(err)
+	}
+	if wire.Len() != 6 {
+		t.Fatalf("after WriteCompatCCS %d bytes are on the wire, want its record (6) at once", wire.Len())
+	}
+	if err := w.WriteHandshake(fin); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.WriteApplicationData([]byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	a, err := aeadMakers[0].make([]byte("fedcba9876543210"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := NewProtection13(a, []byte("other twelve"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyUpdate := hsMsg(24, []byte{0})
+	if err := w.WriteKeyUpdate13(keyUpdate, next); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.WriteApplicationData([]byte("two")); err != nil {
+		t.Fatal(err)
+	}
+	if got := wire.Bytes()[:6]; !bytes.Equal(got, rawRecord(ChangeCipherSpec, VersionTLS12, []byte{1})) {
+		t.Fatalf("compatibility ChangeCipherSpec on the wire: %x", got)
+	}
+
+	r := readerConn(bytes.Clone(wire.Bytes()), 3, 1000)
+	if err := r.SetReadKeys13(protection13(t, aeadMakers[0])); err != nil {
+		t.Fatal(err)
+	}
+	r.SetPostHandshake()
+	r.SetCompatCCS(true)
+	if got, err := r.ReadHandshakeOf(20); err != nil || !bytes.Equal(got, fin) {
+		t.Fatalf("Finished: %x, %v (the ChangeCipherSpec must not have used a sequence number)", got, err)
+	}
+	r.SetCompatCCS(false)
+	r.SetPostHandshake(24)
+	buf := make([]byte, 8)
+	if n, err := r.ReadApplicationData(buf); err != nil || string(buf[:n]) != "one" {
+		t.Fatalf("data under the first keys: %q, %v", buf[:n], err)
+	}
+	var post *PostHandshakeError
+	if _, err := r.ReadApplicationData(buf); !errors.As(err, &post) || !bytes.Equal(post.Message, keyUpdate) {
+		t.Fatalf("KeyUpdate: %v", err)
+	}
+	if !strings.Contains(post.Error(), "key_update") {
+		t.Errorf("PostHandshakeError text %q does not name key_update", post.Error())
+	}
+	if err := r.SetReadKeys13(next); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.ReadApplicationData(buf); err != nil || string(buf[:n]) != "two" {
+		t.Fatalf("data under the next keys: %q, %v", buf[:n], err)
+	}
+
+	f := NewConn(rw{bytes.NewReader(nil), failingWriter{}})
+	if err := f.WriteHandshake(fin); err == nil {
+		t.Fatal("write to a failing transport succeeded")
+	}
+	for name, err := range map[string]error{
+		"SetWriteKeys13":   f.SetWriteKeys13(next),
+		"WriteCompatCCS":   f.WriteCompatCCS(),
+		"WriteKeyUpdate13": f.WriteKeyUpdate13(keyUpdate, next),
+	} {
+		if !errors.Is(err, io.ErrClosedPipe) {
+			t.Errorf("%s after a failed write: %v, want the write's error", name, err)
+		}
+	}
+}
+
+// TestMaxHandshakeBody13: each TLS 1.3 message type has its own bound, and
+// the types TLS 1.3 removed have none.
+//
+// spec: rfc8446#4
+func TestMaxHandshakeBody13(t *testing.T) {
+	for _, l := range handshakeLimits13 {
+		if got, ok := MaxHandshakeBody13(l.typ); !ok || got != l.max {
+			t.Errorf("type %d: %d, %v; want %d", l.typ, got, ok, l.max)
+		}
+	}
+	for _, typ := range []uint8{0, 12, 14, 16} {
+		if _, ok := MaxHandshakeBody13(typ); ok {
+			t.Errorf("type %d has a TLS 1.3 bound", typ)
 		}
 	}
 }
