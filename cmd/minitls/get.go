@@ -62,6 +62,8 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 	resume := set.Bool("resume", false, "resume the first connection's session on the next ones\n(session ticket, else session ID)")
 	timing := set.Bool("timing", false, "say where each handshake's time went: network and server,\nverification, key exchange")
 	asJSON := set.Bool("json", false, "write the measurements as JSON (schema "+getSchema+") instead of lines")
+	clientCert := set.String("cert", "", "PEM client certificate chain to present when the server asks\n(mutual TLS; e.g. client.pem of 'minitls certgen'); needs -key")
+	clientKey := set.String("key", "", "PEM private key of -cert (RSA or ECDSA)")
 	operands, err := parseInterspersed(set, args)
 	if err != nil {
 		return err
@@ -120,6 +122,9 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 		MaxVersion:         highest,
 		InsecureSkipVerify: *insecure,
 		NextProtos:         []string{"http/1.1"},
+	}
+	if err := getClientCertificate(cfg, *clientCert, *clientKey); err != nil {
+		return err
 	}
 	if *cafile != "" {
 		pool, _, err := x509lite.LoadCertPool(*cafile)
@@ -333,10 +338,12 @@ func (e *getError) Unwrap() error { return e.err }
 // getSignals is what the server's own messages say about a failure that
 // follows them: the trace hook notes them as they arrive.
 type getSignals struct {
-	// certificateRequested: the server sent CertificateRequest; minitls get
-	// has no certificate and answered with an empty Certificate.
+	// certificateRequested: the server sent CertificateRequest; without
+	// -cert, minitls get answered with an empty Certificate.
 	// spec: rfc5246#7.4.4, rfc5246#7.4.6
 	certificateRequested atomic.Bool
+	// certificateSent: we presented a client certificate (-cert).
+	certificateSent atomic.Bool
 	// helloRequested: the server sent HelloRequest, asking for a new
 	// handshake; minitls ignores it during a handshake and answers it with
 	// a no_renegotiation warning after one. spec: rfc5246#7.4.1.1
@@ -351,6 +358,10 @@ func (g *getSignals) trace(e handshake.Event) {
 			g.certificateRequested.Store(true)
 		case *handshake.HelloRequest:
 			g.helloRequested.Store(true)
+		}
+	case e.Kind == handshake.EventMessage && e.Sent:
+		if m, ok := e.Message.(*handshake.CertificateMessage); ok && len(m.Certificates) > 0 {
+			g.certificateSent.Store(true)
 		}
 	case e.Kind == handshake.EventAlert && e.Sent && e.Alert == record.NoRenegotiation:
 		// After the handshake the record layer takes the HelloRequest;
@@ -376,10 +387,15 @@ func (g *getSignals) cause(err error, inHandshake bool) string {
 	default:
 		return ""
 	}
+	// TLS 1.3 names the reason (certificate_required, rfc8446#4.4.2.4),
+	// and the server's verdict may come after our Finished.
+	required := errors.As(err, &received) && received.Description == record.CertificateRequired
 	switch {
-	case inHandshake && g.certificateRequested.Load():
-		return "the server requires a client certificate; minitls get does not send one (the server asked with a CertificateRequest, got an empty Certificate and " +
-			how + "): use a client that can present one, e.g. curl --cert"
+	case (inHandshake || required) && g.certificateSent.Load():
+		return "the server refused our client certificate (it " + how + "): check that -cert is issued by a CA the server trusts (serve -clientca) for clientAuth, and that -key is its key"
+	case (inHandshake && g.certificateRequested.Load()) || required:
+		return "the server requires a client certificate and minitls get sent none (the server asked with a CertificateRequest, got an empty Certificate and " +
+			how + "): pass -cert FILE -key FILE, e.g. the client.pem and client.key of 'minitls certgen'"
 	case g.helloRequested.Load():
 		return "the server insisted on renegotiation, which minitls refuses (it sent a HelloRequest, minitls declined to start a new handshake, and the server " +
 			how + "); servers do this to ask for a client certificate mid-connection"
@@ -422,4 +438,22 @@ func getExplain(err error, addr, host string, timeout time.Duration, why string)
 		msg = err.Error()
 	}
 	return &getError{msg: strings.ReplaceAll(msg, "\n", " "), err: err}
+}
+
+// getClientCertificate loads -cert and -key into cfg.Certificates, which
+// the client offers when a server sends a CertificateRequest (mutual TLS).
+// spec: rfc5246#7.4.6
+func getClientCertificate(cfg *handshake.Config, certFile, keyFile string) error {
+	if certFile == "" && keyFile == "" {
+		return nil
+	}
+	if certFile == "" || keyFile == "" {
+		return &exitError{code: 2, err: errors.New("-cert and -key go together: the client certificate chain and its private key (e.g. client.pem and client.key of 'minitls certgen')")}
+	}
+	cert, err := handshake.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return fmt.Errorf("-cert/-key: %w", err)
+	}
+	cfg.Certificates = []handshake.Certificate{cert}
+	return nil
 }

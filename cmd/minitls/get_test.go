@@ -73,7 +73,7 @@ func getTestCheckOneLine(t *testing.T, r cliTestResult, want ...string) {
 }
 
 const (
-	getTestNeedsCert = "the server requires a client certificate; minitls get does not send one"
+	getTestNeedsCert = "the server requires a client certificate and minitls get sent none"
 	getTestRenego    = "the server insisted on renegotiation, which minitls refuses"
 )
 

@@ -70,6 +70,8 @@ type serveConnInfo struct {
 	readProtected bool  // the last record read was protected
 	hello         *handshake.ClientHello
 	kx            serveKX
+
+	clientScheme handshake.SignatureScheme // the visitor's CertificateVerify (serve_clientcert.go)
 }
 
 // trace is the connection's Config.Trace. It keeps timestamps and the
@@ -92,6 +94,8 @@ func (in *serveConnInfo) trace(e handshake.Event) {
 		case *handshake.ClientKeyExchange:
 			in.ckeAt = now
 			in.keyBits = 8 * len(m.EncryptedPreMasterSecret)
+		case *handshake.CertificateVerify: // a server receives only the client's
+			in.clientScheme = m.Scheme
 		}
 	case handshake.EventPhase:
 		switch e.Phase {
@@ -248,12 +252,12 @@ func serveLogLine(in *serveConnInfo, err error) string {
 			// its group instead.
 			return fmt.Sprintf("%s handshake ok: %v, TLS 1.3, group %s, resumed=%s, sni=%s, alpn=%s, handshake %s",
 				in.remote, handshake.CipherSuite(st.CipherSuite), serveGroupName(kx.group), serveYesNo(st.DidResume),
-				serveOr(st.ServerName, "-"), serveOr(st.NegotiatedProtocol, "-"), cliDuration(in.handshakeTime()))
+				serveOr(st.ServerName, "-"), serveOr(st.NegotiatedProtocol, "-"), cliDuration(in.handshakeTime())) + serveClientLog(st)
 		}
 		return fmt.Sprintf("%s handshake ok: %v, resumed=%s, ems=%s, sni=%s, alpn=%s, rsa decrypt %s, handshake %s",
 			in.remote, handshake.CipherSuite(st.CipherSuite), serveYesNo(st.DidResume), serveYesNo(st.ExtendedMasterSecret),
 			serveOr(st.ServerName, "-"), serveOr(st.NegotiatedProtocol, "-"),
-			cliDuration(in.rsaTime()), cliDuration(in.handshakeTime()))
+			cliDuration(in.rsaTime()), cliDuration(in.handshakeTime())) + serveClientLog(st)
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -328,6 +332,8 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 	root := set.String("root", "", "serve the files of this directory")
 	suite := set.String("suite", "", cliSuiteUsage("accept only this suite (default: all four)"))
 	keylog := set.String("keylog", "", "append NSS key log lines to FILE for Wireshark (exposes the keys)")
+	clientCA := set.String("clientca", "", "ask visitors for a client certificate issued by a CA in FILE\n(mutual TLS; e.g. the ca.pem of 'minitls certgen')")
+	clientAuth := set.String("clientauth", "require", "with -clientca: require a certificate, or request one\n(a visitor without one is still served)")
 	var lim serveLimits
 	set.DurationVar(&lim.handshake, "handshake-timeout", 10*time.Second, "close a connection whose TLS handshake takes longer")
 	set.DurationVar(&lim.read, "read-timeout", 30*time.Second, "close a connection that takes longer to send a request")
@@ -362,6 +368,9 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 		}
 		defer f.Close()
 		cfg.KeyLogWriter = f
+	}
+	if err := serveClientAuth(cfg, *clientCA, *clientAuth); err != nil {
+		return err
 	}
 	if *root != "" {
 		if st, err := os.Stat(*root); err != nil || !st.IsDir() {

@@ -28,6 +28,8 @@ type servePageData struct {
 	keyBits int
 	rsaTime time.Duration
 	hsTime  time.Duration
+
+	clientScheme handshake.SignatureScheme // the scheme of the visitor's CertificateVerify
 }
 
 func (in *serveConnInfo) pageData() servePageData {
@@ -36,7 +38,7 @@ func (in *serveConnInfo) pageData() servePageData {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	return servePageData{remote: in.remote, st: st, flow: append([]serveFlowMsg(nil), in.flow...), hello: in.hello,
-		kx: in.kx, keyBits: in.keyBits, rsaTime: rsaTime, hsTime: hsTime}
+		kx: in.kx, keyBits: in.keyBits, rsaTime: rsaTime, hsTime: hsTime, clientScheme: in.clientScheme}
 }
 
 // version is the negotiated version: the ServerHello's supported_versions
@@ -79,6 +81,7 @@ func servePageHTML(d *servePageData) string {
 	b.WriteString(serveFlowSummary(d))
 	b.WriteString("<h2>What was agreed</h2>\n")
 	serveSummaryTable(&b, d)
+	serveClientCertificate(&b, d) // serve_clientcert.go: only when the visitor presented one
 	b.WriteString("<h2>Why " + html.EscapeString(serveVersionName(d.version())) + "</h2>\n")
 	b.WriteString("<p>" + html.EscapeString(serveVersionWhy(d)) + "</p>\n")
 	if d.hello != nil {
