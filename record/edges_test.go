@@ -358,3 +358,34 @@ func TestMaxHandshakeBody13(t *testing.T) {
 		}
 	}
 }
+
+// shortWriter accepts one byte less than it is given, without an error, and
+// counts the calls.
+type shortWriter struct{ calls int }
+
+func (w *shortWriter) Write(b []byte) (int, error) {
+	w.calls++
+	return max(len(b)-1, 0), nil
+}
+
+// TestShortWrite: a transport that takes only part of a record without an
+// error leaves the peer with a cut record, so the write fails with
+// io.ErrShortWrite and every later write returns it without touching the
+// transport again; the same for a write that fails outright.
+//
+// spec: rfc5246#6.2.1
+func TestShortWrite(t *testing.T) {
+	sw := &shortWriter{}
+	c := NewConn(rw{bytes.NewReader(nil), sw})
+	if err := c.WriteHandshake(hsMsg(14, nil)); err != io.ErrShortWrite {
+		t.Fatalf("short write: %v, want io.ErrShortWrite", err)
+	}
+	if _, err := c.WriteApplicationData([]byte("x")); err != io.ErrShortWrite || sw.calls != 1 {
+		t.Fatalf("write after a short write: %v after %d transport writes, want io.ErrShortWrite after 1", err, sw.calls)
+	}
+	f := NewConn(rw{bytes.NewReader(nil), failingWriter{}})
+	f.WriteHandshake(hsMsg(14, nil))
+	if _, err := f.WriteApplicationData([]byte("x")); err != io.ErrClosedPipe {
+		t.Fatalf("write after a failed write: %v, want the first error", err)
+	}
+}
