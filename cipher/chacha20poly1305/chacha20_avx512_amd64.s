@@ -23,6 +23,39 @@ DATA lanes16<>+0x30(SB)/8, $0x0000000d0000000c
 DATA lanes16<>+0x38(SB)/8, $0x0000000f0000000e
 GLOBL lanes16<>(SB), (NOPTR+RODATA), $64
 
+// The stitched kernel (chacha20Poly1305AVX512) also runs Poly1305 (rfc8439#2.5) over 1024
+// bytes of ciphertext while it makes one batch of key stream: the scalar
+// multiplications (MULX) and the vector rounds use different execution
+// units, so interleaved they cost little more than the rounds alone. One
+// Poly1305 block follows each QSTEP for the first eight double rounds
+// (64 blocks); the arithmetic is poly1305_amd64.s's. r0 and r1 wait on the
+// stack to leave general registers for the product.
+//
+// Registers: R8, R9, R10 = h0, h1, h2; R12 = message; AX, BX, DX, R11,
+// R13, R14, R15 scratch; CX counts double rounds.
+#define R0MEM 1024(SP)
+#define R1MEM 1032(SP)
+
+#define POLYBLOCK \
+	ADDQ 0(R12), R8; ADCQ 8(R12), R9; ADCQ $1, R10; \
+	MOVQ R8, DX; \
+	MULXQ R0MEM, R13, R14; \
+	MULXQ R1MEM, AX, BX; \
+	ADDQ AX, R14; ADCQ $0, BX; \
+	MOVQ R9, DX; \
+	MULXQ R0MEM, AX, R11; \
+	XORQ R15, R15; \
+	ADDQ AX, R14; ADCQ R11, BX; ADCQ $0, R15; \
+	MULXQ R1MEM, AX, R11; \
+	ADDQ AX, BX; ADCQ R11, R15; \
+	MOVQ R10, AX; IMULQ R0MEM, AX; IMULQ R1MEM, R10; \
+	ADDQ AX, BX; ADCQ R10, R15; \
+	MOVQ R13, R8; MOVQ R14, R9; MOVQ BX, R10; ANDQ $3, R10; ANDQ $-4, BX; \
+	ADDQ BX, R8; ADCQ R15, R9; ADCQ $0, R10; \
+	SHRQ $2, R15, BX; SHRQ $2, R15; \
+	ADDQ BX, R8; ADCQ R15, R9; ADCQ $0, R10; \
+	ADDQ $16, R12
+
 // The initial state of the batch, word j broadcast to sixteen lanes, at
 // j*64(SP).
 #define INIT16(j) (j*64)(SP)
@@ -168,5 +201,125 @@ doubleRound:
 	DECQ CX
 	JNZ batch
 
+	VZEROUPPER
+	RET
+
+// func chacha20Poly1305AVX512(state *[16]uint32, dst, src, msg *byte, poly *polyState)
+//
+// XORs 1024 bytes of src with the key stream of blocks state[12] ...
+// state[12]+15 into dst and absorbs the 64 Poly1305 chunks at msg into
+// poly, which must not overlap the 1024 bytes written.
+TEXT ·chacha20Poly1305AVX512(SB), 0, $1040-40
+	MOVQ state+0(FP), AX
+	MOVQ dst+8(FP), DI
+	MOVQ src+16(FP), SI
+	MOVQ msg+24(FP), R12
+	MOVQ poly+32(FP), BX
+	MOVQ 0(BX), R8
+	MOVQ R8, R0MEM
+	MOVQ 8(BX), R8
+	MOVQ R8, R1MEM
+	MOVQ 32(BX), R8
+	MOVQ 40(BX), R9
+	MOVQ 48(BX), R10
+
+	BCAST(0)
+	BCAST(1)
+	BCAST(2)
+	BCAST(3)
+	BCAST(4)
+	BCAST(5)
+	BCAST(6)
+	BCAST(7)
+	BCAST(8)
+	BCAST(9)
+	BCAST(10)
+	BCAST(11)
+	VPBROADCASTD 48(AX), Z0
+	VPADDD lanes16<>(SB), Z0, Z0
+	VMOVDQU64 Z0, INIT16(12)
+	BCAST(13)
+	BCAST(14)
+	BCAST(15)
+
+	VMOVDQU64 INIT16(0), Z0
+	VMOVDQU64 INIT16(1), Z1
+	VMOVDQU64 INIT16(2), Z2
+	VMOVDQU64 INIT16(3), Z3
+	VMOVDQU64 INIT16(4), Z4
+	VMOVDQU64 INIT16(5), Z5
+	VMOVDQU64 INIT16(6), Z6
+	VMOVDQU64 INIT16(7), Z7
+	VMOVDQU64 INIT16(8), Z8
+	VMOVDQU64 INIT16(9), Z9
+	VMOVDQU64 INIT16(10), Z10
+	VMOVDQU64 INIT16(11), Z11
+	VMOVDQU64 INIT16(12), Z12
+	VMOVDQU64 INIT16(13), Z13
+	VMOVDQU64 INIT16(14), Z14
+	VMOVDQU64 INIT16(15), Z15
+
+	MOVQ $8, CX
+
+stitchedRound:
+	// Column round (as QR4), a Poly1305 block after each step.
+	QSTEP(Z0, Z4, Z12, Z1, Z5, Z13, Z2, Z6, Z14, Z3, Z7, Z15, 16)
+	POLYBLOCK
+	QSTEP(Z8, Z12, Z4, Z9, Z13, Z5, Z10, Z14, Z6, Z11, Z15, Z7, 12)
+	POLYBLOCK
+	QSTEP(Z0, Z4, Z12, Z1, Z5, Z13, Z2, Z6, Z14, Z3, Z7, Z15, 8)
+	POLYBLOCK
+	QSTEP(Z8, Z12, Z4, Z9, Z13, Z5, Z10, Z14, Z6, Z11, Z15, Z7, 7)
+	POLYBLOCK
+	// Diagonal round: (0,5,10,15) (1,6,11,12) (2,7,8,13) (3,4,9,14).
+	QSTEP(Z0, Z5, Z15, Z1, Z6, Z12, Z2, Z7, Z13, Z3, Z4, Z14, 16)
+	POLYBLOCK
+	QSTEP(Z10, Z15, Z5, Z11, Z12, Z6, Z8, Z13, Z7, Z9, Z14, Z4, 12)
+	POLYBLOCK
+	QSTEP(Z0, Z5, Z15, Z1, Z6, Z12, Z2, Z7, Z13, Z3, Z4, Z14, 8)
+	POLYBLOCK
+	QSTEP(Z10, Z15, Z5, Z11, Z12, Z6, Z8, Z13, Z7, Z9, Z14, Z4, 7)
+	POLYBLOCK
+	DECQ CX
+	JNZ stitchedRound
+
+	MOVQ $2, CX
+
+plainRound:
+	QR4(Z0, Z4, Z8, Z12, Z1, Z5, Z9, Z13, Z2, Z6, Z10, Z14, Z3, Z7, Z11, Z15)
+	QR4(Z0, Z5, Z10, Z15, Z1, Z6, Z11, Z12, Z2, Z7, Z8, Z13, Z3, Z4, Z9, Z14)
+	DECQ CX
+	JNZ plainRound
+
+	VPADDD INIT16(0), Z0, Z0
+	VPADDD INIT16(1), Z1, Z1
+	VPADDD INIT16(2), Z2, Z2
+	VPADDD INIT16(3), Z3, Z3
+	VPADDD INIT16(4), Z4, Z4
+	VPADDD INIT16(5), Z5, Z5
+	VPADDD INIT16(6), Z6, Z6
+	VPADDD INIT16(7), Z7, Z7
+	VPADDD INIT16(8), Z8, Z8
+	VPADDD INIT16(9), Z9, Z9
+	VPADDD INIT16(10), Z10, Z10
+	VPADDD INIT16(11), Z11, Z11
+	VPADDD INIT16(12), Z12, Z12
+	VPADDD INIT16(13), Z13, Z13
+	VPADDD INIT16(14), Z14, Z14
+	VPADDD INIT16(15), Z15, Z15
+
+	TRANSPOSE4(Z0, Z1, Z2, Z3)
+	TRANSPOSE4(Z4, Z5, Z6, Z7)
+	TRANSPOSE4(Z8, Z9, Z10, Z11)
+	TRANSPOSE4(Z12, Z13, Z14, Z15)
+	STORE4(Z0, Z4, Z8, Z12, 0)
+	STORE4(Z1, Z5, Z9, Z13, 1)
+	STORE4(Z2, Z6, Z10, Z14, 2)
+	STORE4(Z3, Z7, Z11, Z15, 3)
+
+	MOVQ poly+32(FP), BX
+	MOVQ R8, 32(BX)
+	MOVQ R9, 40(BX)
+	MOVQ R10, 48(BX)
 	VZEROUPPER
 	RET

@@ -117,10 +117,17 @@ func (a *aead) Seal(dst, nonce, plaintext, additionalData []byte) []byte {
 	s := newChaChaState(&a.key, nonce)
 	var ks [batchSize]byte
 	poly, pre := a.begin(&s, &ks)
+	poly.padded(a.path, additionalData)
 	ciphertext := out[:len(plaintext)]
-	a.xorFrom(&s, ciphertext, plaintext, pre)
+	if a.stitched(len(ciphertext)) {
+		a.sealStitched(&s, ciphertext, plaintext, pre, &poly)
+	} else {
+		a.xorFrom(&s, ciphertext, plaintext, pre)
+		poly.padded(a.path, ciphertext)
+	}
 	clear(ks[:])
-	poly.authenticate(a.path, additionalData, ciphertext, (*[TagSize]byte)(out[len(plaintext):]))
+	poly.lengths(a.path, len(additionalData), len(ciphertext))
+	poly.finish((*[TagSize]byte)(out[len(plaintext):]))
 	return ret
 }
 
@@ -148,14 +155,27 @@ func (a *aead) Open(dst, nonce, ciphertext, additionalData []byte) ([]byte, erro
 	s := newChaChaState(&a.key, nonce)
 	var ks [batchSize]byte
 	poly, pre := a.begin(&s, &ks)
+	poly.padded(a.path, additionalData)
+	// The stitched assembly decrypts while it authenticates; the plaintext
+	// is wiped below if the tag does not match. Otherwise the tag is
+	// checked before anything is decrypted.
+	stitched := a.stitched(len(body))
+	if stitched {
+		a.openStitched(&s, out, body, pre, &poly)
+	} else {
+		poly.padded(a.path, body)
+	}
+	poly.lengths(a.path, len(additionalData), len(body))
 	var want [TagSize]byte
-	poly.authenticate(a.path, additionalData, body, &want)
+	poly.finish(&want)
 	if subtle.ConstantTimeCompare(want[:], tag) != 1 {
 		clear(ks[:])
 		clear(out)
 		return nil, ErrOpen
 	}
-	a.xorFrom(&s, out, body, pre)
+	if !stitched {
+		a.xorFrom(&s, out, body, pre)
+	}
 	clear(ks[:])
 	return ret, nil
 }
@@ -188,19 +208,16 @@ func (a *aead) xorFrom(s *chachaState, dst, src, pre []byte) {
 	}
 }
 
-// authenticate computes the AEAD's tag over the Poly1305 input of
-// rfc8439#2.8: the additional data, zero-padded to 16 bytes, the ciphertext,
-// zero-padded, then the two lengths as 64-bit little-endian integers.
+// lengths absorbs the last chunk of the AEAD's Poly1305 input: the lengths
+// of the additional data and of the ciphertext as 64-bit little-endian
+// integers (after both, each zero-padded to 16 bytes: padded).
 //
 // spec: rfc8439#2.8
-func (p *polyState) authenticate(path path, additionalData, ciphertext []byte, tag *[TagSize]byte) {
-	p.padded(path, additionalData)
-	p.padded(path, ciphertext)
+func (p *polyState) lengths(path path, aadLen, ctLen int) {
 	var lengths [polyBlockSize]byte
-	binary.LittleEndian.PutUint64(lengths[0:], uint64(len(additionalData)))
-	binary.LittleEndian.PutUint64(lengths[8:], uint64(len(ciphertext)))
+	binary.LittleEndian.PutUint64(lengths[0:], uint64(aadLen))
+	binary.LittleEndian.PutUint64(lengths[8:], uint64(ctLen))
 	p.blocks(path, lengths[:])
-	p.finish(tag)
 }
 
 // padded absorbs msg followed by zeros up to a multiple of 16 bytes

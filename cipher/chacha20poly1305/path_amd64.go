@@ -141,3 +141,87 @@ func (p *polyState) blocks(path path, msg []byte) {
 	}
 	poly1305BlocksMULX(p, &msg[0], len(msg))
 }
+
+// chacha20Poly1305AVX512 XORs 1024 bytes of src with the key stream of
+// blocks state[12] ... state[12]+15 into dst and, interleaved with the
+// rounds, absorbs the 1024 bytes at msg into poly (chacha20_avx512_amd64.s).
+//
+//go:noescape
+func chacha20Poly1305AVX512(state *[16]uint32, dst, src, msg *byte, poly *polyState)
+
+// stitchWindow is the ciphertext one stitched batch absorbs.
+const stitchWindow = 16 * blockSize
+
+// stitched reports whether Seal and Open of n bytes run ChaCha20 and
+// Poly1305 interleaved: on avx512, when at least one whole stitched batch
+// follows the 960 bytes begin makes ahead.
+func (a *aead) stitched(n int) bool {
+	return a.path == pathAVX512 && n >= 15*blockSize+stitchWindow
+}
+
+// sealStitched encrypts pt into ct (the key stream of blocks 1-15 in pre,
+// then batches from block 16) and absorbs ct, padded, into poly: batch j
+// absorbs the 1024-byte window j-1 of ciphertext, which is complete by then;
+// what remains is absorbed at the end.
+//
+// spec: rfc8439#2.8
+func (a *aead) sealStitched(s *chachaState, ct, pt, pre []byte, poly *polyState) {
+	off := len(pre)
+	xorBytes(ct[:off], pt[:off], pre)
+	st := s.words(1 + uint32(off/blockSize))
+	hashed := 0
+	for ; len(pt)-off >= stitchWindow; off += stitchWindow {
+		if hashed+stitchWindow <= off {
+			chacha20Poly1305AVX512(&st, &ct[off], &pt[off], &ct[hashed], poly)
+			hashed += stitchWindow
+		} else {
+			chacha20AVX512(&st, &ct[off], &pt[off], 1)
+		}
+		st[12] += stitchWindow / blockSize
+	}
+	a.xorTail(&st, ct[off:], pt[off:])
+	poly.padded(a.path, ct[hashed:])
+}
+
+// openStitched absorbs ct, padded, into poly and decrypts it into out
+// (which may be ct itself), never writing over ciphertext not yet absorbed:
+// window 0 (bytes 0-1023) first, before the 960 bytes of pre are written;
+// then batch j, which writes bytes 960+1024j to 1983+1024j, absorbs window
+// j+1 (bytes 1024(j+1) to 1024(j+2)-1) while it runs, reading it before its
+// stores; when no whole window is left the rest is absorbed before the batch.
+//
+// spec: rfc8439#2.8
+func (a *aead) openStitched(s *chachaState, out, ct, pre []byte, poly *polyState) {
+	poly.blocks(a.path, ct[:stitchWindow])
+	hashed := stitchWindow
+	off := len(pre)
+	xorBytes(out[:off], ct[:off], pre)
+	st := s.words(1 + uint32(off/blockSize))
+	for ; len(ct)-off >= stitchWindow; off += stitchWindow {
+		if hashed+stitchWindow <= len(ct) {
+			chacha20Poly1305AVX512(&st, &out[off], &ct[off], &ct[hashed], poly)
+			hashed += stitchWindow
+		} else {
+			// No whole window left: absorb the rest before this batch
+			// overwrites it (when out is ct).
+			poly.padded(a.path, ct[hashed:])
+			hashed = len(ct)
+			chacha20AVX512(&st, &out[off], &ct[off], 1)
+		}
+		st[12] += stitchWindow / blockSize
+	}
+	poly.padded(a.path, ct[hashed:])
+	a.xorTail(&st, out[off:], ct[off:])
+}
+
+// xorTail XORs src (shorter than a batch) with one more batch of key stream
+// from st's counter into dst.
+func (a *aead) xorTail(st *[16]uint32, dst, src []byte) {
+	if len(src) == 0 {
+		return
+	}
+	var ks [batchSize]byte
+	run(a.path, st, &ks[0], &zeroBatch[0], 1)
+	xorBytes(dst, src, ks[:len(src)])
+	clear(ks[:])
+}

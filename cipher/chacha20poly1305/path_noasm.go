@@ -27,3 +27,16 @@ const batchSize = 16 * blockSize
 func (a *aead) begin(s *chachaState, _ *[batchSize]byte) (polyState, []byte) {
 	return s.polyKey(), nil
 }
+
+// stitched reports whether Seal and Open run ChaCha20 and Poly1305
+// interleaved in assembly: never without it.
+func (a *aead) stitched(int) bool { return false }
+
+// sealStitched and openStitched are not reached without assembly.
+func (a *aead) sealStitched(*chachaState, []byte, []byte, []byte, *polyState) {
+	panic("minitls/cipher/chacha20poly1305: no stitched assembly in this build")
+}
+
+func (a *aead) openStitched(*chachaState, []byte, []byte, []byte, *polyState) {
+	panic("minitls/cipher/chacha20poly1305: no stitched assembly in this build")
+}
