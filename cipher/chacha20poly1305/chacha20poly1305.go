@@ -17,11 +17,16 @@
 //
 // Constant time: no branch or memory address depends on the key, the nonce,
 // the plaintext or the tag. Lengths are public. Open compares the tag with
-// crypto/subtle and decrypts only after it has matched.
+// crypto/subtle; it decrypts only after the tag has matched, except on the
+// avx512 path for records of 1984 bytes or more, where the assembly
+// decrypts while it authenticates and Open wipes the plaintext when the tag
+// does not match (as x/crypto's amd64 code does): either way a failed Open
+// returns nothing and leaves zeros in dst.
 //
 // Implementations: see Implementation. The portable Go code runs everywhere;
-// on amd64 assembly runs several ChaCha20 blocks at once in vector registers.
-// The purego build tag leaves only the portable code.
+// on amd64 assembly runs 8 (AVX2) or 16 (AVX-512) ChaCha20 blocks at once in
+// vector registers and Poly1305 with MULX, on AVX-512 interleaved with the
+// ChaCha20 rounds. The purego build tag leaves only the portable code.
 package chacha20poly1305
 
 import (
