@@ -118,7 +118,7 @@ func (c *Conn) trafficProtection(s *suite13, name string, secret []byte) (*recor
 	key, iv := trafficKeys13(s, secret)
 	c.traceKey(name+" key", key)
 	c.traceKey(name+" iv", iv)
-	aead, err := (&suite{}).newAEAD(key)
+	aead, err := (&suite{chacha: s.chacha}).newAEAD(key) // AES-GCM or ChaCha20-Poly1305 (suites.go)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}

@@ -143,27 +143,37 @@ const (
 // spec: rfc8446#B.4
 type suite13 struct {
 	id      CipherSuite
-	keyLen  int              // AES-128 or AES-256
+	keyLen  int              // AES-128, AES-256 or ChaCha20 (32)
 	hash    crypto.Hash      // HKDF and transcript hash
 	newHash func() hash.Hash // the same hash as a constructor
+	chacha  bool             // ChaCha20-Poly1305 (rfc8439) instead of AES-GCM
 }
 
 // The TLS 1.3 suites minitls implements, in the server's preference order.
 //
 // spec: rfc8446#B.4
 const (
-	TLS_AES_128_GCM_SHA256 CipherSuite = 0x1301
-	TLS_AES_256_GCM_SHA384 CipherSuite = 0x1302
+	TLS_AES_128_GCM_SHA256       CipherSuite = 0x1301
+	TLS_AES_256_GCM_SHA384       CipherSuite = 0x1302
+	TLS_CHACHA20_POLY1305_SHA256 CipherSuite = 0x1303
 )
 
-var suites13 = []*suite13{
-	{id: TLS_AES_128_GCM_SHA256, keyLen: 16, hash: crypto.SHA256, newHash: sha256.New},
-	{id: TLS_AES_256_GCM_SHA384, keyLen: 32, hash: crypto.SHA384, newHash: sha512.New384},
-}
+// suites13 are the TLS 1.3 suites enabled by default, in the server's
+// preference order; allSuites13 adds those a Config must list in
+// CipherSuites to enable (ChaCha20-Poly1305 on minitls's own
+// cipher/chacha20poly1305, rfc8439).
+var (
+	suites13 = []*suite13{
+		{id: TLS_AES_128_GCM_SHA256, keyLen: 16, hash: crypto.SHA256, newHash: sha256.New},
+		{id: TLS_AES_256_GCM_SHA384, keyLen: 32, hash: crypto.SHA384, newHash: sha512.New384},
+	}
+	allSuites13 = append(suites13[:len(suites13):len(suites13)],
+		&suite13{id: TLS_CHACHA20_POLY1305_SHA256, keyLen: 32, hash: crypto.SHA256, newHash: sha256.New, chacha: true})
+)
 
 // suite13ByID returns the TLS 1.3 suite with id, or nil.
 func suite13ByID(id CipherSuite) *suite13 {
-	for _, s := range suites13 {
+	for _, s := range allSuites13 {
 		if s.id == id {
 			return s
 		}
@@ -172,7 +182,7 @@ func suite13ByID(id CipherSuite) *suite13 {
 }
 
 // enabledSuites13 returns the TLS 1.3 suites of Config.CipherSuites, in its
-// order; all of them when it is nil. A list with no TLS 1.3 suite turns TLS
+// order; the default suites13 when it is nil. A list with no TLS 1.3 suite turns TLS
 // 1.3 off (unlike crypto/tls, where TLS 1.3 suites are not configurable):
 // a Config that names only TLS 1.2 suites gets exactly those.
 func (c *Config) enabledSuites13() []*suite13 {

@@ -17,8 +17,9 @@ import (
 // X25519MLKEM768; crypto/tls and Chromium test the hybrid.)
 var (
 	opensslSuites13 = map[CipherSuite]string{
-		TLS_AES_128_GCM_SHA256: "TLS_AES_128_GCM_SHA256",
-		TLS_AES_256_GCM_SHA384: "TLS_AES_256_GCM_SHA384",
+		TLS_AES_128_GCM_SHA256:       "TLS_AES_128_GCM_SHA256",
+		TLS_AES_256_GCM_SHA384:       "TLS_AES_256_GCM_SHA384",
+		TLS_CHACHA20_POLY1305_SHA256: "TLS_CHACHA20_POLY1305_SHA256",
 	}
 	opensslGroups13 = map[CurveID]string{CurveX25519: "X25519", CurveP256: "P-256"}
 )

@@ -59,7 +59,7 @@ func TestTLS13Hostile(t *testing.T) {
 		{"ServerHello truncated", true, 0, func(*testing.T) func([][]byte) [][]byte { return truncateMsg(0) }, true, record.DecodeError},
 		{"ServerHello trailing byte", true, 0, func(*testing.T) func([][]byte) [][]byte { return trailingMsg(0) }, true, record.DecodeError},
 		{"ServerHello suite not offered", true, 0, func(t *testing.T) func([][]byte) [][]byte {
-			return editMsg[*ServerHello](t, 0, func(m *ServerHello) { m.CipherSuite = 0x1303 })
+			return editMsg[*ServerHello](t, 0, func(m *ServerHello) { m.CipherSuite = 0x1304 }) // TLS_AES_128_CCM_SHA256
 		}, true, record.IllegalParameter},
 		{"ServerHello session ID not echoed", true, 0, func(t *testing.T) func([][]byte) [][]byte {
 			return editMsg[*ServerHello](t, 0, func(m *ServerHello) { m.SessionID = nil })

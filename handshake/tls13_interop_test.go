@@ -31,7 +31,7 @@ func stdCurve(g CurveID) tls.CurveID { return tls.CurveID(g) }
 // spec: rfc8446#7.1, rfc8446#7.3
 func TestTLS13ClientAgainstStdServer(t *testing.T) {
 	f := testFixture(t)
-	for _, s := range suites13 {
+	for _, s := range allSuites13 {
 		for _, g := range []CurveID{CurveX25519, CurveP256, CurveX25519MLKEM768} {
 			t.Run(fmt.Sprintf("%v/%v", s.id, g), func(t *testing.T) {
 				var ourLog, stdLog bytes.Buffer
@@ -84,7 +84,7 @@ func TestTLS13ClientAgainstStdServer(t *testing.T) {
 // spec: rfc8446#7.1, rfc8446#7.3
 func TestTLS13ServerAgainstStdClient(t *testing.T) {
 	f := testFixture(t)
-	for _, s := range suites13 {
+	for _, s := range allSuites13 {
 		for _, g := range []CurveID{CurveX25519, CurveP256, CurveX25519MLKEM768} {
 			t.Run(fmt.Sprintf("%v/%v", s.id, g), func(t *testing.T) {
 				var ourLog, stdLog bytes.Buffer
