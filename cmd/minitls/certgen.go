@@ -189,7 +189,7 @@ func certgenPEM(typ string, der []byte) []byte {
 }
 
 func certgenRun(args []string, stdout, stderr io.Writer) error {
-	set := newFlagSet("certgen", "[-dir DIR] [-host NAMES] [-key rsa|ecdsa] [-bits 2048|3072] [-curve p256|p384] [-force]",
+	set := newFlagSet("certgen", "[-dir DIR] [-host NAMES] [-key rsa|ecdsa] [flags]",
 		"Makes a private CA, a server certificate and a client certificate it signs,\n"+
 			"with minitls's own key generation and X.509 issuing, and writes them to DIR:\n"+
 			"  ca.pem      the CA certificate: give it to clients (-cafile, curl --cacert)\n"+

@@ -328,7 +328,7 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 	addr := set.String("addr", "127.0.0.1:8443", "address to listen on (port 0: any free port)")
 	var certFiles, keyFiles serveFileList
 	set.Var(&certFiles, "cert", "PEM certificate chain, server certificate first (default server.pem);\nrepeat with -key to serve an RSA and an ECDSA certificate")
-	set.Var(&keyFiles, "key", "PEM private key (RSA or ECDSA) of the -cert in the same position (default server.key)")
+	set.Var(&keyFiles, "key", "PEM private key, RSA or ECDSA, of the -cert in the same position\n(default server.key)")
 	root := set.String("root", "", "serve the files of this directory")
 	suite := set.String("suite", "", cliSuiteUsage("accept only this suite (default: all four)"))
 	keylog := set.String("keylog", "", "append NSS key log lines to FILE for Wireshark (exposes the keys)")
