@@ -362,6 +362,7 @@ func benchComputeLessons(rep *benchReport) {
 	benchComputeHandshakeLessons(rep, hsCPU)
 	benchComputePathLesson(rep, seal)
 	benchComputeChaChaLesson(rep, seal)
+	benchComputeECDSALessons(rep) // bench_ecdsa.go
 }
 
 // benchComputeChaChaLesson adds why ChaCha20-Poly1305 exists (issue 22):

@@ -611,6 +611,8 @@ func benchCases(fx *benchFixture, s benchSettings) []benchCase {
 		)
 	}
 
+	benchECDSACases(&cases) // bench_ecdsa.go
+
 	mib := benchSize(s.bulkBytes)
 	// Each handshake kind is a pair of rows: handshakes per second over
 	// loopback (elapsed time, client and server together), then the

@@ -101,6 +101,7 @@ var benchWantIDs = append(benchWantSymmetric(), []string{
 	"prf-tls12",
 	"rsa-2048-decrypt", "rsa-2048-encrypt", "rsa-2048-sign", "rsa-2048-verify",
 	"rsa-3072-decrypt", "rsa-3072-encrypt", "rsa-3072-sign", "rsa-3072-verify",
+	"ecdsa-p256-sign", "ecdsa-p256-verify",
 	"handshake", "handshake-server-cpu", "handshake-ecdhe", "handshake-ecdhe-server-cpu",
 	"handshake-resumed", "handshake-resumed-server-cpu", "handshake-tls13", "handshake-tls13-server-cpu",
 	"handshake-tls13-mlkem", "handshake-tls13-mlkem-server-cpu", "handshake-tls13-resumed",
@@ -332,6 +333,10 @@ func TestBenchJSONAndSVG(t *testing.T) {
 			func(i int) float64 { return ns["rsa-2048-decrypt"][i] / 256 / seal(i) }},
 		"asym-sym-3072": {[]string{"rsa-3072-decrypt", "gcm-seal-16KiB"},
 			func(i int) float64 { return ns["rsa-3072-decrypt"][i] / 384 / seal(i) }},
+		"rsa-sign-over-ecdsa-sign": {[]string{"rsa-2048-sign", "ecdsa-p256-sign"},
+			func(i int) float64 { return ns["rsa-2048-sign"][i] / ns["ecdsa-p256-sign"][i] }},
+		"ecdsa-verify-over-rsa-verify": {[]string{"ecdsa-p256-verify", "rsa-2048-verify"},
+			func(i int) float64 { return ns["ecdsa-p256-verify"][i] / ns["rsa-2048-verify"][i] }},
 		"ecdhe-over-rsa-server-cpu": {[]string{"handshake-ecdhe-server-cpu", "handshake-server-cpu"},
 			func(i int) float64 { return ns["handshake-ecdhe-server-cpu"][i] / ns["handshake-server-cpu"][i] }},
 		"full-over-resumed-server-cpu": {[]string{"handshake-server-cpu", "handshake-resumed-server-cpu"},
@@ -510,7 +515,7 @@ func TestBenchText(t *testing.T) {
 	if rows != len(benchWantIDs) {
 		t.Errorf("%d table rows with two figures and a ratio, want %d:\n%s", rows, len(benchWantIDs), stdout)
 	}
-	lessons := 11 // 7, TLS 1.3's three (against TLS 1.2, the post-quantum share, resumption), ChaCha20-Poly1305 against AES-GCM
+	lessons := 13 // 7, TLS 1.3's three (against TLS 1.2, the post-quantum share, resumption), ChaCha20-Poly1305 against AES-GCM, ECDSA against RSA (sign, verify)
 	if impl.Current() != impl.Portable {
 		lessons++ // hardware-over-portable
 	}
