@@ -71,7 +71,10 @@ bench:
 
 # Mutation testing with gremlins (pinned above; go run fetches it). One worker, one CPU per test
 # run and a timeout of MUTATE_TIMEOUT times the package's own test time, so that a busy 2-core
-# machine does not turn slow tests into false "timed out" mutants. Each package runs alone (gremlins
+# machine does not turn slow tests into false "timed out" mutants; -count=1 because gremlins takes
+# that time from its coverage run, which a cached go test result makes a fraction of a second
+# (and every mutant then times out). A mutant that loops costs the whole timeout, so MUTATE_TIMEOUT
+# stays moderate. Each package runs alone (gremlins
 # copies the module to a temporary directory; the checkout is never edited); then one table.
 # A LIVED mutant listed in docs/mutation.md as equivalent (by `dir/file.go:line:col` and mutator)
 # is counted apart and left out of the efficacy. Not part of make test or CI: it takes minutes per
@@ -81,7 +84,7 @@ mutate:
 	for pkg in $(PKG); do \
 	  dir=$${pkg#./}; log=$$out/$$(echo $$dir | tr / _).log; \
 	  echo "== gremlins on $$pkg (log: $$log)"; \
-	  $(GO) run $(GREMLINS) unleash --workers 1 --test-cpu 1 --timeout-coefficient $(MUTATE_TIMEOUT) $$pkg 2>&1 | tee $$log | grep -E 'LIVED|TIMED OUT|NOT VIABLE|^Killed|^Test efficacy|^Mutator coverage' || { echo "gremlins failed on $$pkg, see $$log"; exit 1; }; \
+	  GOFLAGS="$$GOFLAGS -count=1" $(GO) run $(GREMLINS) unleash --workers 1 --test-cpu 1 --timeout-coefficient $(MUTATE_TIMEOUT) $$pkg 2>&1 | tee $$log | grep -E 'LIVED|TIMED OUT|NOT VIABLE|^Killed|^Test efficacy|^Mutator coverage' || { echo "gremlins failed on $$pkg, see $$log"; exit 1; }; \
 	  row=$$(awk -v dir="$$dir" -v doc=docs/mutation.md ' \
 	    function equivalent(key, typ,   line, found) { found = 0; \
 	      while ((getline line < doc) > 0) if (index(line, "`" key "` | " typ)) found = 1; close(doc); return found } \
