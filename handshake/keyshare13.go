@@ -2,6 +2,7 @@ package handshake
 
 import (
 	"crypto/mlkem"
+	"crypto/mlkem/mlkemtest"
 	"fmt"
 	"io"
 	"slices"
@@ -138,7 +139,20 @@ func serverKeyShare13(random io.Reader, group CurveID, client []byte) (public, s
 		if err != nil {
 			return nil, nil, failf(ErrInvalidPublicKey, "ML-KEM-768 encapsulation key: %v", err)
 		}
-		kem, ct := ek.Encapsulate()
+		// Encapsulation's randomness m (fips203#7.2 step 1) comes from
+		// random, like every other random value of the handshake, so a
+		// handshake under a deterministic Config.Rand repeats exactly (the
+		// demo's -seed, golden transcripts). With crypto/rand this is the
+		// same as ek.Encapsulate().
+		var m [32]byte
+		if _, err := io.ReadFull(random, m[:]); err != nil {
+			return nil, nil, fmt.Errorf("%w: reading ML-KEM randomness: %v", ErrConfig, err)
+		}
+		kem, ct, err := mlkemtest.Encapsulate768(ek, m[:])
+		clear(m[:])
+		if err != nil {
+			return nil, nil, failf(ErrInvalidPublicKey, "ML-KEM-768 encapsulation: %v", err)
+		}
 		e, err := generateECDHE(random, CurveX25519)
 		if err != nil {
 			return nil, nil, err

@@ -35,9 +35,6 @@ func demoKeySchedule13(s *demoSession) error {
 	for _, k := range demoShares13(s) {
 		s.kv(k[0], k[1])
 	}
-	if s.opts.seeded && handshake.CurveID(s.state.CurveID) == handshake.CurveX25519MLKEM768 {
-		s.para(2, "(-seed fixes every random byte but the server's ML-KEM encapsulation, which draws its own: from the shared secret on, the values change from run to run. -group x25519 reproduces exactly.)")
-	}
 	for _, st := range demoSchedule13 {
 		v := s.key(true, st.label)
 		if v == nil {
