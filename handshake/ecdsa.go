@@ -150,11 +150,15 @@ func (config *Config) hasKeyFor(s *suite) bool {
 }
 
 // checkServerKeyKind checks that the server's leaf has the kind of key the
-// suite uses: ECDSA for ECDHE_ECDSA, RSA otherwise (and in TLS 1.3, where
-// suite is nil, RSA for now: client13.go verifies RSA-PSS only).
+// suite uses: ECDSA for ECDHE_ECDSA, RSA otherwise; in TLS 1.3, where suite
+// is nil, either (the CertificateVerify scheme must then fit it,
+// checkScheme13).
 //
-// spec: rfc8422#5.3, rfc5246#7.4.2
+// spec: rfc8422#5.3, rfc5246#7.4.2, rfc8446#4.4.2.2
 func checkServerKeyKind(s *suite, leaf *x509lite.Certificate) error {
+	if s == nil && leaf.ECDSAPublicKey != nil {
+		return nil
+	}
 	if s != nil && s.signsWithECDSA() {
 		if leaf.ECDSAPublicKey == nil {
 			return fmt.Errorf("%w: the server chose %v but its certificate has an %s key, not ECDSA", ErrUnsupportedCertificate, s.id, leaf.PublicKeyAlgorithm())
@@ -165,4 +169,20 @@ func checkServerKeyKind(s *suite, leaf *x509lite.Certificate) error {
 		return fmt.Errorf("%w: the server's certificate has an %s key, but the suite needs an RSA key", ErrUnsupportedCertificate, leaf.PublicKeyAlgorithm())
 	}
 	return nil
+}
+
+// checkScheme13 checks that a TLS 1.3 CertificateVerify scheme fits the
+// leaf's key: an RSA key signs RSASSA-PSS, an ECDSA key the scheme of its
+// own curve (in TLS 1.3 ecdsa_secp256r1_sha256 means P-256, unlike TLS
+// 1.2). A mismatch is illegal_parameter.
+//
+// spec: rfc8446#4.2.3, rfc8446#4.4.3
+func checkScheme13(s SignatureScheme, leaf *x509lite.Certificate) error {
+	switch {
+	case leaf.ECDSAPublicKey != nil && s == ecdsaSchemeFor(leaf.ECDSAPublicKey.Curve()):
+		return nil
+	case leaf.PublicKey != nil && isPSS(s):
+		return nil
+	}
+	return failf(ErrIllegalParameter, "CertificateVerify uses %v, which does not fit the certificate's %s key", s, leaf.PublicKeyAlgorithm())
 }

@@ -2,6 +2,8 @@ package handshake
 
 import (
 	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -9,6 +11,9 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	mecdsa "minitls/cipher/ecdsa"
+	"minitls/x509lite"
 )
 
 // The ECDSA test fixture: testdata/server-ecdsa.pem, a P-256 leaf for the
@@ -167,5 +172,55 @@ func TestECDSAKeyPairFiles(t *testing.T) {
 	}
 	if _, err := x509.ParseCertificate(c.Certificate[0]); err != nil {
 		t.Fatal(fmt.Errorf("crypto/x509 refuses the fixture: %w", err))
+	}
+}
+
+// TestTLS13ClientECDSAServer: the minitls client completes TLS 1.3 with a
+// crypto/tls server whose certificate is ECDSA P-256 (the fixture) or
+// P-384 (issued here by the same test CA), verifying the CertificateVerify
+// signed with ecdsa_secp256r1_sha256 / ecdsa_secp384r1_sha384.
+func TestTLS13ClientECDSAServer(t *testing.T) {
+	f := testFixture(t)
+	caCerts, _ := os.ReadFile(filepath.Join("testdata", "ca.pem"))
+	caKeyPEM, _ := os.ReadFile(filepath.Join("testdata", "ca-key.pem"))
+	caChain, caKey, err := x509lite.KeyPairFromPEMWithKey(caCerts, caKeyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k384, _ := mecdsa.GenerateKey(mecdsa.P384(), rand.Reader)
+	tmpl := &x509lite.Certificate{Subject: x509lite.NewName(x509lite.Attr(x509lite.OIDCommonName, "localhost")),
+		NotBefore: caChain[0].NotBefore, NotAfter: caChain[0].NotAfter, KeyUsage: x509lite.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509lite.ExtKeyUsage{x509lite.ExtKeyUsageServerAuth}, DNSNames: []string{"localhost"}}
+	der384, err := x509lite.CreateCertificateWithKey(rand.Reader, tmpl, caChain[0], k384.Public(), caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	std384, _ := ecdsa.ParseRawPrivateKey(elliptic.P384(), k384.Bytes())
+	for _, tt := range []struct {
+		name   string
+		cert   tls.Certificate
+		scheme SignatureScheme
+	}{
+		{"P-256", stdECDSAFixture(t), ECDSAWithP256AndSHA256},
+		{"P-384", tls.Certificate{Certificate: [][]byte{der384}, PrivateKey: std384}, ECDSAWithP384AndSHA384},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cc, sc := tcpPair(t)
+			std := tls.Server(sc, &tls.Config{Certificates: []tls.Certificate{tt.cert}, MinVersion: tls.VersionTLS13})
+			ours := Client(cc, &Config{RootCAs: f.roots, ServerName: "localhost", Time: testTime})
+			errc := make(chan error, 1)
+			go func() { errc <- std.Handshake() }()
+			if err := ours.Handshake(); err != nil {
+				t.Fatalf("minitls: %v (crypto/tls: %v)", err, <-errc)
+			}
+			if err := <-errc; err != nil {
+				t.Fatalf("crypto/tls: %v", err)
+			}
+			st := ours.ConnectionState()
+			if st.Version != tls.VersionTLS13 || st.SignatureScheme != tt.scheme {
+				t.Errorf("version %#x, scheme %v; want TLS 1.3 and %v", st.Version, st.SignatureScheme, tt.scheme)
+			}
+			exchange(t, ours, std)
+		})
 	}
 }
