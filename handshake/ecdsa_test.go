@@ -224,3 +224,63 @@ func TestTLS13ClientECDSAServer(t *testing.T) {
 		})
 	}
 }
+
+// TestTLS13ServerECDSA: the minitls TLS 1.3 server with an ECDSA
+// certificate (alone, or beside an RSA one) signs CertificateVerify with
+// ecdsa_secp256r1_sha256 for a crypto/tls client, which verifies it; a
+// client that lists no ECDSA scheme gets the RSA certificate and PSS.
+func TestTLS13ServerECDSA(t *testing.T) {
+	f := testFixture(t)
+	ec := ecdsaFixture(t)
+	for _, tt := range []struct {
+		name  string
+		certs []Certificate
+		want  SignatureScheme
+	}{
+		{"ECDSA only", []Certificate{ec}, ECDSAWithP256AndSHA256},
+		{"RSA and ECDSA", []Certificate{f.cert, ec}, ECDSAWithP256AndSHA256},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cc, sc := tcpPair(t)
+			std := tls.Client(cc, &tls.Config{RootCAs: f.stdRoots, ServerName: "localhost", MinVersion: tls.VersionTLS13})
+			ours := Server(sc, &Config{Certificates: tt.certs, Time: testTime})
+			errc := make(chan error, 1)
+			go func() { errc <- std.Handshake() }()
+			if err := ours.Handshake(); err != nil {
+				t.Fatalf("minitls: %v (crypto/tls: %v)", err, <-errc)
+			}
+			if err := <-errc; err != nil {
+				t.Fatalf("crypto/tls: %v", err)
+			}
+			if st := ours.ConnectionState(); st.Version != tls.VersionTLS13 || st.SignatureScheme != tt.want {
+				t.Errorf("version %#x, scheme %v; want TLS 1.3 and %v", st.Version, st.SignatureScheme, tt.want)
+			}
+			if _, ok := std.ConnectionState().PeerCertificates[0].PublicKey.(*ecdsa.PublicKey); !ok {
+				t.Errorf("crypto/tls saw a %T key", std.ConnectionState().PeerCertificates[0].PublicKey)
+			}
+			exchange(t, std, ours)
+		})
+	}
+	// Without an ECDSA scheme in signature_algorithms: the RSA certificate.
+	cc, sc := tcpPair(t)
+	client := Client(cc, &Config{RootCAs: f.roots, ServerName: "localhost", Time: testTime, testEditClientHello: func(m *ClientHello) {
+		for i, e := range m.Extensions {
+			if e.Type == ExtSignatureAlgorithms {
+				b, _ := (&SignatureAlgorithms{Schemes: []SignatureScheme{PSSWithSHA256}}).Marshal()
+				m.Extensions[i].Data = b
+			}
+		}
+	}})
+	server := Server(sc, &Config{Certificates: []Certificate{ec, f.cert}, Time: testTime})
+	errc := make(chan error, 1)
+	go func() { errc <- server.Handshake() }()
+	if err := client.Handshake(); err != nil {
+		t.Fatalf("client: %v (server: %v)", err, <-errc)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if st := client.ConnectionState(); st.SignatureScheme != PSSWithSHA256 || st.PeerCertificates[0].PublicKey == nil {
+		t.Errorf("scheme %v, leaf %s; want PSS with the RSA certificate", st.SignatureScheme, st.PeerCertificates[0].PublicKeyAlgorithm())
+	}
+}

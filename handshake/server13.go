@@ -114,6 +114,14 @@ func (h *serverState13) chooseParameters() error {
 	if err := h.chooseGroup(); err != nil {
 		return err
 	}
+	// An ECDSA certificate whose curve's scheme the client lists comes
+	// first, as in TLS 1.2 (ecdsa.go); else RSA with RSASSA-PSS.
+	offered, _ := m.SignatureSchemes()
+	if ec, s := chooseECDSACertificate(c.config, m, offered); ec != nil {
+		c.state.ServerName = m.ServerName()
+		h.hs.cert, h.scheme = ec, s
+		return h.chooseALPN()
+	}
 	if err := h.chooseSignature(); err != nil {
 		return err
 	}
@@ -459,7 +467,7 @@ func (h *serverState13) sendServerFlight() error {
 	}
 	c.setPhase(PhaseCertificateVerify)
 	digest := signedContent13(h.scheme, serverSignatureContext, c.transcript.sum())
-	sig, err := signDigest(c.config.rand(), h.hs.cert.PrivateKey, h.scheme, digest)
+	sig, err := signWithScheme(c.config.rand(), h.hs.cert.signer(), h.scheme, digest)
 	if err != nil {
 		return fmt.Errorf("%w: signing CertificateVerify: %v", ErrConfig, err)
 	}
