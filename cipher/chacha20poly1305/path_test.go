@@ -41,3 +41,19 @@ func TestForcePath(t *testing.T) {
 		t.Errorf("Implementations() = %v, want portable first", Implementations())
 	}
 }
+
+// TestImplementationOf: an AEAD from New reports the path it was made on;
+// any other cipher.AEAD reports "".
+func TestImplementationOf(t *testing.T) {
+	for _, p := range supportedPaths {
+		restore := forcePath(p)
+		a, _ := New(make([]byte, KeySize))
+		restore()
+		if got := ImplementationOf(a); got != p.String() {
+			t.Errorf("ImplementationOf(AEAD made on %v) = %q", p, got)
+		}
+	}
+	if got := ImplementationOf(nil); got != "" {
+		t.Errorf("ImplementationOf(nil) = %q, want \"\"", got)
+	}
+}
