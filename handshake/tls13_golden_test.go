@@ -14,18 +14,17 @@ import (
 // (Config.Rand and Config.Time fixed on both sides), a ping and a pong, and
 // close_notify, with every byte each side wrote.
 type golden13 struct {
-	name          string
-	suite         CipherSuite
-	clientGroups  []CurveID
-	serverGroups  []CurveID
-	wantHRR       bool
-	clientPhases  int // how many phases the client walks, a check on the path taken
-	serverHasCert bool
+	name         string
+	suite        CipherSuite
+	clientGroups []CurveID
+	serverGroups []CurveID
+	wantHRR      bool
 }
 
-// The TLS 1.3 scenarios. X25519MLKEM768 has no golden transcript: the
-// server's ML-KEM encapsulation draws from crypto/rand, not Config.Rand.
+// The TLS 1.3 scenarios. Both sides' ML-KEM randomness comes from
+// Config.Rand, so the hybrid group has a transcript too.
 var golden13Scenarios = []golden13{
+	{name: "tls13-aes128-x25519mlkem768", suite: TLS_AES_128_GCM_SHA256, clientGroups: []CurveID{CurveX25519MLKEM768}},
 	{name: "tls13-aes128-x25519", suite: TLS_AES_128_GCM_SHA256, clientGroups: []CurveID{CurveX25519}},
 	{name: "tls13-aes256-p256", suite: TLS_AES_256_GCM_SHA384, clientGroups: []CurveID{CurveP256}},
 	{name: "tls13-hrr-p256", suite: TLS_AES_128_GCM_SHA256, clientGroups: []CurveID{CurveX25519, CurveP256}, serverGroups: []CurveID{CurveP256}, wantHRR: true},
