@@ -389,3 +389,54 @@ func TestShortWrite(t *testing.T) {
 		t.Fatalf("write after a failed write: %v, want the first error", err)
 	}
 }
+
+// zeroReader returns (0, nil) zeros times in a row before each read of data.
+type zeroReader struct {
+	data  []byte
+	zeros int
+	left  int
+}
+
+func (r *zeroReader) Read(b []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, io.EOF
+	}
+	if r.left > 0 {
+		r.left--
+		return 0, nil
+	}
+	r.left = r.zeros
+	n := copy(b[:1], r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
+// TestReaderNoProgress: a transport may return no bytes and no error now and
+// then (io.Reader allows it), up to 99 times in a row, counted afresh after
+// each byte; the 100th in a row is io.ErrNoProgress instead of a spin
+// forever. Buffered counts what was read and not yet returned.
+func TestReaderNoProgress(t *testing.T) {
+	rec := rawRecord(Handshake, VersionTLS12, hsMsg(14, nil))
+	r := NewReader(&zeroReader{data: rec, zeros: 99, left: 99})
+	if _, got, err := r.Next(); err != nil || !bytes.Equal(got, rec) {
+		t.Fatalf("99 empty reads before each byte: %x, %v", got, err)
+	}
+	r = NewReader(&zeroReader{data: rec, zeros: 100, left: 100})
+	if _, _, err := r.Next(); err != io.ErrNoProgress {
+		t.Fatalf("100 empty reads in a row: %v, want io.ErrNoProgress", err)
+	}
+	r = NewReader(bytes.NewReader(recs(rec, rec[:7])))
+	if _, _, err := r.Next(); err != nil || r.Buffered() != 7 {
+		t.Fatalf("after one record of a read that held 7 more bytes: Buffered %d, %v", r.Buffered(), err)
+	}
+}
+
+// TestOverhead13: a TLS 1.3 record carries its inner content type (1 byte)
+// and the AEAD tag.
+//
+// spec: rfc8446#5.2
+func TestOverhead13(t *testing.T) {
+	if got := protection13(t, aeadMakers[1]).Overhead(); got != 1+16 {
+		t.Fatalf("Overhead %d, want 17", got)
+	}
+}
