@@ -265,3 +265,79 @@ doubleRound:
 
 	VZEROUPPER
 	RET
+
+// Two blocks for short records: "one row per 128-bit half". Y0-Y3 hold
+// rows 0-3 of the state (the constants, the two key rows, counter and
+// nonce) of block counter in their low half and of block counter+1 in
+// their high half, so one instruction steps all four quarter rounds of a
+// column round in both blocks. Between the column and the diagonal round
+// VPSHUFD rotates rows 1, 2 and 3 by one, two and three words, which lines
+// the diagonals up as columns (and back afterwards).
+DATA twoLanes<>+0x00(SB)/8, $0
+DATA twoLanes<>+0x08(SB)/8, $0
+DATA twoLanes<>+0x10(SB)/8, $1
+DATA twoLanes<>+0x18(SB)/8, $0
+GLOBL twoLanes<>(SB), (NOPTR+RODATA), $32
+
+// ROWQR: the quarter round of rfc8439#2.1 on rows Y0 (a), Y1 (b), Y2 (c),
+// Y3 (d), Y8 scratch.
+#define ROWQR \
+	VPADDD Y1, Y0, Y0; VPXOR Y0, Y3, Y3; VPSHUFB rol16<>(SB), Y3, Y3; \
+	VPADDD Y3, Y2, Y2; VPXOR Y2, Y1, Y1; VPSLLD $12, Y1, Y8; VPSRLD $20, Y1, Y1; VPOR Y8, Y1, Y1; \
+	VPADDD Y1, Y0, Y0; VPXOR Y0, Y3, Y3; VPSHUFB rol8<>(SB), Y3, Y3; \
+	VPADDD Y3, Y2, Y2; VPXOR Y2, Y1, Y1; VPSLLD $7, Y1, Y8; VPSRLD $25, Y1, Y1; VPOR Y8, Y1, Y1
+
+// func chacha20AVX2x2(state *[16]uint32, dst, src *byte)
+//
+// XORs 128 bytes of src with the key stream of blocks state[12] and
+// state[12]+1 into dst.
+TEXT ·chacha20AVX2x2(SB), NOSPLIT, $0-24
+	MOVQ state+0(FP), AX
+	MOVQ dst+8(FP), DI
+	MOVQ src+16(FP), SI
+	VBROADCASTI128 0(AX), Y0
+	VBROADCASTI128 16(AX), Y1
+	VBROADCASTI128 32(AX), Y2
+	VBROADCASTI128 48(AX), Y3
+	VPADDD twoLanes<>(SB), Y3, Y3 // block counter + 1 in the high half
+	VMOVDQA Y0, Y4
+	VMOVDQA Y1, Y5
+	VMOVDQA Y2, Y6
+	VMOVDQA Y3, Y7
+	MOVQ $10, CX
+
+twoBlockRound:
+	// Column round.
+	ROWQR
+	// Diagonals as columns: row 1 left by one word, row 2 by two, row 3 by three.
+	VPSHUFD $0x39, Y1, Y1
+	VPSHUFD $0x4E, Y2, Y2
+	VPSHUFD $0x93, Y3, Y3
+	// Diagonal round.
+	ROWQR
+	VPSHUFD $0x93, Y1, Y1
+	VPSHUFD $0x4E, Y2, Y2
+	VPSHUFD $0x39, Y3, Y3
+	DECQ CX
+	JNZ twoBlockRound
+
+	// state += initial_state, then block 0 from the low halves and block 1
+	// from the high halves, XORed with the input.
+	VPADDD Y4, Y0, Y0
+	VPADDD Y5, Y1, Y1
+	VPADDD Y6, Y2, Y2
+	VPADDD Y7, Y3, Y3
+	VPERM2I128 $0x20, Y1, Y0, Y8
+	VPERM2I128 $0x20, Y3, Y2, Y9
+	VPERM2I128 $0x31, Y1, Y0, Y10
+	VPERM2I128 $0x31, Y3, Y2, Y11
+	VPXOR 0(SI), Y8, Y8
+	VPXOR 32(SI), Y9, Y9
+	VPXOR 64(SI), Y10, Y10
+	VPXOR 96(SI), Y11, Y11
+	VMOVDQU Y8, 0(DI)
+	VMOVDQU Y9, 32(DI)
+	VMOVDQU Y10, 64(DI)
+	VMOVDQU Y11, 96(DI)
+	VZEROUPPER
+	RET

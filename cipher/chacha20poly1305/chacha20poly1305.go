@@ -121,7 +121,7 @@ func (a *aead) Seal(dst, nonce, plaintext, additionalData []byte) []byte {
 
 	s := newChaChaState(&a.key, nonce)
 	var ks [batchSize]byte
-	poly, pre := a.begin(&s, &ks)
+	poly, pre := a.begin(&s, &ks, len(plaintext))
 	poly.padded(a.path, additionalData)
 	ciphertext := out[:len(plaintext)]
 	if a.stitched(len(ciphertext)) {
@@ -130,7 +130,7 @@ func (a *aead) Seal(dst, nonce, plaintext, additionalData []byte) []byte {
 		a.xorFrom(&s, ciphertext, plaintext, pre)
 		poly.padded(a.path, ciphertext)
 	}
-	clear(ks[:])
+	clear(ks[:blockSize+len(pre)])
 	poly.lengths(a.path, len(additionalData), len(ciphertext))
 	poly.finish((*[TagSize]byte)(out[len(plaintext):]))
 	return ret
@@ -159,7 +159,7 @@ func (a *aead) Open(dst, nonce, ciphertext, additionalData []byte) ([]byte, erro
 
 	s := newChaChaState(&a.key, nonce)
 	var ks [batchSize]byte
-	poly, pre := a.begin(&s, &ks)
+	poly, pre := a.begin(&s, &ks, len(body))
 	poly.padded(a.path, additionalData)
 	// The stitched assembly decrypts while it authenticates; the plaintext
 	// is wiped below if the tag does not match. Otherwise the tag is
@@ -174,14 +174,14 @@ func (a *aead) Open(dst, nonce, ciphertext, additionalData []byte) ([]byte, erro
 	var want [TagSize]byte
 	poly.finish(&want)
 	if subtle.ConstantTimeCompare(want[:], tag) != 1 {
-		clear(ks[:])
+		clear(ks[:blockSize+len(pre)])
 		clear(out)
 		return nil, ErrOpen
 	}
 	if !stitched {
 		a.xorFrom(&s, out, body, pre)
 	}
-	clear(ks[:])
+	clear(ks[:blockSize+len(pre)])
 	return ret, nil
 }
 

@@ -55,6 +55,13 @@ func run(p path, st *[16]uint32, dst, src *byte, batches int) {
 //go:noescape
 func chacha20AVX2(state *[16]uint32, dst, src *byte, batches int)
 
+// chacha20AVX2x2 XORs 128 bytes of src with the key stream of blocks
+// state[12] and state[12]+1 into dst (chacha20_avx2_amd64.s): the short
+// records' kernel.
+//
+//go:noescape
+func chacha20AVX2x2(state *[16]uint32, dst, src *byte)
+
 // poly1305BlocksMULX absorbs n bytes (a multiple of 16) of whole Poly1305
 // chunks into st (poly1305_amd64.s).
 //
@@ -83,12 +90,7 @@ func (a *aead) xorKeyStream(s *chachaState, dst, src []byte, counter uint32) {
 		dst, src = dst[n:], src[n:]
 		st[12] += uint32(n / blockSize)
 	}
-	if len(src) > 0 {
-		var ks [batchSize]byte
-		run(a.path, &st, &ks[0], &zeroBatch[0], 1)
-		xorBytes(dst, src, ks[:len(src)])
-		clear(ks[:])
-	}
+	a.xorTail(&st, dst, src)
 	clear(st[:])
 }
 
@@ -97,13 +99,26 @@ func (a *aead) xorKeyStream(s *chachaState, dst, src []byte, counter uint32) {
 // gives both: block 0 is the Poly1305 key, and the other seven (avx2) or
 // fifteen (avx512) serve the first 448 or 960 bytes, so a short record
 // takes one pass of the assembly.
-func (a *aead) begin(s *chachaState, ks *[batchSize]byte) (polyState, []byte) {
+//
+// A record of at most 448 bytes needs no more than the eight blocks of one
+// AVX2 pass, so the avx512 path makes those instead of sixteen.
+func (a *aead) begin(s *chachaState, ks *[batchSize]byte, n int) (polyState, []byte) {
 	if a.path == pathPortable {
 		return s.polyKey(), nil
 	}
-	batch := batchBytes(a.path)
 	st := s.words(0)
-	run(a.path, &st, &ks[0], &zeroBatch[0], 1)
+	if n <= blockSize {
+		// The Poly1305 key and one block: the two-block kernel.
+		chacha20AVX2x2(&st, &ks[0], &zeroBatch[0])
+		clear(st[:])
+		return newPolyState((*[polyKeySize]byte)(ks[:polyKeySize])), ks[blockSize : 2*blockSize]
+	}
+	p := a.path
+	if p == pathAVX512 && n <= 7*blockSize {
+		p = pathAVX2
+	}
+	batch := batchBytes(p)
+	run(p, &st, &ks[0], &zeroBatch[0], 1)
 	clear(st[:])
 	return newPolyState((*[polyKeySize]byte)(ks[:polyKeySize])), ks[blockSize:batch]
 }
@@ -214,14 +229,22 @@ func (a *aead) openStitched(s *chachaState, out, ct, pre []byte, poly *polyState
 	a.xorTail(&st, out[off:], ct[off:])
 }
 
-// xorTail XORs src (shorter than a batch) with one more batch of key stream
-// from st's counter into dst.
+// xorTail XORs src (shorter than a batch) with key stream from st's
+// counter into dst, made by the smallest kernel that covers it: two blocks,
+// eight (AVX2) or the path's batch.
 func (a *aead) xorTail(st *[16]uint32, dst, src []byte) {
 	if len(src) == 0 {
 		return
 	}
 	var ks [batchSize]byte
-	run(a.path, st, &ks[0], &zeroBatch[0], 1)
+	switch {
+	case len(src) <= 2*blockSize:
+		chacha20AVX2x2(st, &ks[0], &zeroBatch[0])
+	case len(src) <= 8*blockSize:
+		run(pathAVX2, st, &ks[0], &zeroBatch[0], 1)
+	default:
+		run(a.path, st, &ks[0], &zeroBatch[0], 1)
+	}
 	xorBytes(dst, src, ks[:len(src)])
-	clear(ks[:])
+	clear(ks[:len(src)])
 }
