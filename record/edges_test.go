@@ -440,3 +440,26 @@ func TestOverhead13(t *testing.T) {
 		t.Fatalf("Overhead %d, want 17", got)
 	}
 }
+
+// TestOpen13Bounds: a TLS 1.3 record with a full 2^14 bytes of content
+// opens; a protected fragment of exactly 2^14+256 bytes is judged by its tag
+// (bad_record_mac for garbage), one byte more is record_overflow before any
+// decryption.
+//
+// spec: rfc8446#5.2 ("The length MUST NOT exceed 2^14 + 256 bytes")
+func TestOpen13Bounds(t *testing.T) {
+	content := pseudoBytes(13, MaxPlaintext)
+	full := sealInner13(t, 0, append(bytes.Clone(content), byte(ApplicationData)))
+	p := protection13(t, aeadMakers[1])
+	typ, got, err := p.open13(0, full[:HeaderLen], full[HeaderLen:])
+	if err != nil || typ != ApplicationData || !bytes.Equal(got, content) {
+		t.Fatalf("record with 2^14 bytes of content: type %v, %d bytes, %v", typ, len(got), err)
+	}
+	hdr := Header{Type: ApplicationData, Version: VersionTLS12, Length: MaxCiphertext13}.Append(nil)
+	if _, _, err := p.open13(0, hdr, make([]byte, MaxCiphertext13)); alertOf(t, err) != BadRecordMAC {
+		t.Errorf("fragment of 2^14+256 bytes: %v, want bad_record_mac", err)
+	}
+	if _, _, err := p.open13(0, hdr, make([]byte, MaxCiphertext13+1)); alertOf(t, err) != RecordOverflow {
+		t.Errorf("fragment of 2^14+257 bytes: %v, want record_overflow", err)
+	}
+}
