@@ -156,8 +156,12 @@ func benchRun(args []string, stdout, stderr io.Writer) error {
 //	                   (session ticket), "handshake-tls13" (full, TLS 1.3,
 //	                   X25519), "handshake-tls13-mlkem" (full, TLS 1.3,
 //	                   X25519MLKEM768), "handshake-tls13-resumed" (TLS 1.3
-//	                   PSK with X25519), each followed by its "-server-cpu"
-//	                   row, then "bulk-transfer", "bulk-server-cpu". When
+//	                   PSK with X25519), "handshake-mutual" (full, ECDHE
+//	                   X25519, the client presenting an RSA-2048
+//	                   certificate), each followed by its "-server-cpu"
+//	                   row ("handshake-ecdhe" and "handshake-mutual" also by
+//	                   "-client-cpu"), then "bulk-transfer",
+//	                   "bulk-server-cpu". When
 //	                   aes_path is a hardware path, each symmetric row but
 //	                   the PRF is followed by the same id + "-portable": the
 //	                   same operation with minitls forced to its portable Go
@@ -251,6 +255,7 @@ var (
 	benchClockThread = map[bool]string{true: "thread-cpu", false: "wall"}[benchHaveThreadCPU]
 	benchClockWall   = "wall"
 	benchClockServer = map[bool]string{true: "server-cpu", false: "server-wall"}[benchHaveThreadCPU]
+	benchClockClient = map[bool]string{true: "client-cpu", false: "wall"}[benchHaveThreadCPU]
 )
 
 // benchFigure is one implementation's result for one operation.
@@ -441,6 +446,7 @@ func benchComputeHandshakeLessons(rep *benchReport, rsa *benchRow) {
 	})
 
 	benchComputeTLS13Lessons(rep, ecdhe)
+	benchComputeMutualLesson(rep)
 
 	// 6. What resumption saves the server: no certificate, no RSA.
 	m, s = quot(rsa, resumed)
@@ -449,6 +455,24 @@ func benchComputeHandshakeLessons(rep *benchReport, rsa *benchRow) {
 		Text: fmt.Sprintf("A resumed handshake (session ticket: no certificate, no RSA) costs the server 1/%s of a full RSA one: %s of CPU against %s (minitls); stdlib: 1/%s, %s vs %s.",
 			benchNum(m), benchDur(resumed.Minitls.NsPerOp), benchDur(rsa.Minitls.NsPerOp),
 			benchNum(s), benchDur(resumed.Stdlib.NsPerOp), benchDur(rsa.Stdlib.NsPerOp)),
+	})
+}
+
+// benchComputeMutualLesson adds what client authentication costs the
+// client: the client CPU of a full ECDHE handshake in which it presents a
+// certificate (one RSA-2048 signature more, its CertificateVerify) less that
+// of the one-sided one. spec: rfc5246#7.4.8
+func benchComputeMutualLesson(rep *benchReport) {
+	one, mutual := rep.row("handshake-ecdhe-client-cpu"), rep.row("handshake-mutual-client-cpu")
+	if one == nil || mutual == nil {
+		return
+	}
+	m, s := mutual.Minitls.NsPerOp-one.Minitls.NsPerOp, mutual.Stdlib.NsPerOp-one.Stdlib.NsPerOp
+	rep.Lessons = append(rep.Lessons, benchLesson{
+		ID: "mutual-extra-client-cpu", Unit: "ns", From: []string{mutual.ID, one.ID}, Minitls: m, Stdlib: s,
+		Text: fmt.Sprintf("Mutual TLS: proving who the client is (a certificate and a CertificateVerify, one RSA-2048 signature) adds %s of client CPU to a full ECDHE handshake (%s against %s; stdlib: %s, %s vs %s); the server pays one signature check more.",
+			benchDur(m), benchDur(mutual.Minitls.NsPerOp), benchDur(one.Minitls.NsPerOp),
+			benchDur(s), benchDur(mutual.Stdlib.NsPerOp), benchDur(one.Stdlib.NsPerOp)),
 	})
 }
 

@@ -40,12 +40,16 @@ type benchOp func(n int) (serverCPU time.Duration, err error)
 // benchCase is one operation: what the table calls it, and how to build
 // its two implementations (index 0 minitls, 1 stdlib). A loopback case
 // runs a client and a server; a serverCPU case (also loopback) reports the
-// server CPU time its operations return instead of their elapsed time.
+// server CPU time its operations return instead of their elapsed time, a
+// clientCPU case the CPU time of the client's (locked) thread.
 type benchCase struct {
 	id, group, operation, unit string
 	bytes                      int64
 	loopback, serverCPU        bool
 	tls                        *benchTLSInfo // what a loopback case negotiates
+	// clientCPU (a loopback case) runs the client on this goroutine locked
+	// to its thread and reports that thread's CPU time: the client's.
+	clientCPU bool
 	// path, when set, is the AES/GCM path minitls's ciphers are made for
 	// in prepare (impl.Force): the symmetric rows run once on the fastest
 	// path and once more on the portable one.
@@ -100,7 +104,8 @@ func benchMeasure(s benchSettings, p *benchProgress) (*benchReport, error) {
 // little or nothing.) The elapsed time is kept in the JSON as
 // wall_ns_per_op. Loopback cases are timed by the elapsed time, or by the
 // server's CPU time for the server-CPU rows; they are not locked, since a
-// locked client thread would slow the connection (see bench_net.go).
+// locked client thread would slow the connection (see bench_net.go), except
+// the client-CPU rows, which lock the client's thread to count its CPU time.
 func benchMeasureCase(s benchSettings, c benchCase, detail func(string)) (benchRow, error) {
 	prepare := c.prepare
 	if c.path != nil {
@@ -114,7 +119,7 @@ func benchMeasureCase(s benchSettings, c benchCase, detail func(string)) (benchR
 		return benchRow{}, err
 	}
 	defer cleanup()
-	if !c.loopback {
+	if !c.loopback || c.clientCPU {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
 	}
@@ -148,6 +153,8 @@ func benchMeasureCase(s benchSettings, c benchCase, detail func(string)) (benchR
 	switch {
 	case c.serverCPU:
 		primary, clock = server, benchClockServer
+	case c.clientCPU:
+		primary, clock = thread, benchClockClient
 	case c.loopback:
 		primary, clock = wall, benchClockWall
 	}
@@ -627,6 +634,7 @@ func benchCases(fx *benchFixture, s benchSettings) []benchCase {
 		{"handshake-tls13", "full handshake, TLS 1.3, X25519 (loopback)", "  server CPU per full TLS 1.3 handshake", benchKindTLS13},
 		{"handshake-tls13-mlkem", "full handshake, TLS 1.3, X25519MLKEM768", "  server CPU, X25519MLKEM768", benchKindMLKEM},
 		{"handshake-tls13-resumed", "resumed handshake, TLS 1.3, PSK + X25519", "  server CPU per resumed TLS 1.3 handshake", benchKindTLS13Resumed},
+		{"handshake-mutual", "full handshake, ECDHE-RSA + client certificate", "  server CPU per mutual-TLS handshake", benchKindMutual},
 	} {
 		cases = append(cases,
 			benchCase{
@@ -638,6 +646,18 @@ func benchCases(fx *benchFixture, s benchSettings) []benchCase {
 				prepare: func() ([2]benchOp, func(), error) { return benchHandshakeOps(fx, hs.kind, true) },
 			},
 		)
+		if hs.kind.ecdhe && !hs.kind.tls13 && !hs.kind.resume {
+			// The client's side of a full ECDHE handshake, one-sided and
+			// mutual: what client authentication costs the client.
+			op := "  client CPU per full ECDHE handshake"
+			if hs.kind.mutual {
+				op = "  client CPU per mutual-TLS handshake"
+			}
+			cases = append(cases, benchCase{
+				id: hs.id + "-client-cpu", group: "connection", operation: op, unit: benchUnitOps, loopback: true, clientCPU: true, tls: hs.kind.info(),
+				prepare: func() ([2]benchOp, func(), error) { return benchHandshakeOps(fx, hs.kind, false) },
+			})
+		}
 	}
 	cases = append(cases,
 		benchCase{

@@ -94,6 +94,13 @@ type benchHSKind struct {
 	// cache here, and crypto/tls has none), and resume says every measured
 	// handshake must resume (else every one must be full).
 	clientCache, serverTickets, resume bool
+	// mutual: the server requires a client certificate
+	// (RequireAnyClientCert) and the client presents the same RSA-2048
+	// chain the server uses: one more RSA signature on the client (its
+	// CertificateVerify) and one more verification on the server; the
+	// chain itself is not verified, so the row is what the signature costs.
+	// spec: rfc5246#7.4.8
+	mutual bool
 }
 
 var (
@@ -104,6 +111,7 @@ var (
 	benchKindMLKEM        = benchHSKind{suite: tls.TLS_AES_128_GCM_SHA256, tls13: true, group: uint16(tls.X25519MLKEM768)}
 	benchKindTLS13Resumed = benchHSKind{suite: tls.TLS_AES_128_GCM_SHA256, tls13: true, group: uint16(tls.X25519),
 		clientCache: true, serverTickets: true, resume: true}
+	benchKindMutual = benchHSKind{suite: tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ecdhe: true, mutual: true}
 )
 
 // ticketAfter reports whether the kind's tickets come after the handshake
@@ -154,6 +162,12 @@ func benchTLSImpls(fx *benchFixture, k benchHSKind) [2]benchTLS {
 	if k.clientCache {
 		mClient.ClientSessionCache = handshake.NewLRUClientSessionCache(1)
 		sClient.ClientSessionCache = tls.NewLRUClientSessionCache(1)
+	}
+	if k.mutual {
+		mClient.Certificates = mServer.Certificates
+		mServer.ClientAuth = handshake.RequireAnyClientCert
+		sClient.Certificates = sServer.Certificates
+		sServer.ClientAuth = tls.RequireAnyClientCert
 	}
 	return [2]benchTLS{
 		{

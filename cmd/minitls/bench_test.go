@@ -102,10 +102,11 @@ var benchWantIDs = append(benchWantSymmetric(), []string{
 	"rsa-2048-decrypt", "rsa-2048-encrypt", "rsa-2048-sign", "rsa-2048-verify",
 	"rsa-3072-decrypt", "rsa-3072-encrypt", "rsa-3072-sign", "rsa-3072-verify",
 	"ecdsa-p256-sign", "ecdsa-p256-verify",
-	"handshake", "handshake-server-cpu", "handshake-ecdhe", "handshake-ecdhe-server-cpu",
+	"handshake", "handshake-server-cpu", "handshake-ecdhe", "handshake-ecdhe-server-cpu", "handshake-ecdhe-client-cpu",
 	"handshake-resumed", "handshake-resumed-server-cpu", "handshake-tls13", "handshake-tls13-server-cpu",
 	"handshake-tls13-mlkem", "handshake-tls13-mlkem-server-cpu", "handshake-tls13-resumed",
-	"handshake-tls13-resumed-server-cpu", "bulk-transfer", "bulk-server-cpu",
+	"handshake-tls13-resumed-server-cpu", "handshake-mutual", "handshake-mutual-server-cpu", "handshake-mutual-client-cpu",
+	"bulk-transfer", "bulk-server-cpu",
 }...)
 
 func benchWantSymmetric() []string {
@@ -175,6 +176,10 @@ var benchWantTLS = map[string][3]string{
 	"handshake-server-cpu":               {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "full"},
 	"handshake-ecdhe":                    {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "x25519", "full"},
 	"handshake-ecdhe-server-cpu":         {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "x25519", "full"},
+	"handshake-ecdhe-client-cpu":         {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "x25519", "full"},
+	"handshake-mutual":                   {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "x25519", "full"},
+	"handshake-mutual-server-cpu":        {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "x25519", "full"},
+	"handshake-mutual-client-cpu":        {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "x25519", "full"},
 	"handshake-resumed":                  {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "resumed"},
 	"handshake-resumed-server-cpu":       {"TLS_RSA_WITH_AES_128_GCM_SHA256", "", "resumed"},
 	"handshake-tls13":                    {"TLS_AES_128_GCM_SHA256", "x25519", "full"},
@@ -254,6 +259,8 @@ func TestBenchJSONAndSVG(t *testing.T) {
 		switch {
 		case r.Group == "connection" && strings.HasSuffix(r.ID, "-server-cpu"):
 			wantClock = map[bool]string{true: "server-cpu", false: "server-wall"}[benchHaveThreadCPU]
+		case r.Group == "connection" && strings.HasSuffix(r.ID, "-client-cpu"):
+			wantClock = map[bool]string{true: "client-cpu", false: "wall"}[benchHaveThreadCPU]
 		case r.Group == "connection":
 			wantClock = "wall"
 		}
@@ -347,6 +354,8 @@ func TestBenchJSONAndSVG(t *testing.T) {
 			func(i int) float64 {
 				return ns["handshake-tls13-mlkem-server-cpu"][i] - ns["handshake-tls13-server-cpu"][i]
 			}},
+		"mutual-extra-client-cpu": {[]string{"handshake-mutual-client-cpu", "handshake-ecdhe-client-cpu"},
+			func(i int) float64 { return ns["handshake-mutual-client-cpu"][i] - ns["handshake-ecdhe-client-cpu"][i] }},
 		"tls13-full-over-resumed-server-cpu": {[]string{"handshake-tls13-server-cpu", "handshake-tls13-resumed-server-cpu"},
 			func(i int) float64 {
 				return ns["handshake-tls13-server-cpu"][i] / ns["handshake-tls13-resumed-server-cpu"][i]
@@ -515,7 +524,7 @@ func TestBenchText(t *testing.T) {
 	if rows != len(benchWantIDs) {
 		t.Errorf("%d table rows with two figures and a ratio, want %d:\n%s", rows, len(benchWantIDs), stdout)
 	}
-	lessons := 13 // 7, TLS 1.3's three (against TLS 1.2, the post-quantum share, resumption), ChaCha20-Poly1305 against AES-GCM, ECDSA against RSA (sign, verify)
+	lessons := 14 // 7, TLS 1.3's three (against TLS 1.2, the post-quantum share, resumption), ChaCha20-Poly1305 against AES-GCM, ECDSA against RSA (sign, verify), mutual TLS's client CPU
 	if impl.Current() != impl.Portable {
 		lessons++ // hardware-over-portable
 	}
