@@ -182,6 +182,10 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 	cs := conn.ConnectionState()
 	if *verbose {
 		getSummary(stderr, st, conn, cs, connected, handshaken, *insecure)
+		if signals.certificateSent.Load() && cfg.Certificates[0].Leaf != nil {
+			fmt.Fprintf(stderr, "* client certificate presented: %s (the server asked with a CertificateRequest; CertificateVerify signed the handshake)\n",
+				cfg.Certificates[0].Leaf.Subject)
+		}
 	}
 
 	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
@@ -360,8 +364,11 @@ func (g *getSignals) trace(e handshake.Event) {
 			g.helloRequested.Store(true)
 		}
 	case e.Kind == handshake.EventMessage && e.Sent:
-		if m, ok := e.Message.(*handshake.CertificateMessage); ok && len(m.Certificates) > 0 {
-			g.certificateSent.Store(true)
+		switch m := e.Message.(type) {
+		case *handshake.CertificateMessage: // TLS 1.2
+			g.certificateSent.Store(len(m.Certificates) > 0)
+		case *handshake.Certificate13:
+			g.certificateSent.Store(len(m.Entries) > 0)
 		}
 	case e.Kind == handshake.EventAlert && e.Sent && e.Alert == record.NoRenegotiation:
 		// After the handshake the record layer takes the HelloRequest;
@@ -390,8 +397,12 @@ func (g *getSignals) cause(err error, inHandshake bool) string {
 	// TLS 1.3 names the reason (certificate_required, rfc8446#4.4.2.4),
 	// and the server's verdict may come after our Finished.
 	required := errors.As(err, &received) && received.Description == record.CertificateRequired
+	// Under TLS 1.3 the server judges our certificate after our Finished:
+	// its verdict is an alert on the first read.
+	refused := received != nil && slices.Contains([]record.AlertDescription{record.BadCertificate, record.UnsupportedCertificate,
+		record.CertificateExpired, record.CertificateUnknown, record.UnknownCA, record.DecryptError}, received.Description)
 	switch {
-	case (inHandshake || required) && g.certificateSent.Load():
+	case (inHandshake || required || refused) && g.certificateSent.Load():
 		return "the server refused our client certificate (it " + how + "): check that -cert is issued by a CA the server trusts (serve -clientca) for clientAuth, and that -key is its key"
 	case (inHandshake && g.certificateRequested.Load()) || required:
 		return "the server requires a client certificate and minitls get sent none (the server asked with a CertificateRequest, got an empty Certificate and " +

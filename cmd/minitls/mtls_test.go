@@ -20,8 +20,8 @@ import (
 // TestGetClientCertificate: get -cert/-key authenticates to a crypto/tls
 // server that requires and verifies a client certificate (TLS 1.2 and
 // TLS 1.3) and to openssl s_server -Verify 1 -CAfile (both versions), and
-// without -cert says which flags to pass; -cert without -key is a usage
-// error that names both.
+// without -cert says which flags to pass; a refused certificate is named as
+// such; -cert without -key is a usage error that names both.
 func TestGetClientCertificate(t *testing.T) {
 	dir := cliTestPKI(t)
 	ca := filepath.Join(dir, "ca.pem")
@@ -71,6 +71,16 @@ func TestGetClientCertificate(t *testing.T) {
 		r = cliTestRun(t, nil, "get", "-cafile", ca, "https://localhost:"+port+"/")
 		getTestCheckOneLine(t, r, getTestNeedsCert, "-cert FILE -key FILE")
 	})
+	for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+		// A server that trusts no CA (and so names none): get presents its
+		// certificate, the server refuses it, and get says so.
+		t.Run("refused, "+tls.VersionName(v), func(t *testing.T) {
+			port := getTestTLSServerConfig(t, &tls.Config{Certificates: []tls.Certificate{serverCert}, MinVersion: v, MaxVersion: v,
+				ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: x509.NewCertPool()})
+			r := cliTestRun(t, nil, append([]string{"get"}, append(certArgs, "https://localhost:"+port+"/")...)...)
+			getTestCheckOneLine(t, r, "the server refused our client certificate", "serve -clientca")
+		})
+	}
 	t.Run("-cert without -key", func(t *testing.T) {
 		r := cliTestRun(t, nil, "get", "-cafile", ca, "-cert", filepath.Join(dir, "client.pem"), "https://localhost:1/")
 		if r.code != 2 || !strings.Contains(r.stderr, "-cert and -key go together") {
@@ -93,7 +103,10 @@ func TestServeClientCA(t *testing.T) {
 	const section = "<h2>Your certificate</h2>"
 	for _, v := range []string{"1.2", "1.3"} {
 		t.Run("get -cert, TLS "+v, func(t *testing.T) {
-			r := cliTestRun(t, nil, "get", "-cafile", ca, "-cert", clientPEM, "-key", clientKey, "-max-version", v, url)
+			r := cliTestRun(t, nil, "get", "-v", "-cafile", ca, "-cert", clientPEM, "-key", clientKey, "-max-version", v, url)
+			if !strings.Contains(r.stderr, "* client certificate presented: CN=minitls client") {
+				t.Errorf("get -v does not say it presented the client certificate:\n%s", r.stderr)
+			}
 			if r.code != 0 || !strings.Contains(r.stdout, section) || !strings.Contains(r.stdout, "CN=minitls client") ||
 				!strings.Contains(r.stdout, "ECDSA P-256") || !strings.Contains(r.stdout, "ecdsa_secp256r1_sha256") {
 				t.Errorf("get -cert: exit %d, stderr %q, page:\n%s", r.code, r.stderr, r.stdout)
