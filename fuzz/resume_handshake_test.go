@@ -3,6 +3,7 @@ package fuzz
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"sync"
@@ -13,24 +14,66 @@ import (
 )
 
 // resumeKind is one way FuzzServerResume and FuzzClientResume set up the
-// session to resume: by ticket (rfc5077) or, with tickets off and a
-// session cache on the server, by session ID (rfc5246#7.3).
+// session to resume: in TLS 1.2 by ticket (rfc5077) or, with tickets off
+// and a session cache on the server, by session ID (rfc5246#7.3); in TLS
+// 1.3 by PSK from a NewSessionTicket (rfc8446#2.2), over X25519, with a
+// KeyUpdate each way after the first exchange of data (rfc8446#4.6.3), and
+// optionally with a server on P-256 only, which answers the client's
+// X25519 share with a HelloRetryRequest (rfc8446#4.1.4).
 type resumeKind struct {
-	name    string
-	tickets bool
+	name      string
+	tickets   bool
+	tls13     bool
+	hrr       bool // TLS 1.3: the server takes P-256 only
+	keyUpdate bool // the client updates its keys and asks the server to (TLS 1.3)
 }
 
 // resumeKinds is picked by the kind byte (modulo the length). Append only:
 // the seed corpus names kinds by index.
 var resumeKinds = []resumeKind{
-	{"ticket", true},
-	{"session-id", false},
+	{"ticket", true, false, false, false},
+	{"session-id", false, false, false, false},
+	{"tls13-psk-keyupdate", true, true, false, true},
+	{"tls13-hrr-psk-keyupdate", true, true, true, true},
+}
+
+// client is the fuzz client of k before any session: offer 0
+// (TLS_RSA_WITH_AES_128_GCM_SHA256) for TLS 1.2; for TLS 1.3 only,
+// TLS_AES_128_GCM_SHA256 on X25519 then P-256 (the default X25519MLKEM768
+// share draws from crypto/rand, which would make the seeds differ run to
+// run).
+func (k resumeKind) client() *handshake.Config {
+	if !k.tls13 {
+		return clientConfig(0)
+	}
+	cfg := clientConfig(6)
+	cfg.CurvePreferences = []handshake.CurveID{handshake.CurveX25519, handshake.CurveP256}
+	cfg.CipherSuites = []uint16{uint16(handshake.TLS_AES_128_GCM_SHA256)}
+	cfg.MaxVersion = 0 // clientConfig keeps FuzzClientHandshake on TLS 1.2
+	return cfg
+}
+
+// server is the fuzz server of k before any session.
+func (k resumeKind) server() *handshake.Config {
+	cfg := serverConfig()
+	cfg.SessionTicketsDisabled = !k.tickets
+	if !k.tickets {
+		cfg.SessionCacheSize = 16
+	}
+	if k.tls13 {
+		cfg.MaxVersion = 0 // serverConfig keeps FuzzServerHandshake on TLS 1.2
+	}
+	if k.hrr {
+		cfg.CurvePreferences = []handshake.CurveID{handshake.CurveP256}
+	}
+	return cfg
 }
 
 // primedSession is the state a full handshake left on both ends: the
 // server's Config (whose clones share its session cache and ticket keys)
 // and the session the client stored.
 type primedSession struct {
+	kind    resumeKind
 	server  *handshake.Config
 	key     string
 	session *handshake.ClientSessionState
@@ -66,22 +109,18 @@ func resumeFixture(t testing.TB) {
 	handshakeFixture(t)
 	primeOnce.Do(func() {
 		for _, k := range resumeKinds {
-			server := serverConfig()
-			server.SessionTicketsDisabled = !k.tickets
-			if !k.tickets {
-				server.SessionCacheSize = 16
-			}
+			server := k.server()
 			cache := &captureCache{}
-			client := clientConfig(0)
+			client := k.client()
 			client.ClientSessionCache = cache
-			if _, _, err := pipeHandshake(client, server.Clone()); err != nil {
-				primeErr = errors.Join(primeErr, err)
+			if _, _, err := pipeHandshake(client, server.Clone(), false); err != nil {
+				primeErr = errors.Join(primeErr, fmt.Errorf("%s: %w", k.name, err))
 				continue
 			}
 			if cache.cs == nil {
 				primeErr = errors.Join(primeErr, errors.New(k.name+": the client stored no session"))
 			}
-			primed = append(primed, primedSession{server: server, key: cache.key, session: cache.cs})
+			primed = append(primed, primedSession{kind: k, server: server, key: cache.key, session: cache.cs})
 		}
 	})
 	if primeErr != nil {
@@ -102,7 +141,7 @@ func primedServer(kind uint8) *handshake.Config {
 // the ClientHello of the next.
 func primedClient(kind uint8) *handshake.Config {
 	p := primed[int(kind)%len(primed)]
-	cfg := clientConfig(0)
+	cfg := p.kind.client()
 	cfg.ClientSessionCache = &captureCache{key: p.key, cs: p.session}
 	return cfg
 }
@@ -110,8 +149,10 @@ func primedClient(kind uint8) *handshake.Config {
 // pipeHandshake runs client against server over loopback TCP (as
 // liveHandshake: each close_notify needs somewhere to go after the peer has
 // stopped reading): the handshake, "ping" and "pong", then close_notify
-// both ways; it returns the bytes each side wrote.
-func pipeHandshake(clientCfg, serverCfg *handshake.Config) (clientBytes, serverBytes []byte, err error) {
+// both ways; with keyUpdate (TLS 1.3) the client then updates its keys,
+// asking the server to do the same, and the two exchange another line. It
+// returns the bytes each side wrote.
+func pipeHandshake(clientCfg, serverCfg *handshake.Config, keyUpdate bool) (clientBytes, serverBytes []byte, err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, nil, err
@@ -132,7 +173,8 @@ func pipeHandshake(clientCfg, serverCfg *handshake.Config) (clientBytes, serverB
 		return nil, nil, errors.New("accept failed")
 	}
 	crec, srec := &recorder{Conn: cc}, &recorder{Conn: sc}
-	offered := clientCfg.ClientSessionCache.(*captureCache).cs != nil
+	cache, _ := clientCfg.ClientSessionCache.(*captureCache)
+	offered := cache != nil && cache.cs != nil
 	client, server := handshake.Client(crec, clientCfg), handshake.Server(srec, serverCfg)
 	deadline := time.Now().Add(hangLimit)
 	client.SetDeadline(deadline)
@@ -143,6 +185,11 @@ func pipeHandshake(clientCfg, serverCfg *handshake.Config) (clientBytes, serverB
 		_, err := io.ReadFull(server, buf)
 		if err == nil {
 			_, err = server.Write([]byte("pong\n"))
+		}
+		if err == nil && keyUpdate {
+			if _, err = io.ReadFull(server, buf); err == nil {
+				_, err = server.Write([]byte("pong\n"))
+			}
 		}
 		if err == nil {
 			if _, err = server.Read(buf); err == io.EOF {
@@ -155,6 +202,14 @@ func pipeHandshake(clientCfg, serverCfg *handshake.Config) (clientBytes, serverB
 	_, err = client.Write([]byte("ping\n"))
 	if err == nil {
 		_, err = io.ReadFull(client, buf)
+	}
+	if err == nil && keyUpdate {
+		if err = client.UpdateKeys(true); err == nil {
+			_, err = client.Write([]byte("ping\n"))
+		}
+		if err == nil {
+			_, err = io.ReadFull(client, buf)
+		}
 	}
 	if err == nil {
 		err = client.Close()
@@ -210,11 +265,11 @@ func TestLiveResumeSeeds(t *testing.T) {
 	for i, k := range resumeKinds {
 		kind := uint8(i)
 		t.Run(k.name, func(t *testing.T) {
-			cb, sb, err := pipeHandshake(primedClient(kind), primedServer(kind))
+			cb, sb, err := pipeHandshake(primedClient(kind), primedServer(kind), k.keyUpdate)
 			if err != nil {
 				t.Fatal(err)
 			}
-			cb2, sb2, err := pipeHandshake(primedClient(kind), primedServer(kind))
+			cb2, sb2, err := pipeHandshake(primedClient(kind), primedServer(kind), k.keyUpdate)
 			if err != nil {
 				t.Fatal(err)
 			}
