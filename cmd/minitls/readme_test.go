@@ -25,6 +25,7 @@ var readmeTaken = map[string]string{
 	"crypto/rand":                    "`crypto/rand`",
 	"crypto/ecdh":                    "P-256 (`crypto/ecdh`)",
 	"crypto/mlkem":                   "ML-KEM-768 (`crypto/mlkem`)",
+	"crypto/mlkem/mlkemtest":         "`crypto/mlkem/mlkemtest`",
 	"golang.org/x/crypto/curve25519": "X25519 (`golang.org/x/crypto/curve25519`)",
 	"filippo.io/nistec":              "(`filippo.io/nistec`",
 	"golang.org/x/sys/cpu":           "CPU feature detection (`golang.org/x/sys/cpu`)",
