@@ -3,7 +3,7 @@
 package chacha20poly1305
 
 import (
-	"encoding/binary"
+	"crypto/subtle"
 
 	"golang.org/x/sys/cpu"
 )
@@ -134,17 +134,9 @@ func (s *chachaState) words(counter uint32) [16]uint32 {
 	}
 }
 
-// xorBytes sets dst[i] = a[i] ^ b[i] for i < len(b), eight bytes at a time.
-func xorBytes(dst, a, b []byte) {
-	n := len(b)
-	i := 0
-	for ; i+8 <= n; i += 8 {
-		binary.LittleEndian.PutUint64(dst[i:], binary.LittleEndian.Uint64(a[i:])^binary.LittleEndian.Uint64(b[i:]))
-	}
-	for ; i < n; i++ {
-		dst[i] = a[i] ^ b[i]
-	}
-}
+// xorBytes sets dst[i] = a[i] ^ b[i] for i < len(b), with crypto/subtle's
+// vector code.
+func xorBytes(dst, a, b []byte) { subtle.XORBytes(dst, a, b[:min(len(a), len(b))]) }
 
 // blocks absorbs whole 16-byte Poly1305 chunks on the given path.
 //
