@@ -456,15 +456,8 @@ func (h *clientState13) readCertificateVerify(_ chainVerified) error {
 		return err
 	}
 	cv := msg.(*CertificateVerify)
-	if !isPSS(cv.Scheme) && !isECDSAScheme(cv.Scheme) || !slices.Contains(clientSignatureSchemes, cv.Scheme) {
-		// spec: rfc8446#4.4.3 "If the CertificateVerify message is sent by
-		// a server, the signature algorithm MUST be one offered in the
-		// client's "signature_algorithms" extension"; rfc8446#4.2.3 "RSASSA-PKCS1-v1_5
-		// algorithms ... MUST NOT be used for signed TLS handshake messages"
-		return failf(ErrIllegalParameter, "CertificateVerify uses %v; TLS 1.3 needs one of our RSASSA-PSS or ECDSA schemes", cv.Scheme)
-	}
 	leaf := c.state.PeerCertificates[0]
-	if err := checkScheme13(cv.Scheme, leaf); err != nil { // ecdsa.go
+	if err := checkScheme13(cv.Scheme, leaf, clientSignatureSchemes, "server"); err != nil { // ecdsa.go
 		return err
 	}
 	digest := signedContent13(cv.Scheme, serverSignatureContext, th)

@@ -3,9 +3,6 @@ package handshake
 import (
 	"errors"
 	"fmt"
-	"slices"
-
-	"minitls/x509lite"
 )
 
 // Client authentication in TLS 1.3: the server's CertificateRequest comes
@@ -295,7 +292,7 @@ func (h *serverState13) readClientCertificate13() error {
 		return err
 	}
 	cv := msg.(*CertificateVerify)
-	if err := checkClientScheme13(chain[0], cv.Scheme); err != nil {
+	if err := checkScheme13(cv.Scheme, chain[0], clientAuthSchemes13, "client"); err != nil { // ecdsa.go
 		return err
 	}
 	digest := signedContent13(cv.Scheme, clientSignatureContext, th)
@@ -304,21 +301,5 @@ func (h *serverState13) readClientCertificate13() error {
 	}
 	h.hs.clientAuth.chain = chain
 	c.state.PeerCertificates = chain
-	return nil
-}
-
-// checkClientScheme13 refuses a CertificateVerify scheme we did not offer,
-// or one that does not suit the leaf's key (an ECDSA scheme names the
-// curve in TLS 1.3).
-//
-// spec: rfc8446#4.4.3 ("the signature algorithm MUST be one offered in the
-// ... "signature_algorithms" extension"), rfc8446#4.2.3
-func checkClientScheme13(leaf *x509lite.Certificate, s SignatureScheme) error {
-	if !slices.Contains(clientAuthSchemes13, s) {
-		return failf(ErrIllegalParameter, "the client's CertificateVerify uses %v, which our CertificateRequest did not offer (%v)", s, clientAuthSchemes13)
-	}
-	if leaf.ECDSAPublicKey != nil && s != ecdsaSchemeFor(leaf.ECDSAPublicKey.Curve()) {
-		return failf(ErrIllegalParameter, "the client's CertificateVerify uses %v, but its key is on %s", s, leaf.ECDSAPublicKey.Curve())
-	}
 	return nil
 }

@@ -353,6 +353,7 @@ func TestClientAuthHostile(t *testing.T) {
 		{name: "TLS 1.3: CertificateVerify by another key", tls13: true, policy: RequestClientCert, cert: &mismatched, want: record.DecryptError},
 		{name: "TLS 1.3: PKCS#1 v1.5 CertificateVerify", tls13: true, policy: RequireAnyClientCert, cert: &pki.rsa.mini, clientHook: flightHook(1, setCVSchemeAt(1, PKCS1WithSHA256)), want: record.IllegalParameter},
 		{name: "TLS 1.3: ECDSA scheme of another curve", tls13: true, policy: RequireAnyClientCert, cert: &pki.ecdsa.mini, clientHook: flightHook(1, setCVSchemeAt(1, ECDSAWithP384AndSHA384)), want: record.IllegalParameter},
+		{name: "TLS 1.3: ECDSA scheme with an RSA key", tls13: true, policy: RequireAnyClientCert, cert: &pki.rsa.mini, clientHook: flightHook(1, setCVSchemeAt(1, ECDSAWithP256AndSHA256)), want: record.IllegalParameter},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -171,18 +171,26 @@ func checkServerKeyKind(s *suite, leaf *x509lite.Certificate) error {
 	return nil
 }
 
-// checkScheme13 checks that a TLS 1.3 CertificateVerify scheme fits the
-// leaf's key: an RSA key signs RSASSA-PSS, an ECDSA key the scheme of its
-// own curve (in TLS 1.3 ecdsa_secp256r1_sha256 means P-256, unlike TLS
-// 1.2). A mismatch is illegal_parameter.
+// checkScheme13 checks the scheme of a TLS 1.3 CertificateVerify, the
+// server's (read by the client) or the client's (read by the server): it
+// must be one we offered in our signature_algorithms (offered), and it
+// must fit the leaf's key: an RSA key signs RSASSA-PSS (never PKCS#1
+// v1.5), an ECDSA key the scheme of its own curve (in TLS 1.3
+// ecdsa_secp256r1_sha256 means P-256, unlike TLS 1.2). Either failure is
+// illegal_parameter; peer ("server" or "client") names the signer.
 //
-// spec: rfc8446#4.2.3, rfc8446#4.4.3
-func checkScheme13(s SignatureScheme, leaf *x509lite.Certificate) error {
+// spec: rfc8446#4.4.3 ("the signature algorithm MUST be one offered in the
+// ... "signature_algorithms" extension"), rfc8446#4.2.3 ("RSASSA-PKCS1-v1_5
+// algorithms ... MUST NOT be used for signed TLS handshake messages")
+func checkScheme13(s SignatureScheme, leaf *x509lite.Certificate, offered []SignatureScheme, peer string) error {
+	if !slices.Contains(offered, s) {
+		return failf(ErrIllegalParameter, "the %s's CertificateVerify uses %v, which we did not offer (%v)", peer, s, offered)
+	}
 	switch {
 	case leaf.ECDSAPublicKey != nil && s == ecdsaSchemeFor(leaf.ECDSAPublicKey.Curve()):
 		return nil
 	case leaf.PublicKey != nil && isPSS(s):
 		return nil
 	}
-	return failf(ErrIllegalParameter, "CertificateVerify uses %v, which does not fit the certificate's %s key", s, leaf.PublicKeyAlgorithm())
+	return failf(ErrIllegalParameter, "the %s's CertificateVerify uses %v, which does not fit its certificate's %s key (TLS 1.3: RSASSA-PSS for RSA, the curve's own scheme for ECDSA)", peer, s, leaf.PublicKeyAlgorithm())
 }
