@@ -120,8 +120,8 @@ func (a *aead) Seal(dst, nonce, plaintext, additionalData []byte) []byte {
 	checkOverlaps(out, plaintext, additionalData)
 
 	s := newChaChaState(&a.key, nonce)
-	var ks [batchSize]byte
-	poly, pre := a.begin(&s, &ks, len(plaintext))
+	ks := keyStreamBuffer(len(plaintext))
+	poly, pre := a.begin(&s, ks, len(plaintext))
 	poly.padded(a.path, additionalData)
 	ciphertext := out[:len(plaintext)]
 	if a.stitched(len(ciphertext)) {
@@ -158,8 +158,8 @@ func (a *aead) Open(dst, nonce, ciphertext, additionalData []byte) ([]byte, erro
 	checkOverlaps(out, ciphertext, additionalData)
 
 	s := newChaChaState(&a.key, nonce)
-	var ks [batchSize]byte
-	poly, pre := a.begin(&s, &ks, len(body))
+	ks := keyStreamBuffer(len(body))
+	poly, pre := a.begin(&s, ks, len(body))
 	poly.padded(a.path, additionalData)
 	// The stitched assembly decrypts while it authenticates; the plaintext
 	// is wiped below if the tag does not match. Otherwise the tag is
@@ -183,6 +183,19 @@ func (a *aead) Open(dst, nonce, ciphertext, additionalData []byte) ([]byte, erro
 	}
 	clear(ks[:blockSize+len(pre)])
 	return ret, nil
+}
+
+// keyStreamBuffer returns room on the caller's stack for the key stream
+// begin makes ahead for a record of n bytes: two blocks (the Poly1305 key
+// and one block of key stream) when n fits in one block, a whole batch
+// otherwise. Go zeroes the array on every call, so a short record does not
+// pay for zeroing a batch it never uses. It must stay inlined: the
+// caller's escape analysis keeps the buffer off the heap.
+func keyStreamBuffer(n int) []byte {
+	if n <= blockSize {
+		return make([]byte, 2*blockSize)
+	}
+	return make([]byte, batchSize)
 }
 
 // polyKey generates the one-time Poly1305 key: the first 32 bytes of the

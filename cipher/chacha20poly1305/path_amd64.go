@@ -102,7 +102,7 @@ func (a *aead) xorKeyStream(s *chachaState, dst, src []byte, counter uint32) {
 //
 // A record of at most 448 bytes needs no more than the eight blocks of one
 // AVX2 pass, so the avx512 path makes those instead of sixteen.
-func (a *aead) begin(s *chachaState, ks *[batchSize]byte, n int) (polyState, []byte) {
+func (a *aead) begin(s *chachaState, ks []byte, n int) (polyState, []byte) {
 	if a.path == pathPortable {
 		return s.polyKey(), nil
 	}

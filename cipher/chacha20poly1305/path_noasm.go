@@ -24,7 +24,7 @@ const batchSize = 16 * blockSize
 
 // begin returns the one-time Poly1305 key's state (rfc8439#2.6) and no
 // key stream made ahead: the portable code makes each block when needed.
-func (a *aead) begin(s *chachaState, _ *[batchSize]byte, _ int) (polyState, []byte) {
+func (a *aead) begin(s *chachaState, _ []byte, _ int) (polyState, []byte) {
 	return s.polyKey(), nil
 }
 
