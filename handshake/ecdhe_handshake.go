@@ -26,6 +26,7 @@ type ecdheChoice struct {
 	curve  CurveID
 	scheme SignatureScheme // for ECDHE_RSA (0: none the RSA keys can use)
 	why    string          // when !ok: what was missing, for the error text
+	cause  error           // when !ok: ErrNoCommonGroup or ErrNoCommonSignatureScheme
 
 	// For ECDHE_ECDSA: the ECDSA certificate to present and the scheme it
 	// signs with (chooseECDSACertificate, ecdsa.go); nil and 0 when the
@@ -41,6 +42,25 @@ func (ch ecdheChoice) allows(s *suite) bool {
 		return ch.ok && ch.ecdsaCert != nil
 	}
 	return ch.ok && ch.scheme != 0
+}
+
+// refusal explains why the server cannot run the ECDHE suite s with this
+// client (allows(s) is false): no group in common, or no signature scheme
+// for the key s signs with. The two are separate causes, so a server's log
+// names the list that did not match.
+//
+// spec: rfc8422#5.1.1, rfc5246#7.4.1.4.1
+func (ch ecdheChoice) refusal(s *suite) error {
+	switch {
+	case !ch.ok && ch.cause != nil:
+		return failf(ch.cause, "%s", ch.why)
+	case !ch.ok:
+		return failf(ErrNoCommonCipherSuite, "%s", ch.why)
+	case s.signsWithECDSA():
+		return failf(ErrNoCommonSignatureScheme, "%v needs an ECDSA signature, and the client's signature_algorithms lists the scheme of none of our ECDSA certificates' curves", s.id)
+	default:
+		return failf(ErrNoCommonSignatureScheme, "%v needs an RSA signature, and the client's signature_algorithms lists none of rsa_pss_rsae_sha256/384/512 and rsa_pkcs1_sha256/384/512 that our RSA key can make", s.id)
+	}
 }
 
 // chooseECDHE picks the server's first group that the client lists and a
@@ -63,7 +83,7 @@ func chooseECDHE(config *Config, m *ClientHello) (ecdheChoice, error) {
 	}
 	groups, ok := m.SupportedGroups()
 	if !ok {
-		return ecdheChoice{why: "the client sent no supported_groups"}, nil
+		return ecdheChoice{why: "the client sent no supported_groups", cause: ErrNoCommonGroup}, nil
 	}
 	if formats, sent := m.PointFormats(); sent {
 		p := ECPointFormats{Formats: formats}
@@ -83,18 +103,19 @@ func chooseECDHE(config *Config, m *ClientHello) (ecdheChoice, error) {
 		}
 	}
 	if ch.curve == 0 {
-		return ecdheChoice{why: fmt.Sprintf("the client's groups %v include none of ours %v", groups, config.curves())}, nil
+		return ecdheChoice{why: fmt.Sprintf("the client's groups %v include none of ours %v", groups, config.curves()), cause: ErrNoCommonGroup}, nil
 	}
 	schemes, sent := m.SignatureSchemes()
 	if !sent {
 		// spec: rfc5246#7.4.1.4.1 (absent, the client's default is
 		// {sha1,rsa}), rfc9155#3 (SHA-1 signatures MUST NOT be used)
-		return ecdheChoice{why: "the client sent no signature_algorithms, so the only signature it accepts is SHA-1, which TLS 1.2 may no longer use (RFC 9155)"}, nil
+		return ecdheChoice{why: "the client sent no signature_algorithms, so the only signature it accepts is SHA-1, which TLS 1.2 may no longer use (RFC 9155)", cause: ErrNoCommonSignatureScheme}, nil
 	}
 	ch.scheme = chooseSignatureScheme(config, schemes)
 	ch.ecdsaCert, ch.ecdsaScheme = chooseECDSACertificate(config, m, schemes)
 	if ch.scheme == 0 && ch.ecdsaCert == nil {
-		return ecdheChoice{why: "the client's signature_algorithms lists none of rsa_pss_rsae_sha256/384/512 and rsa_pkcs1_sha256/384/512 (nor the ECDSA scheme of an ECDSA certificate we hold)"}, nil
+		return ecdheChoice{why: fmt.Sprintf("the client's signature_algorithms %v lists none of rsa_pss_rsae_sha256/384/512 and rsa_pkcs1_sha256/384/512 that our RSA key can make (nor the ECDSA scheme of an ECDSA certificate we hold)", schemes),
+			cause: ErrNoCommonSignatureScheme}, nil
 	}
 	ch.ok = true
 	return ch, nil

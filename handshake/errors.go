@@ -77,6 +77,12 @@ var (
 	// it, or a key too small to carry the premaster secret).
 	// spec: rfc5246#7.4.2, rfc5280#4.2.1.3
 	ErrUnsupportedCertificate = errors.New("unsupported server certificate")
+	// ErrNoCommonSignatureScheme: the client's signature_algorithms lists
+	// no scheme that the server's certificate keys can sign with (or, in
+	// TLS 1.2, is absent, which leaves only SHA-1). Groups and suites may
+	// well match: this is its own cause so that logs say which list did not.
+	// spec: rfc5246#7.4.1.4.1, rfc8446#4.2.3, rfc8446#4.1.1
+	ErrNoCommonSignatureScheme = errors.New("no signature algorithm in common: the client accepts no signature our certificate's key can make (minitls signs with rsa_pss_rsae_sha256/384/512 and rsa_pkcs1_sha256/384/512 for an RSA key, ecdsa_secp256r1_sha256 or ecdsa_secp384r1_sha384 for an ECDSA key); let the client accept one, or give the server a certificate whose key it accepts")
 	// ErrConfig: the configuration cannot work (a local mistake, never the peer's).
 	// spec: rfc5246#7.2.2 (internal_error)
 	ErrConfig = errors.New("invalid configuration")
@@ -108,6 +114,7 @@ var alertTable = []struct {
 	{ErrInvalidPublicKey, record.IllegalParameter, "rfc8422#5.11 (point validation), rfc7748#6.1 (all-zero X25519 secret), rfc5246#7.2.2 illegal_parameter"},
 	{ErrBadSignature, record.DecryptError, "rfc5246#7.2.2 decrypt_error (\"unable to correctly verify a signature\"), rfc8422#5.4"},
 	{ErrNoCommonGroup, record.HandshakeFailure, "rfc8422#5.1.1, rfc5246#7.4.1.3 (no acceptable choices: handshake_failure)"},
+	{ErrNoCommonSignatureScheme, record.HandshakeFailure, "rfc5246#7.4.1.4.1, rfc8446#4.1.1 (no overlap in parameters: handshake_failure)"},
 	{ErrConfig, record.InternalError, "rfc5246#7.2.2 internal_error (a local mistake, explained in the error)"},
 }
 

@@ -21,7 +21,7 @@ func TestECDHEWithoutSignatureAlgorithms(t *testing.T) {
 		ccfg.testEditClientHello = drop
 		r := runPair(t, ccfg, scfg, 0, 0)
 		checkAlert(t, r, false, record.HandshakeFailure)
-		if !errors.Is(r.serverErr, ErrNoCommonGroup) || !strings.Contains(r.serverErr.Error(), "RFC 9155") {
+		if !errors.Is(r.serverErr, ErrNoCommonSignatureScheme) || !strings.Contains(r.serverErr.Error(), "RFC 9155") {
 			t.Fatalf("server: %v; want it to say why (no signature_algorithms, RFC 9155)", r.serverErr)
 		}
 	})

@@ -132,14 +132,16 @@ func (hs *serverState) readClientHello() error {
 		return err
 	}
 	hs.ecdhe = ecdhe
-	skippedECDHE := false
+	var skippedECDHE error // why the first ECDHE suite both offer was refused
 	for _, s := range preferServerSuites(c.config, m.CipherSuites) {
 		if !c.config.hasKeyFor(s) {
 			continue // no certificate with the kind of key s needs (ecdsa.go)
 		}
 		for _, id := range m.CipherSuites {
 			if id == s.id && s.ecdhe && !ecdhe.allows(s) {
-				skippedECDHE = true
+				if skippedECDHE == nil {
+					skippedECDHE = ecdhe.refusal(s)
+				}
 			} else if id == s.id {
 				hs.suite = s
 				break
@@ -149,9 +151,10 @@ func (hs *serverState) readClientHello() error {
 			break
 		}
 	}
-	if hs.suite == nil && skippedECDHE {
-		// spec: rfc8422#5.1.1, rfc5246#7.4.1.3 (handshake_failure)
-		return failf(ErrNoCommonGroup, "%s, and no RSA key-transport suite is enabled on both sides", ecdhe.why)
+	if hs.suite == nil && skippedECDHE != nil {
+		// spec: rfc8422#5.1.1, rfc5246#7.4.1.3, rfc5246#7.4.1.4.1
+		// (handshake_failure)
+		return fmt.Errorf("%w, and no RSA key-transport suite is enabled on both sides", skippedECDHE)
 	}
 	if hs.suite == nil {
 		return failf(ErrNoCommonCipherSuite, "client offered %v", m.CipherSuites)

@@ -125,6 +125,11 @@ func (h *serverState13) chooseParameters() error {
 	if err := h.chooseSignature(); err != nil {
 		return err
 	}
+	if onlyECDSAKeys(c.config) {
+		// The client lists none of our keys' schemes.
+		// spec: rfc8446#4.2.3, rfc8446#4.1.1
+		return failf(ErrNoCommonSignatureScheme, "the client's signature_algorithms %v lists the scheme of none of our ECDSA certificates' curves", offered)
+	}
 	c.state.ServerName = m.ServerName()
 	cert, err := h.hs.pickCertificate()
 	if err != nil {
@@ -216,6 +221,13 @@ func (h *serverState13) chooseGroup() error {
 // spec: rfc8446#4.2.3, rfc8446#4.4.3
 var server13Schemes = []SignatureScheme{PSSWithSHA256, PSSWithSHA384, PSSWithSHA512}
 
+// onlyECDSAKeys reports whether the server holds ECDSA keys and no RSA key.
+func onlyECDSAKeys(config *Config) bool {
+	hasRSA := slices.ContainsFunc(config.Certificates, func(c Certificate) bool { return c.PrivateKey != nil })
+	hasECDSA := slices.ContainsFunc(config.Certificates, func(c Certificate) bool { return c.ECDSAKey != nil })
+	return hasECDSA && !hasRSA
+}
+
 // chooseSignature picks the CertificateVerify scheme among the client's
 // signature_algorithms, which a TLS 1.3 ClientHello must carry
 // (missing_extension).
@@ -232,7 +244,8 @@ func (h *serverState13) chooseSignature() error {
 			return nil
 		}
 	}
-	return failf(ErrNoCommonCipherSuite, "client accepts none of the RSASSA-PSS signature schemes (%v) that an RSA certificate signs with in TLS 1.3", offered)
+	// spec: rfc8446#4.1.1 (no overlap: handshake_failure)
+	return failf(ErrNoCommonSignatureScheme, "the client's signature_algorithms %v lists none of the RSASSA-PSS schemes %v that an RSA certificate signs with in TLS 1.3, nor the scheme of an ECDSA certificate we hold", offered, server13Schemes)
 }
 
 // chooseALPN picks our most preferred of the client's ALPN protocols.
