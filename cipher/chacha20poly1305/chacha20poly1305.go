@@ -159,8 +159,7 @@ func (a *aead) Open(dst, nonce, ciphertext, additionalData []byte) ([]byte, erro
 
 	s := newChaChaState(&a.key, nonce)
 	ks := keyStreamBuffer(len(body))
-	poly, pre := a.begin(&s, ks, len(body))
-	poly.padded(a.path, additionalData)
+	poly, pre, hashed := a.beginOpen(&s, ks, body, additionalData)
 	// The stitched assembly decrypts while it authenticates; the plaintext
 	// is wiped below if the tag does not match. Otherwise the tag is
 	// checked before anything is decrypted.
@@ -168,7 +167,7 @@ func (a *aead) Open(dst, nonce, ciphertext, additionalData []byte) ([]byte, erro
 	if stitched {
 		a.openStitched(&s, out, body, pre, &poly)
 	} else {
-		poly.padded(a.path, body)
+		poly.padded(a.path, body[hashed:])
 	}
 	poly.lengths(a.path, len(additionalData), len(body))
 	var want [TagSize]byte
@@ -187,15 +186,15 @@ func (a *aead) Open(dst, nonce, ciphertext, additionalData []byte) ([]byte, erro
 
 // keyStreamBuffer returns room on the caller's stack for the key stream
 // begin makes ahead for a record of n bytes: two blocks (the Poly1305 key
-// and one block of key stream) when n fits in one block, a whole batch
-// otherwise. Go zeroes the array on every call, so a short record does not
+// and one block of key stream) when n fits in one block, otherwise two
+// blocks and a whole batch (beginOpen can make both). Go zeroes the array on every call, so a short record does not
 // pay for zeroing a batch it never uses. It must stay inlined: the
 // caller's escape analysis keeps the buffer off the heap.
 func keyStreamBuffer(n int) []byte {
 	if n <= blockSize {
 		return make([]byte, 2*blockSize)
 	}
-	return make([]byte, batchSize)
+	return make([]byte, 2*blockSize+batchSize)
 }
 
 // polyKey generates the one-time Poly1305 key: the first 32 bytes of the

@@ -123,6 +123,36 @@ func (a *aead) begin(s *chachaState, ks []byte, n int) (polyState, []byte) {
 	return newPolyState((*[polyKeySize]byte)(ks[:polyKeySize])), ks[blockSize:batch]
 }
 
+// beginOpen starts Open of body: the Poly1305 key, the additional data
+// padded (rfc8439#2.8), and key stream made ahead as begin does. It returns
+// how many bytes of body it has absorbed already.
+//
+// On avx512, a body of 1024 bytes up to the stitched lengths (openStitched)
+// takes the two-block kernel for the Poly1305 key (block 0) and block 1,
+// then one stitched batch that makes the key stream of blocks 2-17 while it
+// absorbs the first 1024 bytes of ciphertext: Poly1305's scalar
+// multiplications run beside the vector rounds instead of after them. The
+// key stream goes to ks, not to the output, so nothing is decrypted before
+// the tag is checked.
+func (a *aead) beginOpen(s *chachaState, ks, body, additionalData []byte) (polyState, []byte, int) {
+	if a.path != pathAVX512 || len(body) < stitchWindow || a.stitched(len(body)) {
+		poly, pre := a.begin(s, ks, len(body))
+		poly.padded(a.path, additionalData)
+		return poly, pre, 0
+	}
+	// rfc8439#2.6: block 0 keys Poly1305; block 1 is key stream.
+	st := s.words(0)
+	chacha20AVX2x2(&st, &ks[0], &zeroBatch[0])
+	poly := newPolyState((*[polyKeySize]byte)(ks[:polyKeySize]))
+	// rfc8439#2.8: the additional data, padded, comes first.
+	poly.padded(a.path, additionalData)
+	// Blocks 2-17 while the ciphertext's first 64 chunks are absorbed.
+	st[12] = 2
+	chacha20Poly1305AVX512(&st, &ks[2*blockSize], &zeroBatch[0], &body[0], &poly)
+	clear(st[:])
+	return poly, ks[blockSize : 2*blockSize+stitchWindow], stitchWindow
+}
+
 // words returns the sixteen words of the initial state with the given
 // block counter (rfc8439#2.3's layout), as the assembly reads them.
 func (s *chachaState) words(counter uint32) [16]uint32 {

@@ -28,6 +28,14 @@ func (a *aead) begin(s *chachaState, _ []byte, _ int) (polyState, []byte) {
 	return s.polyKey(), nil
 }
 
+// beginOpen is begin followed by the additional data, padded (rfc8439#2.8):
+// Open's start, with nothing of the ciphertext absorbed ahead.
+func (a *aead) beginOpen(s *chachaState, ks, _, additionalData []byte) (polyState, []byte, int) {
+	poly, pre := a.begin(s, ks, 0)
+	poly.padded(a.path, additionalData)
+	return poly, pre, 0
+}
+
 // stitched reports whether Seal and Open run ChaCha20 and Poly1305
 // interleaved in assembly: never without it.
 func (a *aead) stitched(int) bool { return false }

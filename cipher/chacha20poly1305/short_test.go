@@ -6,19 +6,20 @@ import (
 	"testing"
 )
 
-// TestShortLengths: every length from 0 to 1100 bytes seals to x/crypto's
+// TestShortLengths: every length from 0 to 2000 bytes seals to x/crypto's
 // bytes and opens back, in separate buffers and in place, on every path;
 // a flipped tag bit is refused and leaves no plaintext. The range holds
-// every dispatch threshold of the short records: 64/65 (two-block kernel
-// and its two-block buffer, else a batch), 448/449 (avx512 making eight
-// blocks ahead, else sixteen), 960/961 (a record beyond the key stream
-// made ahead), 1024 (one block past a batch) and the tails' 128/129 and
-// 512/513.
+// every dispatch threshold below and at the stitched lengths: 64/65
+// (two-block kernel and its two-block buffer, else a batch), 448/449
+// (avx512 making eight blocks ahead, else sixteen), 960/961 (a record
+// beyond the key stream made ahead), 1023/1024 (avx512 Open absorbing the
+// first 1024 bytes in beginOpen's stitched batch), 1983/1984 (openStitched
+// and sealStitched) and the tails' 128/129 and 512/513.
 func TestShortLengths(t *testing.T) {
 	key := bytes.Repeat([]byte{0x3c}, KeySize)
 	nonce := []byte("short nonce!")
 	aad := []byte("13-byte hdr..")
-	src := make([]byte, 1100)
+	src := make([]byte, 2000)
 	for i := range src {
 		src[i] = byte(i*11 + 3)
 	}
