@@ -323,3 +323,87 @@ plainRound:
 	MOVQ R10, 48(BX)
 	VZEROUPPER
 	RET
+
+// Two blocks for short records with AVX-512VL: chacha20AVX2x2's layout
+// (rows 0-3 of the state in Y0-Y3, block counter in the low 128-bit half,
+// block counter+1 in the high half; VPSHUFD lines the diagonals up as
+// columns and back), but every rotation of the quarter round is one
+// VPROLD on a YMM register. The kernel is a single dependency chain, so
+// its time is the chain's latency: VPROLD takes one cycle where the AVX2
+// shift-shift-or takes two, and no shuffle table is loaded.
+DATA twoLanesVL<>+0x00(SB)/8, $0
+DATA twoLanesVL<>+0x08(SB)/8, $0
+DATA twoLanesVL<>+0x10(SB)/8, $1
+DATA twoLanesVL<>+0x18(SB)/8, $0
+GLOBL twoLanesVL<>(SB), (NOPTR+RODATA), $32
+
+// ROWQRVL: the quarter round of rfc8439#2.1 on rows Y0 (a), Y1 (b),
+// Y2 (c), Y3 (d), four columns (or diagonals) of two blocks at once:
+//	a += b; d ^= a; d <<<= 16;
+//	c += d; b ^= c; b <<<= 12;
+//	a += b; d ^= a; d <<<= 8;
+//	c += d; b ^= c; b <<<= 7;
+#define ROWQRVL \
+	VPADDD Y1, Y0, Y0; VPXOR Y0, Y3, Y3; VPROLD $16, Y3, Y3; \
+	VPADDD Y3, Y2, Y2; VPXOR Y2, Y1, Y1; VPROLD $12, Y1, Y1; \
+	VPADDD Y1, Y0, Y0; VPXOR Y0, Y3, Y3; VPROLD $8, Y3, Y3; \
+	VPADDD Y3, Y2, Y2; VPXOR Y2, Y1, Y1; VPROLD $7, Y1, Y1
+
+// func chacha20AVX512x2(state *[16]uint32, dst, src *byte)
+//
+// XORs 128 bytes of src with the key stream of blocks state[12] and
+// state[12]+1 into dst (as chacha20AVX2x2, on CPUs with AVX-512VL).
+TEXT ·chacha20AVX512x2(SB), NOSPLIT, $0-24
+	MOVQ state+0(FP), AX
+	MOVQ dst+8(FP), DI
+	MOVQ src+16(FP), SI
+	// rfc8439#2.3: the initial state, rows 0-3, in both halves; the high
+	// half's block counter is one more.
+	VBROADCASTI128 0(AX), Y0
+	VBROADCASTI128 16(AX), Y1
+	VBROADCASTI128 32(AX), Y2
+	VBROADCASTI128 48(AX), Y3
+	VPADDD twoLanesVL<>(SB), Y3, Y3
+	VMOVDQA Y0, Y4
+	VMOVDQA Y1, Y5
+	VMOVDQA Y2, Y6
+	VMOVDQA Y3, Y7
+	MOVQ $10, CX
+
+twoBlockRoundVL:
+	// rfc8439#2.3: a column round ...
+	ROWQRVL
+	// ... then a diagonal round: row 1 rotated left by one word, row 2 by
+	// two, row 3 by three make the diagonals columns ...
+	VPSHUFD $0x39, Y1, Y1
+	VPSHUFD $0x4E, Y2, Y2
+	VPSHUFD $0x93, Y3, Y3
+	ROWQRVL
+	// ... and rotating back restores the rows.
+	VPSHUFD $0x93, Y1, Y1
+	VPSHUFD $0x4E, Y2, Y2
+	VPSHUFD $0x39, Y3, Y3
+	DECQ CX
+	JNZ twoBlockRoundVL
+
+	// rfc8439#2.3: state += initial state; serialize block counter from
+	// the low halves and block counter+1 from the high halves, and XOR
+	// with the input (rfc8439#2.4).
+	VPADDD Y4, Y0, Y0
+	VPADDD Y5, Y1, Y1
+	VPADDD Y6, Y2, Y2
+	VPADDD Y7, Y3, Y3
+	VPERM2I128 $0x20, Y1, Y0, Y8
+	VPERM2I128 $0x20, Y3, Y2, Y9
+	VPERM2I128 $0x31, Y1, Y0, Y10
+	VPERM2I128 $0x31, Y3, Y2, Y11
+	VPXOR 0(SI), Y8, Y8
+	VPXOR 32(SI), Y9, Y9
+	VPXOR 64(SI), Y10, Y10
+	VPXOR 96(SI), Y11, Y11
+	VMOVDQU Y8, 0(DI)
+	VMOVDQU Y9, 32(DI)
+	VMOVDQU Y10, 64(DI)
+	VMOVDQU Y11, 96(DI)
+	VZEROUPPER
+	RET

@@ -62,6 +62,27 @@ func chacha20AVX2(state *[16]uint32, dst, src *byte, batches int)
 //go:noescape
 func chacha20AVX2x2(state *[16]uint32, dst, src *byte)
 
+// chacha20AVX512x2 is chacha20AVX2x2 with AVX-512VL's one-instruction
+// rotations (chacha20_avx512_amd64.s).
+//
+//go:noescape
+func chacha20AVX512x2(state *[16]uint32, dst, src *byte)
+
+// hasAVX512VL reports whether the two-block kernel may use VPROLD on YMM
+// registers.
+var hasAVX512VL = cpu.X86.HasAVX512VL
+
+// twoBlocks XORs 128 bytes of src with the key stream of blocks state[12]
+// and state[12]+1 into dst: on the avx512 path with AVX-512VL by
+// chacha20AVX512x2, else by chacha20AVX2x2.
+func twoBlocks(p path, st *[16]uint32, dst, src *byte) {
+	if p == pathAVX512 && hasAVX512VL {
+		chacha20AVX512x2(st, dst, src)
+	} else {
+		chacha20AVX2x2(st, dst, src)
+	}
+}
+
 // poly1305BlocksMULX absorbs n bytes (a multiple of 16) of whole Poly1305
 // chunks into st (poly1305_amd64.s).
 //
@@ -109,7 +130,7 @@ func (a *aead) begin(s *chachaState, ks []byte, n int) (polyState, []byte) {
 	st := s.words(0)
 	if n <= blockSize {
 		// The Poly1305 key and one block: the two-block kernel.
-		chacha20AVX2x2(&st, &ks[0], &zeroBatch[0])
+		twoBlocks(a.path, &st, &ks[0], &zeroBatch[0])
 		clear(st[:])
 		return newPolyState((*[polyKeySize]byte)(ks[:polyKeySize])), ks[blockSize : 2*blockSize]
 	}
@@ -142,7 +163,7 @@ func (a *aead) beginOpen(s *chachaState, ks, body, additionalData []byte) (polyS
 	}
 	// rfc8439#2.6: block 0 keys Poly1305; block 1 is key stream.
 	st := s.words(0)
-	chacha20AVX2x2(&st, &ks[0], &zeroBatch[0])
+	twoBlocks(a.path, &st, &ks[0], &zeroBatch[0])
 	poly := newPolyState((*[polyKeySize]byte)(ks[:polyKeySize]))
 	// rfc8439#2.8: the additional data, padded, comes first.
 	poly.padded(a.path, additionalData)
@@ -261,7 +282,7 @@ func (a *aead) xorTail(st *[16]uint32, dst, src []byte) {
 	var ks [batchSize]byte
 	switch {
 	case len(src) <= 2*blockSize:
-		chacha20AVX2x2(st, &ks[0], &zeroBatch[0])
+		twoBlocks(a.path, st, &ks[0], &zeroBatch[0])
 	case len(src) <= 8*blockSize:
 		run(pathAVX2, st, &ks[0], &zeroBatch[0], 1)
 	default:
