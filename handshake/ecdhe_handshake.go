@@ -57,9 +57,9 @@ func (ch ecdheChoice) refusal(s *suite) error {
 	case !ch.ok:
 		return failf(ErrNoCommonCipherSuite, "%s", ch.why)
 	case s.signsWithECDSA():
-		return failf(ErrNoCommonSignatureScheme, "%v needs an ECDSA signature, and the client's signature_algorithms lists the scheme of none of our ECDSA certificates' curves", s.id)
+		return failf(ErrNoCommonSignatureScheme, "%v needs an ECDSA signature, and the client's signature_algorithms lists the scheme of none of our ECDSA keys' curves", s.id)
 	default:
-		return failf(ErrNoCommonSignatureScheme, "%v needs an RSA signature, and the client's signature_algorithms lists none of rsa_pss_rsae_sha256/384/512 and rsa_pkcs1_sha256/384/512 that our RSA key can make", s.id)
+		return failf(ErrNoCommonSignatureScheme, "%v needs an RSA signature, and the client's signature_algorithms lists none that our RSA key can make", s.id)
 	}
 }
 
@@ -114,7 +114,7 @@ func chooseECDHE(config *Config, m *ClientHello) (ecdheChoice, error) {
 	ch.scheme = chooseSignatureScheme(config, schemes)
 	ch.ecdsaCert, ch.ecdsaScheme = chooseECDSACertificate(config, m, schemes)
 	if ch.scheme == 0 && ch.ecdsaCert == nil {
-		return ecdheChoice{why: fmt.Sprintf("the client's signature_algorithms %v lists none of rsa_pss_rsae_sha256/384/512 and rsa_pkcs1_sha256/384/512 that our RSA key can make (nor the ECDSA scheme of an ECDSA certificate we hold)", schemes),
+		return ecdheChoice{why: fmt.Sprintf("the client's signature_algorithms %v lists none that our keys can make", schemes),
 			cause: ErrNoCommonSignatureScheme}, nil
 	}
 	ch.ok = true

@@ -128,7 +128,7 @@ func (h *serverState13) chooseParameters() error {
 	if onlyECDSAKeys(c.config) {
 		// The client lists none of our keys' schemes.
 		// spec: rfc8446#4.2.3, rfc8446#4.1.1
-		return failf(ErrNoCommonSignatureScheme, "the client's signature_algorithms %v lists the scheme of none of our ECDSA certificates' curves", offered)
+		return failf(ErrNoCommonSignatureScheme, "the client's signature_algorithms %v lists the scheme of none of our ECDSA keys' curves", offered)
 	}
 	c.state.ServerName = m.ServerName()
 	cert, err := h.hs.pickCertificate()
@@ -245,7 +245,7 @@ func (h *serverState13) chooseSignature() error {
 		}
 	}
 	// spec: rfc8446#4.1.1 (no overlap: handshake_failure)
-	return failf(ErrNoCommonSignatureScheme, "the client's signature_algorithms %v lists none of the RSASSA-PSS schemes %v that an RSA certificate signs with in TLS 1.3, nor the scheme of an ECDSA certificate we hold", offered, server13Schemes)
+	return failf(ErrNoCommonSignatureScheme, "the client's signature_algorithms %v lists no RSASSA-PSS scheme (the only RSA signature TLS 1.3 allows), nor the scheme of an ECDSA key we hold", offered)
 }
 
 // chooseALPN picks our most preferred of the client's ALPN protocols.
