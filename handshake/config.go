@@ -121,8 +121,9 @@ type Config struct {
 	CipherSuites []uint16
 
 	// CurvePreferences lists the ECDHE groups to offer (client) or accept
-	// (server), in preference order: CurveX25519 and CurveP256. Nil means
-	// both, X25519 first. Unknown values are ignored. spec: rfc8422#5.1.1
+	// (server), in preference order: CurveX25519, CurveP256 and CurveP384.
+	// Nil means all three in that order (TLS 1.3 puts X25519MLKEM768
+	// first). Unknown values are ignored. spec: rfc8422#5.1.1
 	CurvePreferences []CurveID
 
 	// MinVersion and MaxVersion bound the protocol versions this side

@@ -5,7 +5,7 @@
 // and two key exchanges: ephemeral ECDH signed with the RSA certificate key,
 // by RSASSA-PSS (rsa_pss_rsae_*, RFC 8446 §4.2.3) in preference to PKCS#1
 // v1.5 (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 and
-// TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, on x25519 or secp256r1, RFC 8422),
+// TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, on x25519, secp256r1 or secp384r1, RFC 8422),
 // preferred because it gives forward secrecy, and RSA key transport
 // (TLS_RSA_WITH_AES_128_GCM_SHA256 and TLS_RSA_WITH_AES_256_GCM_SHA384), with the extended master secret (RFC
 // 7627), secure renegotiation signalling (RFC 5746; renegotiation itself is
@@ -26,7 +26,7 @@
 //	serverkeyexchange.go  ServerKeyExchange, its signature schemes (PSS,
 //	                 PKCS#1 v1.5), and the ECDHE ClientKeyExchange
 //	ecdhe_extensions.go   supported_groups, ec_point_formats
-//	ecdhe.go         the ECDHE key agreement (x25519, secp256r1) and why
+//	ecdhe.go         the ECDHE key agreement (x25519, secp256r1, secp384r1) and why
 //	ecdhe_handshake.go  the ECDHE-only steps of client and server
 //	prf.go           PRF, master secret, key expansion, verify_data
 //	suites.go        the four cipher suites, in preference order

@@ -21,8 +21,8 @@ import (
 // key lets an attacker impersonate the server in future, but not read the
 // past. That property is forward secrecy.
 //
-// Key agreement is not among minitls's from-scratch parts: X25519 and P-256
-// come from the standard library's crypto/ecdh, constant time. (X25519 went
+// Key agreement is not among minitls's from-scratch parts: X25519, P-256
+// and P-384 come from the standard library's crypto/ecdh, constant time. (X25519 went
 // through golang.org/x/crypto/curve25519 before, whose X25519 function runs
 // a second, wasted scalar multiplication to derive a public key crypto/ecdh
 // insists on computing: a quarter of a full ECDHE handshake's CPU.)
@@ -48,12 +48,13 @@ type CurveID uint16
 // spec: rfc8422#5.1.1, rfc7748#6.1
 const (
 	CurveP256   CurveID = 23 // secp256r1 (NIST P-256), via crypto/ecdh
+	CurveP384   CurveID = 24 // secp384r1 (NIST P-384), via crypto/ecdh
 	CurveX25519 CurveID = 29 // x25519 (RFC 7748), via crypto/ecdh
 )
 
 var curveNames = map[CurveID]string{
 	CurveP256:   "secp256r1",
-	24:          "secp384r1",
+	CurveP384:   "secp384r1",
 	25:          "secp521r1",
 	CurveX25519: "x25519",
 	30:          "x448",
@@ -75,11 +76,33 @@ func (c CurveID) String() string {
 
 // defaultCurves is minitls's group preference: X25519 first (fast, no point
 // validation pitfalls, every modern peer has it), then P-256 (what older and
-// FIPS-minded peers have).
-var defaultCurves = []CurveID{CurveX25519, CurveP256}
+// FIPS-minded peers have), then P-384. P-384 is slower and adds nothing to
+// the key exchange's strength that the suites need, but a TLS 1.2 server
+// whose certificate is on P-384 wants it listed: RFC 8422 ties the
+// certificate's curve to supported_groups (OpenSSL refuses with
+// handshake_failure otherwise).
+//
+// spec: rfc8422#5.3 (an ECDSA certificate's key must be on a curve the
+// client supports, as listed in supported_groups), rfc8422#5.1.1
+var defaultCurves = []CurveID{CurveX25519, CurveP256, CurveP384}
 
 // supportedCurve reports whether minitls implements group c.
-func supportedCurve(c CurveID) bool { return c == CurveX25519 || c == CurveP256 }
+func supportedCurve(c CurveID) bool {
+	return c == CurveX25519 || c == CurveP256 || c == CurveP384
+}
+
+// nistCurve returns crypto/ecdh's implementation of a NIST prime curve
+// minitls implements, with the byte length of its scalars and coordinates,
+// or nil.
+func nistCurve(c CurveID) (curve ecdh.Curve, size int) {
+	switch c {
+	case CurveP256:
+		return ecdh.P256(), 32
+	case CurveP384:
+		return ecdh.P384(), 48
+	}
+	return nil, 0
+}
 
 // pointUncompressed is the only ECPointFormat minitls sends or accepts.
 // spec: rfc8422#5.1.2 ("uncompressed" is the only format still defined)
@@ -104,17 +127,18 @@ var ErrBadSignature = errors.New("ServerKeyExchange signature does not verify wi
 // It is answered with handshake_failure.
 //
 // spec: rfc8422#5.1.1
-var ErrNoCommonGroup = errors.New("no elliptic curve group in common (minitls implements x25519 and secp256r1)")
+var ErrNoCommonGroup = errors.New("no elliptic curve group in common (minitls implements x25519, secp256r1 and secp384r1)")
 
 // publicKeyLen is the length of an encoded public value: 32 bytes for
 // X25519 (the u-coordinate, spec: rfc7748#5), 65 for an uncompressed P-256
-// point (0x04 || x || y, spec: rfc8422#5.4.1, sec1#2.3.3).
+// point and 97 for a P-384 one (0x04 || x || y, spec: rfc8422#5.4.1,
+// sec1#2.3.3).
 func publicKeyLen(c CurveID) int {
-	switch c {
-	case CurveX25519:
+	if c == CurveX25519 {
 		return 32
-	case CurveP256:
-		return 65
+	}
+	if _, size := nistCurve(c); size > 0 {
+		return 1 + 2*size
 	}
 	return 0
 }
@@ -124,7 +148,7 @@ func publicKeyLen(c CurveID) int {
 type ecdheKey struct {
 	curve  CurveID
 	x25519 *ecdh.PrivateKey // X25519 private key (32 random bytes, clamped by crypto/ecdh)
-	p256   *ecdh.PrivateKey // P-256 private key
+	nist   *ecdh.PrivateKey // P-256 or P-384 private key
 	public []byte           // the encoded public value sent to the peer
 }
 
@@ -132,9 +156,10 @@ type ecdheKey struct {
 // are read from Config.Rand so that golden transcripts stay reproducible;
 // crypto/ecdh's own GenerateKey ignores a custom reader since Go 1.26.
 //
-// spec: rfc7748#6.1 (X25519: 32 random bytes), fips186-5#A.4.2 (P-256:
-// a random scalar in [1, n-1], here by rejection sampling; the rejection
-// probability, about 2^-32, is public and independent of the accepted key)
+// spec: rfc7748#6.1 (X25519: 32 random bytes), fips186-5#A.4.2 (P-256,
+// P-384: a random scalar in [1, n-1], here by rejection sampling; the
+// rejection probability, at most about 2^-32, is public and independent of
+// the accepted key)
 func generateECDHE(random io.Reader, curve CurveID) (*ecdheKey, error) {
 	k := &ecdheKey{curve: curve}
 	switch curve {
@@ -148,30 +173,42 @@ func generateECDHE(random io.Reader, curve CurveID) (*ecdheKey, error) {
 			return nil, fmt.Errorf("%w: X25519 key generation: %v", ErrConfig, err)
 		}
 		k.x25519, k.public = priv, priv.PublicKey().Bytes()
-	case CurveP256:
-		var b [32]byte
-		for tries := 0; ; tries++ {
-			if _, err := io.ReadFull(random, b[:]); err != nil {
-				return nil, fmt.Errorf("%w: reading Config.Rand: %v", ErrConfig, err)
-			}
-			priv, err := ecdh.P256().NewPrivateKey(b[:])
-			if err == nil {
-				k.p256 = priv
-				break
-			}
-			if tries > 64 {
-				return nil, fmt.Errorf("%w: Config.Rand gives no valid P-256 scalar", ErrConfig)
-			}
+	case CurveP256, CurveP384:
+		priv, err := generateNIST(random, curve)
+		if err != nil {
+			return nil, err
 		}
-		k.public = k.p256.PublicKey().Bytes()
+		k.nist, k.public = priv, priv.PublicKey().Bytes()
 	default:
 		return nil, fmt.Errorf("%w: group %v is not implemented", ErrConfig, curve)
 	}
 	return k, nil
 }
 
+// generateNIST draws a private scalar on a NIST curve from random: the
+// curve's byte length at a time, redrawn when crypto/ecdh refuses it (zero
+// or not below the group order n).
+//
+// spec: fips186-5#A.4.2
+func generateNIST(random io.Reader, curve CurveID) (*ecdh.PrivateKey, error) {
+	c, size := nistCurve(curve)
+	b := make([]byte, size)
+	defer clear(b)
+	for tries := 0; ; tries++ {
+		if _, err := io.ReadFull(random, b); err != nil {
+			return nil, fmt.Errorf("%w: reading Config.Rand: %v", ErrConfig, err)
+		}
+		if priv, err := c.NewPrivateKey(b); err == nil {
+			return priv, nil
+		}
+		if tries > 64 {
+			return nil, fmt.Errorf("%w: Config.Rand gives no valid %v scalar", ErrConfig, curve)
+		}
+	}
+}
+
 // checkPublicKey validates the peer's encoded public value for curve
-// before any use: its length, and for P-256 that it is an uncompressed point
+// before any use: its length, and for P-256 and P-384 that it is an uncompressed point
 // on the curve (crypto/ecdh rejects compressed encodings, the point at
 // infinity and points off the curve). X25519 accepts every 32-byte string
 // by design; its low-order points are caught by the all-zero check in
@@ -183,12 +220,12 @@ func checkPublicKey(curve CurveID, pub []byte) error {
 	if want := publicKeyLen(curve); len(pub) != want {
 		return failf(ErrInvalidPublicKey, "%v public value is %d bytes, want %d", curve, len(pub), want)
 	}
-	if curve == CurveP256 {
+	if c, _ := nistCurve(curve); c != nil {
 		if pub[0] != 4 {
-			return failf(ErrInvalidPublicKey, "secp256r1 point starts with 0x%02x; only the uncompressed form (0x04) is allowed", pub[0])
+			return failf(ErrInvalidPublicKey, "%v point starts with 0x%02x; only the uncompressed form (0x04) is allowed", curve, pub[0])
 		}
-		if _, err := ecdh.P256().NewPublicKey(pub); err != nil {
-			return failf(ErrInvalidPublicKey, "secp256r1 point is not on the curve")
+		if _, err := c.NewPublicKey(pub); err != nil {
+			return failf(ErrInvalidPublicKey, "%v point is not on the curve", curve)
 		}
 	}
 	return nil
@@ -197,8 +234,8 @@ func checkPublicKey(curve CurveID, pub []byte) error {
 // sharedSecret computes the premaster secret from our private key and the
 // peer's public value: for X25519 the 32-byte u-coordinate of the product,
 // which must not be all zeros (a low-order peer point would force that
-// value, and with it a session key known in advance); for P-256 the
-// 32-byte x-coordinate of the shared point.
+// value, and with it a session key known in advance); for P-256 and P-384
+// the x-coordinate of the shared point (32 and 48 bytes).
 //
 // spec: rfc8422#5.10 ("the premaster secret is the x-coordinate of the ECDH
 // shared secret elliptic curve point ... Note that this octet string (Z in
@@ -223,14 +260,15 @@ func (k *ecdheKey) sharedSecret(peer []byte) ([]byte, error) {
 			return nil, failf(ErrInvalidPublicKey, "x25519 shared secret is all zeros (a low-order public value)")
 		}
 		return out, nil
-	case CurveP256:
-		pub, err := ecdh.P256().NewPublicKey(peer)
+	case CurveP256, CurveP384:
+		c, _ := nistCurve(k.curve)
+		pub, err := c.NewPublicKey(peer)
 		if err != nil {
-			return nil, failf(ErrInvalidPublicKey, "secp256r1 point is not on the curve")
+			return nil, failf(ErrInvalidPublicKey, "%v point is not on the curve", k.curve)
 		}
-		z, err := k.p256.ECDH(pub)
+		z, err := k.nist.ECDH(pub)
 		if err != nil {
-			return nil, failf(ErrInvalidPublicKey, "secp256r1: %v", err)
+			return nil, failf(ErrInvalidPublicKey, "%v: %v", k.curve, err)
 		}
 		return z, nil
 	}

@@ -287,8 +287,8 @@ func TestECDHEHostile(t *testing.T) {
 		{name: "ServerKeyExchange/wrong curve", curves: []CurveID{CurveX25519}, flight: 0, op: editSKE(t, ske, func(m *ServerKeyExchange) {
 			m.NamedCurve = CurveP256
 		}), want: record.IllegalParameter, phase: PhaseServerKeyExchange, cause: ErrIllegalParameter},
-		{name: "ServerKeyExchange/unoffered secp384r1", flight: 0, op: editSKE(t, ske, func(m *ServerKeyExchange) {
-			m.NamedCurve = 24
+		{name: "ServerKeyExchange/unoffered secp521r1", flight: 0, op: editSKE(t, ske, func(m *ServerKeyExchange) {
+			m.NamedCurve = 25
 		}), want: record.IllegalParameter, phase: PhaseServerKeyExchange, cause: ErrIllegalParameter},
 		// spec: rfc8422#5.4 (explicit curves MUST NOT be used)
 		{name: "ServerKeyExchange/explicit_prime curve", flight: 0, op: func(f [][]byte) [][]byte {

@@ -30,7 +30,7 @@ const (
 
 // defaultCurves13 is the TLS 1.3 group preference: the hybrid first (what
 // Chromium, curl and Go offer first today), then the classical groups.
-var defaultCurves13 = []CurveID{CurveX25519MLKEM768, CurveX25519, CurveP256}
+var defaultCurves13 = []CurveID{CurveX25519MLKEM768, CurveX25519, CurveP256, CurveP384}
 
 // curves13 returns the groups enabled for TLS 1.3 in preference order:
 // Config.CurvePreferences (X25519MLKEM768 is known only to TLS 1.3), or
@@ -51,7 +51,7 @@ func (c *Config) curves13() []CurveID {
 // keyShare13 is a client's private half of one key share.
 type keyShare13 struct {
 	group  CurveID
-	ecdhe  *ecdheKey                  // X25519 or P-256, or the X25519 half of the hybrid
+	ecdhe  *ecdheKey                  // X25519, P-256 or P-384, or the X25519 half of the hybrid
 	mlkem  *mlkem.DecapsulationKey768 // the ML-KEM half of the hybrid
 	public []byte                     // key_exchange as sent
 }
@@ -64,7 +64,7 @@ type keyShare13 struct {
 func generateKeyShare13(random io.Reader, group CurveID) (*keyShare13, error) {
 	k := &keyShare13{group: group}
 	switch group {
-	case CurveX25519, CurveP256:
+	case CurveX25519, CurveP256, CurveP384:
 		e, err := generateECDHE(random, group)
 		if err != nil {
 			return nil, err
@@ -121,7 +121,7 @@ func (k *keyShare13) sharedSecret(server []byte) ([]byte, error) {
 // spec: rfc8446#4.2.8, draft-ietf-tls-ecdhe-mlkem-03#3
 func serverKeyShare13(random io.Reader, group CurveID, client []byte) (public, shared []byte, err error) {
 	switch group {
-	case CurveX25519, CurveP256:
+	case CurveX25519, CurveP256, CurveP384:
 		e, err := generateECDHE(random, group)
 		if err != nil {
 			return nil, nil, err
