@@ -67,6 +67,8 @@ func main() {
 	for _, l := range widths {
 		amm(l, 1)
 		amm(l, 2)
+		ams(l, 1)
+		ams(l, 2)
 		lookup(l)
 		normalizeOnly(l)
 	}
@@ -372,4 +374,196 @@ func normalizeOnly(l int) {
 	}
 	emit("\tVZEROUPPER")
 	emit("\tRET")
+}
+
+// ams emits amsIFMA<L>(out, a, m *uint64, k0 uint64) (count 1) or
+// amsIFMA<L>x2(out, a, m, k0, out2, a2, m2, k02) (count 2): the squaring
+// out = a·a·2^(−52L) mod m, below 2m, with amm's contract. It is amm with
+// b = a, using the symmetry of a·a (Gueron and Krasnov's squaring):
+//
+//   - step i adds the products a[j]·a[i] only for j > i, each twice (the
+//     products are summed into S, then S is doubled), since a[i]·a[j] with
+//     j < i was counted, doubled, at step j. The registers of a whose lanes
+//     are all j ≤ i are skipped, the one holding lane i is masked (K1…K7
+//     keep the lanes above lane t = 0…6), so later steps do fewer
+//     multiplications: the steps are unrolled, i is known to the generator.
+//   - the diagonal a[j]² (low half at limb 2j, high half at 2j+1) does not
+//     depend on any step: the limbs below L are added to A before the
+//     first step (diag), those from L up after the last (A's lanes then
+//     stand for limbs L, L+1, …). A limb below L must be in A before the
+//     step that reduces it; one from L up is never reduced.
+func ams(l, count int) {
+	k := lanes(l) / 8
+	o := ops(k, count)
+	name := fmt.Sprintf("amsIFMA%d", l)
+	if count == 2 {
+		name += "x2"
+	}
+	emit("")
+	if count == 1 {
+		emit("// func %s(out, a, m *uint64, k0 uint64)", name)
+		emit("TEXT ·%s(SB), NOSPLIT, $0-32", name)
+	} else {
+		emit("// func %s(out, a, m *uint64, k0 uint64, out2, a2, m2 *uint64, k02 uint64)", name)
+		emit("TEXT ·%s(SB), NOSPLIT, $0-64", name)
+	}
+	argNames := []string{"out", "a", "m", "k0"}
+	args := func(p op, i int) string {
+		n := argNames[i]
+		off := 8 * i
+		if p.argOff != 0 {
+			n += "2"
+			off += 32
+		}
+		return fmt.Sprintf("%s+%d(FP)", n, off)
+	}
+	for i := range o {
+		if o[i].argOff != 0 {
+			o[i].k0 = "k02+56(FP)"
+		} else {
+			o[i].k0 = "k0+24(FP)"
+		}
+	}
+	emit("\tVPXORQ Z31, Z31, Z31")
+	each(o, func(p op) {
+		emit("\tMOVQ %s, %s", args(p, 1), p.a)
+		emit("\tMOVQ %s, %s", args(p, 2), p.m)
+		emit("\tXORQ %s, %s // c = 0", p.c, p.c)
+		for i := range k {
+			emit("\tVPXORQ %s, %s, %s // A = 0", zmm(p.x+i), zmm(p.x+i), zmm(p.x+i))
+		}
+		emit("\t// The diagonal a[j]² at limbs 0 … L−1.")
+		for q := 0; 8*q < l; q++ {
+			valid := min(8, l-8*q) // lanes of register q that stand for limbs below L
+			diag(p, 4*q, uint8(1<<valid-1), zmm(p.x+q))
+		}
+	})
+	emit("\t// K1 … K7: the lanes above lane t = 1 … 7 of a register.")
+	for t := 0; t < 7; t++ {
+		emit("\tMOVQ $%#x, R10", uint8(0xff<<(t+1)))
+		emit("\tKMOVQ R10, K%d", t+1)
+	}
+	emit("\tMOVQ $0xfffffffffffff, R11 // 2^52 − 1")
+	// offDiag emits S += 2^0 · the products a[j]·a[i] for j > i: low (or
+	// high) halves into S, register by register.
+	offDiag := func(p op, i int, high bool) {
+		insn := "VPMADD52LUQ"
+		if high {
+			insn = "VPMADD52HUQ"
+		}
+		for r := range k {
+			switch {
+			case 8*r+7 <= i || i >= l-1: // no lane j > i holds a limb
+			case 8*r > i:
+				emit("\t%s %d(%s), %s, %s", insn, 64*r, p.a, p.zb, zmm(p.s+r))
+			default:
+				emit("\t%s %d(%s), %s, K%d, %s", insn, 64*r, p.a, p.zb, i-8*r+1, zmm(p.s+r))
+			}
+		}
+	}
+	double := func(p op, i int) {
+		for r := range k {
+			if 8*r+7 > i {
+				emit("\tVPADDQ %s, %s, %s", zmm(p.s+r), zmm(p.s+r), zmm(p.s+r))
+			}
+		}
+	}
+	emit("\t// S = 2·(a[j]·a[0], j > 0), low halves.")
+	each(o, func(p op) {
+		for r := range k {
+			emit("\tVPXORQ %s, %s, %s", zmm(p.s+r), zmm(p.s+r), zmm(p.s+r))
+		}
+		emit("\tVPBROADCASTQ (%s), %s", p.a, p.zb)
+		offDiag(p, 0, false)
+		double(p, 0)
+	})
+	for i := range l {
+		emit("\t// Step %d.", i)
+		each(o, func(p op) {
+			for r := range k {
+				emit("\tVPADDQ %s, %s, %s", zmm(p.s+r), zmm(p.x+r), zmm(p.x+r))
+			}
+		})
+		each(o, func(p op) {
+			emit("\tVMOVQ %s, %s", "X"+fmt.Sprint(p.x), p.t)
+			emit("\tADDQ %s, %s", p.c, p.t)
+			emit("\tMOVQ %s, %s", p.t, p.c)
+			emit("\tIMULQ %s, %s", p.k0, p.t)
+			emit("\tANDQ R11, %s", p.t)
+			emit("\tVPBROADCASTQ %s, %s", p.t, p.zu)
+			emit("\tIMULQ (%s), %s", p.m, p.t)
+			emit("\tANDQ R11, %s", p.t)
+			emit("\tADDQ %s, %s", p.t, p.c)
+			emit("\tSHRQ $52, %s", p.c)
+		})
+		each(o, func(p op) {
+			for r := range k {
+				emit("\tVPMADD52LUQ %d(%s), %s, %s", 64*r, p.m, p.zu, zmm(p.x+r))
+			}
+		})
+		each(o, func(p op) {
+			for r := 0; r < k-1; r++ {
+				emit("\tVALIGNQ $1, %s, %s, %s", zmm(p.x+r), zmm(p.x+r+1), zmm(p.x+r))
+			}
+			emit("\tVALIGNQ $1, %s, Z31, %s", zmm(p.x+k-1), zmm(p.x+k-1))
+		})
+		each(o, func(p op) {
+			for r := range k {
+				emit("\tVPXORQ %s, %s, %s", zmm(p.s+r), zmm(p.s+r), zmm(p.s+r))
+			}
+			// a[i] is still in zb: the high halves of step i's products.
+			offDiag(p, i, true)
+			if i+1 < l {
+				emit("\tVPBROADCASTQ %d(%s), %s", 8*(i+1), p.a, p.zb)
+				offDiag(p, i+1, false)
+			}
+			double(p, i)
+			for r := range k {
+				emit("\tVPMADD52HUQ %d(%s), %s, %s", 64*r, p.m, p.zu, zmm(p.s+r))
+			}
+		})
+	}
+	each(o, func(p op) {
+		for r := range k {
+			emit("\tVPADDQ %s, %s, %s", zmm(p.s+r), zmm(p.x+r), zmm(p.x+r))
+		}
+	})
+	// Only now, S being free in both ops: diag's Z24, Z25 may be S registers.
+	each(o, func(p op) {
+		emit("\t// The diagonal a[j]² at limbs L, L+1, …: lane t of A is limb L+t.")
+		for w := 0; l+8*w < 2*l; w++ {
+			diag(p, l/2+4*w, 0xff, zmm(p.x+w))
+		}
+	})
+	emit("\tMOVQ $0xfffffffffffff, R11")
+	emit("\tVPBROADCASTQ R11, %s // 2^52 − 1 in every lane", zmmMask)
+	emit("\tMOVQ $1, R11")
+	emit("\tVPBROADCASTQ R11, %s // 1 in every lane", zmmOnes)
+	each(o, func(p op) {
+		normalize(p, k)
+		emit("\tMOVQ %s, %s", args(p, 0), p.a)
+		for r := range k {
+			emit("\tVMOVDQU64 %s, %d(%s)", zmm(p.x+r), 64*r, p.a)
+		}
+	})
+	emit("\tVZEROUPPER")
+	emit("\tRET")
+}
+
+// diag emits dst += the diagonal squares a[s]² … a[s+3]² spread over eight
+// lanes (lane 2t the low half of a[s+t]², lane 2t+1 its high half), in the
+// lanes of keep only. It reads a[s … s+3] (within a's lanes for every call
+// of ams) and uses Z24, Z25, K1 and R10.
+func diag(p op, s int, keep uint8, dst string) {
+	emit("\tVBROADCASTI64X4 %d(%s), Z24 // a[s … s+3] twice", 8*s, p.a)
+	emit("\tVSHUFI64X2 $0x50, Z24, Z24, Z24")
+	emit("\tVPERMQ $0x50, Z24, Z24 // a[s], a[s], a[s+1], a[s+1], …")
+	emit("\tVPXORQ Z25, Z25, Z25")
+	emit("\tMOVQ $%#x, R10", keep&0x55)
+	emit("\tKMOVQ R10, K1")
+	emit("\tVPMADD52LUQ Z24, Z24, K1, Z25")
+	emit("\tMOVQ $%#x, R10", keep&0xaa)
+	emit("\tKMOVQ R10, K1")
+	emit("\tVPMADD52HUQ Z24, Z24, K1, Z25")
+	emit("\tVPADDQ Z25, %s, %s", dst, dst)
 }
