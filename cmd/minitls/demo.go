@@ -18,6 +18,7 @@ package main
 //	demo_tls13.go    TLS 1.3, one round trip              (-tls13)
 //	demo_resume13.go TLS 1.3 resumed with a ticket (PSK)  (-tls13 -resume)
 //	demo_compare.go  TLS 1.2 and TLS 1.3 side by side     (-compare)
+//	demo_mtls.go     mutual TLS: the client's certificate (-mtls)
 //	demo_tls12.go    the steps the TLS 1.2 stories share
 //
 // Adding a story means adding a file that registers it (demoRegister) and
@@ -68,6 +69,7 @@ type demoOptions struct {
 	tls13   bool
 	group   string // -tls13's key exchange group
 	compare bool
+	mtls    bool // mutual TLS (demo_mtls.go)
 }
 
 // demoStep is one step of a story: it prints one section (or does the work
@@ -135,6 +137,8 @@ func demoPick(o demoOptions) string {
 	switch {
 	case o.compare:
 		return "compare"
+	case o.mtls:
+		return "mtls"
 	case o.tls13 && o.resume:
 		return "resume13"
 	case o.tls13:
@@ -150,7 +154,7 @@ func demoPick(o demoOptions) string {
 }
 
 func demoParse(args []string, stderr io.Writer) (demoOptions, error) {
-	set := newFlagSet("demo", "[-kx rsa|ecdhe] [-leak] [-resume] [-tls13 [-group G]]\n                    [-compare] [-trace] [-suite NAME] [-bits N] [-keylog FILE]\n                    [-seed N]",
+	set := newFlagSet("demo", "[-kx rsa|ecdhe] [-leak] [-resume] [-tls13 [-group G]]\n                    [-compare] [-mtls] [-trace] [-suite NAME] [-bits N]\n                    [-keylog FILE] [-seed N]",
 		"Makes a throwaway CA and server certificate, starts a minitls HTTPS server on\n"+
 			"127.0.0.1, connects a minitls client and tells, with the real bytes, each\n"+
 			"step: TCP, hellos, certificate check, RSA key transport, key derivation,\n"+
@@ -170,6 +174,7 @@ func demoParse(args []string, stderr io.Writer) (demoOptions, error) {
 	set.BoolVar(&o.tls13, "tls13", false, "walk a TLS 1.3 handshake: one round trip, its key schedule")
 	set.StringVar(&o.group, "group", "", "-tls13's key exchange: x25519mlkem768 (default), x25519 or p256")
 	set.BoolVar(&o.compare, "compare", false, "run a TLS 1.2 and a TLS 1.3 handshake and set them side by side")
+	set.BoolVar(&o.mtls, "mtls", false, "mutual TLS (TLS 1.3): the server asks for the client's certificate")
 	if err := parseFlags(set, args); err != nil {
 		return o, err
 	}
