@@ -29,35 +29,24 @@ func stdCurve(g CurveID) tls.CurveID { return tls.CurveID(g) }
 // both sides must agree on version, suite and group.
 //
 // spec: rfc8446#7.1, rfc8446#7.3
-func TestTLS13ClientAgainstStdServer(t *testing.T) {
-	f := testFixture(t)
+func TestTLS13ClientAgainstStdServer(t *testing.T) { testTLS13AgainstStd(t, true) }
+
+// The reverse: a crypto/tls client against a minitls server.
+//
+// spec: rfc8446#7.1, rfc8446#7.3
+func TestTLS13ServerAgainstStdClient(t *testing.T) { testTLS13AgainstStd(t, false) }
+
+// testTLS13AgainstStd is the differential of both directions: minitls
+// (client when ourClient) offers or accepts one suite of allSuites13 and
+// one group, crypto/tls its defaults for TLS 1.3 with that group.
+func testTLS13AgainstStd(t *testing.T, ourClient bool) {
 	for _, s := range allSuites13 {
 		for _, g := range []CurveID{CurveX25519, CurveP256, CurveX25519MLKEM768} {
 			t.Run(fmt.Sprintf("%v/%v", s.id, g), func(t *testing.T) {
-				var ourLog, stdLog bytes.Buffer
-				cc, sc := tcpPair(t)
-				std := tls.Server(sc, &tls.Config{
-					Certificates:     []tls.Certificate{f.stdCert},
-					MinVersion:       tls.VersionTLS13,
-					CipherSuites:     nil,
-					CurvePreferences: []tls.CurveID{stdCurve(g)},
-					KeyLogWriter:     &stdLog,
-				})
-				ours := Client(cc, &Config{
-					RootCAs: f.roots, ServerName: "localhost", Time: testTime,
-					CipherSuites:     []uint16{uint16(s.id)},
-					CurvePreferences: []CurveID{g},
-					KeyLogWriter:     &ourLog,
-				})
-				errc := make(chan error, 1)
-				go func() { errc <- std.Handshake() }()
-				if err := ours.Handshake(); err != nil {
-					t.Fatalf("minitls client: %v", err)
-				}
-				if err := <-errc; err != nil {
-					t.Fatalf("crypto/tls server: %v", err)
-				}
-				st, sst := ours.ConnectionState(), std.ConnectionState()
+				ours := &Config{CipherSuites: []uint16{uint16(s.id)}, CurvePreferences: []CurveID{g}}
+				std := &tls.Config{MinVersion: tls.VersionTLS13, CurvePreferences: []tls.CurveID{stdCurve(g)}}
+				o, c, ourLog, stdLog := stdPair13(t, ourClient, ours, std)
+				st, sst := o.ConnectionState(), c.ConnectionState()
 				if st.Version != tls.VersionTLS13 || sst.Version != tls.VersionTLS13 {
 					t.Fatalf("versions %x / %x, want TLS 1.3", st.Version, sst.Version)
 				}
@@ -67,61 +56,12 @@ func TestTLS13ClientAgainstStdServer(t *testing.T) {
 				if st.CurveID != g || tls.CurveID(st.CurveID) != sst.CurveID {
 					t.Fatalf("groups %v / %v, want %v", st.CurveID, sst.CurveID, g)
 				}
-				exchange(t, ours, std)
-				if d := cmp.Diff(keyLogLines(&stdLog), keyLogLines(&ourLog)); d != "" {
+				exchange(t, o, c)
+				if d := cmp.Diff(keyLogLines(stdLog), keyLogLines(ourLog)); d != "" {
 					t.Fatalf("key logs differ (-crypto/tls +minitls):\n%s", d)
 				}
-				if n := len(keyLogLines(&ourLog)); n != 4 {
+				if n := len(keyLogLines(ourLog)); n != 4 {
 					t.Fatalf("%d key log lines, want 4 (two handshake, two traffic secrets)", n)
-				}
-			})
-		}
-	}
-}
-
-// The reverse: a crypto/tls client against a minitls server.
-//
-// spec: rfc8446#7.1, rfc8446#7.3
-func TestTLS13ServerAgainstStdClient(t *testing.T) {
-	f := testFixture(t)
-	for _, s := range allSuites13 {
-		for _, g := range []CurveID{CurveX25519, CurveP256, CurveX25519MLKEM768} {
-			t.Run(fmt.Sprintf("%v/%v", s.id, g), func(t *testing.T) {
-				var ourLog, stdLog bytes.Buffer
-				cc, sc := tcpPair(t)
-				std := tls.Client(cc, &tls.Config{
-					RootCAs: f.stdRoots, ServerName: "localhost", Time: testTime,
-					MinVersion:       tls.VersionTLS13,
-					CurvePreferences: []tls.CurveID{stdCurve(g)},
-					KeyLogWriter:     &stdLog,
-				})
-				ours := Server(sc, &Config{
-					Certificates:     []Certificate{f.cert},
-					CipherSuites:     []uint16{uint16(s.id)},
-					CurvePreferences: []CurveID{g},
-					KeyLogWriter:     &ourLog,
-				})
-				errc := make(chan error, 1)
-				go func() { errc <- std.Handshake() }()
-				if err := ours.Handshake(); err != nil {
-					t.Fatalf("minitls server: %v", err)
-				}
-				if err := <-errc; err != nil {
-					t.Fatalf("crypto/tls client: %v", err)
-				}
-				st, sst := ours.ConnectionState(), std.ConnectionState()
-				if st.Version != tls.VersionTLS13 || sst.Version != tls.VersionTLS13 {
-					t.Fatalf("versions %x / %x, want TLS 1.3", st.Version, sst.Version)
-				}
-				if st.CipherSuite != sst.CipherSuite || st.CipherSuite != uint16(s.id) {
-					t.Fatalf("suites %x / %x, want %v", st.CipherSuite, sst.CipherSuite, s.id)
-				}
-				if tls.CurveID(st.CurveID) != sst.CurveID || st.CurveID != g {
-					t.Fatalf("groups %v / %v, want %v", st.CurveID, sst.CurveID, g)
-				}
-				exchange(t, ours, std)
-				if d := cmp.Diff(keyLogLines(&stdLog), keyLogLines(&ourLog)); d != "" {
-					t.Fatalf("key logs differ (-crypto/tls +minitls):\n%s", d)
 				}
 			})
 		}
