@@ -271,8 +271,8 @@ doubleRound:
 // nonce) of block counter in their low half and of block counter+1 in
 // their high half, so one instruction steps all four quarter rounds of a
 // column round in both blocks. Between the column and the diagonal round
-// VPSHUFD rotates rows 1, 2 and 3 by one, two and three words, which lines
-// the diagonals up as columns (and back afterwards).
+// VPSHUFD rotates rows 0, 2 and 3 (right by one word, left by one, left by
+// two), which lines the diagonals up as columns (and back afterwards).
 DATA twoLanes<>+0x00(SB)/8, $0
 DATA twoLanes<>+0x08(SB)/8, $0
 DATA twoLanes<>+0x10(SB)/8, $1
@@ -309,15 +309,19 @@ TEXT ·chacha20AVX2x2(SB), NOSPLIT, $0-24
 twoBlockRound:
 	// Column round.
 	ROWQR
-	// Diagonals as columns: row 1 left by one word, row 2 by two, row 3 by three.
-	VPSHUFD $0x39, Y1, Y1
-	VPSHUFD $0x4E, Y2, Y2
-	VPSHUFD $0x93, Y3, Y3
-	// Diagonal round.
+	// Diagonals as columns: diagonal i is a[i], b[i+1], c[i+2], d[i+3],
+	// so row 0 rotates right by one word, row 2 left by one and row 3 left
+	// by two. Row 1 stays: the quarter round writes it last and reads it
+	// first, so shuffling it would add a cycle to the dependency chain,
+	// while rows 0, 2 and 3 are shuffled as row 1 is still being computed.
+	VPSHUFD $0x93, Y0, Y0
+	VPSHUFD $0x39, Y2, Y2
+	VPSHUFD $0x4E, Y3, Y3
+	// Diagonal round, then the rows rotated back.
 	ROWQR
-	VPSHUFD $0x93, Y1, Y1
-	VPSHUFD $0x4E, Y2, Y2
-	VPSHUFD $0x39, Y3, Y3
+	VPSHUFD $0x39, Y0, Y0
+	VPSHUFD $0x93, Y2, Y2
+	VPSHUFD $0x4E, Y3, Y3
 	DECQ CX
 	JNZ twoBlockRound
 

@@ -327,7 +327,7 @@ plainRound:
 // Two blocks for short records with AVX-512VL: chacha20AVX2x2's layout
 // (rows 0-3 of the state in Y0-Y3, block counter in the low 128-bit half,
 // block counter+1 in the high half; VPSHUFD lines the diagonals up as
-// columns and back), but every rotation of the quarter round is one
+// columns and back, here rotating rows 0, 2 and 3 instead of 1, 2 and 3), but every rotation of the quarter round is one
 // VPROLD on a YMM register. The kernel is a single dependency chain, so
 // its time is the chain's latency: VPROLD takes one cycle where the AVX2
 // shift-shift-or takes two, and no shuffle table is loaded.
@@ -373,16 +373,20 @@ TEXT ·chacha20AVX512x2(SB), NOSPLIT, $0-24
 twoBlockRoundVL:
 	// rfc8439#2.3: a column round ...
 	ROWQRVL
-	// ... then a diagonal round: row 1 rotated left by one word, row 2 by
-	// two, row 3 by three make the diagonals columns ...
-	VPSHUFD $0x39, Y1, Y1
-	VPSHUFD $0x4E, Y2, Y2
-	VPSHUFD $0x93, Y3, Y3
+	// ... then a diagonal round: diagonal i is a[i], b[i+1], c[i+2],
+	// d[i+3], so row 0 rotated right by one word, row 2 left by one and
+	// row 3 left by two make the diagonals columns. Row 1 stays: it is the
+	// last one the quarter round writes and the first it reads, so a
+	// shuffle of it would lengthen the dependency chain by a cycle, where
+	// rows 0, 2 and 3 are shuffled while it is still being computed ...
+	VPSHUFD $0x93, Y0, Y0
+	VPSHUFD $0x39, Y2, Y2
+	VPSHUFD $0x4E, Y3, Y3
 	ROWQRVL
 	// ... and rotating back restores the rows.
-	VPSHUFD $0x93, Y1, Y1
-	VPSHUFD $0x4E, Y2, Y2
-	VPSHUFD $0x39, Y3, Y3
+	VPSHUFD $0x39, Y0, Y0
+	VPSHUFD $0x93, Y2, Y2
+	VPSHUFD $0x4E, Y3, Y3
 	DECQ CX
 	JNZ twoBlockRoundVL
 
