@@ -180,30 +180,70 @@ func TestOpenSSLDefaults(t *testing.T) {
 }
 
 // serveOnce runs a minitls server that answers one line with a greeting.
+// The result always arrives: a client must connect within
+// serveOnceAcceptTimeout (an openssl s_client that failed before it
+// connected used to leave the test blocked in Accept) and finish its
+// handshake and line within serveOnceConnTimeout.
 func serveOnce(t *testing.T, cfg *Config) (addr string, result chan error) {
+	return serveOnceWithin(t, cfg, serveOnceAcceptTimeout)
+}
+
+// The bounds of serveOnce: longer than the 20 s the exec tests give their
+// client process, so a slow client is not cut short.
+const (
+	serveOnceAcceptTimeout = 25 * time.Second
+	serveOnceConnTimeout   = 15 * time.Second
+)
+
+// serveOnceWithin is serveOnce with the time a client has to connect.
+func serveOnceWithin(t *testing.T, cfg *Config, acceptTimeout time.Duration) (addr string, result chan error) {
+	t.Helper()
 	l, err := Listen("tcp", "127.0.0.1:0", cfg)
 	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	if err := l.(*listener).Listener.(*net.TCPListener).SetDeadline(time.Now().Add(acceptTimeout)); err != nil {
 		t.Fatal(err)
 	}
 	result = make(chan error, 1)
 	go func() {
 		defer l.Close()
 		conn, err := l.Accept()
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			result <- fmt.Errorf("no client connected within %v: the client most likely failed before connecting (see its output)", acceptTimeout)
+			return
+		}
 		if err != nil {
-			result <- err
+			result <- fmt.Errorf("accept: %w", err)
 			return
 		}
 		defer conn.Close()
-		conn.SetDeadline(time.Now().Add(15 * time.Second))
+		conn.SetDeadline(time.Now().Add(serveOnceConnTimeout))
 		line, err := bufio.NewReader(conn).ReadString('\n')
 		if err != nil {
-			result <- fmt.Errorf("server read: %w", err)
+			result <- fmt.Errorf("server read (handshake and one line within %v): %w", serveOnceConnTimeout, err)
 			return
 		}
 		_, err = io.WriteString(conn, "hello from minitls, you said "+line)
 		result <- err
 	}()
 	return l.Addr().String(), result
+}
+
+// TestServeOnceNoClient: serveOnce reports, within its accept timeout,
+// that no client connected, rather than waiting in Accept for ever.
+func TestServeOnceNoClient(t *testing.T) {
+	f := testFixture(t)
+	_, result := serveOnceWithin(t, &Config{MaxVersion: tls12, Certificates: []Certificate{f.cert}}, 100*time.Millisecond)
+	select {
+	case err := <-result:
+		if err == nil || !strings.Contains(err.Error(), "no client connected within 100ms") {
+			t.Fatalf("result %v; want it to say that no client connected within 100ms", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serveOnce still waits for a client 10 s after its 100ms accept timeout")
+	}
 }
 
 // TestOpenSSLClient: `openssl s_client -tls1_2` against the minitls server,

@@ -53,6 +53,22 @@ func serveResumable(t *testing.T, cfg *Config) (addr string, resumed chan bool) 
 	return l.Addr().String(), resumed
 }
 
+// waitResumed returns serveResumable's report on its next connection, or
+// fails the test when none comes within 20 s (longer than the server's
+// 15 s per connection): a connection that failed on the server side
+// reports nothing (its error is logged above), and one that never came
+// leaves nothing to wait for.
+func waitResumed(t *testing.T, resumed <-chan bool) bool {
+	t.Helper()
+	select {
+	case r := <-resumed:
+		return r
+	case <-time.After(20 * time.Second):
+		t.Fatal("the minitls server finished no connection within 20 s: it failed (see the errors above) or the client never connected")
+	}
+	return false
+}
+
 // TestOpenSSLResume: `openssl s_client -sess_out FILE` then `-sess_in FILE`
 // resumes against the minitls server, by ticket and (with -no_ticket) by
 // session_id; s_client says "Reused" and the server reports DidResume.
@@ -87,14 +103,14 @@ func TestOpenSSLResume(t *testing.T) {
 			if out := run("-sess_out"); !strings.Contains(out, "New, TLSv1.2") {
 				t.Errorf("first connection is not new:\n%s", out)
 			}
-			if r := <-resumed; r {
+			if r := waitResumed(t, resumed); r {
 				t.Error("the server resumed the first connection")
 			}
 			out := run("-sess_in")
 			if !strings.Contains(out, "Reused, TLSv1.2") {
 				t.Errorf("s_client did not reuse the session:\n%s", out)
 			}
-			if r := <-resumed; !r {
+			if r := waitResumed(t, resumed); !r {
 				t.Error("the server did not resume the second connection")
 			}
 		})
