@@ -76,8 +76,9 @@ var (
 // aead is ChaCha20-Poly1305 with a fixed key. It holds no mutable state, so
 // it is safe for concurrent use.
 type aead struct {
-	key  [KeySize]byte
-	path path // the implementation chosen when the AEAD was made
+	key   [KeySize]byte
+	words chachaState // key as rfc8439#2.3's words, loaded once by New; nonce zero
+	path  path        // the implementation chosen when the AEAD was made
 }
 
 // New returns ChaCha20-Poly1305 with the given 32-byte key, running on the
@@ -90,7 +91,20 @@ func New(key []byte) (cipher.AEAD, error) {
 	}
 	a := &aead{path: activePath()}
 	copy(a.key[:], key)
+	a.words = newChaChaState(&a.key, make([]byte, NonceSize))
 	return a, nil
+}
+
+// withNonce returns the ChaCha20 state of a's key with nonce: only the
+// nonce is loaded per record, the key words were loaded by New.
+//
+// spec: rfc8439#2.3
+func (a *aead) withNonce(nonce []byte) chachaState {
+	s := a.words
+	s.nonce[0] = binary.LittleEndian.Uint32(nonce[0:])
+	s.nonce[1] = binary.LittleEndian.Uint32(nonce[4:])
+	s.nonce[2] = binary.LittleEndian.Uint32(nonce[8:])
+	return s
 }
 
 // NonceSize returns 12.
@@ -119,7 +133,7 @@ func (a *aead) Seal(dst, nonce, plaintext, additionalData []byte) []byte {
 	ret, out := sliceForAppend(dst, len(plaintext)+TagSize)
 	checkOverlaps(out, plaintext, additionalData)
 
-	s := newChaChaState(&a.key, nonce)
+	s := a.withNonce(nonce)
 	ks := keyStreamBuffer(len(plaintext))
 	poly, pre := a.begin(&s, ks, len(plaintext))
 	poly.padded(a.path, additionalData)
@@ -157,7 +171,7 @@ func (a *aead) Open(dst, nonce, ciphertext, additionalData []byte) ([]byte, erro
 	ret, out := sliceForAppend(dst, len(body))
 	checkOverlaps(out, ciphertext, additionalData)
 
-	s := newChaChaState(&a.key, nonce)
+	s := a.withNonce(nonce)
 	ks := keyStreamBuffer(len(body))
 	poly, pre, hashed := a.beginOpen(&s, ks, body, additionalData)
 	// The stitched assembly decrypts while it authenticates; the plaintext
