@@ -43,7 +43,7 @@ var (
 	ErrUnexpectedMessage = record.ErrUnexpectedHandshake
 	// ErrNoCommonCipherSuite: the client offered none of the server's suites.
 	// spec: rfc5246#7.4.1.3
-	ErrNoCommonCipherSuite = errors.New("no cipher suite in common (minitls implements TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_RSA_WITH_AES_128_GCM_SHA256 and TLS_RSA_WITH_AES_256_GCM_SHA384; enable one on the peer)")
+	ErrNoCommonCipherSuite = errors.New("no cipher suite in common (minitls implements, for TLS 1.2, AES-GCM and ChaCha20-Poly1305 suites with ECDHE key agreement or RSA key transport, which DefaultCipherSuites lists, and for TLS 1.3 TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384 and TLS_CHACHA20_POLY1305_SHA256; enable one on both sides)")
 	// ErrUnsupportedVersion: the peer does not speak TLS 1.2.
 	// spec: rfc5246#E.1, rfc5246#7.2.2
 	ErrUnsupportedVersion = errors.New("peer supports none of the protocol versions enabled here (minitls speaks TLS 1.3 and TLS 1.2; see Config.MinVersion/MaxVersion)")
