@@ -135,7 +135,8 @@ func (a *aead) Seal(dst, nonce, plaintext, additionalData []byte) []byte {
 
 	s := a.withNonce(nonce)
 	ks := keyStreamBuffer(len(plaintext))
-	poly, pre := a.begin(&s, ks, len(plaintext))
+	var poly polyState
+	pre := a.begin(&s, ks, len(plaintext), &poly)
 	poly.padded(a.path, additionalData)
 	ciphertext := out[:len(plaintext)]
 	if a.stitched(len(ciphertext)) {
@@ -173,7 +174,8 @@ func (a *aead) Open(dst, nonce, ciphertext, additionalData []byte) ([]byte, erro
 
 	s := a.withNonce(nonce)
 	ks := keyStreamBuffer(len(body))
-	poly, pre, hashed := a.beginOpen(&s, ks, body, additionalData)
+	var poly polyState
+	pre, hashed := a.beginOpen(&s, ks, body, additionalData, &poly)
 	// The stitched assembly decrypts while it authenticates; the plaintext
 	// is wiped below if the tag does not match. Otherwise the tag is
 	// checked before anything is decrypted.

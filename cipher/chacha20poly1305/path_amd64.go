@@ -115,24 +115,26 @@ func (a *aead) xorKeyStream(s *chachaState, dst, src []byte, counter uint32) {
 	clear(st[:])
 }
 
-// begin returns the one-time Poly1305 key's state (rfc8439#2.6) and key
-// stream made ahead for the blocks after it. One batch from counter 0
+// begin sets poly to the one-time Poly1305 key's state (rfc8439#2.6) and
+// returns key stream made ahead for the blocks after it. One batch from counter 0
 // gives both: block 0 is the Poly1305 key, and the other seven (avx2) or
 // fifteen (avx512) serve the first 448 or 960 bytes, so a short record
 // takes one pass of the assembly.
 //
 // A record of at most 448 bytes needs no more than the eight blocks of one
 // AVX2 pass, so the avx512 path makes those instead of sixteen.
-func (a *aead) begin(s *chachaState, ks []byte, n int) (polyState, []byte) {
+func (a *aead) begin(s *chachaState, ks []byte, n int, poly *polyState) []byte {
 	if a.path == pathPortable {
-		return s.polyKey(), nil
+		*poly = s.polyKey()
+		return nil
 	}
 	st := s.words(0)
 	if n <= blockSize {
 		// The Poly1305 key and one block: the two-block kernel.
 		twoBlocks(a.path, &st, &ks[0], &zeroBatch[0])
 		clear(st[:])
-		return newPolyState((*[polyKeySize]byte)(ks[:polyKeySize])), ks[blockSize : 2*blockSize]
+		*poly = newPolyState((*[polyKeySize]byte)(ks[:polyKeySize]))
+		return ks[blockSize : 2*blockSize]
 	}
 	p := a.path
 	if p == pathAVX512 && n <= 7*blockSize {
@@ -141,12 +143,14 @@ func (a *aead) begin(s *chachaState, ks []byte, n int) (polyState, []byte) {
 	batch := batchBytes(p)
 	run(p, &st, &ks[0], &zeroBatch[0], 1)
 	clear(st[:])
-	return newPolyState((*[polyKeySize]byte)(ks[:polyKeySize])), ks[blockSize:batch]
+	*poly = newPolyState((*[polyKeySize]byte)(ks[:polyKeySize]))
+	return ks[blockSize:batch]
 }
 
-// beginOpen starts Open of body: the Poly1305 key, the additional data
-// padded (rfc8439#2.8), and key stream made ahead as begin does. It returns
-// how many bytes of body it has absorbed already.
+// beginOpen starts Open of body: poly keyed (rfc8439#2.6) and fed the
+// additional data, padded (rfc8439#2.8), and key stream made ahead as begin
+// does. It returns that key stream and how many bytes of body poly has
+// absorbed already.
 //
 // On avx512, a body of 1024 bytes up to the stitched lengths (openStitched)
 // takes the two-block kernel for the Poly1305 key (block 0) and block 1,
@@ -155,23 +159,23 @@ func (a *aead) begin(s *chachaState, ks []byte, n int) (polyState, []byte) {
 // multiplications run beside the vector rounds instead of after them. The
 // key stream goes to ks, not to the output, so nothing is decrypted before
 // the tag is checked.
-func (a *aead) beginOpen(s *chachaState, ks, body, additionalData []byte) (polyState, []byte, int) {
+func (a *aead) beginOpen(s *chachaState, ks, body, additionalData []byte, poly *polyState) ([]byte, int) {
 	if a.path != pathAVX512 || len(body) < stitchWindow || a.stitched(len(body)) {
-		poly, pre := a.begin(s, ks, len(body))
+		pre := a.begin(s, ks, len(body), poly)
 		poly.padded(a.path, additionalData)
-		return poly, pre, 0
+		return pre, 0
 	}
 	// rfc8439#2.6: block 0 keys Poly1305; block 1 is key stream.
 	st := s.words(0)
 	twoBlocks(a.path, &st, &ks[0], &zeroBatch[0])
-	poly := newPolyState((*[polyKeySize]byte)(ks[:polyKeySize]))
+	*poly = newPolyState((*[polyKeySize]byte)(ks[:polyKeySize]))
 	// rfc8439#2.8: the additional data, padded, comes first.
 	poly.padded(a.path, additionalData)
 	// Blocks 2-17 while the ciphertext's first 64 chunks are absorbed.
 	st[12] = 2
-	chacha20Poly1305AVX512(&st, &ks[2*blockSize], &zeroBatch[0], &body[0], &poly)
+	chacha20Poly1305AVX512(&st, &ks[2*blockSize], &zeroBatch[0], &body[0], poly)
 	clear(st[:])
-	return poly, ks[blockSize : 2*blockSize+stitchWindow], stitchWindow
+	return ks[blockSize : 2*blockSize+stitchWindow], stitchWindow
 }
 
 // words returns the sixteen words of the initial state with the given

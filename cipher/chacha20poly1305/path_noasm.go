@@ -22,18 +22,20 @@ func (p *polyState) blocks(_ path, msg []byte) { p.blocksGeneric(msg) }
 // assembly makes in one pass; unused here).
 const batchSize = 16 * blockSize
 
-// begin returns the one-time Poly1305 key's state (rfc8439#2.6) and no
-// key stream made ahead: the portable code makes each block when needed.
-func (a *aead) begin(s *chachaState, _ []byte, _ int) (polyState, []byte) {
-	return s.polyKey(), nil
+// begin sets poly to the one-time Poly1305 key's state (rfc8439#2.6) and
+// returns no key stream made ahead: the portable code makes each block when
+// needed.
+func (a *aead) begin(s *chachaState, _ []byte, _ int, poly *polyState) []byte {
+	*poly = s.polyKey()
+	return nil
 }
 
 // beginOpen is begin followed by the additional data, padded (rfc8439#2.8):
 // Open's start, with nothing of the ciphertext absorbed ahead.
-func (a *aead) beginOpen(s *chachaState, ks, _, additionalData []byte) (polyState, []byte, int) {
-	poly, pre := a.begin(s, ks, 0)
+func (a *aead) beginOpen(s *chachaState, ks, _, additionalData []byte, poly *polyState) ([]byte, int) {
+	pre := a.begin(s, ks, 0, poly)
 	poly.padded(a.path, additionalData)
-	return poly, pre, 0
+	return pre, 0
 }
 
 // stitched reports whether Seal and Open run ChaCha20 and Poly1305
