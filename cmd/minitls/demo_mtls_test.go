@@ -79,10 +79,14 @@ func TestDemoMTLS(t *testing.T) {
 		t.Errorf("two runs of demo -mtls -seed 8 differ (exit %d)", b.code)
 	}
 	tr := cliTestRun(t, []string{"NO_COLOR=1"}, "demo", "-mtls", "-trace", "-seed", "8")
-	for _, want := range []string{"msg_type = certificate_request", "extension_type = certificate_authorities", "msg_type = certificate_verify"} {
+	for _, want := range []string{"msg_type = certificate_request", "extension_type = certificate_authorities", "msg_type = certificate_verify",
+		"algorithm = ecdsa_secp256r1_sha256 — the scheme the signer", "signature — over the transcript so far"} {
 		if !strings.Contains(tr.stdout, want) {
 			t.Errorf("demo -mtls -trace lacks %q", want)
 		}
+	}
+	if strings.Contains(tr.stdout, "over both randoms") {
+		t.Error("demo -mtls -trace labels the CertificateVerify signature as a ServerKeyExchange signature")
 	}
 }
 
