@@ -166,9 +166,19 @@ func cliTestServe(t *testing.T, dir string, extra ...string) *cliTestServer {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go func() { s.done <- cmd.Wait(); pw.Close() }()
+	// done reports the exit only once the last line is in s.log: Wait
+	// returns as soon as the scanner has read the bytes, maybe before it
+	// has written them out (TestChromium once missed serve's "stopped").
+	scanned := make(chan struct{})
+	go func() {
+		err := cmd.Wait()
+		pw.Close()
+		<-scanned
+		s.done <- err
+	}()
 	found := make(chan string, 1)
 	go func() {
+		defer close(scanned)
 		sc := bufio.NewScanner(pr)
 		re := regexp.MustCompile(`listening on https://(127\.0\.0\.1:\d+)/`)
 		sent := false
