@@ -18,7 +18,7 @@ package main
 //	demo_tls13.go    TLS 1.3, one round trip              (-tls13)
 //	demo_resume13.go TLS 1.3 resumed with a ticket (PSK)  (-tls13 -resume)
 //	demo_compare.go  TLS 1.2 and TLS 1.3 side by side     (-compare)
-//	demo_mtls.go     mutual TLS: the client's certificate (-mtls)
+//	demo_mtls.go     mutual TLS: the client's certificate (-mtls [-tls12])
 //	demo_tls12.go    the steps the TLS 1.2 stories share
 //
 // Adding a story means adding a file that registers it (demoRegister) and
@@ -70,6 +70,7 @@ type demoOptions struct {
 	group   string // -tls13's key exchange group
 	compare bool
 	mtls    bool // mutual TLS (demo_mtls.go)
+	tls12   bool // -mtls over TLS 1.2
 }
 
 // demoStep is one step of a story: it prints one section (or does the work
@@ -154,7 +155,7 @@ func demoPick(o demoOptions) string {
 }
 
 func demoParse(args []string, stderr io.Writer) (demoOptions, error) {
-	set := newFlagSet("demo", "[-kx rsa|ecdhe] [-leak] [-resume] [-tls13 [-group G]]\n                    [-compare] [-mtls] [-trace] [-suite NAME] [-bits N]\n                    [-keylog FILE] [-seed N]",
+	set := newFlagSet("demo", "[-kx rsa|ecdhe] [-leak] [-resume] [-tls13 [-group G]]\n                    [-compare] [-mtls [-tls12]] [-trace] [-suite NAME] [-bits N]\n                    [-keylog FILE] [-seed N]",
 		"Makes a throwaway CA and server certificate, starts a minitls HTTPS server on\n"+
 			"127.0.0.1, connects a minitls client and tells, with the real bytes, each\n"+
 			"step: TCP, hellos, certificate check, RSA key transport, key derivation,\n"+
@@ -175,6 +176,7 @@ func demoParse(args []string, stderr io.Writer) (demoOptions, error) {
 	set.StringVar(&o.group, "group", "", "-tls13's key exchange: x25519mlkem768 (default), x25519 or p256")
 	set.BoolVar(&o.compare, "compare", false, "run a TLS 1.2 and a TLS 1.3 handshake and set them side by side")
 	set.BoolVar(&o.mtls, "mtls", false, "mutual TLS (TLS 1.3): the server asks for the client's certificate")
+	set.BoolVar(&o.tls12, "tls12", false, "-mtls over TLS 1.2")
 	if err := parseFlags(set, args); err != nil {
 		return o, err
 	}
@@ -183,6 +185,9 @@ func demoParse(args []string, stderr io.Writer) (demoOptions, error) {
 	}
 	if err := certgenBits(o.bits); err != nil {
 		return o, err
+	}
+	if o.tls12 && (!o.mtls || o.tls13) {
+		return o, &exitError{code: 2, err: fmt.Errorf("-tls12 goes with -mtls, without -tls13 (the other stories are TLS 1.2 unless -tls13)")}
 	}
 	o.suite = *suite
 	suites, err := cliParseSuite(*suite)
