@@ -600,21 +600,7 @@ func TestRenegotiationRefused(t *testing.T) {
 			name = "HelloRequest to client"
 		}
 		t.Run(name, func(t *testing.T) {
-			ccfg, scfg := baseConfigs(t)
-			var alerts []record.AlertDescription
-			var mu sync.Mutex
-			tr := func(e Event) {
-				if e.Kind == EventAlert && e.Sent {
-					mu.Lock()
-					alerts = append(alerts, e.Alert)
-					mu.Unlock()
-				}
-			}
-			ccfg.Trace, scfg.Trace = tr, tr
-			r := runPair(t, ccfg, scfg, 0, 0)
-			if r.clientErr != nil || r.serverErr != nil {
-				t.Fatal(r.clientErr, r.serverErr)
-			}
+			r, alerts := establishedWithAlerts(t)
 			attacker, victim := r.client, r.server
 			var msg []byte
 			if fromServer {
@@ -639,10 +625,8 @@ func TestRenegotiationRefused(t *testing.T) {
 			if _, err := io.ReadFull(attacker, buf); err != nil || string(buf) != "still" {
 				t.Fatalf("attacker read: %q %v", buf, err)
 			}
-			mu.Lock()
-			defer mu.Unlock()
-			if len(alerts) != 1 || alerts[0] != record.NoRenegotiation {
-				t.Errorf("alerts sent %v, want [no_renegotiation]", alerts)
+			if got := alerts(); len(got) != 1 || got[0] != record.NoRenegotiation {
+				t.Errorf("alerts sent %v, want [no_renegotiation]", got)
 			}
 		})
 	}

@@ -136,21 +136,7 @@ func TestAfterHandshakeMessages(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ccfg, scfg := baseConfigs(t)
-			var alerts []record.AlertDescription
-			var mu sync.Mutex
-			tr := func(e Event) {
-				if e.Kind == EventAlert && e.Sent {
-					mu.Lock()
-					alerts = append(alerts, e.Alert)
-					mu.Unlock()
-				}
-			}
-			ccfg.Trace, scfg.Trace = tr, tr
-			r := runPair(t, ccfg, scfg, 0, 0)
-			if r.clientErr != nil || r.serverErr != nil {
-				t.Fatal(r.clientErr, r.serverErr)
-			}
+			r, alerts := establishedWithAlerts(t)
 			sender, victim := r.client, r.server
 			if c.fromServer {
 				sender, victim = r.server, r.client
@@ -189,10 +175,8 @@ func TestAfterHandshakeMessages(t *testing.T) {
 			for i := range want {
 				want[i] = record.NoRenegotiation
 			}
-			mu.Lock()
-			defer mu.Unlock()
-			if !slices.Equal(alerts, want) {
-				t.Errorf("alerts sent %v, want %v", alerts, want)
+			if got := alerts(); !slices.Equal(got, want) {
+				t.Errorf("alerts sent %v, want %v", got, want)
 			}
 		})
 	}
@@ -283,5 +267,32 @@ func TestWarningErrorAlertsInHandshake(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// establishedWithAlerts completes a TLS 1.2 handshake between the base
+// configs (baseConfigs) and returns the pair and a function that reads, at
+// any moment, the alerts both sides have sent since (their Trace hooks).
+func establishedWithAlerts(t *testing.T) (pairResult, func() []record.AlertDescription) {
+	t.Helper()
+	ccfg, scfg := baseConfigs(t)
+	var alerts []record.AlertDescription
+	var mu sync.Mutex
+	tr := func(e Event) {
+		if e.Kind == EventAlert && e.Sent {
+			mu.Lock()
+			alerts = append(alerts, e.Alert)
+			mu.Unlock()
+		}
+	}
+	ccfg.Trace, scfg.Trace = tr, tr
+	r := runPair(t, ccfg, scfg, 0, 0)
+	if r.clientErr != nil || r.serverErr != nil {
+		t.Fatal(r.clientErr, r.serverErr)
+	}
+	return r, func() []record.AlertDescription {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(alerts)
 	}
 }
