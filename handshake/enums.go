@@ -97,6 +97,8 @@ var cipherSuiteNames = map[CipherSuite]string{
 	0x1301:                            "TLS_AES_128_GCM_SHA256",
 	0x1302:                            "TLS_AES_256_GCM_SHA384",
 	0x1303:                            "TLS_CHACHA20_POLY1305_SHA256",
+	0x1304:                            "TLS_AES_128_CCM_SHA256", // rfc8446#B.4; openssl -ciphersuites offers it
+	0x1305:                            "TLS_AES_128_CCM_8_SHA256",
 	0xC009:                            "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
 	0xC00A:                            "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
 	0xC013:                            "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",

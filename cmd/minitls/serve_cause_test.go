@@ -44,7 +44,7 @@ func TestServeLogCause(t *testing.T) {
 			[]string{"-tls1_3", "-groups", "secp521r1"}},
 		{"TLS 1.2 suite ECDHE-RSA-AES128-SHA", "suite", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
 			[]string{"-tls1_2", "-cipher", "ECDHE-RSA-AES128-SHA"}},
-		{"TLS 1.3 suite TLS_AES_128_CCM_SHA256", "suite", "for TLS 1.3",
+		{"TLS 1.3 suite TLS_AES_128_CCM_SHA256", "suite", "[TLS_AES_128_CCM_SHA256",
 			[]string{"-tls1_3", "-ciphersuites", "TLS_AES_128_CCM_SHA256"}},
 	}
 	for i, tc := range cases {
