@@ -26,19 +26,7 @@ func TestECDHEOpenSSLServer(t *testing.T) {
 		for _, curve := range []CurveID{CurveX25519, CurveP256} {
 			suite := CipherSuite(id)
 			t.Run(fmt.Sprintf("%v/%v", suite, curve), func(t *testing.T) {
-				port := freePort(t)
-				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-				defer cancel()
-				cmd := exec.CommandContext(ctx, openssl, "s_server", "-accept", fmt.Sprint(port), "-tls1_2",
-					"-cert", testdataPath(t, "server.pem"), "-key", testdataPath(t, "server-key.pem"),
-					"-cipher", opensslCiphers[suite], "-groups", opensslGroups[curve], "-www", "-naccept", "1")
-				var out bytes.Buffer
-				cmd.Stdout, cmd.Stderr = &out, &out
-				if err := cmd.Start(); err != nil {
-					t.Fatal(err)
-				}
-				defer func() { cancel(); cmd.Wait() }()
-				raw := dialSServer(t, port, &out)
+				raw, out := startSServer(t, openssl, "-tls1_2", "-cipher", opensslCiphers[suite], "-groups", opensslGroups[curve])
 				var group CurveID
 				c := Client(raw, &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", Trace: func(e Event) {
 					if m, ok := e.Message.(*ServerKeyExchange); ok {
@@ -163,19 +151,7 @@ func TestPSSOpenSSLServer(t *testing.T) {
 		{"rsa_pss_rsae_sha512", PSSWithSHA512},
 	} {
 		t.Run(c.sigalg, func(t *testing.T) {
-			port := freePort(t)
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, openssl, "s_server", "-accept", fmt.Sprint(port), "-tls1_2",
-				"-cert", testdataPath(t, "server.pem"), "-key", testdataPath(t, "server-key.pem"),
-				"-sigalgs", c.sigalg, "-www", "-naccept", "1")
-			var out bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &out
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer func() { cancel(); cmd.Wait() }()
-			raw := dialSServer(t, port, &out)
+			raw, out := startSServer(t, openssl, "-tls1_2", "-sigalgs", c.sigalg)
 			var got SignatureScheme
 			conn := Client(raw, &Config{MaxVersion: tls12, RootCAs: f.roots, ServerName: "localhost", Trace: skeScheme(&got)})
 			if err := conn.Handshake(); err != nil {

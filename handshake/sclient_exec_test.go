@@ -3,6 +3,8 @@ package handshake
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"net"
 	"os/exec"
 	"strings"
 	"testing"
@@ -36,4 +38,24 @@ func sClientPing(t *testing.T, openssl, addr string, result <-chan error, args [
 		}
 	}
 	return out
+}
+
+// startSServer starts `openssl s_server -accept PORT ARGS -cert server.pem
+// -key server-key.pem -www -naccept 1` (stopped when the test ends) and
+// returns a TCP connection to it, and the buffer that collects its output.
+func startSServer(t *testing.T, openssl string, args ...string) (net.Conn, *bytes.Buffer) {
+	t.Helper()
+	port := freePort(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	argv := append([]string{"s_server", "-accept", fmt.Sprint(port)}, args...)
+	argv = append(argv, "-cert", testdataPath(t, "server.pem"), "-key", testdataPath(t, "server-key.pem"), "-www", "-naccept", "1")
+	cmd := exec.CommandContext(ctx, openssl, argv...)
+	out := new(bytes.Buffer)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); cmd.Wait() })
+	return dialSServer(t, port, out), out
 }

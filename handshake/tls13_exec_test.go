@@ -44,19 +44,7 @@ func TestTLS13OpenSSLServer(t *testing.T) {
 }
 
 func testTLS13OpenSSLServer(t *testing.T, openssl string, f *fixture, suite, group string, cfg *Config, wantHRR bool) {
-	port := freePort(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, openssl, "s_server", "-accept", fmt.Sprint(port), "-tls1_3",
-		"-cert", testdataPath(t, "server.pem"), "-key", testdataPath(t, "server-key.pem"),
-		"-ciphersuites", suite, "-groups", group, "-alpn", "http/1.1", "-www", "-naccept", "1")
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { cancel(); cmd.Wait() }()
-	raw := dialSServer(t, port, &out)
+	raw, out := startSServer(t, openssl, "-tls1_3", "-ciphersuites", suite, "-groups", group, "-alpn", "http/1.1")
 	var phases []Phase
 	cfg.RootCAs, cfg.ServerName, cfg.NextProtos, cfg.phaseLog = f.roots, "localhost", []string{"http/1.1"}, &phases
 	c := Client(raw, cfg)
