@@ -41,61 +41,6 @@ func ammIFMA30x2(out, a, b, m *uint64, k0 uint64, out2, a2, b2, m2 *uint64, k02 
 //go:noescape
 func ammIFMA40x2(out, a, b, m *uint64, k0 uint64, out2, a2, b2, m2 *uint64, k02 uint64)
 
-// amsIFMA20 and its siblings set out = a·a·2^(−52L) mod m (below 2m),
-// the squaring of ammIFMA20 and its siblings with the symmetry of a·a used;
-// the x2 forms run two squarings interleaved. out may alias a.
-//
-//go:noescape
-func amsIFMA20(out, a, m *uint64, k0 uint64)
-
-//go:noescape
-func amsIFMA30(out, a, m *uint64, k0 uint64)
-
-//go:noescape
-func amsIFMA40(out, a, m *uint64, k0 uint64)
-
-//go:noescape
-func amsIFMA20x2(out, a, m *uint64, k0 uint64, out2, a2, m2 *uint64, k02 uint64)
-
-//go:noescape
-func amsIFMA30x2(out, a, m *uint64, k0 uint64, out2, a2, m2 *uint64, k02 uint64)
-
-//go:noescape
-func amsIFMA40x2(out, a, m *uint64, k0 uint64, out2, a2, m2 *uint64, k02 uint64)
-
-// ams runs the almost-Montgomery squaring out = a·a·R52⁻¹ mod m at r's
-// width. The arrays must have r.lanes entries.
-func (r *radix52Modulus) ams(out, a []uint64) {
-	out, a = out[:r.lanes], a[:r.lanes]
-	switch r.l {
-	case 20:
-		amsIFMA20(&out[0], &a[0], &r.m[0], r.k0)
-	case 30:
-		amsIFMA30(&out[0], &a[0], &r.m[0], r.k0)
-	case 40:
-		amsIFMA40(&out[0], &a[0], &r.m[0], r.k0)
-	default:
-		panic("minitls/cipher/rsa: no IFMA code for this width")
-	}
-}
-
-// amsPair runs r.ams(out, a) and r2.ams(out2, a2) interleaved in one call;
-// r and r2 have the same width.
-func amsPair(r *radix52Modulus, out, a []uint64, r2 *radix52Modulus, out2, a2 []uint64) {
-	w := r.lanes
-	out, a, out2, a2 = out[:w], a[:w], out2[:w], a2[:w]
-	switch r.l {
-	case 20:
-		amsIFMA20x2(&out[0], &a[0], &r.m[0], r.k0, &out2[0], &a2[0], &r2.m[0], r2.k0)
-	case 30:
-		amsIFMA30x2(&out[0], &a[0], &r.m[0], r.k0, &out2[0], &a2[0], &r2.m[0], r2.k0)
-	case 40:
-		amsIFMA40x2(&out[0], &a[0], &r.m[0], r.k0, &out2[0], &a2[0], &r2.m[0], r2.k0)
-	default:
-		panic("minitls/cipher/rsa: no IFMA code for this width")
-	}
-}
-
 // radix52Limbs maps the widths (in 64-bit limbs) that have IFMA code to
 // their limb counts in radix 2^52.
 func radix52Limbs(n int) int {
@@ -192,10 +137,10 @@ func expAsm(m *modulus, x nat, e []byte) nat {
 	}
 	for _, b := range e {
 		for _, nibble := range [2]uint{uint(b >> 4), uint(b & 0x0f)} {
-			r.ams(s.acc, s.acc)
-			r.ams(s.acc, s.acc)
-			r.ams(s.acc, s.acc)
-			r.ams(s.acc, s.acc)
+			r.amm(s.acc, s.acc, s.acc)
+			r.amm(s.acc, s.acc, s.acc)
+			r.amm(s.acc, s.acc, s.acc)
+			r.amm(s.acc, s.acc, s.acc)
 			s.lookup(nibble)
 			r.amm(s.acc, s.acc, s.sel)
 		}
@@ -222,7 +167,7 @@ func expPublicAsm(m *modulus, x nat, e uint) nat {
 	r.amm(xr, x52, r.rr) // x·R52 mod m (below 2m)
 	copy(acc, r.one)
 	for i := bits.Len(e) - 1; i >= 0; i-- {
-		r.ams(acc, acc)
+		r.amm(acc, acc, acc)
 		if (e>>i)&1 == 1 {
 			r.amm(acc, acc, xr)
 		}
@@ -257,7 +202,7 @@ func expPairAsm(m *modulus, x nat, e []byte, m2 *modulus, x2 nat, e2 []byte) (na
 		nibbles := [4]uint{uint(e[i] >> 4), uint(e2[i] >> 4), uint(e[i] & 0x0f), uint(e2[i] & 0x0f)}
 		for k := 0; k < 4; k += 2 {
 			for range 4 {
-				amsPair(s.r, s.acc, s.acc, t.r, t.acc, t.acc)
+				pair(s.acc, s.acc, s.acc, t.acc, t.acc, t.acc)
 			}
 			s.lookup(nibbles[k])
 			t.lookup(nibbles[k+1])

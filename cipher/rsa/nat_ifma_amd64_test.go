@@ -3,6 +3,7 @@
 package rsa
 
 import (
+	"math/big"
 	"slices"
 	"testing"
 
@@ -59,4 +60,31 @@ func TestNormalizeIFMA(t *testing.T) {
 			t.Fatalf("normIFMA%d(%x, c=%x) =\n%x\nwant\n%x", l, x, c, got, want)
 		}
 	})
+}
+
+// BenchmarkIFMA times one IFMA multiplication (ammIFMA<L>) and one
+// interleaved pair (ammIFMA<L>x2) at RSA-2048's and RSA-4096's CRT widths.
+// A pair costing little more than one multiplication says the step is bound
+// by the latency of its chain (lane 0 → u → u·m → move), not by throughput.
+func BenchmarkIFMA(b *testing.B) {
+	if !slices.Contains(supportedPaths, pathIFMA) {
+		b.Log("no AVX-512 IFMA on this CPU")
+		return
+	}
+	for _, n := range []int{16, 32} {
+		m := new(big.Int).Lsh(big.NewInt(1), uint(64*n))
+		m.Sub(m, big.NewInt(189)) // odd, top limb full
+		mod, err := newModulus(m.Bytes())
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := newRadix52Modulus(mod, radix52Limbs(n))
+		x, y := slices.Clone(r.rr), slices.Clone(r.one)
+		b.Run("single/"+itoa(64*n), func(b *testing.B) {
+			measure(b, func() error { r.amm(x, x, x); return nil })
+		})
+		b.Run("pair/"+itoa(64*n), func(b *testing.B) {
+			measure(b, func() error { ammPair(r, x, x, x, r, y, y, y); return nil })
+		})
+	}
 }
