@@ -653,9 +653,10 @@ func TestECDHENames(t *testing.T) {
 	// AES-GCM when this CPU has AES instructions, before it otherwise
 	// (TestSuitesForCPU).
 	aesGCM := append(append([]uint16{}, ecdsaSuiteIDs...), ecdheSuiteIDs...)
-	ecdhe := append(aesGCM, chachaID)
+	chacha := []uint16{ecdsaChaChaID, chachaID}
+	ecdhe := append(aesGCM, chacha...)
 	if impl.Best() == impl.Portable {
-		ecdhe = append([]uint16{chachaID}, aesGCM...)
+		ecdhe = append(chacha, aesGCM...)
 	}
 	if got, want := DefaultCipherSuites(), append(ecdhe, rsaSuiteIDs...); !slicesEqual(got, want) {
 		t.Errorf("DefaultCipherSuites %x, want ECDHE first %x", got, want)

@@ -27,6 +27,13 @@ const (
 	TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 CipherSuite = 0xC02C
 )
 
+// TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 is ECDHE_ECDSA key agreement
+// with the ChaCha20-Poly1305 AEAD of RFC 8439 and the SHA-256 PRF, the
+// ECDSA twin of TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256.
+//
+// spec: rfc7905#2
+const TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 CipherSuite = 0xCCA9
+
 // The ECDSA signature schemes: in TLS 1.3 each names its curve; in TLS 1.2
 // the same code points mean "ECDSA with this hash" (rfc8446#4.2.3 keeps the
 // 1.2 meaning for 1.2).
@@ -42,7 +49,12 @@ const (
 //
 // spec: rfc8422#2.1
 func (s *suite) signsWithECDSA() bool {
-	return s.id == TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 || s.id == TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
+	switch s.id {
+	case TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+		TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256:
+		return true
+	}
+	return false
 }
 
 // isECDSAScheme reports whether s is one of the ECDSA schemes.

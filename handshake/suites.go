@@ -57,6 +57,7 @@ var suiteTable = []*suite{
 	{id: TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, ecdhe: true, keyLen: 32, ivLen: 4, hash: crypto.SHA384, prf: sha512.New384},
 	{id: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ecdhe: true, keyLen: 16, ivLen: 4, hash: crypto.SHA256, prf: sha256.New},
 	{id: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, ecdhe: true, keyLen: 32, ivLen: 4, hash: crypto.SHA384, prf: sha512.New384},
+	{id: TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, ecdhe: true, chacha: true, keyLen: 32, ivLen: 12, hash: crypto.SHA256, prf: sha256.New},
 	{id: TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, ecdhe: true, chacha: true, keyLen: 32, ivLen: 12, hash: crypto.SHA256, prf: sha256.New},
 	{id: TLS_RSA_WITH_AES_128_GCM_SHA256, keyLen: 16, ivLen: 4, hash: crypto.SHA256, prf: sha256.New},
 	{id: TLS_RSA_WITH_AES_256_GCM_SHA384, keyLen: 32, ivLen: 4, hash: crypto.SHA384, prf: sha512.New384},
@@ -167,11 +168,11 @@ func preferServerSuites(config *Config, offered []CipherSuite) []*suite {
 func clientPrefersChaCha(offered []CipherSuite) bool {
 	for _, id := range offered {
 		switch id {
-		case TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, 0xCCA9: // and TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256
+		case TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256:
 			return true
 		case TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 			TLS_RSA_WITH_AES_128_GCM_SHA256, TLS_RSA_WITH_AES_256_GCM_SHA384,
-			0xC02B, 0xC02C: // the ECDHE_ECDSA AES-GCM suites
+			TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:
 			return false
 		}
 	}
