@@ -81,8 +81,15 @@ func runGolden(t *testing.T, s goldenScenario) (clientBytes, serverBytes []byte,
 }
 
 func formatGolden(s goldenScenario, c, srv []byte) string {
+	return formatGoldenFile(fmt.Sprintf("%s: %v, EMS %v, ALPN %q", s.name, s.suite, s.ems, s.alpn), c, srv)
+}
+
+// formatGoldenFile writes a golden file (TLS 1.2's and TLS 1.3's): a line
+// that names the scenario (what), one with the seeds and the time, then
+// the bytes each side wrote in hex, 32 a line.
+func formatGoldenFile(what string, c, srv []byte) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# minitls golden transcript %s: %v, EMS %v, ALPN %q\n", s.name, s.suite, s.ems, s.alpn)
+	fmt.Fprintf(&b, "# minitls golden transcript %s\n", what)
 	fmt.Fprintf(&b, "# client seed %d, server seed %d, time %s; regenerate with go test ./handshake -update\n",
 		goldenClientSeed, goldenServerSeed, goldenTime().Format(time.RFC3339))
 	for _, part := range []struct {

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 )
 
 // golden13 is one TLS 1.3 golden transcript: a deterministic handshake
@@ -45,20 +43,7 @@ func runGolden13(t *testing.T, s golden13) (c, srv []byte, phases [2][]Phase) {
 }
 
 func formatGolden13(s golden13, c, srv []byte) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "# minitls golden transcript %s: TLS 1.3, %v, client groups %v, server groups %v\n", s.name, s.suite, s.clientGroups, s.serverGroups)
-	fmt.Fprintf(&b, "# client seed %d, server seed %d, time %s; regenerate with go test ./handshake -update\n",
-		goldenClientSeed, goldenServerSeed, goldenTime().Format(time.RFC3339))
-	for _, part := range []struct {
-		name string
-		b    []byte
-	}{{"client->server", c}, {"server->client", srv}} {
-		fmt.Fprintf(&b, "%s %d\n", part.name, len(part.b))
-		for i := 0; i < len(part.b); i += 32 {
-			fmt.Fprintf(&b, "%x\n", part.b[i:min(i+32, len(part.b))])
-		}
-	}
-	return b.String()
+	return formatGoldenFile(fmt.Sprintf("%s: TLS 1.3, %v, client groups %v, server groups %v", s.name, s.suite, s.clientGroups, s.serverGroups), c, srv)
 }
 
 // TestGoldenTranscripts13: with Config.Rand and Config.Time fixed, a TLS 1.3
