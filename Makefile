@@ -80,11 +80,13 @@ bench:
 # is counted apart and left out of the efficacy. Not part of make test or CI: it takes minutes per
 # package. Run it after changing a check in record/, x509lite/, handshake/ or cipher/.
 mutate:
-	@set -o pipefail; out=$$(mktemp -d); rows=""; \
+	@set -o pipefail; out=$$(mktemp -d); rows=""; failed=0; \
 	for pkg in $(PKG); do \
 	  dir=$${pkg#./}; log=$$out/$$(echo $$dir | tr / _).log; \
 	  echo "== gremlins on $$pkg (log: $$log)"; \
-	  GOFLAGS="$$GOFLAGS -count=1" $(GO) run $(GREMLINS) unleash --workers 1 --test-cpu 1 --timeout-coefficient $(MUTATE_TIMEOUT) $$pkg 2>&1 | tee $$log | grep -E 'LIVED|TIMED OUT|NOT VIABLE|^Killed|^Test efficacy|^Mutator coverage' || { echo "gremlins failed on $$pkg, see $$log"; exit 1; }; \
+	  GOFLAGS="$$GOFLAGS -count=1" $(GO) run $(GREMLINS) unleash --workers 1 --test-cpu 1 --timeout-coefficient $(MUTATE_TIMEOUT) $$pkg 2>&1 | tee $$log | grep -E 'LIVED|TIMED OUT|NOT VIABLE|^Killed|^Test efficacy|^Mutator coverage' || { \
+	    echo "gremlins failed on $$pkg (are its tests green?), see $$log"; failed=1; \
+	    rows="$$rows$$(printf '%-28s %s' $$dir 'no result: gremlins failed, see the log')"$$'\n'; continue; }; \
 	  row=$$(awk -v dir="$$dir" -v doc=docs/mutation.md ' \
 	    function equivalent(key, typ,   line, found) { found = 0; \
 	      while ((getline line < doc) > 0) if (index(line, "`" key "` | " typ)) found = 1; close(doc); return found } \
@@ -95,7 +97,7 @@ mutate:
 	  rows="$$rows$$row"$$'\n'; \
 	done; \
 	echo; printf "%-28s %7s %6s %11s %12s %10s %10s %10s\n" package killed lived equivalent "not covered" "timed out" efficacy coverage; \
-	printf "%s" "$$rows"; echo "(logs: $$out)"
+	printf "%s" "$$rows"; echo "(logs: $$out)"; exit $$failed
 
 clean:
 	rm -rf bin bench.txt bench-impl.txt
