@@ -56,7 +56,7 @@ func getRun(args []string, stdout, stderr io.Writer) error {
 	suite := set.String("suite", "", cliSuiteUsage("offer only this suite (default: all four, ECDHE first)"))
 	timeout := set.Duration("timeout", 10*time.Second, "give up after this long (connect, handshake and response)")
 	connect := set.String("connect", "", "dial HOST:PORT but check the URL's host (like curl --connect-to)")
-	group := set.String("group", "", "offer only this key exchange group: x25519, p256 or, TLS 1.3\nonly, x25519mlkem768 (openssl's -groups names work too)")
+	group := set.String("group", "", "offer only this key exchange group: x25519, p256, p384 or,\nTLS 1.3 only, x25519mlkem768 (openssl's -groups names work too)")
 	maxVersion := set.String("max-version", "", "the highest TLS version to offer: 1.2 or 1.3 (default 1.3)")
 	count := set.Int("n", 0, "make N connections one after the other and summarize\ntheir handshake times")
 	resume := set.Bool("resume", false, "resume the first connection's session on the next ones\n(session ticket, else session ID)")
@@ -242,6 +242,9 @@ var getGroups = map[string]handshake.CurveID{
 	"p-256":          handshake.CurveP256,
 	"secp256r1":      handshake.CurveP256,
 	"prime256v1":     handshake.CurveP256,
+	"p384":           handshake.CurveP384,
+	"p-384":          handshake.CurveP384,
+	"secp384r1":      handshake.CurveP384,
 	"x25519mlkem768": handshake.CurveX25519MLKEM768,
 }
 
@@ -253,7 +256,7 @@ func getParseGroup(name string) ([]handshake.CurveID, error) {
 	}
 	g, ok := getGroups[strings.ToLower(strings.TrimSpace(name))]
 	if !ok {
-		return nil, fmt.Errorf("unknown group %q: minitls implements x25519, p256 (also called secp256r1, prime256v1, P-256) and, with TLS 1.3, x25519mlkem768", name)
+		return nil, fmt.Errorf("unknown group %q: minitls implements x25519, p256 (also called secp256r1, prime256v1, P-256), p384 (secp384r1, P-384) and, with TLS 1.3, x25519mlkem768", name)
 	}
 	return []handshake.CurveID{g}, nil
 }

@@ -196,13 +196,13 @@ func TestGetGroupFlag(t *testing.T) {
 	ca := filepath.Join(dir, "ca.pem")
 	srv := cliTestServe(t, dir)
 	url := "https://localhost:" + srv.port + "/"
-	for name, want := range map[string]string{"x25519": "x25519", "p256": "secp256r1", "prime256v1": "secp256r1"} {
+	for name, want := range map[string]string{"x25519": "x25519", "p256": "secp256r1", "prime256v1": "secp256r1", "p384": "secp384r1"} {
 		rep := getTestMeasure(t, "-cafile", ca, "-group", name, "-suite", "ECDHE-RSA-AES256-GCM-SHA384", url)
 		if len(rep.Connections) != 1 || rep.Connections[0].Group != want {
 			t.Errorf("-group %s: connections %+v, want group %s", name, rep.Connections, want)
 		}
 	}
-	for _, args := range [][]string{{"-group", "secp384r1"}, {"-n", "-1"}, {"-n", "1", "-resume"}} {
+	for _, args := range [][]string{{"-group", "secp521r1"}, {"-n", "-1"}, {"-n", "1", "-resume"}} {
 		r := cliTestRun(t, nil, append([]string{"get", "-cafile", ca}, append(args, url)...)...)
 		if r.code != 2 || !strings.Contains(r.stderr, args[1]) {
 			t.Errorf("get %v: exit %d, stderr %q; want a usage error naming %s", args, r.code, r.stderr, args[1])

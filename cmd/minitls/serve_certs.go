@@ -46,10 +46,12 @@ func serveLoadCertificates(certs, keys serveFileList) ([]handshake.Certificate, 
 func init() {
 	// ECDHE_ECDSA (issue 19): IANA and OpenSSL names for -suite.
 	for name, s := range map[string]handshake.CipherSuite{
-		"tls_ecdhe_ecdsa_with_aes_128_gcm_sha256": handshake.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-		"ecdhe-ecdsa-aes128-gcm-sha256":           handshake.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-		"tls_ecdhe_ecdsa_with_aes_256_gcm_sha384": handshake.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-		"ecdhe-ecdsa-aes256-gcm-sha384":           handshake.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+		"tls_ecdhe_ecdsa_with_aes_128_gcm_sha256":       handshake.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+		"ecdhe-ecdsa-aes128-gcm-sha256":                 handshake.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+		"tls_ecdhe_ecdsa_with_aes_256_gcm_sha384":       handshake.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+		"ecdhe-ecdsa-aes256-gcm-sha384":                 handshake.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+		"tls_ecdhe_ecdsa_with_chacha20_poly1305_sha256": handshake.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+		"ecdhe-ecdsa-chacha20-poly1305":                 handshake.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
 	} {
 		cliSuiteAliases[name] = s
 	}

@@ -84,7 +84,8 @@ func (p *tracePrinter) event(e handshake.Event) {
 	switch e.Kind {
 	case handshake.EventMessage:
 		if sh, ok := e.Message.(*handshake.ServerHello); ok {
-			p.chacha = sh.CipherSuite == handshake.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+			p.chacha = sh.CipherSuite == handshake.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 ||
+				sh.CipherSuite == handshake.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256
 		}
 		if e.Sent {
 			// The message event comes before the record that carries it;
