@@ -11,11 +11,43 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"time"
 
 	mecdsa "minitls/cipher/ecdsa"
+	"minitls/x509lite"
 )
+
+// benchKindECDSA is the full ECDHE_ECDSA handshake: X25519 signed by the
+// server's P-256 key (ecdsa_secp256r1_sha256), beside benchKindECDHE's
+// RSA-2048 signature.
+var benchKindECDSA = benchHSKind{suite: tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, ecdhe: true, ecdsa: true}
+
+// benchIssueECDSALeaf makes the ECDHE_ECDSA rows' server certificate: a
+// fresh P-256 key for benchServerName, issued by the bench CA, in both
+// libraries' key types.
+func benchIssueECDSALeaf(fx *benchFixture, ca *x509lite.Certificate, now time.Time) error {
+	k, err := mecdsa.GenerateKey(mecdsa.P256(), rand.Reader)
+	if err != nil {
+		return err
+	}
+	if fx.stdECDSAKey, err = ecdsa.ParseRawPrivateKey(elliptic.P256(), k.Bytes()); err != nil {
+		return err
+	}
+	leafT := &x509lite.Certificate{
+		SerialNumber: []byte{3}, Subject: x509lite.NewName(x509lite.Attr(x509lite.OIDCommonName, benchServerName)),
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(48 * time.Hour),
+		KeyUsage:    x509lite.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509lite.ExtKeyUsage{x509lite.ExtKeyUsageServerAuth}, DNSNames: []string{benchServerName},
+	}
+	if fx.ecdsaLeafDER, err = x509lite.CreateCertificateWithKey(rand.Reader, leafT, ca, k.Public(), fx.key3072); err != nil {
+		return err
+	}
+	fx.ecdsaKey = k
+	return nil
+}
 
 // benchECDSACases appends the ecdsa-p256-sign and ecdsa-p256-verify rows.
 func benchECDSACases(cases *[]benchCase) {

@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -24,6 +25,7 @@ import (
 
 	maes "minitls/cipher/aes"
 	mchacha "minitls/cipher/chacha20poly1305"
+	mecdsa "minitls/cipher/ecdsa"
 	mgcm "minitls/cipher/gcm"
 	mrsa "minitls/cipher/rsa"
 	"minitls/handshake"
@@ -224,6 +226,11 @@ type benchFixture struct {
 	leafDER, caDER []byte
 	roots          *x509lite.CertPool
 	stdRoots       *x509.CertPool
+	// The ECDHE_ECDSA rows' leaf: a P-256 key for the same name under the
+	// same CA (bench_ecdsa.go).
+	ecdsaLeafDER []byte
+	ecdsaKey     *mecdsa.PrivateKey
+	stdECDSAKey  *ecdsa.PrivateKey
 }
 
 const benchServerName = "bench.minitls.test"
@@ -257,6 +264,9 @@ func newBenchFixture() (*benchFixture, error) {
 		ExtKeyUsage: []x509lite.ExtKeyUsage{x509lite.ExtKeyUsageServerAuth}, DNSNames: []string{benchServerName},
 	}
 	if fx.leafDER, err = x509lite.CreateCertificate(rand.Reader, leafT, ca, &fx.key2048.PublicKey, fx.key3072); err != nil {
+		return nil, err
+	}
+	if err := benchIssueECDSALeaf(fx, ca, now); err != nil {
 		return nil, err
 	}
 	fx.roots = x509lite.NewCertPool()
@@ -630,6 +640,7 @@ func benchCases(fx *benchFixture, s benchSettings) []benchCase {
 	}{
 		{"handshake", "full handshake, RSA-2048 (loopback)", "  server CPU per full RSA handshake", benchKindRSA},
 		{"handshake-ecdhe", "full handshake, ECDHE-RSA, X25519 (loopback)", "  server CPU per full ECDHE handshake", benchKindECDHE},
+		{"handshake-ecdsa", "full handshake, ECDHE-ECDSA P-256, X25519", "  server CPU per full ECDHE-ECDSA handshake", benchKindECDSA},
 		{"handshake-resumed", "resumed handshake, session ticket (loopback)", "  server CPU per resumed handshake", benchKindResumed},
 		{"handshake-tls13", "full handshake, TLS 1.3, X25519 (loopback)", "  server CPU per full TLS 1.3 handshake", benchKindTLS13},
 		{"handshake-tls13-mlkem", "full handshake, TLS 1.3, X25519MLKEM768", "  server CPU, X25519MLKEM768", benchKindMLKEM},
@@ -650,6 +661,9 @@ func benchCases(fx *benchFixture, s benchSettings) []benchCase {
 			// The client's side of a full ECDHE handshake, one-sided and
 			// mutual: what client authentication costs the client.
 			op := "  client CPU per full ECDHE handshake"
+			if hs.kind.ecdsa {
+				op = "  client CPU per full ECDHE-ECDSA handshake"
+			}
 			if hs.kind.mutual {
 				op = "  client CPU per mutual-TLS handshake"
 			}

@@ -101,6 +101,9 @@ type benchHSKind struct {
 	// chain itself is not verified, so the row is what the signature costs.
 	// spec: rfc5246#7.4.8
 	mutual bool
+	// ecdsa: the server presents the ECDSA P-256 leaf (an ECDHE_ECDSA
+	// suite) instead of the RSA-2048 one.
+	ecdsa bool
 }
 
 var (
@@ -162,6 +165,10 @@ func benchTLSImpls(fx *benchFixture, k benchHSKind) [2]benchTLS {
 	if k.clientCache {
 		mClient.ClientSessionCache = handshake.NewLRUClientSessionCache(1)
 		sClient.ClientSessionCache = tls.NewLRUClientSessionCache(1)
+	}
+	if k.ecdsa {
+		mServer.Certificates = []handshake.Certificate{{Certificate: [][]byte{fx.ecdsaLeafDER}, ECDSAKey: fx.ecdsaKey}}
+		sServer.Certificates = []tls.Certificate{{Certificate: [][]byte{fx.ecdsaLeafDER}, PrivateKey: fx.stdECDSAKey}}
 	}
 	if k.mutual {
 		mClient.Certificates = mServer.Certificates
