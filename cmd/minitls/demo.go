@@ -13,6 +13,7 @@ package main
 //
 //	demo_rsa.go      TLS 1.2, RSA key transport (the default)
 //	demo_ecdhe.go    TLS 1.2, ECDHE signed with RSA       (-kx ecdhe)
+//	demo_ecdsa.go    TLS 1.2, ECDHE signed with ECDSA     (-cert ecdsa)
 //	demo_leak.go     what a leaked server key decrypts    (-leak)
 //	demo_resume.go   a second connection resumes          (-resume)
 //	demo_tls13.go    TLS 1.3, one round trip              (-tls13)
@@ -27,12 +28,14 @@ package main
 import (
 	"bytes"
 	"crypto/rand"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"time"
 
+	"minitls/cipher/ecdsa"
 	"minitls/handshake"
 	"minitls/x509lite"
 )
@@ -69,8 +72,9 @@ type demoOptions struct {
 	tls13   bool
 	group   string // -tls13's key exchange group
 	compare bool
-	mtls    bool // mutual TLS (demo_mtls.go)
-	tls12   bool // -mtls over TLS 1.2
+	mtls    bool   // mutual TLS (demo_mtls.go)
+	tls12   bool   // -mtls over TLS 1.2
+	cert    string // -cert: the server certificate's key, "rsa" or "ecdsa" (demo_ecdsa.go)
 }
 
 // demoStep is one step of a story: it prints one section (or does the work
@@ -148,6 +152,8 @@ func demoPick(o demoOptions) string {
 		return "leak"
 	case o.resume:
 		return "resume"
+	case o.cert == "ecdsa":
+		return "ecdsa"
 	case o.kx == "ecdhe":
 		return "ecdhe"
 	}
@@ -155,7 +161,7 @@ func demoPick(o demoOptions) string {
 }
 
 func demoParse(args []string, stderr io.Writer) (demoOptions, error) {
-	set := newFlagSet("demo", "[-kx rsa|ecdhe] [-leak] [-resume] [-tls13 [-group G]]\n                    [-compare] [-mtls [-tls12]] [-trace] [-suite NAME] [-bits N]\n                    [-keylog FILE] [-seed N]",
+	set := newFlagSet("demo", "[-kx rsa|ecdhe] [-leak] [-resume] [-tls13 [-group G]]\n                    [-compare] [-mtls [-tls12]] [-trace] [-suite NAME] [-bits N]\n                    [-keylog FILE] [-seed N] [-cert rsa|ecdsa]",
 		"Makes a throwaway CA and server certificate, starts a minitls HTTPS server on\n"+
 			"127.0.0.1, connects a minitls client and tells, with the real bytes, each\n"+
 			"step: TCP, hellos, certificate check, RSA key transport, key derivation,\n"+
@@ -177,6 +183,7 @@ func demoParse(args []string, stderr io.Writer) (demoOptions, error) {
 	set.BoolVar(&o.compare, "compare", false, "run a TLS 1.2 and a TLS 1.3 handshake and set them side by side")
 	set.BoolVar(&o.mtls, "mtls", false, "mutual TLS (TLS 1.3): the server asks for the client's certificate")
 	set.BoolVar(&o.tls12, "tls12", false, "-mtls over TLS 1.2")
+	set.StringVar(&o.cert, "cert", "rsa", "certificate key: rsa, or ecdsa (P-256, an ECDHE story)")
 	if err := parseFlags(set, args); err != nil {
 		return o, err
 	}
@@ -202,6 +209,14 @@ func demoParse(args []string, stderr io.Writer) (demoOptions, error) {
 	if o.suites, err = demoSuitesFor(o.kx, suites); err != nil { // demo_ecdhe.go
 		return o, &exitError{code: 2, err: err}
 	}
+	switch {
+	case o.cert == "ecdsa" && (o.kx == "rsa" || o.leak || o.resume || o.tls13 || o.compare || o.mtls):
+		return o, &exitError{code: 2, err: errors.New("-cert ecdsa tells the TLS 1.2 ECDHE story (an ECDSA key cannot decrypt an RSA premaster secret): drop -kx rsa, -leak, -resume, -tls13, -compare and -mtls")}
+	case o.cert == "ecdsa":
+		o.suites, _ = demoSuitesECDSA(o.suites) // demo_ecdsa.go
+	case o.cert != "rsa":
+		return o, &exitError{code: 2, err: fmt.Errorf("-cert %q: want rsa or ecdsa", o.cert)}
+	}
 	set.Visit(func(f *flag.Flag) { o.seeded = o.seeded || f.Name == "seed" })
 	return o, nil
 }
@@ -210,8 +225,13 @@ func demoParse(args []string, stderr io.Writer) (demoOptions, error) {
 // certificate, made in memory (progress on stderr unless quiet).
 func demoIssue(s *demoSession, progress io.Writer) error {
 	var err error
-	s.pki, err = certgenIssue(s.keyRand, s.bits, []string{"localhost", "127.0.0.1"}, "minitls demo CA",
-		s.now, 24*time.Hour, 24*time.Hour, progress)
+	if s.opts.cert == "ecdsa" {
+		s.pki, err = certgenIssueECDSA(s.keyRand, ecdsa.P256(), []string{"localhost", "127.0.0.1"}, "minitls demo CA",
+			s.now, 24*time.Hour, 24*time.Hour)
+	} else {
+		s.pki, err = certgenIssue(s.keyRand, s.bits, []string{"localhost", "127.0.0.1"}, "minitls demo CA",
+			s.now, 24*time.Hour, 24*time.Hour, progress)
+	}
 	if err != nil {
 		return err
 	}

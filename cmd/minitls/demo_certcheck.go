@@ -57,7 +57,7 @@ func (s *demoSession) chainChecks(c *demoChecker, leaf *x509lite.Certificate, re
 	issuer := chain[1]
 	c.check(true, "chain", fmt.Sprintf("server certificate ← %s, a root the client trusts", issuer.Subject))
 	sigErr := leaf.CheckSignatureFrom(issuer)
-	c.check(sigErr == nil, "signature", "the CA's public key verifies the sha256WithRSAEncryption signature over the certificate")
+	c.check(sigErr == nil, "signature", "the CA's public key verifies the "+demoSigAlgName(leaf.SignatureAlgorithm)+" signature over the certificate")
 	c.check(issuer.IsCA && issuer.KeyUsage&x509lite.KeyUsageCertSign != 0, "issuer is a CA",
 		"basicConstraints cA=true and keyUsage keyCertSign")
 }

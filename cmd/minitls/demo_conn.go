@@ -48,6 +48,7 @@ func (s *demoSession) demoServerConfig(t *demoTrace) *handshake.Config {
 		Certificates: []handshake.Certificate{{
 			Certificate: [][]byte{s.pki.leafDER, s.pki.caDER},
 			PrivateKey:  s.pki.leafKey,
+			ECDSAKey:    s.pki.leafECKey, // -cert ecdsa (then PrivateKey is nil)
 		}},
 		NextProtos:   []string{"http/1.1"},
 		Rand:         s.srvRand,

@@ -53,7 +53,13 @@ func demoSuitesFor(kx string, suites []uint16) ([]uint16, error) {
 }
 
 func demoIsECDHE(s handshake.CipherSuite) bool {
-	return s == handshake.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 || s == handshake.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+	switch s {
+	case handshake.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, handshake.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+		handshake.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, handshake.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+		handshake.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256:
+		return true
+	}
+	return false
 }
 
 // demoSigHash maps an RSA signature scheme to its hash and says whether it

@@ -44,8 +44,8 @@ func demoHeader(s *demoSession) error {
 	fmt.Fprintln(s.w, s.st.bold("minitls demo: one HTTPS request over a real TCP connection, step by step"))
 	s.para(0, "This is a demonstration: it prints the session's secrets, which real TLS never shows. minitls is for study and experiment, not for protecting production traffic.")
 	s.heading("Setup  a throwaway CA and server certificate, made in memory")
-	s.kv("CA", fmt.Sprintf("%s, RSA-%d, self-signed", s.pki.ca.Subject, s.bits))
-	s.kv("server", fmt.Sprintf("%s, RSA-%d, signed by the CA", s.pki.leaf.Subject, s.bits))
+	s.kv("CA", fmt.Sprintf("%s, %s, self-signed", s.pki.ca.Subject, s.demoKeyName(true)))
+	s.kv("server", fmt.Sprintf("%s, %s, signed by the CA", s.pki.leaf.Subject, s.demoKeyName(false)))
 	s.para(2, "The server holds the server's private key; the client trusts only the CA's certificate.")
 	if s.opts.seeded {
 		s.para(2, "-seed: randomness and the clock ("+demoEpoch.Format("2006-01-02 15:04 MST")+
@@ -127,6 +127,9 @@ func (s *demoSession) certificate(leaf *x509lite.Certificate, n int) {
 	s.kv("names", strings.Join(getCertNames(leaf), ", "))
 	if leaf.PublicKey != nil {
 		s.kv("public key", fmt.Sprintf("RSA-%d, e=%d", 8*len(leaf.PublicKey.N), leaf.PublicKey.E))
+	}
+	if leaf.ECDSAPublicKey != nil {
+		s.kv("public key", fmt.Sprintf("ECDSA %v, %d-byte point", leaf.ECDSAPublicKey.Curve(), len(leaf.ECDSAPublicKey.Bytes())))
 	}
 	s.kv("usage", demoUsage(leaf))
 }
