@@ -116,6 +116,10 @@ func (hs *clientState) sendClientHello() error {
 	c := hs.c
 	c.setPhase(PhaseClientHello)
 	enabled := c.config.enabledSuites()
+	if !c.config.supports12() && !c.config.supports13() {
+		return fmt.Errorf("%w: no version left to offer: Config allows %v to %v, and Config.CipherSuites lists no TLS 1.2 suite minitls implements (TLS 1.3 suites need MaxVersion 1.3)",
+			ErrConfig, ProtocolVersion(c.config.minVersion()), ProtocolVersion(c.config.maxVersion()))
+	}
 	if !c.config.supports12() {
 		enabled = nil // TLS 1.3 only: offer13 fills the suites in
 	} else if len(enabled) == 0 {
