@@ -857,9 +857,17 @@ func TestChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := append(os.Environ(), "HOME="+home)
+	// A second PKI whose CA and leaf are ECDSA P-256 (certgen -key ecdsa),
+	// trusted beside the RSA one: Chromium must verify an ECDSA chain and an
+	// ECDSA ServerKeyExchange signature (issue 19).
+	dirEC := filepath.Join(home, "pki-ecdsa")
+	if r := cliTestRun(t, nil, "certgen", "-dir", dirEC, "-host", "localhost,127.0.0.1", "-key", "ecdsa"); r.code != 0 {
+		t.Fatalf("certgen -key ecdsa failed (%d): %s%s", r.code, r.stdout, r.stderr)
+	}
 	for _, args := range [][]string{
 		{"-d", "sql:" + nssdb, "-N", "--empty-password"},
 		{"-d", "sql:" + nssdb, "-A", "-t", "C,,", "-n", "minitls", "-i", filepath.Join(dir, "ca.pem")},
+		{"-d", "sql:" + nssdb, "-A", "-t", "C,,", "-n", "minitls-ecdsa", "-i", filepath.Join(dirEC, "ca.pem")},
 	} {
 		cmd := exec.Command(certutil, args...)
 		cmd.Env = env
@@ -870,9 +878,14 @@ func TestChromium(t *testing.T) {
 	// One run per suite: serve -suite leaves Chromium no other choice. The
 	// ECDHE_RSA ones use X25519, Chromium's first group (issue 10).
 	for i, suite := range []string{"TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_GCM_SHA384",
-		"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"} {
+		"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+		"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"} {
 		t.Run(suite, func(t *testing.T) {
-			srv := cliTestServe(t, dir, "-suite", suite)
+			pki := dir
+			if strings.Contains(suite, "_ECDSA_") {
+				pki = dirEC
+			}
+			srv := cliTestServe(t, pki, "-suite", suite)
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
