@@ -128,6 +128,16 @@ func resumeFixture(t testing.TB) {
 	}
 }
 
+// resumeEndpoint is the property check for kind: fuzzEndpoint13 for the
+// TLS 1.3 kinds, whose alerts after the ServerHello are encrypted (the
+// record on the wire says application_data), fuzzEndpoint for TLS 1.2.
+func resumeEndpoint(kind uint8) func(*testing.T, []byte, func(net.Conn) *handshake.Conn) {
+	if primed[int(kind)%len(primed)].kind.tls13 {
+		return fuzzEndpoint13
+	}
+	return fuzzEndpoint
+}
+
 // primedServer is the fuzz server of kind: a clone of the primed Config
 // (same session cache and ticket keys) with its randomness restarted.
 func primedServer(kind uint8) *handshake.Config {
@@ -237,7 +247,7 @@ func pipeHandshake(clientCfg, serverCfg *handshake.Config, keyUpdate bool) (clie
 func FuzzServerResume(f *testing.F) {
 	resumeFixture(f)
 	f.Fuzz(func(t *testing.T, kind uint8, data []byte) {
-		fuzzEndpoint(t, data, func(conn net.Conn) *handshake.Conn { return handshake.Server(conn, primedServer(kind)) })
+		resumeEndpoint(kind)(t, data, func(conn net.Conn) *handshake.Conn { return handshake.Server(conn, primedServer(kind)) })
 	})
 }
 
@@ -250,7 +260,7 @@ func FuzzServerResume(f *testing.F) {
 func FuzzClientResume(f *testing.F) {
 	resumeFixture(f)
 	f.Fuzz(func(t *testing.T, kind uint8, data []byte) {
-		fuzzEndpoint(t, data, func(conn net.Conn) *handshake.Conn { return handshake.Client(conn, primedClient(kind)) })
+		resumeEndpoint(kind)(t, data, func(conn net.Conn) *handshake.Conn { return handshake.Client(conn, primedClient(kind)) })
 	})
 }
 
