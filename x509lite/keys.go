@@ -4,7 +4,6 @@ import (
 	"crypto"
 	"encoding/pem"
 	"fmt"
-	"os"
 	"strings"
 
 	"minitls/cipher/ecdsa"
@@ -168,24 +167,7 @@ func KeyPairFromPEMWithKey(certPEM, keyPEM []byte) (chain []*Certificate, key cr
 //
 // spec: rfc7468#2
 func LoadKeyPairWithKey(certFile, keyFile string) (chain []*Certificate, key crypto.Signer, err error) {
-	certPEM, err := os.ReadFile(certFile)
-	if err != nil {
-		return nil, nil, err
-	}
-	keyPEM, err := os.ReadFile(keyFile)
-	if err != nil {
-		return nil, nil, err
-	}
-	if chain, err = ParseCertificatesPEM(certPEM); err != nil {
-		return nil, nil, withFile(err, certFile)
-	}
-	if key, err = ParseKeyPEM(keyPEM); err != nil {
-		return nil, nil, withFile(err, keyFile)
-	}
-	if err := checkAnyKeyMatch(chain[0], key); err != nil {
-		return nil, nil, withFile(err, keyFile+" (for "+certFile+")")
-	}
-	return chain, key, nil
+	return loadKeyPair(certFile, keyFile, ParseKeyPEM, checkAnyKeyMatch)
 }
 
 // checkAnyKeyMatch checks that key is the private half of leaf's key, of

@@ -327,22 +327,31 @@ func checkKeyMatch(leaf *Certificate, key *rsa.PrivateKey) error {
 //
 // spec: rfc7468#2
 func LoadKeyPair(certFile, keyFile string) (chain []*Certificate, key *rsa.PrivateKey, err error) {
+	return loadKeyPair(certFile, keyFile, ParsePrivateKeyPEM, checkKeyMatch)
+}
+
+// loadKeyPair reads the two files, parses the chain and the key with
+// parseKey, and checks with match that the key is the leaf's; each error
+// names the file at fault. LoadKeyPair (RSA) and LoadKeyPairWithKey (RSA or
+// ECDSA) differ only in parseKey and match.
+func loadKeyPair[K any](certFile, keyFile string, parseKey func([]byte) (K, error), match func(*Certificate, K) error) (chain []*Certificate, key K, err error) {
+	var none K
 	certPEM, err := os.ReadFile(certFile)
 	if err != nil {
-		return nil, nil, err
+		return nil, none, err
 	}
 	keyPEM, err := os.ReadFile(keyFile)
 	if err != nil {
-		return nil, nil, err
+		return nil, none, err
 	}
 	if chain, err = ParseCertificatesPEM(certPEM); err != nil {
-		return nil, nil, withFile(err, certFile)
+		return nil, none, withFile(err, certFile)
 	}
-	if key, err = ParsePrivateKeyPEM(keyPEM); err != nil {
-		return nil, nil, withFile(err, keyFile)
+	if key, err = parseKey(keyPEM); err != nil {
+		return nil, none, withFile(err, keyFile)
 	}
-	if err := checkKeyMatch(chain[0], key); err != nil {
-		return nil, nil, withFile(err, keyFile+" (for "+certFile+")")
+	if err := match(chain[0], key); err != nil {
+		return nil, none, withFile(err, keyFile+" (for "+certFile+")")
 	}
 	return chain, key, nil
 }
