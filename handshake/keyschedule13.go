@@ -281,3 +281,28 @@ func nextTrafficSecret(s *suite13, secret []byte) []byte {
 func resumptionPSK(s *suite13, resumptionMaster, nonce []byte) []byte {
 	return HKDFExpandLabel(s.newHash, resumptionMaster, labelResumption, nonce, s.hash.Size())
 }
+
+// handshakeTrafficSecrets13 runs the key schedule, for either side, from the
+// early secret (psk, or zeros) through the (EC)DHE shared secret to the two
+// handshake traffic secrets over ClientHello...ServerHello, tracing each
+// stage and writing both to the key log. The caller installs them, each in
+// its own direction.
+//
+// spec: rfc8446#7.1
+func (c *Conn) handshakeTrafficSecrets13(suite *suite13, psk, shared, clientRandom []byte) (ks *keySchedule13, clientHS, serverHS []byte, err error) {
+	ks = newKeySchedule13(suite, psk)
+	c.traceKey("early secret", ks.secret)
+	c.traceKey("(EC)DHE shared secret", shared)
+	ks.next(shared)
+	c.traceKey("handshake secret", ks.secret)
+	th := c.transcript.sum()
+	clientHS = ks.derive(labelClientHSTraffic, th)
+	serverHS = ks.derive(labelServerHSTraffic, th)
+	if err := c.secret13("client handshake traffic secret", labelNSSClientHS, clientRandom, clientHS); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := c.secret13("server handshake traffic secret", labelNSSServerHS, clientRandom, serverHS); err != nil {
+		return nil, nil, nil, err
+	}
+	return ks, clientHS, serverHS, nil
+}

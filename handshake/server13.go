@@ -421,20 +421,9 @@ func (h *serverState13) sendServerHello() error {
 // spec: rfc8446#7.1, rfc8446#7.3
 func (h *serverState13) handshakeSecrets(shared []byte) error {
 	c := h.c
-	cr := h.hello.Random[:]
-	h.ks = newKeySchedule13(h.suite, h.psk)
 	c.state.DidResume = h.psk != nil
-	c.traceKey("early secret", h.ks.secret)
-	c.traceKey("(EC)DHE shared secret", shared)
-	h.ks.next(shared)
-	c.traceKey("handshake secret", h.ks.secret)
-	th := c.transcript.sum()
-	h.clientHS = h.ks.derive(labelClientHSTraffic, th)
-	h.serverHS = h.ks.derive(labelServerHSTraffic, th)
-	if err := c.secret13("client handshake traffic secret", labelNSSClientHS, cr, h.clientHS); err != nil {
-		return err
-	}
-	if err := c.secret13("server handshake traffic secret", labelNSSServerHS, cr, h.serverHS); err != nil {
+	var err error
+	if h.ks, h.clientHS, h.serverHS, err = c.handshakeTrafficSecrets13(h.suite, h.psk, shared, h.hello.Random[:]); err != nil {
 		return err
 	}
 	if err := c.setWriteSecret13(h.suite, "server handshake traffic", h.serverHS); err != nil {
