@@ -104,7 +104,7 @@ func genExtensions(t *rapid.T, role helloRole) []Extension {
 	if rapid.Bool().Draw(t, "pointformats") {
 		add(ExtECPointFormats, &ECPointFormats{Formats: genBytes(1, 4).Draw(t, "formats")})
 	}
-	known := map[ExtensionType]bool{ExtServerName: true, ExtSignatureAlgorithms: true, ExtALPN: true,
+	known := map[ExtensionType]bool{ExtServerName: true, ExtSignatureAlgorithms: true, ExtSignatureAlgsCert: true, ExtALPN: true,
 		ExtExtendedMasterSecret: true, ExtRenegotiationInfo: true, ExtSupportedVersions: true,
 		ExtSupportedGroups: true, ExtECPointFormats: true}
 	// session_ticket: a ticket from a client, empty from a server (rfc5077#3.2).
