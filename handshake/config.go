@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -268,15 +269,16 @@ func (c *Config) Clone() *Config {
 }
 
 // hostnameForSNI returns the name to send in server_name, or "" when the
-// name is empty or an IP literal.
+// name is empty or an IP literal. A fully qualified name loses its trailing
+// dot.
+//
+// spec: rfc6066#3 ("...represented as a byte string using ASCII encoding
+// without a trailing dot.")
 func hostnameForSNI(name string) string {
 	if name == "" || net.ParseIP(name) != nil {
 		return ""
 	}
-	if len(name) > 0 && name[len(name)-1] == '.' {
-		name = name[:len(name)-1]
-	}
-	return name
+	return strings.TrimSuffix(name, ".")
 }
 
 var keyLogMu sync.Mutex
