@@ -199,17 +199,14 @@ func (hs *clientState) offerPSK13(m *ClientHello) (*ClientSessionState, error) {
 	return s, nil
 }
 
-// setPSKBinder (re)writes m's pre_shared_key extension, last, with the
-// binder computed over m truncated before its binders.
+// setPSKBinder adds m's pre_shared_key extension, last, with the binder
+// computed over m truncated before its binders. m has none yet: the first
+// ClientHello is built without one, and the second (after a
+// HelloRetryRequest) leaves the first's out (sendSecondClientHello).
 //
-// spec: rfc8446#4.2.11.2
+// spec: rfc8446#4.2.11 ("The "pre_shared_key" extension MUST be the last
+// extension in the ClientHello"), rfc8446#4.2.11.2
 func (hs *clientState) setPSKBinder(m *ClientHello, offered *OfferedPSKs, suite *suite13, psk, prefix []byte) error {
-	for i := range m.Extensions {
-		if m.Extensions[i].Type == ExtPreSharedKey {
-			m.Extensions = append(m.Extensions[:i], m.Extensions[i+1:]...)
-			break
-		}
-	}
 	ext, err := NewExtension(ExtPreSharedKey, offered)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrConfig, err)
