@@ -20,7 +20,7 @@ func TestTLS13MessageExtensionsRoundTrip(t *testing.T) {
 	exts := []Extension{
 		{Type: 5, Data: []byte{1, 0, 0, 1, 0xaa}},             // status_request
 		{Type: 18, Data: []byte{}},                            // signed_certificate_timestamp
-		{Type: 0xfafa, Data: make([]byte, 1<<16-1-(4+5)-4-4)}, // the list's last byte,
+		{Type: 0xfafa, Data: make([]byte, 1<<16-1-(4+5)-4-4)}, // fills the list to its last byte
 	}
 	for _, m := range []Message{
 		&Certificate13{Context: []byte{}, Entries: []CertificateEntry{{Data: []byte{0x30, 0}, Extensions: exts}, {Data: []byte{0x30, 0}, Extensions: []Extension{}}}},
