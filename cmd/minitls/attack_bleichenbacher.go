@@ -6,7 +6,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -288,7 +287,7 @@ func bleichRecord(srv *attackServer, srvRand, cliRand io.Reader) (c2s, s2c, prem
 		return nil, nil, nil, err
 	}
 	raw.SetDeadline(time.Now().Add(30 * time.Second))
-	rec := &attackRecorder{Conn: raw}
+	rec := &wireRecorder{Conn: raw}
 	var mu sync.Mutex
 	conn := handshake.Client(rec, &handshake.Config{
 		ServerName: "localhost", InsecureSkipVerify: true,
@@ -333,40 +332,10 @@ func bleichServeReal(ln net.Listener, cfg *handshake.Config) {
 	srv.Serve(handshake.NewListener(ln, cfg))
 }
 
-// attackRecorder keeps every byte a connection writes and reads: what a
-// passive eavesdropper on the path records.
-type attackRecorder struct {
-	net.Conn
-	mu      sync.Mutex
-	out, in bytes.Buffer
-}
-
-func (r *attackRecorder) Write(b []byte) (int, error) {
-	n, err := r.Conn.Write(b)
-	r.mu.Lock()
-	r.out.Write(b[:n])
-	r.mu.Unlock()
-	return n, err
-}
-
-func (r *attackRecorder) Read(b []byte) (int, error) {
-	n, err := r.Conn.Read(b)
-	r.mu.Lock()
-	r.in.Write(b[:n])
-	r.mu.Unlock()
-	return n, err
-}
-
-func (r *attackRecorder) bytes() (out, in []byte) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return bytes.Clone(r.out.Bytes()), bytes.Clone(r.in.Bytes())
-}
-
 // bleichCiphertext returns the RSA ciphertext of the recorded
 // ClientKeyExchange (its 2-byte length stripped).
 func bleichCiphertext(c2s []byte) ([]byte, error) {
-	msgs, _ := attackSplit(attackRecords(c2s))
+	msgs, _ := wireSplit(wireRecords(c2s))
 	for _, m := range msgs {
 		if handshake.HandshakeType(m[0]) == handshake.TypeClientKeyExchange {
 			var cke handshake.ClientKeyExchange
@@ -385,37 +354,10 @@ func bleichCiphertext(c2s []byte) ([]byte, error) {
 //
 // spec: rfc5246#8.1, rfc7627#4, rfc5246#6.3
 func bleichDecrypt(c2s, s2c, premaster []byte) ([]byte, error) {
-	cmsgs, cprot := attackSplit(attackRecords(c2s))
-	smsgs, _ := attackSplit(attackRecords(s2c))
-	if len(cmsgs) < 2 || len(smsgs) < 3 {
-		return nil, errors.New("the recording lacks the handshake")
+	sess, err := wireParse(c2s, s2c)
+	if err != nil {
+		return nil, err
 	}
-	var ch handshake.ClientHello
-	var sh handshake.ServerHello
-	if ch.Unmarshal(cmsgs[0]) != nil || sh.Unmarshal(smsgs[0]) != nil {
-		return nil, errors.New("the recorded hellos do not parse")
-	}
-	var master []byte
-	if slices.ContainsFunc(sh.Extensions, func(e handshake.Extension) bool { return e.Type == handshake.ExtExtendedMasterSecret }) {
-		// The session hash covers every handshake message up to and
-		// including the ClientKeyExchange, all in the recording.
-		h := sha256.New()
-		h.Write(cmsgs[0])
-		for _, m := range smsgs {
-			h.Write(m)
-		}
-		for _, m := range cmsgs[1:] {
-			h.Write(m)
-		}
-		master = handshake.ExtendedMasterSecret(sha256.New, premaster, h.Sum(nil))
-	} else {
-		master = handshake.MasterSecret(sha256.New, premaster, ch.Random[:], sh.Random[:])
-	}
-	kb := handshake.KeyExpansion(sha256.New, master, ch.Random[:], sh.Random[:], 16, 4)
-	for seq, r := range cprot { // Finished is sequence 0, the request 1
-		if r.typ == record.ApplicationData {
-			return attackOpen(kb.ClientKey, kb.ClientIV, uint64(seq), r)
-		}
-	}
-	return nil, errors.New("no application data in the recording")
+	_, request, err := sess.openRequest(premaster)
+	return request, err
 }

@@ -70,7 +70,7 @@ type nonceOutcome struct {
 type nonceKeys struct{ key, salt []byte }
 
 func (k nonceKeys) protection() (*record.Protection, error) {
-	aead, err := attackNewAEAD(k.key)
+	aead, err := wireNewAEAD(k.key)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func (k nonceKeys) protection() (*record.Protection, error) {
 // (the bug Böck et al. found in the wild). Its sequence numbers, additional
 // data and framing are right.
 func nonceWeakSender(k nonceKeys, nonce []byte, msgs []string) ([]byte, error) {
-	aead, err := attackNewAEAD(k.key)
+	aead, err := wireNewAEAD(k.key)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func nonceWeakSender(k nonceKeys, nonce []byte, msgs []string) ([]byte, error) {
 		full := append(bytes.Clone(k.salt), nonce...) // THE WEAKNESS: the same nonce every time
 		out = append(out, header...)
 		out = append(out, nonce...)
-		out = aead.Seal(out, full, []byte(m), attackAD(uint64(seq), header, len(m)))
+		out = aead.Seal(out, full, []byte(m), wireAD(uint64(seq), header, len(m)))
 	}
 	return out, nil
 }
@@ -158,14 +158,14 @@ func nonceReceive(k nonceKeys, wire []byte) ([]string, error) {
 // with the additional data it can rebuild (the sequence number is the
 // count of records since ChangeCipherSpec), and their explicit nonces.
 func nonceSealed(wire []byte) (recs []attack.Sealed, nonces [][]byte) {
-	_, prot := attackSplit(attackRecords(wire))
+	_, prot := wireSplit(wireRecords(wire))
 	for seq, r := range prot {
 		frag := r.fragment
 		if len(frag) < record.ExplicitNonceLen+16 {
 			continue
 		}
 		ct := frag[record.ExplicitNonceLen : len(frag)-16]
-		recs = append(recs, attack.Sealed{AAD: attackAD(uint64(seq), r.header, len(ct)), Ciphertext: ct, Tag: frag[len(frag)-16:]})
+		recs = append(recs, attack.Sealed{AAD: wireAD(uint64(seq), r.header, len(ct)), Ciphertext: ct, Tag: frag[len(frag)-16:]})
 		nonces = append(nonces, frag[:record.ExplicitNonceLen])
 	}
 	return recs, nonces
@@ -185,7 +185,7 @@ func nonceForge(h attack.Elem, recs []attack.Sealed, known string, nonce []byte,
 	}
 	header := []byte{byte(record.ApplicationData), 3, 3, 0, 0}
 	binary.BigEndian.PutUint16(header[3:], uint16(record.ExplicitNonceLen+len(ct)+16))
-	ad := attackAD(seq, header, len(ct))
+	ad := wireAD(seq, header, len(ct))
 	tag := attack.Forge(h, attack.Mask(h, recs[0]), ad, ct)
 	out := append(header, nonce...)
 	out = append(out, ct...)

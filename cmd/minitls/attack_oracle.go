@@ -143,7 +143,7 @@ func (l *bleichLeaky) handshake(rc *record.Conn) error {
 func (l *bleichLeaky) readFinished(rc *record.Conn, ch *handshake.ClientHello, sh *handshake.ServerHello, pre, transcriptHash []byte) error {
 	master := handshake.MasterSecret(sha256.New, pre, ch.Random[:], sh.Random[:])
 	kb := handshake.KeyExpansion(sha256.New, master, ch.Random[:], sh.Random[:], 16, 4)
-	aead, err := attackNewAEAD(kb.ClientKey)
+	aead, err := wireNewAEAD(kb.ClientKey)
 	if err != nil {
 		return record.NewError(record.InternalError, "keys", err)
 	}
@@ -206,7 +206,7 @@ func bleichProbe(addr string, c []byte, random io.Reader) (bleichAnswer, error) 
 	// premaster the server did not decrypt would look like.
 	key := make([]byte, 20)
 	io.ReadFull(random, key)
-	aead, err := attackNewAEAD(key[:16])
+	aead, err := wireNewAEAD(key[:16])
 	if err != nil {
 		return ans, err
 	}

@@ -1,20 +1,13 @@
 package main
 
-// The lessons' printer and the byte-level helpers they share: splitting a
-// recorded stream into records, opening an AES-GCM record by hand.
+// The lessons' printer. The byte-level helpers they share with demo -leak
+// (splitting a recorded stream, opening an AES-GCM record by hand) are in
+// recorded.go.
 
 import (
-	"bytes"
-	"crypto/cipher"
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
-
-	"minitls/cipher/aes"
-	"minitls/cipher/gcm"
-	"minitls/record"
 )
 
 // attackLabelCol is where values start in "      label   value" lines.
@@ -91,81 +84,3 @@ func (p *attackPrinter) check(ok bool, name, detail string) {
 
 // plain returns s unchanged (a paint function for kvHex).
 func plain(s string) string { return s }
-
-// attackRec is one record cut out of a recorded stream.
-type attackRec struct {
-	typ      record.ContentType
-	header   []byte
-	fragment []byte
-}
-
-// attackRecords splits a recorded stream into whole records.
-func attackRecords(b []byte) []attackRec {
-	var out []attackRec
-	for len(b) >= record.HeaderLen {
-		n := int(binary.BigEndian.Uint16(b[3:5]))
-		if len(b) < record.HeaderLen+n {
-			break
-		}
-		out = append(out, attackRec{typ: record.ContentType(b[0]), header: b[:record.HeaderLen], fragment: b[record.HeaderLen : record.HeaderLen+n]})
-		b = b[record.HeaderLen+n:]
-	}
-	return out
-}
-
-// attackSplit returns the plaintext handshake messages of a stream (those
-// before its ChangeCipherSpec) and the protected records after it.
-func attackSplit(recs []attackRec) (msgs [][]byte, protected []attackRec) {
-	var hs []byte
-	for i, r := range recs {
-		if r.typ == record.ChangeCipherSpec {
-			protected = recs[i+1:]
-			break
-		}
-		if r.typ == record.Handshake {
-			hs = append(hs, r.fragment...)
-		}
-	}
-	for len(hs) >= 4 {
-		n := int(hs[1])<<16 | int(hs[2])<<8 | int(hs[3])
-		if len(hs) < 4+n {
-			break
-		}
-		msgs = append(msgs, hs[:4+n])
-		hs = hs[4+n:]
-	}
-	return msgs, protected
-}
-
-// attackNewAEAD returns minitls's AES-GCM under key.
-func attackNewAEAD(key []byte) (cipher.AEAD, error) {
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	return gcm.New(block)
-}
-
-// attackOpen opens one TLS 1.2 AES-GCM record by hand (rfc5288#3,
-// rfc5246#6.2.3.3): nonce = salt || nonce_explicit, additional data =
-// seq_num || type || version || plaintext length.
-func attackOpen(key, salt []byte, seq uint64, r attackRec) ([]byte, error) {
-	aead, err := attackNewAEAD(key)
-	if err != nil {
-		return nil, err
-	}
-	if len(r.fragment) < record.ExplicitNonceLen+aead.Overhead() {
-		return nil, errors.New("record too short")
-	}
-	nonce := append(bytes.Clone(salt), r.fragment[:record.ExplicitNonceLen]...)
-	n := len(r.fragment) - record.ExplicitNonceLen - aead.Overhead()
-	return aead.Open(nil, nonce, r.fragment[record.ExplicitNonceLen:], attackAD(seq, r.header, n))
-}
-
-// attackAD is a TLS 1.2 record's additional data: seq_num || type ||
-// version || length of the plaintext.
-func attackAD(seq uint64, header []byte, n int) []byte {
-	ad := binary.BigEndian.AppendUint64(nil, seq)
-	ad = append(ad, header[:3]...)
-	return binary.BigEndian.AppendUint16(ad, uint16(n))
-}

@@ -163,7 +163,7 @@ func replyWeakExchange(srv *attackServer, f *attackFlags) (c2s, s2c []byte, perB
 		return nil, nil, 0, err
 	}
 	raw.SetDeadline(time.Now().Add(30 * time.Second))
-	rec := &attackRecorder{Conn: raw}
+	rec := &wireRecorder{Conn: raw}
 	defer rec.Close()
 	r := bufio.NewReader(rec)
 	var n [2]byte
@@ -243,7 +243,7 @@ func replyRealExchange(srv *attackServer, f *attackFlags) (c2s, s2c, got []byte,
 		return nil, nil, nil, err
 	}
 	raw.SetDeadline(time.Now().Add(30 * time.Second))
-	rec := &attackRecorder{Conn: raw}
+	rec := &wireRecorder{Conn: raw}
 	conn := handshake.Client(rec, &handshake.Config{ServerName: "localhost", InsecureSkipVerify: true,
 		Rand: f.rand(4), Time: func() time.Time { return attackEpoch }, CipherSuites: cfg.CipherSuites})
 	defer conn.Close()
@@ -266,9 +266,9 @@ func replyRealExchange(srv *attackServer, f *attackFlags) (c2s, s2c, got []byte,
 // replyEavesdropReal tries the same trick on the real connection's
 // server records: the certificate is there (TLS 1.2 sends it in clear), so
 // it raises each application-data record to e. The result is noise.
-func replyEavesdropReal(s2c []byte) ([]byte, []attackRec, error) {
-	recs := attackRecords(s2c)
-	msgs, prot := attackSplit(recs)
+func replyEavesdropReal(s2c []byte) ([]byte, []wireRec, error) {
+	recs := wireRecords(s2c)
+	msgs, prot := wireSplit(recs)
 	var pub *rsa.PublicKey
 	for _, m := range msgs {
 		if handshake.HandshakeType(m[0]) == handshake.TypeCertificate {
@@ -285,7 +285,7 @@ func replyEavesdropReal(s2c []byte) ([]byte, []attackRec, error) {
 	}
 	e := binary.BigEndian.AppendUint32(nil, uint32(pub.E))
 	var out []byte
-	var app []attackRec
+	var app []wireRec
 	for _, r := range prot {
 		if r.typ != record.ApplicationData {
 			continue
@@ -441,7 +441,7 @@ func attackColumns(s string) int {
 // replyMeasureGCM returns the median time minitls's AES-128-GCM takes to
 // seal data, over 7 runs.
 func replyMeasureGCM(data []byte) time.Duration {
-	aead, err := attackNewAEAD(make([]byte, 16))
+	aead, err := wireNewAEAD(make([]byte, 16))
 	if err != nil {
 		return 0
 	}

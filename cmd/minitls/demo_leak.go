@@ -10,8 +10,6 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -20,40 +18,12 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
-	"minitls/cipher/aes"
-	"minitls/cipher/gcm"
 	"minitls/cipher/rsa"
 	"minitls/handshake"
-	"minitls/record"
 	"minitls/x509lite"
 )
-
-// demoRecorder keeps every byte a connection writes and reads: what a
-// passive eavesdropper on the path records.
-type demoRecorder struct {
-	net.Conn
-	mu      sync.Mutex
-	out, in bytes.Buffer
-}
-
-func (r *demoRecorder) Write(b []byte) (int, error) {
-	n, err := r.Conn.Write(b)
-	r.mu.Lock()
-	r.out.Write(b[:n])
-	r.mu.Unlock()
-	return n, err
-}
-
-func (r *demoRecorder) Read(b []byte) (int, error) {
-	n, err := r.Conn.Read(b)
-	r.mu.Lock()
-	r.in.Write(b[:n])
-	r.mu.Unlock()
-	return n, err
-}
 
 // demoLeakRequest is the secret the recorded sessions carry.
 const demoLeakRequest = "GET /account HTTP/1.1\r\nHost: localhost\r\nCookie: session=7f3a9c01d2\r\nConnection: close\r\n\r\n"
@@ -81,7 +51,7 @@ func demoLeakRecord(pki *certgenPKI, roots *x509lite.CertPool, suites []uint16, 
 		return nil, nil, err
 	}
 	raw.SetDeadline(time.Now().Add(30 * time.Second))
-	rec := &demoRecorder{Conn: raw}
+	rec := &wireRecorder{Conn: raw}
 	conn := handshake.Client(rec, &handshake.Config{RootCAs: roots, ServerName: "localhost", CipherSuites: suites, Rand: cliRand, Time: clock})
 	if _, err := io.WriteString(conn, demoLeakRequest); err != nil {
 		conn.Close()
@@ -96,54 +66,8 @@ func demoLeakRecord(pki *certgenPKI, roots *x509lite.CertPool, suites []uint16, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("the recorded session failed: %w", err)
 	}
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return bytes.Clone(rec.out.Bytes()), bytes.Clone(rec.in.Bytes()), nil
-}
-
-// demoRec is one record cut out of a recorded stream.
-type demoRec struct {
-	typ      record.ContentType
-	header   []byte
-	fragment []byte
-}
-
-// demoRecords splits a recorded stream into records.
-func demoRecords(b []byte) []demoRec {
-	var out []demoRec
-	for len(b) >= record.HeaderLen {
-		n := int(binary.BigEndian.Uint16(b[3:5]))
-		if len(b) < record.HeaderLen+n {
-			break
-		}
-		out = append(out, demoRec{typ: record.ContentType(b[0]), header: b[:record.HeaderLen], fragment: b[record.HeaderLen : record.HeaderLen+n]})
-		b = b[record.HeaderLen+n:]
-	}
-	return out
-}
-
-// demoHandshakeMessages returns the plaintext handshake messages of a
-// stream (those before its ChangeCipherSpec) and the records after it.
-func demoHandshakeMessages(recs []demoRec) (msgs [][]byte, protected []demoRec) {
-	var hs []byte
-	for i, r := range recs {
-		if r.typ == record.ChangeCipherSpec {
-			protected = recs[i+1:]
-			break
-		}
-		if r.typ == record.Handshake {
-			hs = append(hs, r.fragment...)
-		}
-	}
-	for len(hs) >= 4 {
-		n := int(hs[1])<<16 | int(hs[2])<<8 | int(hs[3])
-		if len(hs) < 4+n {
-			break
-		}
-		msgs = append(msgs, hs[:4+n])
-		hs = hs[4+n:]
-	}
-	return msgs, protected
+	c2s, s2c = rec.bytes()
+	return c2s, s2c, nil
 }
 
 // demoAttack is what the attacker achieved on one recorded session.
@@ -162,22 +86,15 @@ type demoAttack struct {
 // client's first application-data record.
 func demoAttackRecording(c2s, s2c []byte, key *rsa.PrivateKey) demoAttack {
 	var a demoAttack
-	cmsgs, cprot := demoHandshakeMessages(demoRecords(c2s))
-	smsgs, _ := demoHandshakeMessages(demoRecords(s2c))
-	if len(cmsgs) < 2 || len(smsgs) < 3 {
-		a.err = errors.New("the recording lacks the handshake")
+	sess, err := wireParse(c2s, s2c)
+	if err != nil {
+		a.err = err
 		return a
 	}
-	var ch handshake.ClientHello
-	var sh handshake.ServerHello
-	if ch.Unmarshal(cmsgs[0]) != nil || sh.Unmarshal(smsgs[0]) != nil {
-		a.err = errors.New("the recorded hellos do not parse")
-		return a
-	}
-	a.suite = sh.CipherSuite
-	cke := cmsgs[len(cmsgs)-1]
+	a.suite = sess.sh.CipherSuite
+	cke := sess.cmsgs[len(sess.cmsgs)-1]
 	a.ckeLen = len(cke)
-	for _, m := range smsgs {
+	for _, m := range sess.smsgs {
 		var ske handshake.ServerKeyExchange
 		if handshake.HandshakeType(m[0]) == handshake.TypeServerKeyExchange && ske.Unmarshal(m) == nil {
 			a.curve = ske.NamedCurve
@@ -195,70 +112,8 @@ func demoAttackRecording(c2s, s2c []byte, key *rsa.PrivateKey) demoAttack {
 		return a
 	}
 	a.premaster = pre
-	a.request, a.err = a.openRequest(&ch, &sh, cmsgs, smsgs, cprot)
+	a.master, a.request, a.err = sess.openRequest(pre)
 	return a
-}
-
-// openRequest is the attack's second half: from the decrypted premaster
-// secret and the recorded handshake, the master secret and the client's
-// key (rfc5246#8.1, rfc7627#4), then the client's first application-data
-// record opened with it.
-func (a *demoAttack) openRequest(ch *handshake.ClientHello, sh *handshake.ServerHello, cmsgs, smsgs [][]byte, cprot []demoRec) ([]byte, error) {
-	prf, keyLen := sha256.New, 16
-	if a.suite == handshake.TLS_RSA_WITH_AES_256_GCM_SHA384 || a.suite == handshake.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 {
-		prf, keyLen = sha512.New384, 32
-	}
-	ems := false
-	for _, e := range sh.Extensions {
-		ems = ems || e.Type == handshake.ExtExtendedMasterSecret
-	}
-	if ems {
-		// The session hash covers every handshake message up to the
-		// ClientKeyExchange, in order: all of them are in the recording.
-		h := prf()
-		h.Write(cmsgs[0])
-		for _, m := range smsgs {
-			h.Write(m)
-		}
-		for _, m := range cmsgs[1:] {
-			h.Write(m)
-		}
-		a.master = handshake.ExtendedMasterSecret(prf, a.premaster, h.Sum(nil))
-	} else {
-		a.master = handshake.MasterSecret(prf, a.premaster, ch.Random[:], sh.Random[:])
-	}
-	kb := handshake.KeyExpansion(prf, a.master, ch.Random[:], sh.Random[:], keyLen, 4)
-	// The client's protected records: Finished (sequence 0), then the
-	// request (sequence 1).
-	for seq, r := range cprot {
-		if r.typ == record.ApplicationData {
-			return demoOpen(kb.ClientKey, kb.ClientIV, uint64(seq), r)
-		}
-	}
-	return nil, errors.New("no application data in the recording")
-}
-
-// demoOpen opens one AES-GCM record by hand, as rfc5288#3 and rfc5246#6.2.3.3
-// describe: nonce = salt || nonce_explicit, additional data = seq_num ||
-// type || version || plaintext length.
-func demoOpen(key, salt []byte, seq uint64, r demoRec) ([]byte, error) {
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	aead, err := gcm.New(block)
-	if err != nil {
-		return nil, err
-	}
-	if len(r.fragment) < record.ExplicitNonceLen+aead.Overhead() {
-		return nil, errors.New("record too short")
-	}
-	nonce := append(bytes.Clone(salt), r.fragment[:record.ExplicitNonceLen]...)
-	n := len(r.fragment) - record.ExplicitNonceLen - aead.Overhead()
-	ad := binary.BigEndian.AppendUint64(nil, seq)
-	ad = append(ad, r.header[:3]...)
-	ad = binary.BigEndian.AppendUint16(ad, uint16(n))
-	return aead.Open(nil, nonce, r.fragment[record.ExplicitNonceLen:], ad)
 }
 
 func init() {
