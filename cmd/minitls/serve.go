@@ -316,7 +316,48 @@ func serveOr(s, def string) string {
 
 type serveCtxKey struct{}
 
+// serveOptions are serve's flags, parsed.
+type serveOptions struct {
+	addr, root, suite, keylog, clientCA, clientAuth string
+	certFiles, keyFiles                             serveFileList
+	lim                                             serveLimits
+}
+
+// serveRun is `minitls serve`: read the flags, build the Config, listen,
+// then serve until Ctrl-C or SIGTERM.
 func serveRun(args []string, stdout, stderr io.Writer) error {
+	o, err := serveParse(args, stderr)
+	if err != nil {
+		return err
+	}
+	cfg, keylog, err := serveConfig(o)
+	if err != nil {
+		return err
+	}
+	if keylog != nil {
+		defer keylog.Close()
+	}
+	if o.root != "" {
+		if st, err := os.Stat(o.root); err != nil || !st.IsDir() {
+			return fmt.Errorf("-root %s: not a directory", o.root)
+		}
+	}
+	logger := log.New(stderr, "", log.LstdFlags)
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("-addr %s is already in use: stop the other server or pick another port", o.addr)
+		}
+		return fmt.Errorf("-addr %s: cannot listen: %w", o.addr, err)
+	}
+	srv := serveHTTPServer(o, logger)
+	logger.Printf("listening on https://%s/%s; Ctrl-C to stop", ln.Addr(), serveCertificatesLine(cfg.Certificates))
+	return serveUntilSignal(srv, newServeListener(ln, cfg, logger, o.lim), logger)
+}
+
+// serveParse defines serve's flags and reads them; a bad flag, argument or
+// limit is a usage error (exit status 2).
+func serveParse(args []string, stderr io.Writer) (*serveOptions, error) {
 	set := newFlagSet("serve", "[-addr HOST:PORT] [-cert FILE] [-key FILE] [flags]",
 		"Serves HTTPS through Go's net/http on a minitls listener. Without -root every\n"+
 			"path shows a page explaining the visitor's own handshake; with -root the\n"+
@@ -325,78 +366,79 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 			"Slow, idle and surplus connections are bounded by the -*-timeout and\n"+
 			"-max-conns flags. Ctrl-C shuts down gracefully. Make a certificate with\n"+
 			"'minitls certgen'.", stderr)
-	addr := set.String("addr", "127.0.0.1:8443", "address to listen on (port 0: any free port)")
-	var certFiles, keyFiles serveFileList
-	set.Var(&certFiles, "cert", "PEM certificate chain, server certificate first (default server.pem);\nrepeat with -key to serve an RSA and an ECDSA certificate")
-	set.Var(&keyFiles, "key", "PEM private key, RSA or ECDSA, of the -cert in the same position\n(default server.key)")
-	root := set.String("root", "", "serve the files of this directory")
-	suite := set.String("suite", "", cliSuiteUsage("accept only this suite (default: all four)"))
-	keylog := set.String("keylog", "", "append NSS key log lines to FILE for Wireshark (exposes the keys)")
-	clientCA := set.String("clientca", "", "ask visitors for a client certificate issued by a CA in FILE\n(mutual TLS; e.g. the ca.pem of 'minitls certgen')")
-	clientAuth := set.String("clientauth", "require", "with -clientca: require a certificate, or request one\n(a visitor without one is still served)")
-	var lim serveLimits
-	set.DurationVar(&lim.handshake, "handshake-timeout", 10*time.Second, "close a connection whose TLS handshake takes longer")
-	set.DurationVar(&lim.read, "read-timeout", 30*time.Second, "close a connection that takes longer to send a request")
-	set.DurationVar(&lim.write, "write-timeout", 60*time.Second, "close a connection that takes longer to take a response")
-	set.DurationVar(&lim.idle, "idle-timeout", 2*time.Minute, "close a keep-alive connection idle this long")
-	set.IntVar(&lim.maxConns, "max-conns", 256, "serve at most N connections at once; more wait")
+	var o serveOptions
+	set.StringVar(&o.addr, "addr", "127.0.0.1:8443", "address to listen on (port 0: any free port)")
+	set.Var(&o.certFiles, "cert", "PEM certificate chain, server certificate first (default server.pem);\nrepeat with -key to serve an RSA and an ECDSA certificate")
+	set.Var(&o.keyFiles, "key", "PEM private key, RSA or ECDSA, of the -cert in the same position\n(default server.key)")
+	set.StringVar(&o.root, "root", "", "serve the files of this directory")
+	set.StringVar(&o.suite, "suite", "", cliSuiteUsage("accept only this suite (default: all four)"))
+	set.StringVar(&o.keylog, "keylog", "", "append NSS key log lines to FILE for Wireshark (exposes the keys)")
+	set.StringVar(&o.clientCA, "clientca", "", "ask visitors for a client certificate issued by a CA in FILE\n(mutual TLS; e.g. the ca.pem of 'minitls certgen')")
+	set.StringVar(&o.clientAuth, "clientauth", "require", "with -clientca: require a certificate, or request one\n(a visitor without one is still served)")
+	set.DurationVar(&o.lim.handshake, "handshake-timeout", 10*time.Second, "close a connection whose TLS handshake takes longer")
+	set.DurationVar(&o.lim.read, "read-timeout", 30*time.Second, "close a connection that takes longer to send a request")
+	set.DurationVar(&o.lim.write, "write-timeout", 60*time.Second, "close a connection that takes longer to take a response")
+	set.DurationVar(&o.lim.idle, "idle-timeout", 2*time.Minute, "close a keep-alive connection idle this long")
+	set.IntVar(&o.lim.maxConns, "max-conns", 256, "serve at most N connections at once; more wait")
 	if err := parseFlags(set, args); err != nil {
-		return err
+		return nil, err
 	}
 	if set.NArg() > 0 {
-		return &exitError{code: 2, err: fmt.Errorf("unexpected argument %q (see -h)", set.Arg(0))}
+		return nil, &exitError{code: 2, err: fmt.Errorf("unexpected argument %q (see -h)", set.Arg(0))}
 	}
-	if err := lim.check(); err != nil {
-		return &exitError{code: 2, err: err}
+	if err := o.lim.check(); err != nil {
+		return nil, &exitError{code: 2, err: err}
 	}
-	certs, err := serveLoadCertificates(certFiles, keyFiles)
+	return &o, nil
+}
+
+// serveConfig is the server's Config: the certificates, the -suite, the
+// key log (returned, for the caller to close) and client authentication.
+func serveConfig(o *serveOptions) (*handshake.Config, *os.File, error) {
+	certs, err := serveLoadCertificates(o.certFiles, o.keyFiles)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	suites, err := cliParseSuite(*suite)
+	suites, err := cliParseSuite(o.suite)
 	if err != nil {
-		return &exitError{code: 2, err: err}
+		return nil, nil, &exitError{code: 2, err: err}
 	}
 	// Returning clients resume: by ticket (on by default) or, for clients that
 	// do not take tickets (curl with TLS 1.2), by session ID from this cache.
 	cfg := &handshake.Config{Certificates: certs, NextProtos: []string{"http/1.1"}, CipherSuites: suites,
 		SessionCacheSize: 1024}
-	if *keylog != "" {
-		f, err := cliOpenKeyLog(*keylog)
-		if err != nil {
-			return err
+	var keylog *os.File
+	if o.keylog != "" {
+		if keylog, err = cliOpenKeyLog(o.keylog); err != nil {
+			return nil, nil, err
 		}
-		defer f.Close()
-		cfg.KeyLogWriter = f
+		cfg.KeyLogWriter = keylog
 	}
-	if err := serveClientAuth(cfg, *clientCA, *clientAuth); err != nil {
-		return err
-	}
-	if *root != "" {
-		if st, err := os.Stat(*root); err != nil || !st.IsDir() {
-			return fmt.Errorf("-root %s: not a directory", *root)
+	if err := serveClientAuth(cfg, o.clientCA, o.clientAuth); err != nil {
+		if keylog != nil {
+			keylog.Close()
 		}
+		return nil, nil, err
 	}
-	logger := log.New(stderr, "", log.LstdFlags)
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) {
-			return fmt.Errorf("-addr %s is already in use: stop the other server or pick another port", *addr)
-		}
-		return fmt.Errorf("-addr %s: cannot listen: %w", *addr, err)
-	}
+	return cfg, keylog, nil
+}
+
+// serveHTTPServer is the net/http server: the page (or -root's files and
+// the page at servePagePath), serve's timeouts, and each request's context
+// carrying its connection's serveConnInfo for the page.
+func serveHTTPServer(o *serveOptions, logger *log.Logger) *http.Server {
 	mux := http.NewServeMux()
-	if *root != "" {
+	if o.root != "" {
 		mux.HandleFunc(servePagePath, servePage)
-		mux.Handle("/", http.FileServer(http.Dir(*root)))
+		mux.Handle("/", http.FileServer(http.Dir(o.root)))
 	} else {
 		mux.HandleFunc("/", servePage)
 	}
-	srv := &http.Server{
+	return &http.Server{
 		Handler:      mux,
-		ReadTimeout:  lim.read,
-		WriteTimeout: lim.write,
-		IdleTimeout:  lim.idle,
+		ReadTimeout:  o.lim.read,
+		WriteTimeout: o.lim.write,
+		IdleTimeout:  o.lim.idle,
 		ErrorLog:     logger,
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
 			if sc, ok := c.(*serveConn); ok {
@@ -405,12 +447,15 @@ func serveRun(args []string, stdout, stderr io.Writer) error {
 			return ctx
 		},
 	}
-	where := serveCertificatesLine(certs)
-	logger.Printf("listening on https://%s/%s; Ctrl-C to stop", ln.Addr(), where)
+}
+
+// serveUntilSignal serves on ln until Ctrl-C or SIGTERM, then shuts down
+// gracefully: requests in flight get up to 5 s to finish.
+func serveUntilSignal(srv *http.Server, ln net.Listener, logger *log.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(newServeListener(ln, cfg, logger, lim)) }()
+	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return err
