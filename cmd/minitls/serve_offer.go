@@ -30,6 +30,7 @@ func serveSummaryTable(b *strings.Builder, d *servePageData) {
 		serveRow(b, "server signature", serveSigScheme(d))
 	}
 	serveRow(b, "session", serveSession(d))
+	serveRow(b, "what it cost the server", serveServerCost(d)) // serve_cost.go
 	serveRow(b, "record protection", serveRecordProtection(d, suite))
 	if d.version() != serveTLS13 {
 		serveRow(b, "extended master secret", serveYesNo(d.st.ExtendedMasterSecret)+" (RFC 7627: the master secret is bound to the whole handshake, defeating the triple-handshake attack)")
