@@ -171,7 +171,8 @@ func demoParse(args []string, stderr io.Writer) (demoOptions, error) {
 			"except timings (and what is computed from them) and the port numbers.", stderr)
 	var o demoOptions
 	set.BoolVar(&o.trace, "trace", false, "also show every record as annotated hex, field by field")
-	suite := set.String("suite", "", "offer only this suite: aes128 or aes256 (or its IANA/OpenSSL name)")
+	suite := set.String("suite", "", cliSuiteUsage("offer only this suite (default: the story's own)")+
+		";\nwith -kx ecdhe, -cert ecdsa or -tls13, aes128 and aes256 pick the\nstory's suite with that AES key size")
 	set.IntVar(&o.bits, "bits", 2048, "RSA key size of the CA and the server: 2048 or 3072")
 	set.StringVar(&o.keylog, "keylog", "", "write the NSS key log line to FILE (for Wireshark)")
 	set.Uint64Var(&o.seed, "seed", 0, "make the run reproducible from this seed (fixed randomness and clock)")

@@ -254,9 +254,14 @@ func TestGetFlagsAfterURL(t *testing.T) {
 }
 
 // TestSuiteFlag: -suite aes128|aes256 selects RSA key transport and the
-// ECDHE_RSA suites go by name, on serve and get; the help of both says so.
+// ECDHE_RSA suites go by name, on serve and get; the help of both says so,
+// and so does demo's, which adds what aes128|aes256 mean in its other stories.
 func TestSuiteFlag(t *testing.T) {
-	for _, c := range []string{"serve", "get"} {
+	demoHelp := strings.Join(strings.Fields(cliTestRun(t, nil, "demo", "-h").stderr), " ")
+	if want := "with -kx ecdhe, -cert ecdsa or -tls13, aes128 and aes256 pick the story's suite with that AES key size"; !strings.Contains(demoHelp, want) {
+		t.Errorf("minitls demo -h lacks %q:\n%s", want, demoHelp)
+	}
+	for _, c := range []string{"serve", "get", "demo"} {
 		r := cliTestRun(t, nil, c, "-h")
 		help := strings.Join(strings.Fields(r.stderr), " ")
 		for _, want := range []string{"aes128 or aes256 selects RSA key transport", "ECDHE_RSA suite", "ECDHE-RSA-AES128-GCM-SHA256"} {
