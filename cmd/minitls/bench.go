@@ -65,7 +65,7 @@ func benchRun(args []string, stdout, stderr io.Writer) error {
 			"lessons the numbers teach. A full run takes about a minute and a half; keep\n"+
 			"the machine otherwise idle.",
 		stderr)
-	quick := fs.Bool("quick", false, "shorter rounds, 1 MiB bulk transfer: under 20 seconds, noisier")
+	quick := fs.Bool("quick", false, "shorter rounds, 1 MiB bulk transfer: about 15 s on a 2-core\nmachine, noisier")
 	asJSON := fs.Bool("json", false, "write the results as JSON (schema "+benchSchema+") instead of the table")
 	svgFile := fs.String("svg", "", "also write a log-scale SVG bar chart of the time per operation to `FILE`")
 	if err := parseFlags(fs, args); err != nil {

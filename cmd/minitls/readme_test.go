@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -98,5 +99,30 @@ func TestReadmeTakenCode(t *testing.T) {
 		if !strings.Contains(list, want) {
 			t.Errorf("%v import %s, but README.md's list of the code that is not minitls's own does not say %s:\n%s", importers[imp], imp, want, list)
 		}
+	}
+}
+
+// TestReadmeBenchQuickDuration: README.md and `minitls bench -h` give the
+// same running time for bench -quick (measured, about N s on a 2-core
+// machine), so neither promises what the other does not.
+func TestReadmeBenchQuickDuration(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	duration := regexp.MustCompile(`about (\d+) s on a 2-core machine`)
+	inReadme := regexp.MustCompile("`-quick` finishes in (about \\d+ s on a 2-core machine)").FindSubmatch(readme)
+	help := strings.Join(strings.Fields(cliTestRun(t, nil, "bench", "-h").stderr), " ")
+	inHelp := ""
+	if i := strings.Index(help, "-quick "); i >= 0 {
+		inHelp = duration.FindString(help[i:])
+	}
+	switch {
+	case inReadme == nil:
+		t.Errorf("README.md does not say how long `-quick` takes (\"`-quick` finishes in about N s on a 2-core machine\")")
+	case inHelp == "":
+		t.Errorf("minitls bench -h does not say how long -quick takes (about N s on a 2-core machine):\n%s", help)
+	case string(inReadme[1]) != inHelp:
+		t.Errorf("README.md says bench -quick takes %s, minitls bench -h %s: measure it once and make both say it", inReadme[1], inHelp)
 	}
 }
