@@ -4,6 +4,7 @@
 #   make test     gofmt check, go vet, go test ./... (what CI runs)
 #   make lint     make test's checks plus staticcheck (pinned)
 #   make fuzz     every Fuzz target in turn for FUZZTIME (default 10s)
+#   make fuzz-cover  how much of handshake/ the state-machine fuzz corpora reach, before and after
 #   make bench    every benchmark, -count 6, into bench.txt, compared with benchstat
 #   make mutate   mutation testing of the protocol and crypto packages (slow: see docs/mutation.md)
 
@@ -23,7 +24,7 @@ MUTATE_TIMEOUT ?= 30
 # never mutated: they are not part of any build.
 MUTATE_FILES ?= .
 
-.PHONY: all demo test fmt-check vet lint fuzz bench mutate build clean
+.PHONY: all demo test fmt-check vet lint fuzz fuzz-cover bench mutate build clean
 
 all: test
 
@@ -65,6 +66,23 @@ fuzz:
 	done; \
 	echo "fuzz: $$pass passed, $$fail failed"; \
 	if [ $$fail -ne 0 ]; then echo "failing targets:$$failed (crashers are in testdata/fuzz/<Target>/)"; exit 1; fi
+
+# make fuzz-cover: how far the state-machine fuzz targets' corpora (seeds in fuzz/testdata and f.Add) reach into handshake/:
+# coverage before (the two TLS 1.2 full-handshake targets alone) and after (with the resumption and
+# TLS 1.3 targets), in total and per function of the resumption and TLS 1.3 code.
+FUZZ_BEFORE = FuzzServerHandshake|FuzzClientHandshake
+FUZZ_AFTER  = $(FUZZ_BEFORE)|FuzzServerResume|FuzzClientResume|FuzzTLS13ServerHandshake|FuzzTLS13ClientHandshake
+fuzz-cover:
+	@set -e; out=$$(mktemp -d); \
+	$(GO) test -count=1 -run '^($(FUZZ_BEFORE))$$' -coverpkg ./handshake -coverprofile $$out/before.out ./fuzz >/dev/null; \
+	$(GO) test -count=1 -run '^($(FUZZ_AFTER))$$' -coverpkg ./handshake -coverprofile $$out/after.out ./fuzz >/dev/null; \
+	$(GO) tool cover -func $$out/before.out > $$out/before.txt; $(GO) tool cover -func $$out/after.out > $$out/after.txt; \
+	printf '%-44s %-28s %8s %8s\n' file function before after; \
+	awk 'NR == FNR { b[$$1 " " $$2] = $$3; next } \
+	  { f = $$1; sub(/^minitls\/handshake\//, "", f); sub(/:[0-9]+:$$/, "", f); \
+	    if ($$1 == "total:") printf "%-44s %-28s %8s %8s\n", "handshake/ (all statements)", "", b["total: (statements)"], $$3; \
+	    else if (f ~ /(resume|session|ticket|13)[a-z_]*\.go$$/) printf "%-44s %-28s %8s %8s\n", f, $$2, b[$$1 " " $$2], $$3 }' \
+	  $$out/before.txt $$out/after.txt
 
 # Sub-benchmarks are named .../minitls/... and .../stdlib/...; benchstat compares the two
 # columns once the names are rewritten as impl=minitls / impl=stdlib.
