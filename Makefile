@@ -68,10 +68,11 @@ fuzz:
 	if [ $$fail -ne 0 ]; then echo "failing targets:$$failed (crashers are in testdata/fuzz/<Target>/)"; exit 1; fi
 
 # make fuzz-cover: how far the state-machine fuzz targets' corpora (seeds in fuzz/testdata and f.Add) reach into handshake/:
-# coverage before (the two TLS 1.2 full-handshake targets alone) and after (with the resumption and
-# TLS 1.3 targets), in total and per function of the resumption and TLS 1.3 code.
+# coverage before (the two TLS 1.2 full-handshake targets alone) and after (with the resumption,
+# TLS 1.3 and mutual-TLS targets), in total and per function of the resumption, client-authentication
+# and TLS 1.3 code.
 FUZZ_BEFORE = FuzzServerHandshake|FuzzClientHandshake
-FUZZ_AFTER  = $(FUZZ_BEFORE)|FuzzServerResume|FuzzClientResume|FuzzTLS13ServerHandshake|FuzzTLS13ClientHandshake
+FUZZ_AFTER  = $(FUZZ_BEFORE)|FuzzServerResume|FuzzClientResume|FuzzTLS13ServerHandshake|FuzzTLS13ClientHandshake|FuzzServerMutual|FuzzClientMutual
 fuzz-cover:
 	@set -e; out=$$(mktemp -d); \
 	$(GO) test -count=1 -run '^($(FUZZ_BEFORE))$$' -coverpkg ./handshake -coverprofile $$out/before.out ./fuzz >/dev/null; \
@@ -81,7 +82,7 @@ fuzz-cover:
 	awk 'NR == FNR { b[$$1 " " $$2] = $$3; next } \
 	  { f = $$1; sub(/^minitls\/handshake\//, "", f); sub(/:[0-9]+:$$/, "", f); \
 	    if ($$1 == "total:") printf "%-44s %-28s %8s %8s\n", "handshake/ (all statements)", "", b["total: (statements)"], $$3; \
-	    else if (f ~ /(resume|session|ticket|13)[a-z_]*\.go$$/) printf "%-44s %-28s %8s %8s\n", f, $$2, b[$$1 " " $$2], $$3 }' \
+	    else if (f ~ /(resume|session|ticket|clientauth|13)[a-z_]*\.go$$/) printf "%-44s %-28s %8s %8s\n", f, $$2, b[$$1 " " $$2], $$3 }' \
 	  $$out/before.txt $$out/after.txt
 
 # Sub-benchmarks are named .../minitls/... and .../stdlib/...; benchstat compares the two

@@ -429,15 +429,29 @@ const hangLimit = 10 * time.Second
 // after it fails), and a watchdog for a loop that does neither.
 func runEndpoint(t *testing.T, conn *memConn, c *handshake.Conn) (hsErr, readErr error) {
 	t.Helper()
+	return runEndpointThen(t, conn, c, nil)
+}
+
+// runEndpointThen is runEndpoint with a step between the handshake and the
+// reading (nil: none), such as UpdateKeys; an error from it is returned as
+// the read error, without reading.
+func runEndpointThen(t *testing.T, conn *memConn, c *handshake.Conn, after func(*handshake.Conn) error) (hsErr, readErr error) {
+	t.Helper()
 	if err := c.SetDeadline(time.Now().Add(hangLimit)); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if hsErr = c.Handshake(); hsErr == nil {
-			readErr = drain(c)
+		if hsErr = c.Handshake(); hsErr != nil {
+			return
 		}
+		if after != nil {
+			if readErr = after(c); readErr != nil {
+				return
+			}
+		}
+		readErr = drain(c)
 	}()
 	select {
 	case <-done:

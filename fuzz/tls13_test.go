@@ -199,12 +199,19 @@ func readGoldenTB(tb testing.TB, name string) (clientBytes, serverBytes []byte) 
 // the type can be checked on the wire.
 func fuzzEndpoint13(t *testing.T, data []byte, newEndpoint func(net.Conn) *handshake.Conn) {
 	t.Helper()
+	fuzzEndpoint13Then(t, data, newEndpoint, nil)
+}
+
+// fuzzEndpoint13Then is fuzzEndpoint13 with a step after a successful
+// handshake (see runEndpointThen).
+func fuzzEndpoint13Then(t *testing.T, data []byte, newEndpoint func(net.Conn) *handshake.Conn, after func(*handshake.Conn) error) {
+	t.Helper()
 	max := uint64(2<<20 + 16*len(data))
 	var got uint64
 	for range 3 {
 		before := allocatedBytes()
 		conn := newMemConn(data)
-		hsErr, readErr := runEndpoint(t, conn, newEndpoint(conn))
+		hsErr, readErr := runEndpointThen(t, conn, newEndpoint(conn), after)
 		var he *handshake.Error
 		if errors.As(hsErr, &he) && he.Sent {
 			if he.Alert == record.InternalError {
