@@ -154,16 +154,13 @@ func pssHashPrime(newHash func() hash.Hash, mHash, salt []byte) []byte {
 
 // emsaPSSEncode is EMSA-PSS-ENCODE for the digest mHash, a salt, and emBits
 // (the modulus bit length minus one). It returns the emLen-byte
-// EM = maskedDB || H || 0xbc, emLen = ⌈emBits/8⌉.
+// EM = maskedDB || H || 0xbc, emLen = ⌈emBits/8⌉. Step 3's check,
+// emLen >= hLen + sLen + 2, is the caller's: SignPSS makes it before it
+// allocates the salt.
 //
 // spec: rfc8017#9.1.1
-func emsaPSSEncode(p pssParams, mHash, salt []byte, emBits int) ([]byte, error) {
+func emsaPSSEncode(p pssParams, mHash, salt []byte, emBits int) []byte {
 	emLen := (emBits + 7) / 8
-	// 3. emLen < hLen + sLen + 2: the key is too small for this hash and salt.
-	if emLen < p.hLen+len(salt)+2 {
-		// emLen >= X bytes needs emBits >= 8(X-1) + 1, so modBits >= 8(X-1) + 2.
-		return nil, fmt.Errorf("%w: PSS with a %d-byte hash and a %d-byte salt needs a key of at least %d bits", ErrMessageTooLong, p.hLen, len(salt), 8*(p.hLen+len(salt)+1)+2)
-	}
 	em := make([]byte, emLen)
 	db := em[:emLen-p.hLen-1]
 	h := em[emLen-p.hLen-1 : emLen-1]
@@ -178,7 +175,7 @@ func emsaPSSEncode(p pssParams, mHash, salt []byte, emBits int) ([]byte, error) 
 	db[0] &= 0xff >> (8*emLen - emBits)
 	// 12. The trailer.
 	em[emLen-1] = 0xbc
-	return em, nil
+	return em
 }
 
 // emsaPSSVerify is EMSA-PSS-VERIFY: it reports whether the emLen-byte EM
@@ -280,10 +277,7 @@ func SignPSS(random io.Reader, priv *PrivateKey, hash crypto.Hash, digest []byte
 	if _, err := io.ReadFull(random, salt); err != nil {
 		return nil, fmt.Errorf("minitls/cipher/rsa: reading PSS salt randomness: %w", err)
 	}
-	em, err := emsaPSSEncode(p, digest, salt, emBits)
-	if err != nil {
-		return nil, err
-	}
+	em := emsaPSSEncode(p, digest, salt, emBits)
 	// 2. RSASP1 on m = OS2IP(EM), as a k-byte number.
 	k := N.byteLen()
 	m := make([]byte, k)
