@@ -37,6 +37,9 @@ func TestDERElementTable(t *testing.T) {
 		{"long form for a short length", "04 81 02 aabb", false, ""},
 		{"long form with leading zero", "04 82 0080" + strings.Repeat("00", 128), false, ""},
 		{"indefinite length", "30 80 0000", false, ""},
+		// 0x80 is never a short-form length of 128, however many bytes follow.
+		{"indefinite length with 128 bytes after it", "04 80" + strings.Repeat("00", 128), false, ""},
+		{"largest short form", "04 7f" + strings.Repeat("00", 127), true, strings.Repeat("00", 127)},
 		{"reserved 0xff length", "04 ff", false, ""},
 		{"too many length octets", "04 84 00000001 00", false, ""},
 		{"truncated value", "04 03 aabb", false, ""},
@@ -414,5 +417,93 @@ func TestParseDERErrorsNameTheField(t *testing.T) {
 		if !errors.As(err, &se) || se.Field != "DER" || strings.Count(err.Error(), "malformed DER") != 1 {
 			t.Errorf("ParseDER(%x) = %v, want one SyntaxError in field DER", in, err)
 		}
+	}
+}
+
+// TestDERBuilderLengthForms: AddElement writes the minimal definite length
+// on each side of every boundary between its forms (short up to 127 bytes,
+// then one, two and three length octets, x690#8.1.3.4-5 and #10.1), the
+// same bytes as encoding/asn1, and ReadElement reads them back. A value over
+// maxDERLength is refused.
+func TestDERBuilderLengthForms(t *testing.T) {
+	for _, n := range []int{0, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 0xffffff} {
+		contents := make([]byte, n)
+		var b DERBuilder
+		b.AddOctetString(contents)
+		got, err := b.Bytes()
+		if err != nil {
+			t.Fatalf("%d bytes: %v", n, err)
+		}
+		want, err := asn1.Marshal(contents)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got[:min(len(got), 5)], want[:min(len(want), 5)]) || len(got) != len(want) {
+			t.Fatalf("%d bytes: header %x (%d bytes in all), encoding/asn1 writes %x (%d)", n, got[:min(len(got), 5)], len(got), want[:min(len(want), 5)], len(want))
+		}
+		r := NewDERReader(got, "test")
+		if tag, c, _, err := r.ReadElement(); err != nil || tag != TagOctetString || len(c) != n || !r.Empty() {
+			t.Fatalf("%d bytes: read back %v, %d bytes, %v", n, tag, len(c), err)
+		}
+	}
+	var b DERBuilder
+	b.AddOctetString(make([]byte, maxDERLength+1))
+	if _, err := b.Bytes(); err == nil {
+		t.Fatalf("a value of %d bytes was encoded", maxDERLength+1)
+	}
+}
+
+// TestMarshalRechecksPrimitives: DERValue.Marshal rebuilds a universal
+// primitive from its decoded value, so a BIT STRING (and the other typed
+// values) round-trips, and a hand-built value that is not DER (unused bits
+// above 7, padding bits set, a BOOLEAN other than 0x00/0xff, a time or a
+// string that does not decode) is an error instead of being re-encoded as
+// something else (x690#8.6.2.2, #11.1, #11.2.2).
+func TestMarshalRechecksPrimitives(t *testing.T) {
+	good := DERValue{Tag: TagSequence, Children: []DERValue{
+		{Tag: TagBitString, Contents: []byte{0x07, 0x80}},
+		{Tag: TagBitString, Contents: []byte{0x00}},
+		{Tag: TagBoolean, Contents: []byte{0xff}},
+		{Tag: TagUTCTime, Contents: []byte("300615120000Z")},
+		{Tag: TagPrintableString, Contents: []byte("minitls")},
+	}}
+	der, err := good.Marshal()
+	want := unhex(t, "30 22 03 02 0780 03 01 00 01 01 ff 17 0d"+hex.EncodeToString([]byte("300615120000Z"))+"13 07"+hex.EncodeToString([]byte("minitls")))
+	if err != nil || !bytes.Equal(der, want) {
+		t.Fatalf("Marshal = %x, %v; want %x", der, err, want)
+	}
+	for _, v := range []DERValue{
+		{Tag: TagBitString, Contents: []byte{0x08, 0x00}},
+		{Tag: TagBitString, Contents: []byte{0x01}},
+		{Tag: TagBitString, Contents: []byte{0x07, 0x81}},
+		{Tag: TagBitString},
+		{Tag: TagBoolean, Contents: []byte{0x01}},
+		{Tag: TagUTCTime, Contents: []byte("301315120000Z")},
+		{Tag: TagPrintableString, Contents: []byte("a@b")},
+	} {
+		if der, err := v.Marshal(); err == nil {
+			t.Errorf("Marshal(%v %x) = %x, want an error", v.Tag, v.Contents, der)
+		}
+	}
+}
+
+// TestAddStringBMP: a BMPString holds each character as one UTF-16 code
+// unit, big-endian, up to U+FFFF; a character outside the Basic
+// Multilingual Plane cannot be written and AddString says which (ITU-T
+// X.680 #41, rfc5280#4.1.2.4). ReadString reads the result back.
+func TestAddStringBMP(t *testing.T) {
+	var b DERBuilder
+	b.AddString(TagBMPString, "A\u20ac\uffff")
+	der, err := b.Bytes()
+	if want := unhex(t, "1e 06 0041 20ac ffff"); err != nil || !bytes.Equal(der, want) {
+		t.Fatalf("AddString(BMPString) = %x, %v; want %x", der, err, want)
+	}
+	if tag, s, err := NewDERReader(der, "test").ReadString(); err != nil || tag != TagBMPString || s != "A\u20ac\uffff" {
+		t.Fatalf("ReadString = %v %q, %v", tag, s, err)
+	}
+	var out DERBuilder
+	out.AddString(TagBMPString, "A\U00010000")
+	if _, err := out.Bytes(); err == nil || !strings.Contains(err.Error(), "U+10000") {
+		t.Fatalf("U+10000 in a BMPString: err = %v, want one naming U+10000", err)
 	}
 }
