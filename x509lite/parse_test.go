@@ -319,6 +319,11 @@ func TestParseRejects(t *testing.T) {
 			c.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 17}, Critical: true,
 				Value: []byte{0x30, 0x0b, 0xa0, 0x09, 0x06, 0x03, 0x2a, 0x03, 0x04, 0xa0, 0x02, 0x05, 0x00}}}
 		}), ErrUnhandledCriticalExtension},
+		// DER omits a DEFAULT value (x690#11.5): critical FALSE written out
+		// is malformed (rfc5280#4.1: critical BOOLEAN DEFAULT FALSE).
+		{"critical FALSE encoded explicitly", replaceLast(issue(func(c *x509.Certificate) {
+			c.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 2, 3, 4}, Critical: true, Value: []byte{5, 0}}}
+		}), []byte{6, 3, 0x2a, 3, 4, 1, 1, 0xff}, []byte{6, 3, 0x2a, 3, 4, 1, 1, 0}), ErrMalformed},
 		{"duplicate extension", replaceLast(issue(func(c *x509.Certificate) {
 			c.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 2, 3, 4}, Value: []byte{5, 0}}, {Id: asn1.ObjectIdentifier{1, 2, 3, 5}, Value: []byte{5, 0}}}
 		}), []byte{6, 3, 0x2a, 3, 5}, []byte{6, 3, 0x2a, 3, 4}), ErrDuplicateExtension},
@@ -416,4 +421,38 @@ func TestParseMutationsDifferential(t *testing.T) {
 			rt.Fatalf("fields differ:\n%s", diff)
 		}
 	})
+}
+
+// TestNameStringUnknownType: an attribute type without a short name prints
+// as its dotted OID, "=#" and the hex of the value's DER encoding
+// (rfc4514#2.4). For a value built without a string type, that is the
+// PrintableString or UTF8String encoding/asn1 picks, so the text equals
+// pkix.RDNSequence.String; a parsed value keeps its own type (IA5String
+// here). A value its type cannot hold (a PrintableString with '@', invalid
+// UTF-8) prints the hex of its raw bytes instead of nothing.
+func TestNameStringUnknownType(t *testing.T) {
+	email := MustOID("1.2.840.113549.1.9.1")
+	stdEmail := asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}
+	for _, v := range []string{"x", "a b", "a@b", "a*b", "é"} {
+		got := NewName(Attr(OIDCommonName, "h"), Attr(email, v)).String()
+		want := pkix.RDNSequence{
+			{{Type: asn1.ObjectIdentifier{2, 5, 4, 3}, Value: "h"}},
+			{{Type: stdEmail, Value: v}},
+		}.String()
+		if got != want {
+			t.Errorf("Name.String() with %q = %q, pkix says %q", v, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		a    AttributeTypeAndValue
+		want string
+	}{
+		{AttributeTypeAndValue{Type: email, Value: "a@b", Tag: TagIA5String}, "1.2.840.113549.1.9.1=#1603614062"},
+		{AttributeTypeAndValue{Type: email, Value: "a@b", Tag: TagPrintableString}, "1.2.840.113549.1.9.1=#614062"},
+		{AttributeTypeAndValue{Type: email, Value: "\xff"}, "1.2.840.113549.1.9.1=#ff"},
+	} {
+		if got := NewName(tc.a).String(); got != tc.want {
+			t.Errorf("Name.String() of %v %q = %q, want %q", tc.a.Tag, tc.a.Value, got, tc.want)
+		}
+	}
 }
