@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,5 +153,92 @@ func TestECKeyForms(t *testing.T) {
 	keyDER, _ = MarshalPKCS8Key(k1)
 	if _, key, err := KeyPairFromPEMWithKey(pemBlock("CERTIFICATE", certDER), pemBlock("PRIVATE KEY", keyDER)); err != nil || key.Public().(*mecdsa.PublicKey) == nil {
 		t.Fatalf("matching key: %v", err)
+	}
+}
+
+// TestParseKeyPEMNoKey: PEM data with no private-key block is ErrNoPEMData,
+// and the message lists the block types it did find (a certificate, EC
+// parameters) so the user sees they passed the wrong file; data with no
+// PEM block at all lists nothing.
+func TestParseKeyPEMNoKey(t *testing.T) {
+	params := pemBlock("EC PARAMETERS", []byte{0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07})
+	for _, tc := range []struct {
+		in    []byte
+		found string
+	}{
+		{pemBlock("CERTIFICATE", []byte{1}), " (found CERTIFICATE): pass the key file"},
+		{append(pemBlock("CERTIFICATE", []byte{1}), params...), " (found CERTIFICATE, EC PARAMETERS): pass the key file"},
+		{[]byte("hello"), ""},
+		{nil, ""},
+	} {
+		_, err := ParseKeyPEM(tc.in)
+		if !errors.Is(err, ErrNoPEMData) || !strings.HasSuffix(err.Error(), "block found"+tc.found) {
+			t.Errorf("ParseKeyPEM(%.20q) = %v, want ErrNoPEMData ending %q", tc.in, err, "block found"+tc.found)
+		}
+	}
+}
+
+// TestParsePKCS8KeyVersion: a PrivateKeyInfo's version must be the INTEGER
+// 0 (rfc5208#5: Version ::= INTEGER {v1(0)}); version 1 or a version that
+// is not an INTEGER is ErrMalformed, never a nil key without an error. A
+// key on a curve minitls does not know by name is ErrUnsupportedAlgorithm
+// naming its OID (rfc5480#2.1.1.1).
+func TestParsePKCS8KeyVersion(t *testing.T) {
+	std, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	der, _ := x509.MarshalPKCS8PrivateKey(std)
+	if k, err := ParsePKCS8Key(der); err != nil || k == nil {
+		t.Fatalf("ParsePKCS8Key(crypto/x509's key) = %v, %v", k, err)
+	}
+	edit := func(f func(v *DERValue)) []byte {
+		v, err := ParseDER(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f(&v)
+		out, err := v.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	for name, in := range map[string][]byte{
+		"version 1":       edit(func(v *DERValue) { v.Children[0].Contents = []byte{1} }),
+		"version BOOLEAN": edit(func(v *DERValue) { v.Children[0] = DERValue{Tag: TagBoolean, Contents: []byte{0xff}} }),
+	} {
+		k, err := ParsePKCS8Key(in)
+		if !errors.Is(err, ErrMalformed) || k != nil {
+			t.Errorf("%s: ParsePKCS8Key = %v, %v; want ErrMalformed", name, k, err)
+		}
+	}
+	unknown := edit(func(v *DERValue) { v.Children[1].Children[1].Contents = []byte(MustOID("1.2.3.4")) })
+	if _, err := ParsePKCS8Key(unknown); !errors.Is(err, ErrUnsupportedAlgorithm) || !strings.Contains(err.Error(), "EC key on curve 1.2.3.4 (") {
+		t.Errorf("curve 1.2.3.4: err = %v, want ErrUnsupportedAlgorithm naming the curve's OID", err)
+	}
+}
+
+// TestPublicKeyAlgorithm: PublicKeyAlgorithm names an RSA key by its size
+// and an ECDSA key by its curve, and a key-pair error says which kind of
+// key the certificate has, so a user can tell which key file belongs.
+func TestPublicKeyAlgorithm(t *testing.T) {
+	tmpl := &Certificate{Subject: NewName(Attr(OIDCommonName, "x")), NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour)}
+	for _, tc := range []struct {
+		kind, want string
+	}{{"rsa", "RSA-2048"}, {"p256", "ECDSA P-256"}, {"p384", "ECDSA P-384"}} {
+		k := ourKeyOf(t, tc.kind, 0)
+		der, err := CreateCertificateWithKey(rand.Reader, tmpl, nil, k.Public(), k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := mustParse(t, der).PublicKeyAlgorithm(); got != tc.want {
+			t.Errorf("%s: PublicKeyAlgorithm() = %q, want %q", tc.kind, got, tc.want)
+		}
+		other, _ := MarshalPKCS8Key(ourKeyOf(t, tc.kind, 1))
+		_, _, err = KeyPairFromPEMWithKey(pemBlock("CERTIFICATE", der), pemBlock("PRIVATE KEY", other))
+		if !errors.Is(err, ErrKeyMismatch) || !strings.Contains(err.Error(), "(the certificate has an "+tc.want+" key)") {
+			t.Errorf("%s: another key: err = %v, want ErrKeyMismatch naming %s", tc.kind, err, tc.want)
+		}
+	}
+	if got := (&Certificate{}).PublicKeyAlgorithm(); got != "unknown" {
+		t.Errorf("no key: PublicKeyAlgorithm() = %q, want unknown", got)
 	}
 }
