@@ -645,7 +645,7 @@ func TestGoldenReplay(t *testing.T) {
 	}
 }
 
-var updateSeeds = flag.Bool("update-seeds", false, "rewrite the live-* seeds of FuzzServerHandshake and FuzzClientHandshake")
+var updateSeeds = flag.Bool("update-seeds", false, "rewrite the seed files that the Test*Seed* tests derive from live handshakes")
 
 // recorder keeps a copy of every byte written through a net.Conn.
 type recorder struct {
@@ -756,10 +756,10 @@ func checkSeedFile(t *testing.T, target, name string, want []byte) {
 	}
 	got, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./fuzz -run TestLiveHandshakeSeeds -update-seeds)", err)
+		t.Fatalf("%v (run go test ./fuzz -run Seed -update-seeds)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from a live handshake; if the handshake changed on purpose, run go test ./fuzz -run TestLiveHandshakeSeeds -update-seeds", path)
+		t.Errorf("%s differs from a live handshake; if the handshake changed on purpose, run go test ./fuzz -run Seed -update-seeds", path)
 	}
 }
 

@@ -2,6 +2,7 @@ package fuzz
 
 import (
 	"bytes"
+	"crypto"
 	"errors"
 	"io"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"minitls/cipher/rsa"
 	"minitls/handshake"
 	"minitls/x509lite"
 )
@@ -108,12 +110,35 @@ func mutualFixture(t testing.TB) {
 	}
 }
 
+// freshKey returns c with its RSA private key rebuilt by
+// rsa.NewPrivateKey (an ECDSA certificate is returned as it is). A
+// cipher/rsa key keeps a blinding pair that it draws from the caller's
+// random, here Config.Rand, on its first private operation and then every
+// 32nd: with a key shared by every handshake of the process, how much of
+// Config.Rand a handshake consumes, and so its bytes, would depend on how
+// many RSA operations the process ran before (other tests, earlier fuzz
+// inputs). A fresh key draws on its first use every time, so the handshake
+// depends on Config.Rand alone and the seeds replay in any process, in any
+// order. It costs one key precomputation (about 1.5 ms) per endpoint.
+func freshKey(t testing.TB, c handshake.Certificate) handshake.Certificate {
+	t.Helper()
+	if k := c.PrivateKey; k != nil {
+		fresh, err := rsa.NewPrivateKey(k.N, k.E, k.D, k.P, k.Q)
+		if err != nil {
+			t.Fatalf("rebuilding the RSA key: %v", err)
+		}
+		c.PrivateKey = fresh
+	}
+	return c
+}
+
 // mutualKindOf is the kind the kind byte picks.
 func mutualKindOf(kind uint8) mutualKind { return mutualKinds[int(kind)%len(mutualKinds)] }
 
 // client is the fuzz client of k: its one suite and group, its
-// certificate, ALPN when k offers it; TLS 1.2 only for the TLS 1.2 kinds.
-func (k mutualKind) client() *handshake.Config {
+// certificate (with a fresh RSA key, see freshKey), ALPN when k offers it;
+// TLS 1.2 only for the TLS 1.2 kinds.
+func (k mutualKind) client(t testing.TB) *handshake.Config {
 	cfg := &handshake.Config{RootCAs: hsRoots, ServerName: "localhost", Time: goldenTime,
 		Rand: handshake.NewDeterministicRand(goldenClientSeed), CipherSuites: []uint16{uint16(k.suite)}}
 	if !k.tls13 {
@@ -123,7 +148,7 @@ func (k mutualKind) client() *handshake.Config {
 		cfg.CurvePreferences = []handshake.CurveID{k.group}
 	}
 	if k.cert != "" {
-		cfg.Certificates = []handshake.Certificate{mutualCerts[k.cert]}
+		cfg.Certificates = []handshake.Certificate{freshKey(t, mutualCerts[k.cert])}
 	}
 	if k.alpn {
 		cfg.NextProtos = goldenALPN
@@ -132,10 +157,12 @@ func (k mutualKind) client() *handshake.Config {
 }
 
 // server is the fuzz server of k: serverConfig (every suite and group,
-// ALPN) asking for a client certificate under k.policy from the test CA,
-// both versions for the TLS 1.3 kinds.
-func (k mutualKind) server() *handshake.Config {
+// ALPN; its certificate with a fresh key, see freshKey) asking for a client
+// certificate under k.policy from the test CA, both versions for the TLS
+// 1.3 kinds.
+func (k mutualKind) server(t testing.TB) *handshake.Config {
 	cfg := serverConfig()
+	cfg.Certificates = []handshake.Certificate{freshKey(t, hsCert)}
 	if k.tls13 {
 		cfg.MaxVersion = 0 // serverConfig keeps FuzzServerHandshake on TLS 1.2
 	}
@@ -156,9 +183,9 @@ func mutualEndpoint(t *testing.T, kind uint8, isClient bool, data []byte) {
 	k := mutualKindOf(kind)
 	newEndpoint := func(conn net.Conn) *handshake.Conn {
 		if isClient {
-			return handshake.Client(conn, k.client())
+			return handshake.Client(conn, k.client(t))
 		}
-		return handshake.Server(conn, k.server())
+		return handshake.Server(conn, k.server(t))
 	}
 	if !k.tls13 {
 		fuzzEndpoint(t, data, newEndpoint)
@@ -218,11 +245,11 @@ func TestLiveMutualSeeds(t *testing.T) {
 	for i, k := range mutualKinds {
 		kind := uint8(i)
 		t.Run(k.name, func(t *testing.T) {
-			cb, sb, err := pipeHandshake(k.client(), k.server(), k.keyUpdate)
+			cb, sb, err := pipeHandshake(k.client(t), k.server(t), k.keyUpdate)
 			if err != nil {
 				t.Fatal(err)
 			}
-			cb2, sb2, err := pipeHandshake(k.client(), k.server(), k.keyUpdate)
+			cb2, sb2, err := pipeHandshake(k.client(t), k.server(t), k.keyUpdate)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -245,9 +272,9 @@ func checkMutualReplay(t *testing.T, k mutualKind, isClient bool, data []byte) {
 	side := map[bool]string{false: "server", true: "client"}[isClient]
 	phases := map[handshake.Phase]bool{}
 	sentCV := false
-	cfg := k.server()
+	cfg := k.server(t)
 	if isClient {
-		cfg = k.client()
+		cfg = k.client(t)
 	}
 	cfg.Trace = func(e handshake.Event) {
 		if e.Kind == handshake.EventPhase {
@@ -290,4 +317,28 @@ func checkMutualReplay(t *testing.T, k mutualKind, isClient bool, data []byte) {
 	} else if got := len(st.PeerCertificates); got != map[bool]int{false: 0, true: 1}[hasCert] {
 		t.Errorf("server: holds %d client certificates, want one if the client has one (%q)", got, k.cert)
 	}
+}
+
+// TestMutualSeedsIgnoreKeyHistory: after the shared server key has made 33
+// private operations in this process (so its blinding pair is past its
+// first draw and one refresh), the live TLS 1.3 mutual handshake with an
+// RSA server and an RSA client certificate still makes the bytes of its
+// seeds: the fuzz endpoints' RSA keys are fresh (freshKey), so what a
+// handshake draws from Config.Rand does not depend on what ran before.
+func TestMutualSeedsIgnoreKeyHistory(t *testing.T) {
+	mutualFixture(t)
+	digest := make([]byte, 32)
+	for range 33 {
+		if _, err := rsa.SignPKCS1v15(handshake.NewDeterministicRand(1), hsCert.PrivateKey, crypto.SHA256, digest); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const kind = 3 // tls13-mlkem-rsa-cert-alpn-keyupdate
+	k := mutualKinds[kind]
+	cb, sb, err := pipeHandshake(k.client(t), k.server(t), k.keyUpdate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSeedFile(t, "FuzzServerMutual", "live-"+k.name, corpusFile(uint8(kind), cb))
+	checkSeedFile(t, "FuzzClientMutual", "live-"+k.name, corpusFile(uint8(kind), sb))
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"minitls/handshake"
+	"minitls/record"
 )
 
 // resumeKind is one way FuzzServerResume and FuzzClientResume set up the
@@ -110,6 +111,10 @@ func resumeFixture(t testing.TB) {
 	primeOnce.Do(func() {
 		for _, k := range resumeKinds {
 			server := k.server()
+			// A key of its own, so the priming handshake (RSA key transport
+			// or signature, then the ticket key drawn from Config.Rand)
+			// makes the same session in every process (see freshKey).
+			server.Certificates = []handshake.Certificate{freshKey(t, hsCert)}
 			cache := &captureCache{}
 			client := k.client()
 			client.ClientSessionCache = cache
@@ -148,11 +153,15 @@ func primedServer(kind uint8) *handshake.Config {
 
 // primedClient is the fuzz client of kind: offer 0 with a cache of its own
 // holding only the primed session, so what one input stores never changes
-// the ClientHello of the next.
+// the ClientHello of the next. The cache is the package's own LRU, so an
+// input on which resumption fails also goes through its removal of the
+// session (rfc5246#7.3: a session that failed is not offered again).
 func primedClient(kind uint8) *handshake.Config {
 	p := primed[int(kind)%len(primed)]
 	cfg := p.kind.client()
-	cfg.ClientSessionCache = &captureCache{key: p.key, cs: p.session}
+	cache := handshake.NewLRUClientSessionCache(1)
+	cache.Put(p.key, p.session)
+	cfg.ClientSessionCache = cache
 	return cfg
 }
 
@@ -183,8 +192,10 @@ func pipeHandshake(clientCfg, serverCfg *handshake.Config, keyUpdate bool) (clie
 		return nil, nil, errors.New("accept failed")
 	}
 	crec, srec := &recorder{Conn: cc}, &recorder{Conn: sc}
-	cache, _ := clientCfg.ClientSessionCache.(*captureCache)
-	offered := cache != nil && cache.cs != nil
+	offered := false
+	if cache := clientCfg.ClientSessionCache; cache != nil {
+		_, offered = cache.Get(clientCfg.ServerName) // the client's cache key (sessionCacheKey)
+	}
 	client, server := handshake.Client(crec, clientCfg), handshake.Server(srec, serverCfg)
 	deadline := time.Now().Add(hangLimit)
 	client.SetDeadline(deadline)
@@ -305,4 +316,56 @@ func TestLiveResumeSeeds(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestResumeFailureSeed: the seed tampered-finished-ticket of
+// FuzzClientResume is the live resumed handshake's server stream (kind 0,
+// by ticket) with the last byte of the record after the server's
+// ChangeCipherSpec, its encrypted Finished, flipped. Replayed to the
+// client it ends the abbreviated handshake with bad_record_mac, and the
+// client's cache no longer holds the session (rfc5246#7.3: a session whose
+// resumption failed is not offered again): the corpus goes down that
+// failure path too, not only down the successful one.
+func TestResumeFailureSeed(t *testing.T) {
+	resumeFixture(t)
+	const kind = 0
+	_, sb, err := pipeHandshake(primedClient(kind), primedServer(kind), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tampered, ok := flipAfterChangeCipherSpec(sb)
+	if !ok {
+		t.Fatal("the server stream has no record after its ChangeCipherSpec")
+	}
+	checkSeedFile(t, "FuzzClientResume", "tampered-finished-ticket", corpusFile(uint8(kind), tampered))
+	cfg := primedClient(kind)
+	conn := newMemConn(tampered)
+	hsErr, _ := runEndpoint(t, conn, handshake.Client(conn, cfg))
+	var he *handshake.Error
+	if !errors.As(hsErr, &he) || he.Alert != record.BadRecordMAC {
+		t.Fatalf("handshake ended with %v, want bad_record_mac", hsErr)
+	}
+	if _, ok := cfg.ClientSessionCache.Get(primed[kind].key); ok {
+		t.Error("the session whose resumption failed is still in the client's cache")
+	}
+}
+
+// flipAfterChangeCipherSpec returns a copy of the record stream b with the
+// last byte of the record that follows the first ChangeCipherSpec flipped.
+func flipAfterChangeCipherSpec(b []byte) ([]byte, bool) {
+	out := append([]byte{}, b...)
+	afterCCS := false
+	for i := 0; i+5 <= len(out); {
+		end := i + 5 + (int(out[i+3])<<8 | int(out[i+4]))
+		if end > len(out) {
+			break
+		}
+		if afterCCS {
+			out[end-1] ^= 1
+			return out, true
+		}
+		afterCCS = out[i] == 20
+		i = end
+	}
+	return nil, false
 }
