@@ -135,3 +135,20 @@ func TestRFC8439AEAD(t *testing.T) {
 		}
 	})
 }
+
+// TestRFC8439Limits pins the lengths Seal and Open refuse to their values in
+// the AEAD_CHACHA20_POLY1305 registration: P_MAX, the longest plaintext, is
+// 274,877,906,880 bytes (2^32 - 1 blocks of 64 bytes: the block counter
+// starts at 1) and C_MAX = P_MAX + 16. Reaching either in a test would take
+// 256 GB, so the constants are compared with the RFC's decimal figures.
+//
+// spec: rfc8439#4
+func TestRFC8439Limits(t *testing.T) {
+	const pMax, cMax = 274877906880, 274877906896
+	if maxPlaintext != pMax {
+		t.Errorf("maxPlaintext = %d, want P_MAX = %d", uint64(maxPlaintext), uint64(pMax))
+	}
+	if maxPlaintext+TagSize != cMax {
+		t.Errorf("maxPlaintext + TagSize = %d, want C_MAX = %d", uint64(maxPlaintext+TagSize), uint64(cMax))
+	}
+}
