@@ -147,3 +147,26 @@ func TestKeyPairFiles(t *testing.T) {
 	}
 	var _ *rsa.PrivateKey = k[0].our
 }
+
+// TestParseCertificatesPEMNamesBlock: a CERTIFICATE block that does not
+// parse fails the whole chain file, and the error counts certificates
+// from 1 in file order (other blocks not counted) so the user can find it;
+// the parse error stays reachable with errors.Is.
+func TestParseCertificatesPEMNamesBlock(t *testing.T) {
+	c := buildStdChain(t, nil)
+	bad := pemBlock("CERTIFICATE", c.leafDER[:len(c.leafDER)-1])
+	key := pemBlock("PRIVATE KEY", []byte{1})
+	for _, tc := range []struct {
+		in   []byte
+		want string
+	}{
+		{bad, "certificate 1 in the PEM data: "},
+		{append(append(pemBlock("CERTIFICATE", c.leafDER), key...), bad...), "certificate 2 in the PEM data: "},
+		{append(append(pemBlock("CERTIFICATE", c.leafDER), pemBlock("CERTIFICATE", c.interDER)...), bad...), "certificate 3 in the PEM data: "},
+	} {
+		_, err := ParseCertificatesPEM(tc.in)
+		if !errors.Is(err, ErrMalformed) || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("err = %v, want ErrMalformed starting %q", err, tc.want)
+		}
+	}
+}

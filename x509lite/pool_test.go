@@ -115,3 +115,27 @@ func TestCertPoolPEM(t *testing.T) {
 		t.Fatal("a SHA-1 signature verified")
 	}
 }
+
+// TestCertPoolCerts: Certs lists the pool's certificates once each, in the
+// order they were added, as a copy the caller may change; a nil pool (an
+// empty one, as for VerifyOptions.Intermediates) has none.
+func TestCertPoolCerts(t *testing.T) {
+	c := buildStdChain(t, nil)
+	root, inter, leaf := mustParse(t, c.rootDER), mustParse(t, c.interDER), mustParse(t, c.leafDER)
+	p := NewCertPool()
+	for _, x := range []*Certificate{leaf, root, inter, root} {
+		p.AddCert(x)
+	}
+	got := p.Certs()
+	if len(got) != 3 || got[0] != leaf || got[1] != root || got[2] != inter {
+		t.Fatalf("Certs() = %v, want leaf, root, intermediate", got)
+	}
+	got[0] = nil
+	if again := p.Certs(); again[0] != leaf || p.Len() != 3 {
+		t.Fatal("changing the slice Certs returned changed the pool")
+	}
+	var none *CertPool
+	if got := none.Certs(); got != nil || none.Len() != 0 {
+		t.Fatalf("nil pool: Certs() = %v, Len() = %d", got, none.Len())
+	}
+}
