@@ -6,7 +6,10 @@ import (
 	"encoding/asn1"
 	"errors"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -369,5 +372,54 @@ func TestVerifyValidityBoundaries(t *testing.T) {
 		if (stdErr == nil) != (tc.want == 0) {
 			t.Errorf("at %v: crypto/x509 says %v, want valid=%v", tc.at, stdErr, tc.want == 0)
 		}
+	}
+}
+
+// useSystemBundles points SystemCertPool at files for one test and makes
+// Verify load the system roots again, both then and after the test.
+func useSystemBundles(t *testing.T, files ...string) {
+	saved := systemBundles
+	reset := func() { systemOnce, systemPool, systemError = sync.Once{}, nil, nil }
+	systemBundles = files
+	reset()
+	t.Cleanup(func() {
+		systemBundles = saved
+		reset()
+	})
+}
+
+// TestVerifySystemRoots: with Roots nil, Verify trusts the system bundle
+// (rfc5280#6.1.1 (d): the trust anchors are an input to path validation),
+// and when there is no usable bundle it returns that error, ErrNoSystemRoots
+// or the bundle's ErrNoPEMData, instead of verifying against no roots.
+func TestVerifySystemRoots(t *testing.T) {
+	c := buildStdChain(t, nil)
+	leaf := mustParse(t, c.leafDER)
+	inters := NewCertPool()
+	inters.AddCert(mustParse(t, c.interDER))
+	opts := VerifyOptions{Intermediates: inters, DNSName: "localhost", CurrentTime: baseTime}
+	dir := t.TempDir()
+	bundle, empty := filepath.Join(dir, "roots.pem"), filepath.Join(dir, "empty.pem")
+	if err := os.WriteFile(bundle, pemBlock("CERTIFICATE", c.rootDER), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(empty, []byte("no certificates here\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	useSystemBundles(t, filepath.Join(dir, "missing.pem"), bundle)
+	chain, err := leaf.Verify(opts)
+	if err != nil || len(chain) != 3 || chain[2].Subject.CommonName() != "minitls test root" {
+		t.Fatalf("system bundle holding the root: chain of %d, %v", len(chain), err)
+	}
+
+	useSystemBundles(t, filepath.Join(dir, "missing.pem"))
+	if chain, err := leaf.Verify(opts); !errors.Is(err, ErrNoSystemRoots) || chain != nil {
+		t.Fatalf("no system bundle: %d certificates, %v; want ErrNoSystemRoots", len(chain), err)
+	}
+
+	useSystemBundles(t, empty)
+	if chain, err := leaf.Verify(opts); !errors.Is(err, ErrNoPEMData) || chain != nil || !strings.Contains(err.Error(), empty) {
+		t.Fatalf("bundle without certificates: %d certificates, %v; want ErrNoPEMData naming %s", len(chain), err, empty)
 	}
 }
