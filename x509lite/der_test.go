@@ -507,3 +507,21 @@ func TestAddStringBMP(t *testing.T) {
 		t.Fatalf("U+10000 in a BMPString: err = %v, want one naming U+10000", err)
 	}
 }
+
+// TestNumericString: a NumericString holds the digits 0 to 9 and space only
+// (ITU-T X.680 #41.2, Table 9); the bytes on either side of the digits
+// ('/' and ':') and any letter are ErrMalformed.
+func TestNumericString(t *testing.T) {
+	for _, s := range []string{"", "0", "9", " ", "0123456789", "0 9"} {
+		in := append([]byte{byte(TagNumericString), byte(len(s))}, s...)
+		if tag, got, err := NewDERReader(in, "test").ReadString(); err != nil || tag != TagNumericString || got != s {
+			t.Errorf("NumericString %q: read %v %q, %v", s, tag, got, err)
+		}
+	}
+	for _, s := range []string{"/", ":", "1/2", "12:", "a", "0x"} {
+		in := append([]byte{byte(TagNumericString), byte(len(s))}, s...)
+		if _, got, err := NewDERReader(in, "test").ReadString(); !errors.Is(err, ErrMalformed) {
+			t.Errorf("NumericString %q: read %q, %v; want ErrMalformed", s, got, err)
+		}
+	}
+}
