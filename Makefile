@@ -24,7 +24,7 @@ MUTATE_TIMEOUT ?= 30
 # never mutated: they are not part of any build.
 MUTATE_FILES ?= .
 
-.PHONY: all demo test fmt-check vet lint fuzz fuzz-cover bench mutate build clean
+.PHONY: all demo test fmt-check vet lint fuzz fuzz-cover bench mutate mutate-canary build clean
 
 all: test
 
@@ -92,17 +92,21 @@ bench:
 	sed -E 's#/(minitls|stdlib)(/|-[0-9]+ |[[:space:]])#/impl=\1\2#' bench.txt > bench-impl.txt
 	$(GO) run $(BENCHSTAT) -col /impl bench-impl.txt || echo "benchstat unavailable: raw results are in bench.txt"
 
-# Mutation testing with gremlins (pinned above; go run fetches it). One worker, one CPU per test
-# run and a timeout of MUTATE_TIMEOUT times the package's own test time, so that a busy 2-core
-# machine does not turn slow tests into false "timed out" mutants; -count=1 because gremlins takes
-# that time from its coverage run, which a cached go test result makes a fraction of a second
-# (and every mutant then times out). A mutant that loops costs the whole timeout, so MUTATE_TIMEOUT
-# stays moderate. Each package runs alone (gremlins
-# copies the module to a temporary directory; the checkout is never edited); then one table.
-# A LIVED mutant listed in docs/mutation.md as equivalent (by `dir/file.go:line:col` and mutator)
-# is counted apart and left out of the efficacy. Not part of make test or CI: it takes minutes per
-# package. Run it after changing a check in record/, x509lite/, handshake/ or cipher/.
-mutate:
+# Mutation testing with gremlins (pinned above; go run fetches it). One worker and a timeout of
+# MUTATE_TIMEOUT times the package's own test time, so that a busy 2-core machine does not turn slow
+# tests into false "timed out" mutants; -count=1 because gremlins takes that time from its coverage
+# run, which a cached go test result makes a fraction of a second (and every mutant then times out).
+# A mutant that loops costs the whole timeout, so MUTATE_TIMEOUT stays moderate. Never pass
+# --test-cpu: gremlins v0.6.0 hands it to go test as the single argument "-cpu N", which the test
+# binary refuses ("flag provided but not defined"), so every mutant is reported KILLED without a
+# test having run (mutate-canary guards this). Each package runs alone
+# (gremlins copies the module to a temporary directory; the checkout is never edited); then one
+# table. A LIVED mutant listed in docs/mutation.md as equivalent (by `dir/file.go:line:col` and
+# mutator) is counted apart and left out of the efficacy. Not part of make test or CI: it takes
+# minutes to hours per package. Run it after changing a check in record/, x509lite/, handshake/ or
+# cipher/.
+MUTATE_RUN = GOFLAGS="$$GOFLAGS -count=1 -vet=off -ldflags=-w" $(GO) run $(GREMLINS) unleash --workers 1 --timeout-coefficient $(MUTATE_TIMEOUT)
+mutate: mutate-canary
 	@set -o pipefail; out=$$(mktemp -d); rows=""; failed=0; \
 	for pkg in $(PKG); do \
 	  dir=$${pkg#./}; log=$$out/$$(echo $$dir | tr / _).log; \
@@ -110,7 +114,7 @@ mutate:
 	    if ! echo "$$b" | grep -qE '$(MUTATE_FILES)' || head -1 $$f | grep -q '^//go:build ignore'; then \
 	      excl+=(-E "(^|/)$$b\$$"); fi; done; \
 	  echo "== gremlins on $$pkg, files matching '$(MUTATE_FILES)' (log: $$log)"; \
-	  GOFLAGS="$$GOFLAGS -count=1 -vet=off -ldflags=-w" $(GO) run $(GREMLINS) unleash --workers 1 --test-cpu 1 --timeout-coefficient $(MUTATE_TIMEOUT) "$${excl[@]}" $$pkg 2>&1 | tee $$log | grep -E 'LIVED|TIMED OUT|NOT VIABLE|^Killed|^Test efficacy|^Mutator coverage' || { \
+	  $(MUTATE_RUN) "$${excl[@]}" $$pkg 2>&1 | tee $$log | grep -E 'LIVED|TIMED OUT|NOT VIABLE|^Killed|^Test efficacy|^Mutator coverage' || { \
 	    echo "gremlins failed on $$pkg (are its tests green?), see $$log"; failed=1; \
 	    rows="$$rows$$(printf '%-28s %s' $$dir 'no result: gremlins failed, see the log')"$$'\n'; continue; }; \
 	  row=$$(awk -v dir="$$dir" -v doc=docs/mutation.md ' \
@@ -124,6 +128,19 @@ mutate:
 	done; \
 	echo; printf "%-28s %7s %6s %11s %12s %10s %10s %10s\n" package killed lived equivalent "not covered" "timed out" efficacy coverage; \
 	printf "%s" "$$rows"; echo "(logs: $$out)"; exit $$failed
+
+# mutate-canary: gremlins, with make mutate's flags, on a one-line module whose test cannot tell
+# x > 0 from x >= 0: that mutant must live and x <= 0 must be killed, or the tool is not really
+# running the tests (as when --test-cpu made every mutant "killed") and no table can be trusted.
+mutate-canary:
+	@c=$$(mktemp -d); \
+	printf 'module canary\n\ngo 1.26\n' > $$c/go.mod; \
+	printf 'package canary\n\n// Positive reports whether x > 0.\nfunc Positive(x int) bool { return x > 0 }\n' > $$c/canary.go; \
+	printf 'package canary\n\nimport "testing"\n\nfunc TestPositive(t *testing.T) {\n\tif !Positive(5) {\n\t\tt.Fatal("Positive(5) is false")\n\t}\n}\n' > $$c/canary_test.go; \
+	res=$$(cd $$c && $(MUTATE_RUN) . 2>&1); rm -rf $$c; \
+	if echo "$$res" | grep -q 'LIVED CONDITIONALS_BOUNDARY' && echo "$$res" | grep -q 'KILLED CONDITIONALS_NEGATION'; then \
+	  echo "mutate-canary: gremlins runs the tests (a mutant no test can see lived, the other was killed)"; \
+	else echo "mutate-canary: gremlins did not tell a living mutant from a killed one; its output:"; echo "$$res"; exit 1; fi
 
 clean:
 	rm -rf bin bench.txt bench-impl.txt
