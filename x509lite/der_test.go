@@ -525,3 +525,27 @@ func TestNumericString(t *testing.T) {
 		}
 	}
 }
+
+// TestBMPStringCodePoints: a BMPString is UCS-2, one code point per 16-bit
+// unit (X.680 #41.16), so the surrogate range U+D800 to U+DFFF, which is
+// not characters, is ErrMalformed, as is NUL; the code points just outside
+// the range (U+D7FF, U+E000) and the ends of the plane (U+0001, U+FFFF)
+// are read.
+func TestBMPStringCodePoints(t *testing.T) {
+	for _, tc := range []struct {
+		unit uint16
+		ok   bool
+	}{
+		{0x0000, false}, {0x0001, true}, {0xd7ff, true}, {0xd800, false}, {0xdbff, false},
+		{0xdc00, false}, {0xdfff, false}, {0xe000, true}, {0xffff, true},
+	} {
+		in := []byte{byte(TagBMPString), 2, byte(tc.unit >> 8), byte(tc.unit)}
+		_, s, err := NewDERReader(in, "test").ReadString()
+		if tc.ok && (err != nil || s != string(rune(tc.unit))) {
+			t.Errorf("U+%04X: read %q, %v; want it read", tc.unit, s, err)
+		}
+		if !tc.ok && !errors.Is(err, ErrMalformed) {
+			t.Errorf("U+%04X: read %q, %v; want ErrMalformed", tc.unit, s, err)
+		}
+	}
+}

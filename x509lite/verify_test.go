@@ -423,3 +423,26 @@ func TestVerifySystemRoots(t *testing.T) {
 		t.Fatalf("bundle without certificates: %d certificates, %v; want ErrNoPEMData naming %s", len(chain), err, empty)
 	}
 }
+
+// TestVerifyHostnameAlphabet: a host name label is letters, digits, '-'
+// and '_' (rfc1123#2.1 letters-digits-hyphen, plus the '_' real names
+// use), compared case-insensitively (rfc6125#6.4.1); each end of each
+// range is accepted, in the name asked for and in the certificate's
+// dNSName, wildcard or not, and the byte just outside each range is
+// refused.
+func TestVerifyHostnameAlphabet(t *testing.T) {
+	for _, host := range []string{"a.example", "z.example", "0.example", "9.example", "A-Z_09.example", "xn--bcher-kva.example"} {
+		if err := (&Certificate{DNSNames: []string{host}}).VerifyHostname(host); err != nil {
+			t.Errorf("%q against itself: %v", host, err)
+		}
+		if err := (&Certificate{DNSNames: []string{"*." + host}}).VerifyHostname("w." + host); err != nil {
+			t.Errorf("w.%q against *.%[1]q: %v", host, err)
+		}
+	}
+	for _, c := range "`{/:@[ *" {
+		host := "a" + string(c) + "b.example"
+		if err := (&Certificate{DNSNames: []string{host}}).VerifyHostname(host); err == nil {
+			t.Errorf("%q matched itself: %q is not a host name character", host, c)
+		}
+	}
+}
