@@ -154,9 +154,11 @@ func (t Tag) String() string {
 }
 
 // maxDERLength caps any single length field. A certificate chain message is
-// at most 2^24 bytes (rfc5246#7.4.2), so nothing longer can be legitimate;
-// the cap also keeps lengths inside an int on every platform.
-const maxDERLength = 1 << 24
+// at most 2^24-1 bytes (rfc5246#7.4.2: opaque ASN.1Cert<1..2^24-1>), so
+// nothing longer can be legitimate, and it is the most three length octets
+// can say (the reader refuses four); the cap also keeps lengths inside an
+// int on every platform.
+const maxDERLength = 1<<24 - 1
 
 // DERReader reads consecutive DER values from a byte slice without copying.
 // The zero value is an empty reader. All methods fail (never panic) on

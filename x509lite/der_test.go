@@ -423,8 +423,9 @@ func TestParseDERErrorsNameTheField(t *testing.T) {
 // TestDERBuilderLengthForms: AddElement writes the minimal definite length
 // on each side of every boundary between its forms (short up to 127 bytes,
 // then one, two and three length octets, x690#8.1.3.4-5 and #10.1), the
-// same bytes as encoding/asn1, and ReadElement reads them back. A value over
-// maxDERLength is refused.
+// same bytes as encoding/asn1, and ReadElement reads them back. A value of
+// 2^24 bytes, which three length octets cannot say, is refused (it was once
+// written with the length 0).
 func TestDERBuilderLengthForms(t *testing.T) {
 	for _, n := range []int{0, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 0xffffff} {
 		contents := make([]byte, n)
@@ -447,9 +448,9 @@ func TestDERBuilderLengthForms(t *testing.T) {
 		}
 	}
 	var b DERBuilder
-	b.AddOctetString(make([]byte, maxDERLength+1))
-	if _, err := b.Bytes(); err == nil {
-		t.Fatalf("a value of %d bytes was encoded", maxDERLength+1)
+	b.AddOctetString(make([]byte, 1<<24))
+	if got, err := b.Bytes(); err == nil {
+		t.Fatalf("a value of 2^24 bytes was encoded, header %x", got[:min(len(got), 5)])
 	}
 }
 
