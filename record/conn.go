@@ -301,9 +301,13 @@ func (c *Conn) ReadChangeCipherSpec() error {
 		// Not sticky: the caller's mistake, nothing was read.
 		return NewError(InternalError, "read change_cipher_spec", ErrNoPending)
 	}
-	if len(in.hs) > 0 || len(in.appData) > 0 {
+	if len(in.hs) > 0 {
 		return in.fail(NewError(UnexpectedMessage, "read change_cipher_spec",
-			fmt.Errorf("%w: %d bytes of handshake data are buffered (a message is incomplete or unread) at the key change", ErrUnexpectedRecord, len(in.hs)+len(in.appData))))
+			fmt.Errorf("%w: %d bytes of handshake data are buffered (a message is incomplete or unread) at the key change", ErrUnexpectedRecord, len(in.hs))))
+	}
+	if len(in.appData) > 0 {
+		return in.fail(NewError(UnexpectedMessage, "read change_cipher_spec",
+			fmt.Errorf("%w: %d bytes of application data are received and not yet read at the key change (read them with ReadApplicationData first)", ErrUnexpectedRecord, len(in.appData))))
 	}
 	typ, pt, err := c.readRecordLocked()
 	if err != nil {

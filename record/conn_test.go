@@ -7,6 +7,7 @@ import (
 	"math"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -689,6 +690,66 @@ func TestNoPendingProtection(t *testing.T) {
 	r.SetPendingRead(mustProtection(t, aeadMakers[0], testKey, testSalt))
 	if err := r.ReadChangeCipherSpec(); err != nil {
 		t.Fatalf("after setting keys: %v", err)
+	}
+}
+
+// TestKeyChangeWithBufferedData: a ChangeCipherSpec is refused with
+// unexpected_message while anything read under the old keys is still buffered
+// (part of a handshake message, a whole one not yet read, or application data
+// not yet returned), since a message must not span a key change; the error
+// says how many bytes of which kind are left, and it is permanent. Read once
+// the buffer is empty, the same ChangeCipherSpec is accepted.
+//
+// spec: rfc8446#5.1 (handshake messages MUST NOT span key changes)
+// spec: rfc5246#7.1
+func TestKeyChangeWithBufferedData(t *testing.T) {
+	hs := func(p []byte) []byte { return rawRecord(Handshake, VersionTLS12, p) }
+	app := func(p []byte) []byte { return rawRecord(ApplicationData, VersionTLS12, p) }
+	ccs := rawRecord(ChangeCipherSpec, VersionTLS12, []byte{1})
+	hello := hsMsg(1, make([]byte, 50))
+	readHandshake := func(c *Conn) error { _, err := c.ReadHandshake(); return err }
+	readTwoBytes := func(c *Conn) error { _, err := c.ReadApplicationData(make([]byte, 2)); return err }
+	tests := []struct {
+		name   string
+		stream []byte
+		read   func(*Conn) error // what the caller reads before the ChangeCipherSpec
+		want   string            // in the error's text; "" for none
+	}{
+		{"part of a header", recs(hs(append(slices.Clone(hello), hello[:3]...)), ccs), readHandshake,
+			"3 bytes of handshake data"},
+		{"part of a body", recs(hs(append(slices.Clone(hello), hello[:10]...)), ccs), readHandshake,
+			"10 bytes of handshake data"},
+		{"a whole message unread", recs(hs(append(slices.Clone(hello), hello...)), ccs), readHandshake,
+			"54 bytes of handshake data"},
+		{"application data unread", recs(app([]byte("hello")), ccs), readTwoBytes,
+			"3 bytes of application data"},
+		{"nothing left", recs(hs(hello), ccs), readHandshake, ""},
+		{"application data all read", recs(app([]byte("he")), ccs), readTwoBytes, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := readerConn(tc.stream)
+			if err := tc.read(c); err != nil {
+				t.Fatalf("read before the key change: %v", err)
+			}
+			c.SetPendingRead(mustProtection(t, aeadMakers[0], testKey, testSalt))
+			err := c.ReadChangeCipherSpec()
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("ChangeCipherSpec with nothing buffered: %v", err)
+				}
+				return
+			}
+			if alertOf(t, err) != UnexpectedMessage || !errors.Is(err, ErrUnexpectedRecord) {
+				t.Fatalf("ChangeCipherSpec with data buffered: %v, want unexpected_message (ErrUnexpectedRecord)", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not say %q", err, tc.want)
+			}
+			if again := c.ReadChangeCipherSpec(); again != err {
+				t.Errorf("second ReadChangeCipherSpec: %v, first %v", again, err)
+			}
+		})
 	}
 }
 
