@@ -1,11 +1,14 @@
 package x509lite
 
 import (
+	"bytes"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 )
 
 // Tests that pin the exact edge of a rule, found by mutation testing
@@ -158,5 +161,157 @@ func TestGeneralNameTag(t *testing.T) {
 				t.Fatalf("err = %v, want ErrMalformed", err)
 			}
 		})
+	}
+}
+
+// TestAddTimeFormBoundaries: AddTime writes UTCTime from 1950-01-01 through
+// 2049-12-31 and GeneralizedTime on either side of that span; AddTimeAs
+// refuses a UTCTime outside it (its two year digits would read back a
+// century off) and a GeneralizedTime outside the years 0000..9999 that four
+// digits can say. Every value written reads back as the same instant.
+//
+// spec: rfc5280#4.1.2.5 (through 2049 as UTCTime, 2050 or later as
+// GeneralizedTime), rfc5280#4.1.2.5.1 (YY >= 50 is 19YY), rfc5280#4.1.2.5.2
+func TestAddTimeFormBoundaries(t *testing.T) {
+	at := func(y int, mo time.Month, d, h, mi, s int) time.Time {
+		return time.Date(y, mo, d, h, mi, s, 0, time.UTC)
+	}
+	const auto = Tag(0) // AddTime chooses the form
+	for _, tc := range []struct {
+		as      Tag // auto, or the tag given to AddTimeAs
+		tm      time.Time
+		wantTag Tag
+		want    string // the contents; "" if the builder must fail
+	}{
+		{auto, at(1949, 12, 31, 23, 59, 59), TagGeneralizedTime, "19491231235959Z"},
+		{auto, at(1950, 1, 1, 0, 0, 0), TagUTCTime, "500101000000Z"},
+		{auto, at(2049, 12, 31, 23, 59, 59), TagUTCTime, "491231235959Z"},
+		{auto, at(2050, 1, 1, 0, 0, 0), TagGeneralizedTime, "20500101000000Z"},
+		{TagUTCTime, at(1949, 12, 31, 23, 59, 59), 0, ""},
+		{TagUTCTime, at(1950, 1, 1, 0, 0, 0), TagUTCTime, "500101000000Z"},
+		{TagUTCTime, at(2049, 12, 31, 23, 59, 59), TagUTCTime, "491231235959Z"},
+		{TagUTCTime, at(2050, 1, 1, 0, 0, 0), 0, ""},
+		{TagGeneralizedTime, at(-1, 12, 31, 23, 59, 59), 0, ""},
+		{TagGeneralizedTime, at(0, 1, 1, 0, 0, 0), TagGeneralizedTime, "00000101000000Z"},
+		{TagGeneralizedTime, at(9999, 12, 31, 23, 59, 59), TagGeneralizedTime, "99991231235959Z"},
+		{TagGeneralizedTime, at(10000, 1, 1, 0, 0, 0), 0, ""},
+	} {
+		var b DERBuilder
+		call := fmt.Sprintf("AddTime(%v)", tc.tm)
+		if tc.as == auto {
+			b.AddTime(tc.tm)
+		} else {
+			b.AddTimeAs(tc.as, tc.tm)
+			call = fmt.Sprintf("AddTimeAs(%v, %v)", tc.as, tc.tm)
+		}
+		der, err := b.Bytes()
+		if tc.want == "" {
+			if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("year %d", tc.tm.Year())) {
+				t.Errorf("%s wrote %x, err %v; want an error naming the year", call, der, err)
+			}
+			continue
+		}
+		want := append([]byte{byte(tc.wantTag), byte(len(tc.want))}, tc.want...)
+		if err != nil || !bytes.Equal(der, want) {
+			t.Errorf("%s wrote %x, err %v; want %x", call, der, err, want)
+			continue
+		}
+		if got, err := NewDERReader(der, "time").ReadTime(); err != nil || !got.Equal(tc.tm) {
+			t.Errorf("%v: reads back as %v, %v", tc.tm, got, err)
+		}
+	}
+}
+
+// TestParseDERDepthBoundary: ParseDER reads a NULL nested maxDERDepth
+// SEQUENCEs deep and refuses one nested a level deeper as ErrMalformed.
+// X.690 puts no bound on nesting; the bound is ours, so hostile input cannot
+// exhaust the stack, and it must not cut into what it allows.
+//
+// spec: x690#8.9 (SEQUENCE contents are complete encodings, nested freely)
+func TestParseDERDepthBoundary(t *testing.T) {
+	nest := func(levels int) []byte {
+		der := []byte{0x05, 0x00} // NULL
+		for range levels {
+			var b DERBuilder
+			b.AddSequence(func(c *DERBuilder) { c.AddRaw(der) })
+			der, _ = b.Bytes()
+		}
+		return der
+	}
+	v, err := ParseDER(nest(maxDERDepth))
+	if err != nil {
+		t.Fatalf("NULL under %d SEQUENCEs: %v; want it parsed", maxDERDepth, err)
+	}
+	levels := 0
+	for ; len(v.Children) == 1; v = v.Children[0] {
+		levels++
+	}
+	if levels != maxDERDepth || v.Tag != TagNull {
+		t.Fatalf("parsed %d levels down to %v, want %d down to NULL", levels, v.Tag, maxDERDepth)
+	}
+	if _, err := ParseDER(nest(maxDERDepth + 1)); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("NULL under %d SEQUENCEs: err %v, want ErrMalformed", maxDERDepth+1, err)
+	}
+}
+
+// TestParseDERSetOfEqualElements: SET OF elements must appear in ascending
+// order of their encodings, and equal encodings are in that order, so
+// ParseDER reads the SET OF {1, 1} that encoding/asn1 (the oracle) and
+// DERBuilder.AddSetOf both write, and still refuses {2, 1}.
+//
+// spec: x690#11.6
+func TestParseDERSetOfEqualElements(t *testing.T) {
+	std, err := asn1.MarshalWithParams([]int{1, 1}, "set")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b DERBuilder
+	b.AddSetOf(func(c *DERBuilder) { c.AddInteger([]byte{1}); c.AddInteger([]byte{1}) })
+	ours, err := b.Bytes()
+	if err != nil || !bytes.Equal(ours, std) {
+		t.Fatalf("AddSetOf wrote %x, %v; encoding/asn1 writes %x", ours, err, std)
+	}
+	v, err := ParseDER(std)
+	if err != nil || len(v.Children) != 2 {
+		t.Fatalf("ParseDER(%x) = %d children, %v; want the two equal INTEGERs", std, len(v.Children), err)
+	}
+	if _, err := ParseDER(unhex(t, "3106 020102 020101")); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("SET OF {2, 1}: err %v, want ErrMalformed", err)
+	}
+}
+
+// paddedCert issues a certificate of exactly size bytes, reaching it with a
+// non-critical private extension of zeros.
+func paddedCert(t *testing.T, size int) []byte {
+	t.Helper()
+	k := testKeys(t)
+	tmpl := stdTemplate("padded", true)
+	pad := asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 3}
+	n := size - 1000
+	for range 8 {
+		tmpl.ExtraExtensions = []pkix.Extension{{Id: pad, Value: make([]byte, n)}}
+		_, der := stdIssue(t, tmpl, tmpl, &k[0].std.PublicKey, k[0].std)
+		if len(der) == size {
+			return der
+		}
+		n += size - len(der)
+	}
+	t.Fatalf("no padding gives a %d-byte certificate", size)
+	return nil
+}
+
+// TestCertificateSizeBoundary: ParseCertificate reads a certificate of
+// exactly maxCertificateSize bytes and refuses one a byte longer, before
+// parsing it, as ErrMalformed naming the limit.
+//
+// spec: rfc5280#4.1 (the bound is ours: a certificate is one DER SEQUENCE
+// of any length)
+func TestCertificateSizeBoundary(t *testing.T) {
+	if _, err := ParseCertificate(paddedCert(t, maxCertificateSize)); err != nil {
+		t.Fatalf("%d-byte certificate: %v; want it parsed", maxCertificateSize, err)
+	}
+	_, err := ParseCertificate(paddedCert(t, maxCertificateSize+1))
+	if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), fmt.Sprintf("%d-byte limit", maxCertificateSize)) {
+		t.Fatalf("%d-byte certificate: err %v, want ErrMalformed naming the limit", maxCertificateSize+1, err)
 	}
 }
