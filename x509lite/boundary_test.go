@@ -315,3 +315,76 @@ func TestCertificateSizeBoundary(t *testing.T) {
 		t.Fatalf("%d-byte certificate: err %v, want ErrMalformed naming the limit", maxCertificateSize+1, err)
 	}
 }
+
+// issueWithExtensions issues a self-signed leaf for subject's key (signed by
+// testKeys' first; nil means that key) that carries exts in place of any
+// extension crypto/x509 would write with the same identifier.
+func issueWithExtensions(t *testing.T, subject *stdRSAPublicKey, exts ...pkix.Extension) []byte {
+	t.Helper()
+	k := testKeys(t)
+	if subject == nil {
+		subject = &k[0].std.PublicKey
+	}
+	tmpl := stdTemplate("localhost", false)
+	tmpl.ExtraExtensions = exts
+	_, der := stdIssue(t, tmpl, tmpl, subject, k[0].std)
+	return der
+}
+
+// TestRSAPublicExponentOdd: the RSA public exponent must be odd and at
+// least 3 (an even one shares the factor 2 with φ(n), so no private
+// exponent exists); 3 and 65537 parse, 4 and 65536 are ErrMalformed.
+//
+// spec: rfc8017#3.1 ("the RSA public exponent e is an integer between 3
+// and n - 1 satisfying GCD(e, \lambda(n)) = 1")
+func TestRSAPublicExponentOdd(t *testing.T) {
+	k := testKeys(t)
+	for _, e := range []int{3, 4, 65536, 65537} {
+		pub := &stdRSAPublicKey{N: k[0].std.N, E: e}
+		c, err := ParseCertificate(issueWithExtensions(t, pub))
+		if e%2 == 1 {
+			if err != nil || c.PublicKey == nil || c.PublicKey.E != e {
+				t.Errorf("exponent %d: %v; want the key parsed", e, err)
+			}
+			continue
+		}
+		if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), fmt.Sprintf("exponent %d", e)) {
+			t.Errorf("exponent %d: err %v, want ErrMalformed naming it", e, err)
+		}
+	}
+}
+
+// TestSubjectKeyIdentifierWhole: the subjectKeyIdentifier extension's value
+// is exactly one OCTET STRING; a byte after it is ErrMalformed, not ignored.
+//
+// spec: rfc5280#4.2.1.2, rfc5280#4.1 (extnValue holds the DER encoding of
+// the extension's ASN.1 value)
+func TestSubjectKeyIdentifierWhole(t *testing.T) {
+	ski := asn1.ObjectIdentifier{2, 5, 29, 14}
+	c, err := ParseCertificate(issueWithExtensions(t, nil, pkix.Extension{Id: ski, Value: unhex(t, "0402 0102")}))
+	if err != nil || !bytes.Equal(c.SubjectKeyId, []byte{1, 2}) {
+		t.Fatalf("OCTET STRING 0102: %v; want SubjectKeyId 0102", err)
+	}
+	_, err = ParseCertificate(issueWithExtensions(t, nil, pkix.Extension{Id: ski, Value: unhex(t, "0402 0102 00")}))
+	if !errors.Is(err, ErrMalformed) {
+		t.Fatalf("OCTET STRING then 00: err %v, want ErrMalformed", err)
+	}
+}
+
+// TestKeyUsageLengthBoundary: keyUsage names 9 bits, which take two octets;
+// a BIT STRING of up to 16 bits parses (here digitalSignature and
+// keyEncipherment with the second octet sent as zeros, as some CAs do) and
+// one of 17 bits, a third octet, is ErrMalformed.
+//
+// spec: rfc5280#4.2.1.3
+func TestKeyUsageLengthBoundary(t *testing.T) {
+	ku := asn1.ObjectIdentifier{2, 5, 29, 15}
+	c, err := ParseCertificate(issueWithExtensions(t, nil, pkix.Extension{Id: ku, Critical: true, Value: unhex(t, "0303 00 a000")}))
+	if want := KeyUsageDigitalSignature | KeyUsageKeyEncipherment; err != nil || c.KeyUsage != want {
+		t.Fatalf("16-bit keyUsage: %v; want KeyUsage %v", err, want)
+	}
+	_, err = ParseCertificate(issueWithExtensions(t, nil, pkix.Extension{Id: ku, Critical: true, Value: unhex(t, "0304 07 a00000")}))
+	if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "17 bits") {
+		t.Fatalf("17-bit keyUsage: err %v, want ErrMalformed naming the length", err)
+	}
+}
