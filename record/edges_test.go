@@ -463,3 +463,104 @@ func TestOpen13Bounds(t *testing.T) {
 		t.Errorf("fragment of 2^14+257 bytes: %v, want record_overflow", err)
 	}
 }
+
+// TestOpen13EmptyContent: the smallest TLS 1.3 record, a TLSInnerPlaintext
+// of the content type alone (a fragment of tag + 1 bytes), opens to that
+// type and no content, with or without padding after it; a fragment of the
+// tag alone has no room for a content type and is bad_record_mac before any
+// decryption, even when it authenticates.
+//
+// spec: rfc8446#5.2 (TLSInnerPlaintext: content, type, zeros), rfc8446#5.4
+func TestOpen13EmptyContent(t *testing.T) {
+	p := protection13(t, aeadMakers[1])
+	for _, inner := range [][]byte{{byte(ApplicationData)}, {byte(Handshake), 0, 0}} {
+		rec := sealInner13(t, 3, inner)
+		typ, pt, err := p.open13(3, rec[:HeaderLen], rec[HeaderLen:])
+		if err != nil || typ != ContentType(inner[0]) || len(pt) != 0 {
+			t.Errorf("inner plaintext %x (fragment of %d bytes): type %v, content %x, %v", inner, len(rec)-HeaderLen, typ, pt, err)
+		}
+	}
+	rec := sealInner13(t, 3, nil)
+	if _, _, err := p.open13(3, rec[:HeaderLen], rec[HeaderLen:]); alertOf(t, err) != BadRecordMAC ||
+		!strings.Contains(err.Error(), "shorter than a content type and a tag") {
+		t.Errorf("fragment of the tag alone: %v, want bad_record_mac for a short fragment", err)
+	}
+}
+
+// TestReaderLastBytesWithEOF: io.Reader allows a Read to return the last bytes
+// of the stream together with io.EOF; the record they complete is returned,
+// and io.EOF comes with the next call.
+//
+// spec: rfc5246#6.2.1
+func TestReaderLastBytesWithEOF(t *testing.T) {
+	rec := rawRecord(Handshake, VersionTLS12, hsMsg(14, nil))
+	for _, sizes := range [][]int{{len(rec)}, {HeaderLen, 4}, {1}} {
+		r := NewReader(&eofReader{chunkReader{data: rec, sizes: sizes}})
+		if _, got, err := r.Next(); err != nil || !bytes.Equal(got, rec) {
+			t.Fatalf("reads of %v, the last with io.EOF: %x, %v", sizes, got, err)
+		}
+		if _, _, err := r.Next(); err != io.EOF {
+			t.Fatalf("after the record: %v, want io.EOF", err)
+		}
+	}
+}
+
+// eofReader is a chunkReader that returns io.EOF with the read that empties it.
+type eofReader struct{ chunkReader }
+
+func (r *eofReader) Read(p []byte) (int, error) {
+	n, err := r.chunkReader.Read(p)
+	if len(r.data) == 0 {
+		err = io.EOF
+	}
+	return n, err
+}
+
+// TestReaderInvalidCount: a transport that claims to have read more than the
+// buffer it was given is an error, not a panic, also when part of a record
+// is already buffered.
+func TestReaderInvalidCount(t *testing.T) {
+	rec := rawRecord(Handshake, VersionTLS12, hsMsg(14, nil))
+	for _, first := range []int{0, 3, HeaderLen + 1} {
+		r := NewReader(&liarReader{data: rec[:first]})
+		if _, _, err := r.Next(); err == nil || !strings.Contains(err.Error(), "invalid count") {
+			t.Fatalf("count len(p)+1 after %d good bytes: %v, want the invalid count error", first, err)
+		}
+	}
+}
+
+// liarReader returns data, then claims len(p)+1 bytes.
+type liarReader struct{ data []byte }
+
+func (r *liarReader) Read(p []byte) (int, error) {
+	if len(r.data) > 0 {
+		n := copy(p, r.data)
+		r.data = r.data[n:]
+		return n, nil
+	}
+	return len(p) + 1, nil
+}
+
+// TestSealInPlaceExactCapacity: a plaintext placed where its ciphertext goes,
+// in a buffer with exactly the room the record needs, is encrypted in place:
+// Seal returns the caller's buffer and allocates nothing.
+//
+// spec: rfc5288#3
+func TestSealInPlaceExactCapacity(t *testing.T) {
+	p := mustProtection(t, aeadMakers[1], testKey, testSalt)
+	want := mustProtection(t, aeadMakers[1], testKey, testSalt).Seal(nil, 5, ApplicationData, VersionTLS12, []byte("attack at dawn"))
+	const n = len("attack at dawn")
+	buf := make([]byte, HeaderLen, HeaderLen+n+p.Overhead())
+	var out []byte
+	seal := func() {
+		pt := buf[HeaderLen+ExplicitNonceLen : HeaderLen+ExplicitNonceLen+n]
+		copy(pt, "attack at dawn")
+		out = p.Seal(buf, 5, ApplicationData, VersionTLS12, pt)
+	}
+	if allocs := testing.AllocsPerRun(10, seal); allocs != 0 {
+		t.Errorf("%v allocations sealing into a buffer of the exact size", allocs)
+	}
+	if &out[0] != &buf[:1][0] || !bytes.Equal(out[HeaderLen:], want) {
+		t.Errorf("record not sealed in place in the caller's buffer: %x, want %x", out[HeaderLen:], want)
+	}
+}
