@@ -564,3 +564,34 @@ func TestSealInPlaceExactCapacity(t *testing.T) {
 		t.Errorf("record not sealed in place in the caller's buffer: %x, want %x", out[HeaderLen:], want)
 	}
 }
+
+// TestHandshakeTypeNames: errors name a handshake message by its RFC name,
+// the first row of the table (hello_request, type 0) and the TLS 1.3-only
+// types included; a type no table knows is named by its number. A refused
+// HelloRequest says "hello_request".
+//
+// spec: rfc5246#7.4, rfc8446#4
+func TestHandshakeTypeNames(t *testing.T) {
+	for _, l := range handshakeLimits {
+		if got := handshakeTypeName(l.typ); got != l.name {
+			t.Errorf("type %d: %q, want %q", l.typ, got, l.name)
+		}
+	}
+	for _, l := range handshakeLimits13 {
+		if handshakeLimitIndex(l.typ) >= 0 {
+			continue // TLS 1.2 and 1.3 share the name
+		}
+		if got := handshakeTypeName(l.typ); got != l.name {
+			t.Errorf("TLS 1.3 type %d: %q, want %q", l.typ, got, l.name)
+		}
+	}
+	if got := handshakeTypeName(99); got != "handshake_type(99)" {
+		t.Errorf("type 99: %q", got)
+	}
+	c := readerConn(rawRecord(Handshake, VersionTLS12, hsMsg(0, nil)))
+	c.SetRenegotiationRequest(0)
+	if _, err := c.ReadApplicationData(make([]byte, 10)); !errors.Is(err, ErrRenegotiation) ||
+		!strings.Contains(err.Error(), "(hello_request, 4 bytes)") {
+		t.Errorf("HelloRequest after the handshake: %v, want it named hello_request", err)
+	}
+}
