@@ -595,3 +595,25 @@ func TestHandshakeTypeNames(t *testing.T) {
 		t.Errorf("HelloRequest after the handshake: %v, want it named hello_request", err)
 	}
 }
+
+// TestReassemblyBufferKept: the reassembly buffer of a message up to two
+// records long is kept once the message is returned, for the next flight to
+// reuse (only a larger one is released: TestLargeMessageBufferReleased).
+//
+// spec: rfc5246#6.2.1
+func TestReassemblyBufferKept(t *testing.T) {
+	for _, size := range []int{50, MaxPlaintext + 100} {
+		msg := hsMsg(1, pseudoBytes(4, size))
+		var wire bytes.Buffer
+		if err := writerConn(&wire).WriteHandshake(msg); err != nil {
+			t.Fatal(err)
+		}
+		c := readerConn(wire.Bytes())
+		if got, err := c.ReadHandshake(); err != nil || !bytes.Equal(got, msg) {
+			t.Fatalf("%d-byte message: %v", len(msg), err)
+		}
+		if n := cap(c.in.hs); n < len(msg) {
+			t.Errorf("%d-byte message: the reassembly buffer keeps %d bytes, want it kept whole", len(msg), n)
+		}
+	}
+}
