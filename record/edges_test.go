@@ -596,19 +596,23 @@ func TestHandshakeTypeNames(t *testing.T) {
 	}
 }
 
-// TestReassemblyBufferKept: the reassembly buffer of a message up to two
-// records long is kept once the message is returned, for the next flight to
-// reuse (only a larger one is released: TestLargeMessageBufferReleased).
+// TestReassemblyBufferKept: a reassembly buffer of up to two records
+// (2*MaxPlaintext bytes, the bound included) is kept once its message is
+// returned, for the next flight to reuse (only a larger one is released:
+// TestLargeMessageBufferReleased).
 //
 // spec: rfc5246#6.2.1
 func TestReassemblyBufferKept(t *testing.T) {
-	for _, size := range []int{50, MaxPlaintext + 100} {
-		msg := hsMsg(1, pseudoBytes(4, size))
+	for _, tc := range []struct{ size, preset int }{{50, 0}, {MaxPlaintext + 100, 0}, {MaxPlaintext + 100, 2 * MaxPlaintext}} {
+		msg := hsMsg(1, pseudoBytes(4, tc.size))
 		var wire bytes.Buffer
 		if err := writerConn(&wire).WriteHandshake(msg); err != nil {
 			t.Fatal(err)
 		}
 		c := readerConn(wire.Bytes())
+		if tc.preset > 0 {
+			c.in.hs = make([]byte, 0, tc.preset) // a buffer of exactly two records
+		}
 		if got, err := c.ReadHandshake(); err != nil || !bytes.Equal(got, msg) {
 			t.Fatalf("%d-byte message: %v", len(msg), err)
 		}
