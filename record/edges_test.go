@@ -621,3 +621,16 @@ func TestReassemblyBufferKept(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenShortFragmentText: a TLS 1.2 protected fragment too short to hold
+// the explicit nonce and the tag is bad_record_mac, and the error states the
+// size it has and the least it needs (8 + 16 for AES-GCM).
+//
+// spec: rfc5288#3, rfc5246#6.2.3.3
+func TestOpenShortFragmentText(t *testing.T) {
+	p := mustProtection(t, aeadMakers[1], testKey, testSalt)
+	_, err := p.Open(nil, 0, ApplicationData, VersionTLS12, make([]byte, 23))
+	if alertOf(t, err) != BadRecordMAC || !strings.Contains(err.Error(), "fragment of 23 bytes is shorter than nonce and tag (24)") {
+		t.Errorf("23-byte fragment: %v", err)
+	}
+}
