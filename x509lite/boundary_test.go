@@ -388,3 +388,40 @@ func TestKeyUsageLengthBoundary(t *testing.T) {
 		t.Fatalf("17-bit keyUsage: err %v, want ErrMalformed naming the length", err)
 	}
 }
+
+// TestURIHostPrintableEdges: a URI subjectAltName's host may use every
+// printable ASCII byte that URI syntax lets through, '!' (0x21) and '~'
+// (0x7e) at the two ends of the range included.
+//
+// spec: rfc5280#4.2.1.6 (the host of a uniformResourceIdentifier),
+// rfc3986#3.2.2 (sub-delims and unreserved characters in reg-name)
+func TestURIHostPrintableEdges(t *testing.T) {
+	for _, uri := range []string{"https://a!b.example/", "https://a~b.example/"} {
+		der := issueWithSAN(t, sanExt(false, sanDNS, generalName(0x86, []byte(uri))))
+		if _, err := ParseCertificate(der); err != nil {
+			t.Errorf("URI %s: %v; want it accepted", uri, err)
+		}
+	}
+}
+
+// TestAuthorityKeyIdentifierChecked: authorityKeyIdentifier is read to its
+// end: keyIdentifier is kept, authorityCertSerialNumber must be a valid
+// INTEGER, and nothing may follow the three optional fields.
+//
+// spec: rfc5280#4.2.1.1
+func TestAuthorityKeyIdentifierChecked(t *testing.T) {
+	aki := asn1.ObjectIdentifier{2, 5, 29, 35}
+	c, err := ParseCertificate(issueWithExtensions(t, nil, pkix.Extension{Id: aki, Value: unhex(t, "3007 80020102 820105")}))
+	if err != nil || !bytes.Equal(c.AuthorityKeyId, []byte{1, 2}) {
+		t.Fatalf("keyIdentifier 0102, serial 5: %v; want AuthorityKeyId 0102", err)
+	}
+	for name, v := range map[string]string{
+		"non-minimal serial": "3008 80020102 82020005",
+		"trailing NULL":      "3006 80020102 0500",
+	} {
+		_, err := ParseCertificate(issueWithExtensions(t, nil, pkix.Extension{Id: aki, Value: unhex(t, v)}))
+		if !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s: err %v, want ErrMalformed", name, err)
+		}
+	}
+}
