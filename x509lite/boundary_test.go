@@ -2,6 +2,7 @@ package x509lite
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
@@ -422,6 +423,42 @@ func TestAuthorityKeyIdentifierChecked(t *testing.T) {
 		_, err := ParseCertificate(issueWithExtensions(t, nil, pkix.Extension{Id: aki, Value: unhex(t, v)}))
 		if !errors.Is(err, ErrMalformed) {
 			t.Errorf("%s: err %v, want ErrMalformed", name, err)
+		}
+	}
+}
+
+// TestCreateKeyUsageNamedBitsOnly: CreateCertificate writes the nine named
+// keyUsage bits and nothing past them; decipherOnly (bit 8) makes the BIT
+// STRING 9 bits long, while a caller's stray bit 9 is left out rather than
+// written as a tenth bit.
+//
+// spec: rfc5280#4.2.1.3, x690#11.2.2 (NamedBitList: trailing zero bits dropped)
+func TestCreateKeyUsageNamedBitsOnly(t *testing.T) {
+	k := testKeys(t)
+	for _, tc := range []struct {
+		usage, want KeyUsage
+		value       string
+	}{
+		{KeyUsageDigitalSignature | KeyUsageDecipherOnly, KeyUsageDigitalSignature | KeyUsageDecipherOnly, "0303 07 8080"},
+		{KeyUsageDigitalSignature | 1<<9, KeyUsageDigitalSignature, "0302 07 80"},
+	} {
+		tmpl := &Certificate{
+			SerialNumber: []byte{1}, Subject: NewName(Attr(OIDCommonName, "keyUsage")),
+			NotBefore: baseTime.Add(-time.Hour), NotAfter: baseTime.Add(time.Hour), KeyUsage: tc.usage,
+		}
+		der, err := CreateCertificate(rand.Reader, tmpl, tmpl, &k[0].our.PublicKey, k[0].our)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := mustParse(t, der)
+		var got []byte
+		for _, e := range c.Extensions {
+			if e.ID == OIDExtKeyUsage {
+				got = e.Value
+			}
+		}
+		if want := unhex(t, tc.value); !bytes.Equal(got, want) || c.KeyUsage != tc.want {
+			t.Errorf("KeyUsage %#x: wrote %x (parsed %#x), want %x (%#x)", tc.usage, got, c.KeyUsage, want, tc.want)
 		}
 	}
 }
