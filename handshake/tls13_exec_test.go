@@ -34,13 +34,11 @@ func TestTLS13OpenSSLServer(t *testing.T) {
 	for id, suiteName := range opensslSuites13 {
 		for g, groupName := range opensslGroups {
 			t.Run(suiteName+"/"+groupName, func(t *testing.T) {
-				t.Parallel() // s_server -www takes a second to close each connection
 				testTLS13OpenSSLServer(t, openssl, f, suiteName, groupName, &Config{CipherSuites: []uint16{uint16(id)}, CurvePreferences: []CurveID{g}}, false)
 			})
 		}
 	}
 	t.Run("HelloRetryRequest", func(t *testing.T) {
-		t.Parallel()
 		testTLS13OpenSSLServer(t, openssl, f, "TLS_AES_128_GCM_SHA256", "P-256", &Config{}, true)
 	})
 }
