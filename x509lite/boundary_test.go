@@ -441,6 +441,7 @@ func TestCreateKeyUsageNamedBitsOnly(t *testing.T) {
 	}{
 		{KeyUsageDigitalSignature | KeyUsageDecipherOnly, KeyUsageDigitalSignature | KeyUsageDecipherOnly, "0303 07 8080"},
 		{KeyUsageDigitalSignature | 1<<9, KeyUsageDigitalSignature, "0302 07 80"},
+		{KeyUsageDecipherOnly | 1<<9, KeyUsageDecipherOnly, "0303 07 0080"},
 	} {
 		tmpl := &Certificate{
 			SerialNumber: []byte{1}, Subject: NewName(Attr(OIDCommonName, "keyUsage")),
