@@ -962,3 +962,19 @@ func TestTraceFailedRecord(t *testing.T) {
 		t.Fatalf("event for the failed record: %+v", e)
 	}
 }
+
+// TestSetMaxHandshakeSizeRestoresDefault: SetMaxHandshakeSize(0) or a
+// negative size puts back DefaultMaxHandshakeSize (a Certificate header at
+// the default bound passes again), not a bound of zero.
+func TestSetMaxHandshakeSizeRestoresDefault(t *testing.T) {
+	max := DefaultMaxHandshakeSize
+	at := []byte{11, byte(max >> 16), byte(max >> 8), byte(max)}
+	for _, n := range []int{0, -1} {
+		c := readerConn(rawRecord(Handshake, VersionTLS12, at))
+		c.SetMaxHandshakeSize(100)
+		c.SetMaxHandshakeSize(n)
+		if _, err := c.ReadHandshake(); err != ErrTruncated {
+			t.Errorf("SetMaxHandshakeSize(%d), then a %d-byte Certificate header: %v, want the default bound (ErrTruncated: the body never comes)", n, max, err)
+		}
+	}
+}
