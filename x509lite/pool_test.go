@@ -139,3 +139,45 @@ func TestCertPoolCerts(t *testing.T) {
 		t.Fatalf("nil pool: Certs() = %v, Len() = %d", got, none.Len())
 	}
 }
+
+// TestIssuersOfKeyIdentifierOrder: among the pool's certificates whose
+// subject is c's issuer, issuersOf puts first, in pool order, those that may
+// be the issuer by key identifier — subjectKeyIdentifier equal to c's
+// authorityKeyIdentifier, or either identifier absent — and last those whose
+// subjectKeyIdentifier differs (rfc5280#4.2.1.1: the identifiers are a hint
+// for path building; nothing is dropped, the signature decides).
+func TestIssuersOfKeyIdentifierOrder(t *testing.T) {
+	issuer := []byte("CN=Issuer")
+	cand := func(raw string, skid []byte) *Certificate {
+		return &Certificate{Raw: []byte(raw), RawSubject: issuer, SubjectKeyId: skid}
+	}
+	other := cand("other-skid", []byte{1, 1})
+	none := cand("no-skid", nil)
+	same := cand("same-skid", []byte{2, 2})
+	pool := NewCertPool()
+	for _, c := range []*Certificate{other, none, same} {
+		pool.AddCert(c)
+	}
+	name := func(cs []*Certificate) []string {
+		var s []string
+		for _, c := range cs {
+			s = append(s, string(c.Raw))
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		akid []byte
+		want []*Certificate
+	}{
+		// With an authorityKeyIdentifier: the match and the one without an
+		// identifier first, the mismatch last.
+		{[]byte{2, 2}, []*Certificate{none, same, other}},
+		// Without one there is nothing to compare: pool order.
+		{nil, []*Certificate{other, none, same}},
+	} {
+		c := &Certificate{RawIssuer: issuer, AuthorityKeyId: tc.akid}
+		if diff := cmp.Diff(name(tc.want), name(pool.issuersOf(c))); diff != "" {
+			t.Errorf("authorityKeyIdentifier %x: issuersOf order (-want +got):\n%s", tc.akid, diff)
+		}
+	}
+}

@@ -446,3 +446,39 @@ func TestVerifyHostnameAlphabet(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyHostnameLengthLimits: a label may be 63 bytes and a whole name
+// 253 bytes (rfc1035#2.3.4, the limits rfc6125#6.4.1 inherits through
+// rfc1123#2.1); one byte more in either is refused, in the name asked for
+// and in the certificate's dNSName alike. A trailing dot on the host is not
+// counted (rfc6125#6.4.3 ignores it).
+func TestVerifyHostnameLengthLimits(t *testing.T) {
+	label63 := strings.Repeat("a", 63)
+	// 63+1+63+1+63+1+61 = 253 bytes: four labels, the last 61 long.
+	name253 := label63 + "." + label63 + "." + label63 + "." + strings.Repeat("b", 61)
+	for _, tc := range []struct {
+		host string
+		ok   bool
+	}{
+		{label63 + ".example", true},
+		{label63 + "a.example", false}, // a 64-byte label
+		{name253, true},
+		{name253 + ".", true},  // the trailing dot is not part of the 253
+		{name253 + "b", false}, // 254 bytes
+	} {
+		pattern := strings.TrimSuffix(tc.host, ".")
+		err := (&Certificate{DNSNames: []string{pattern}}).VerifyHostname(tc.host)
+		if (err == nil) != tc.ok {
+			t.Errorf("%d-byte name (longest label %d) against itself: err = %v, want ok=%v",
+				len(tc.host), longestLabel(tc.host), err, tc.ok)
+		}
+	}
+}
+
+func longestLabel(h string) int {
+	n := 0
+	for _, l := range strings.Split(h, ".") {
+		n = max(n, len(l))
+	}
+	return n
+}
