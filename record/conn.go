@@ -361,14 +361,15 @@ func (c *Conn) ReadApplicationData(b []byte) (int, error) {
 		return 0, nil
 	}
 	for len(in.appData) == 0 {
-		// A whole handshake message buffered here (nextMessageLocked pops
-		// one, and finds none in an empty or partial buffer) is a TLS 1.3
-		// post-handshake message or a renegotiation request.
-		if in.postHandshake != nil {
+		// A whole handshake message buffered here is a TLS 1.3
+		// post-handshake message or a renegotiation request. The length
+		// tests are a fast path only: nextMessageLocked finds no message in
+		// an empty buffer either (docs/mutation.md lists them as equivalent).
+		if len(in.hs) > 0 && in.postHandshake != nil {
 			if ok, err := in.postHandshakeLocked(); ok {
 				return 0, err
 			}
-		} else {
+		} else if len(in.hs) > 0 {
 			msg, ok, err := in.nextMessageLocked(in.renegotiationTypesLocked())
 			if err != nil {
 				return 0, in.fail(err)
