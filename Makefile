@@ -95,7 +95,8 @@ bench:
 # Mutation testing with gremlins (pinned above; go run fetches it). One worker and a timeout of
 # MUTATE_TIMEOUT times the package's own test time, so that a busy 2-core machine does not turn slow
 # tests into false "timed out" mutants; -count=1 because gremlins takes that time from its coverage
-# run, which a cached go test result makes a fraction of a second (and every mutant then times out).
+# run, which a cached go test result makes a fraction of a second (and every mutant then times out);
+# -failfast because one failing test kills a mutant and the rest of the package need not run.
 # A mutant that loops costs the whole timeout, so MUTATE_TIMEOUT stays moderate. Never pass
 # --test-cpu: gremlins v0.6.0 hands it to go test as the single argument "-cpu N", which the test
 # binary refuses ("flag provided but not defined"), so every mutant is reported KILLED without a
@@ -105,7 +106,7 @@ bench:
 # mutator) is counted apart and left out of the efficacy. Not part of make test or CI: it takes
 # minutes to hours per package. Run it after changing a check in record/, x509lite/, handshake/ or
 # cipher/.
-MUTATE_RUN = GOFLAGS="$$GOFLAGS -count=1 -vet=off -ldflags=-w" $(GO) run $(GREMLINS) unleash --workers 1 --timeout-coefficient $(MUTATE_TIMEOUT)
+MUTATE_RUN = GOFLAGS="$$GOFLAGS -count=1 -failfast -vet=off -ldflags=-w" $(GO) run $(GREMLINS) unleash --workers 1 --timeout-coefficient $(MUTATE_TIMEOUT)
 mutate: mutate-canary
 	@set -o pipefail; out=$$(mktemp -d); rows=""; failed=0; \
 	for pkg in $(PKG); do \
