@@ -7,6 +7,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -460,6 +461,40 @@ func TestCreateKeyUsageNamedBitsOnly(t *testing.T) {
 		}
 		if want := unhex(t, tc.value); !bytes.Equal(got, want) || c.KeyUsage != tc.want {
 			t.Errorf("KeyUsage %#x: wrote %x (parsed %#x), want %x (%#x)", tc.usage, got, c.KeyUsage, want, tc.want)
+		}
+	}
+}
+
+// TestSerialNumberLength: a serial number of 20 octets parses, also when
+// its top bit is set and DER needs a 21st, zero byte to keep it positive;
+// a 21-octet value is ErrMalformed.
+//
+// spec: rfc5280#4.1.2.2 ("Conforming CAs MUST NOT use serialNumber values
+// longer than 20 octets")
+func TestSerialNumberLength(t *testing.T) {
+	k := testKeys(t)
+	twenty := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 160), big.NewInt(1)) // 20 octets of 0xff
+	for _, tc := range []struct {
+		serial *big.Int
+		ok     bool
+	}{
+		{big.NewInt(1), true},
+		{new(big.Int).Rsh(twenty, 1), true}, // 20 octets, 20 bytes of DER
+		{twenty, true},                      // 20 octets, 21 bytes of DER
+		{new(big.Int).Lsh(big.NewInt(1), 160), false},
+		{new(big.Int).Lsh(big.NewInt(1), 167), false}, // 21 octets, 21 bytes of DER
+	} {
+		tmpl := stdTemplate("serial", false)
+		tmpl.SerialNumber = tc.serial
+		_, der := stdIssue(t, tmpl, tmpl, &k[0].std.PublicKey, k[0].std)
+		c, err := ParseCertificate(der)
+		switch {
+		case tc.ok && err != nil:
+			t.Errorf("serial %x: %v; want it parsed", tc.serial, err)
+		case tc.ok && !bytes.Equal(c.SerialNumber, tc.serial.Bytes()):
+			t.Errorf("serial %x: parsed as %x", tc.serial, c.SerialNumber)
+		case !tc.ok && (!errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "20 octets")):
+			t.Errorf("serial %x (%d octets): err %v; want ErrMalformed naming 20 octets", tc.serial, len(tc.serial.Bytes()), err)
 		}
 	}
 }

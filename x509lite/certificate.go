@@ -374,10 +374,12 @@ func parseCertificate(der []byte, anchor bool) (*Certificate, error) {
 	if serial[0]&0x80 != 0 {
 		return nil, &ParseError{Field: "tbsCertificate.serialNumber", Kind: ErrMalformed, Detail: "negative serial number (rfc5280#4.1.2.2)"}
 	}
-	if len(serial) > 21 {
+	// The bound is on the value: a 20-octet serial with its top bit set is
+	// 21 bytes in DER, the first a zero that keeps it positive.
+	c.SerialNumber = trimLeadingZeros(serial)
+	if len(c.SerialNumber) > 20 {
 		return nil, &ParseError{Field: "tbsCertificate.serialNumber", Kind: ErrMalformed, Detail: "longer than 20 octets (rfc5280#4.1.2.2)"}
 	}
-	c.SerialNumber = trimLeadingZeros(serial)
 
 	innerAlgContents, innerAlg, err := tbs.ReadWithFull(TagSequence)
 	if err != nil {
