@@ -724,11 +724,11 @@ func TestServeCurl(t *testing.T) {
 	curl := cliTestNeed(t, "curl", "curl")
 	dir := cliTestPKI(t)
 	srv := cliTestServe(t, dir)
-	for _, tc := range []struct{ openssl, iana string }{
-		{"AES128-GCM-SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256"},
-		{"AES256-GCM-SHA384", "TLS_RSA_WITH_AES_256_GCM_SHA384"},
-		{"ECDHE-RSA-AES128-GCM-SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"},
-		{"ECDHE-RSA-AES256-GCM-SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"},
+	for i, tc := range []struct{ openssl, iana, kxLog string }{
+		{"AES128-GCM-SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256", "rsa decrypt"},
+		{"AES256-GCM-SHA384", "TLS_RSA_WITH_AES_256_GCM_SHA384", "rsa decrypt"},
+		{"ECDHE-RSA-AES128-GCM-SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ecdhe X25519"},
+		{"ECDHE-RSA-AES256-GCM-SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "ecdhe X25519"},
 	} {
 		t.Run(tc.openssl, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -741,6 +741,11 @@ func TestServeCurl(t *testing.T) {
 			}
 			if !bytes.Contains(out, []byte("Hello from minitls")) || !bytes.Contains(out, []byte(tc.iana)) {
 				t.Errorf("curl got:\n%s", out)
+			}
+			// The log line names what the ClientKeyExchange cost.
+			log := srv.waitLog(t, "handshake ok", i+1)
+			if !regexp.MustCompile(`handshake ok: ` + tc.iana + `, .*, ` + tc.kxLog + ` [1-9]\d*(\.\d+)? (µs|ms)`).MatchString(log) {
+				t.Errorf("log line of %s lacks %q:\n%s", tc.iana, tc.kxLog, log)
 			}
 		})
 	}

@@ -57,7 +57,7 @@ type serveConnInfo struct {
 	mu          sync.Mutex
 	helloAt     time.Time // ClientHello received
 	ckeAt       time.Time // ClientKeyExchange received
-	derivedAt   time.Time // premaster secret decrypted, key derivation starts
+	derivedAt   time.Time // premaster secret decrypted (or agreed), key derivation starts
 	establishAt time.Time
 	offered     []handshake.CipherSuite // from the ClientHello
 	clientVer   handshake.ProtocolVersion
@@ -94,6 +94,8 @@ func (in *serveConnInfo) trace(e handshake.Event) {
 		case *handshake.ClientKeyExchange:
 			in.ckeAt = now
 			in.keyBits = 8 * len(m.EncryptedPreMasterSecret)
+		case *handshake.ECDHEClientKeyExchange:
+			in.ckeAt = now
 		case *handshake.CertificateVerify: // a server receives only the client's
 			in.clientScheme = m.Scheme
 		}
@@ -111,7 +113,8 @@ func (in *serveConnInfo) trace(e handshake.Event) {
 
 // rsaTime is the time between receiving the ClientKeyExchange and starting
 // key derivation: the RSA private decryption of the premaster secret (with
-// its constant-time checks), which is what dominates a server's handshake.
+// its constant-time checks), which is what dominates a server's handshake;
+// under ECDHE_RSA, the shared secret instead.
 func (in *serveConnInfo) rsaTime() time.Duration {
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -254,10 +257,16 @@ func serveLogLine(in *serveConnInfo, err error) string {
 				in.remote, handshake.CipherSuite(st.CipherSuite), serveGroupName(kx.group), serveYesNo(st.DidResume),
 				serveOr(st.ServerName, "-"), serveOr(st.NegotiatedProtocol, "-"), cliDuration(in.handshakeTime())) + serveClientLog(st)
 		}
-		return fmt.Sprintf("%s handshake ok: %v, resumed=%s, ems=%s, sni=%s, alpn=%s, rsa decrypt %s, handshake %s",
+		// The time from ClientKeyExchange to the keys is RSA decryption
+		// in RSA key transport, the shared secret under ECDHE.
+		kxCost := "rsa decrypt"
+		if kx.group != 0 {
+			kxCost = "ecdhe " + serveGroupName(kx.group)
+		}
+		return fmt.Sprintf("%s handshake ok: %v, resumed=%s, ems=%s, sni=%s, alpn=%s, %s %s, handshake %s",
 			in.remote, handshake.CipherSuite(st.CipherSuite), serveYesNo(st.DidResume), serveYesNo(st.ExtendedMasterSecret),
 			serveOr(st.ServerName, "-"), serveOr(st.NegotiatedProtocol, "-"),
-			cliDuration(in.rsaTime()), cliDuration(in.handshakeTime())) + serveClientLog(st)
+			kxCost, cliDuration(in.rsaTime()), cliDuration(in.handshakeTime())) + serveClientLog(st)
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
