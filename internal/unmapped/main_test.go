@@ -92,3 +92,18 @@ func TestParseLine(t *testing.T) {
 		t.Error("a KILLED line parsed as NOT COVERED")
 	}
 }
+
+// TestRunSkipsFilesOutOfTheBuild: a mutant in a file the default build
+// leaves out stays NOT COVERED: nothing is run or printed for it.
+func TestRunSkipsFilesOutOfTheBuild(t *testing.T) {
+	dir := t.TempDir()
+	src := "//go:build purego\n\n" + sample
+	if err := os.WriteFile(filepath.Join(dir, "p_purego.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	in := strings.NewReader(" NOT COVERED ARITHMETIC_BASE at p_purego.go:5:20\n")
+	if err := run(dir, 10, in, &out); err != nil || out.Len() != 0 {
+		t.Errorf("run: %v, printed %q; want nothing", err, out.String())
+	}
+}
