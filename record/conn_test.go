@@ -449,6 +449,19 @@ func TestFatalAlertReceived(t *testing.T) {
 	}
 }
 
+// TestCertificateBoundIsUint24: Certificate and CertificateStatus may be as
+// long as a handshake header can state, 2^24-1 bytes, and no longer; that is
+// also where SetMaxHandshakeSize caps its argument.
+//
+// spec: rfc5246#7.4.2 (certificate_list<0..2^24-1>)
+func TestCertificateBoundIsUint24(t *testing.T) {
+	for _, typ := range []uint8{11, 22} {
+		if got, ok := MaxHandshakeBody(typ); !ok || got != 16777215 {
+			t.Errorf("MaxHandshakeBody(%d) = %d, %v; want 16777215 (2^24-1)", typ, got, ok)
+		}
+	}
+}
+
 // TestMessageSizeBounds: a message at its RFC bound is accepted and one byte
 // more is refused, from the header alone (no body needed); SetMaxHandshakeSize
 // moves the Certificate bound.
