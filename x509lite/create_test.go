@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha1"
 	"crypto/x509"
+	"encoding/asn1"
 	"net"
 	"testing"
 	"time"
@@ -262,5 +263,74 @@ func TestCreateExtraExtensionsReplace(t *testing.T) {
 	}
 	if _, err := issue(other, other); err == nil {
 		t.Error("the same ExtraExtensions ID twice was accepted")
+	}
+}
+
+// TestCreateOptionalFields: what Create writes only in some cases, read back
+// by crypto/x509. A CA's pathLenConstraint is written for MaxPathLen > 0 or
+// for 0 with MaxPathLenZero, and left out (no limit) for 0 alone, as
+// crypto/x509 does; subjectAltName is critical exactly when the subject is
+// empty; a parent without a subjectKeyIdentifier gives no
+// authorityKeyIdentifier.
+//
+// spec: rfc5280#4.2.1.9, rfc5280#4.2.1.6, rfc5280#4.2.1.1
+func TestCreateOptionalFields(t *testing.T) {
+	k := testKeys(t)
+	issue := func(tmpl, parent *Certificate) *x509.Certificate {
+		t.Helper()
+		tmpl.NotBefore, tmpl.NotAfter = baseTime.AddDate(0, -1, 0), baseTime.AddDate(0, 1, 0)
+		pub := &k[0].our.PublicKey // self-signed when parent is nil
+		if parent != nil {
+			pub = &k[1].our.PublicKey
+		}
+		der, err := CreateCertificate(rand.Reader, tmpl, parent, pub, k[0].our)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	ca := func(maxPathLen int, zero bool) *Certificate {
+		return &Certificate{Subject: NewName(Attr(OIDCommonName, "CA")), BasicConstraintsValid: true, IsCA: true,
+			MaxPathLen: maxPathLen, MaxPathLenZero: zero, KeyUsage: KeyUsageCertSign}
+	}
+	for _, tc := range []struct {
+		maxPathLen int
+		zero       bool
+		wantLen    int
+		wantZero   bool
+	}{{0, false, -1, false}, {0, true, 0, true}, {1, false, 1, false}, {-1, false, -1, false}} {
+		if c := issue(ca(tc.maxPathLen, tc.zero), nil); c.MaxPathLen != tc.wantLen || c.MaxPathLenZero != tc.wantZero {
+			t.Errorf("MaxPathLen %d, MaxPathLenZero %v: crypto/x509 reads %d, %v; want %d, %v",
+				tc.maxPathLen, tc.zero, c.MaxPathLen, c.MaxPathLenZero, tc.wantLen, tc.wantZero)
+		}
+	}
+
+	for _, subject := range []Name{{}, NewName(Attr(OIDCommonName, "localhost"))} {
+		c := issue(&Certificate{Subject: subject, DNSNames: []string{"localhost"}}, nil)
+		critical, found := false, false
+		for _, e := range c.Extensions {
+			if e.Id.Equal(asn1.ObjectIdentifier{2, 5, 29, 17}) {
+				critical, found = e.Critical, true
+			}
+		}
+		if want := len(subject.RDNs) == 0; !found || critical != want {
+			t.Errorf("subject %q: subjectAltName present %v, critical %v; want critical %v", subject.String(), found, critical, want)
+		}
+	}
+
+	root, err := ParseCertificate(issue(ca(1, false), nil).Raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := issue(&Certificate{Subject: NewName(Attr(OIDCommonName, "leaf"))}, root); !bytes.Equal(c.AuthorityKeyId, root.SubjectKeyId) || len(c.AuthorityKeyId) == 0 {
+		t.Errorf("parent with a subjectKeyIdentifier: authorityKeyIdentifier %x, want %x", c.AuthorityKeyId, root.SubjectKeyId)
+	}
+	root.SubjectKeyId = nil // as a v1 root has none
+	if c := issue(&Certificate{Subject: NewName(Attr(OIDCommonName, "leaf"))}, root); c.AuthorityKeyId != nil {
+		t.Errorf("parent without a subjectKeyIdentifier: authorityKeyIdentifier %x, want none", c.AuthorityKeyId)
 	}
 }

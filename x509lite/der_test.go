@@ -550,3 +550,36 @@ func TestBMPStringCodePoints(t *testing.T) {
 		}
 	}
 }
+
+// TestDERErrorTexts: a length that ends the input early is a truncated
+// length; one whose value runs past the input names the bytes there are; a
+// SyntaxError names its field when it has one; a Tag names the
+// context-specific class by its number and other unnamed tags in hex.
+//
+// spec: x690#8.1.3
+func TestDERErrorTexts(t *testing.T) {
+	for in, want := range map[string]string{
+		"0481":           "in f: truncated length",
+		"0482":           "in f: truncated length",
+		"048201":         "in f: truncated length",
+		"048180":         "value of 128 bytes overruns the 0 available",
+		"04820100000102": "value of 256 bytes overruns the 3 available",
+	} {
+		b, _ := hex.DecodeString(in)
+		_, _, _, err := NewDERReader(b, "f").ReadElement()
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v; want %q", in, err, want)
+		}
+	}
+	if got := (&SyntaxError{Msg: "bad"}).Error(); got != "x509lite: malformed DER: bad" {
+		t.Errorf("SyntaxError without a field: %q", got)
+	}
+	if got := (&SyntaxError{Field: "f", Msg: "bad"}).Error(); got != "x509lite: malformed DER in f: bad" {
+		t.Errorf("SyntaxError with a field: %q", got)
+	}
+	for tag, want := range map[Tag]string{ContextSpecific(3): "[3]", ContextSpecificConstructed(0): "[0]", Tag(0x41): "tag 0x41", Tag(0xc2): "tag 0xc2"} {
+		if got := tag.String(); got != want {
+			t.Errorf("Tag(0x%02x).String() = %q, want %q", uint8(tag), got, want)
+		}
+	}
+}
