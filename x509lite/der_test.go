@@ -583,3 +583,15 @@ func TestDERErrorTexts(t *testing.T) {
 		}
 	}
 }
+
+// TestOIDStringAnyBytes: String never panics, even on an OID that ParseOID,
+// MustOID or the reader did not build (one whose last arc is unterminated),
+// since it may be printed in an error message.
+func TestOIDStringAnyBytes(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		_ = OID(rapid.SliceOfN(rapid.Byte(), 0, 12).Draw(t, "o")).String()
+	})
+	if got := OID("\x2a\x86").String(); got != "1.2.6" {
+		t.Errorf("an unterminated last arc: %q, want the arcs read, 1.2.6", got)
+	}
+}
