@@ -595,3 +595,23 @@ func TestOIDStringAnyBytes(t *testing.T) {
 		t.Errorf("an unterminated last arc: %q, want the arcs read, 1.2.6", got)
 	}
 }
+
+// TestParseOIDFirstArcs: under the arcs 0 and 1 the second arc is below 40;
+// under 2 it may be larger, as long as 80 plus it (the first subidentifier)
+// fits the 2^31-1 bound on arcs; the first arc is 0, 1 or 2.
+//
+// spec: x690#8.19.4
+func TestParseOIDFirstArcs(t *testing.T) {
+	for s, ok := range map[string]bool{
+		"0.39": true, "0.40": false, "1.39": true, "1.40": false, "2.40": true, "3.0": false,
+		"2.2147483567": true, "2.2147483568": false,
+	} {
+		o, err := ParseOID(s)
+		switch {
+		case ok && (err != nil || o.String() != s):
+			t.Errorf("ParseOID(%q) = %q, %v; want it to round-trip", s, o, err)
+		case !ok && err == nil:
+			t.Errorf("ParseOID(%q) = %x; want an error", s, string(o))
+		}
+	}
+}
