@@ -615,3 +615,37 @@ func TestParseOIDFirstArcs(t *testing.T) {
 		}
 	}
 }
+
+// TestReadTimeLeapDays: 29 February exists in years divisible by 4, except
+// centuries not divisible by 400 (Gregorian calendar), in both time forms.
+//
+// spec: rfc5280#4.1.2.5
+func TestReadTimeLeapDays(t *testing.T) {
+	for _, tc := range []struct {
+		tag   Tag
+		value string
+		ok    bool
+	}{
+		{TagUTCTime, "000229000000Z", true},            // 2000
+		{TagUTCTime, "240229000000Z", true},            // 2024
+		{TagUTCTime, "230229000000Z", false},           // 2023
+		{TagGeneralizedTime, "19000229000000Z", false}, // a century
+		{TagGeneralizedTime, "20000229000000Z", true},  // divisible by 400
+		{TagGeneralizedTime, "21000229000000Z", false}, // a century
+		{TagGeneralizedTime, "24000229000000Z", true},  // divisible by 400
+		{TagGeneralizedTime, "20960229000000Z", true},  // divisible by 4
+		{TagGeneralizedTime, "20970228000000Z", true},  // any year's 28th
+		{TagGeneralizedTime, "20970229000000Z", false}, // not divisible by 4
+	} {
+		var b DERBuilder
+		b.AddElement(tc.tag, []byte(tc.value))
+		der, _ := b.Bytes()
+		got, err := NewDERReader(der, "t").ReadTime()
+		switch {
+		case tc.ok && (err != nil || got.Day() != 29 && got.Day() != 28):
+			t.Errorf("%v %s: %v, %v; want it read", tc.tag, tc.value, got, err)
+		case !tc.ok && err == nil:
+			t.Errorf("%v %s: read as %v; want an error (no such day)", tc.tag, tc.value, got)
+		}
+	}
+}
