@@ -649,3 +649,18 @@ func TestReadTimeLeapDays(t *testing.T) {
 		}
 	}
 }
+
+// TestTeletexStringASCIIBounds: a TeletexString (T61String) is read when
+// every byte is printable ASCII, space (0x20) through tilde (0x7e); 0x1f and
+// 0x7f are refused.
+func TestTeletexStringASCIIBounds(t *testing.T) {
+	for value, ok := range map[string]bool{" ~": true, "a\x1f": false, "a\x7f": false} {
+		var b DERBuilder
+		b.AddElement(TagT61String, []byte(value))
+		der, _ := b.Bytes()
+		_, got, err := NewDERReader(der, "t").ReadString()
+		if ok && (err != nil || got != value) || !ok && err == nil {
+			t.Errorf("TeletexString %q: %q, %v; want accepted %v", value, got, err, ok)
+		}
+	}
+}
