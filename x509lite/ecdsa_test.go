@@ -9,6 +9,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	mecdsa "minitls/cipher/ecdsa"
 )
 
 // issueAny is stdIssue for a key of any type.
@@ -144,5 +146,40 @@ func TestECDSASignatureParameters(t *testing.T) {
 	}
 	if a, err := parseSignatureAlgorithm(alg[2:], false); err != nil || a != ECDSAWithSHA256 {
 		t.Fatalf("absent parameters: %v, %v", a, err)
+	}
+}
+
+// TestCreateChecksItsOwnSignature: CreateCertificateWithKey verifies its
+// signature under the issuer's public key before releasing a certificate,
+// so a key whose public half does not match its private half (here
+// assembled by hand: a's scalar, b's point, which keyBelongs cannot tell
+// apart from a sound key; likewise for RSA) is an error, not a certificate
+// that verifies under nothing.
+func TestCreateChecksItsOwnSignature(t *testing.T) {
+	a, err := mecdsa.GenerateKey(mecdsa.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := mecdsa.GenerateKey(mecdsa.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := *a
+	bad.PublicKey = b.PublicKey
+	tmpl := &Certificate{Subject: NewName(Attr(OIDCommonName, "mismatched")), NotBefore: baseTime, NotAfter: baseTime.AddDate(0, 1, 0)}
+	if der, err := CreateCertificateWithKey(rand.Reader, tmpl, nil, &bad.PublicKey, &bad); err == nil {
+		t.Fatalf("a mismatched key issued a %d-byte certificate", len(der))
+	}
+	if _, err := CreateCertificateWithKey(rand.Reader, tmpl, nil, &a.PublicKey, a); err != nil {
+		t.Fatalf("a sound key: %v", err)
+	}
+
+	// The same for RSA: the key computes with its first modulus (derived
+	// once, when it was made) and claims the second.
+	k := testKeys(t)
+	badRSA := *k[0].our
+	badRSA.PublicKey = k[1].our.PublicKey
+	if der, err := CreateCertificateWithKey(rand.Reader, tmpl, nil, &badRSA.PublicKey, &badRSA); err == nil {
+		t.Fatalf("a mismatched RSA key issued a %d-byte certificate", len(der))
 	}
 }
