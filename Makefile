@@ -110,7 +110,9 @@ bench:
 # the table counts them like gremlins' own. Both build their test binaries under a TMPDIR of
 # their own, and any binary still running there afterwards is killed: when a mutant times out,
 # gremlins stops go test but not the test binary it started, which then runs on (two such
-# x509lite.test processes took a third of this machine for 100 minutes).
+# x509lite.test processes took a third of this machine for 100 minutes). The tests read the
+# vectors in ../shared beside the module, so the copies find them through $TMPDIR/shared; without
+# it every mutant would be "killed" by a missing file.
 MUTATE_RUN = GOFLAGS="$$GOFLAGS -count=1 -failfast -vet=off -ldflags=-w" $(GO) run $(GREMLINS) unleash --workers 1 --timeout-coefficient $(MUTATE_TIMEOUT)
 mutate: mutate-canary
 	@set -o pipefail; out=$$(mktemp -d); rows=""; failed=0; \
@@ -121,6 +123,7 @@ mutate: mutate-canary
 	      excl+=(-E "(^|/)$$b\$$"); fi; done; \
 	  echo "== gremlins on $$pkg, files matching '$(MUTATE_FILES)' (log: $$log)"; \
 	  tmp=$$(mktemp -d); export TMPDIR=$$tmp; \
+	  if [ -d ../shared ]; then ln -s "$$(cd .. && pwd)/shared" $$tmp/shared; fi; \
 	  $(MUTATE_RUN) "$${excl[@]}" $$pkg 2>&1 | tee $$log | grep -E 'LIVED|TIMED OUT|NOT VIABLE|^Killed|^Test efficacy|^Mutator coverage' || { \
 	    echo "gremlins failed on $$pkg (are its tests green?), see $$log"; failed=1; \
 	    pkill -9 -f "$$tmp/" 2>/dev/null; rm -rf $$tmp; unset TMPDIR; \
