@@ -234,14 +234,18 @@ func apply(src []byte, m mutant) ([]byte, error) {
 // test runs the package's tests in the module at dir: LIVED if they pass,
 // KILLED if one fails, TIMED OUT, or NOT VIABLE if the package does not
 // build.
+//
+// The test binary gets the timeout itself (go test -timeout), so it ends on
+// its own: killing go test alone would leave it running. The context is a
+// backstop for a build that hangs.
 func test(dir, pkg string, timeout time.Duration) string {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout+time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-failfast", "-vet=off", "-ldflags=-w", pkg)
+	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-failfast", "-vet=off", "-ldflags=-w", "-timeout", timeout.String(), pkg)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	switch {
-	case ctx.Err() != nil:
+	case ctx.Err() != nil || bytes.Contains(out, []byte("panic: test timed out after")):
 		return "TIMED OUT"
 	case err == nil:
 		return "LIVED"

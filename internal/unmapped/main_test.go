@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 const sample = `package p
@@ -105,5 +106,38 @@ func TestRunSkipsFilesOutOfTheBuild(t *testing.T) {
 	in := strings.NewReader(" NOT COVERED ARITHMETIC_BASE at p_purego.go:5:20\n")
 	if err := run(dir, 10, in, &out); err != nil || out.Len() != 0 {
 		t.Errorf("run: %v, printed %q; want nothing", err, out.String())
+	}
+}
+
+// TestVerdicts: a passing package LIVED, a failing one KILLED, one that does
+// not compile NOT VIABLE, and one whose test never ends TIMED OUT (by the
+// test binary's own -timeout, so no binary is left running).
+func TestVerdicts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds four small modules (-short)")
+	}
+	for body, want := range map[string]string{
+		"":                      "LIVED",
+		`t.Fatal("no")`:         "KILLED",
+		"undefined()":           "NOT VIABLE",
+		"for {\n\t\t_ = t\n\t}": "TIMED OUT",
+	} {
+		dir := t.TempDir()
+		files := map[string]string{
+			"go.mod":    "module v\n\ngo 1.26\n",
+			"v_test.go": "package v\n\nimport \"testing\"\n\nfunc TestV(t *testing.T) {\n\t" + body + "\n}\n",
+		}
+		for name, src := range files {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		start := time.Now()
+		if got := test(dir, ".", 3*time.Second); got != want {
+			t.Errorf("test body %q: %s, want %s", body, got, want)
+		}
+		if took := time.Since(start); took > 30*time.Second {
+			t.Errorf("test body %q took %v: the test binary did not stop at its own timeout", body, took)
+		}
 	}
 }
